@@ -1,0 +1,31 @@
+import { Option } from 'commander';
+import type { Command } from 'commander';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** The options every proxy-running command shares (SPEC §7 "Common options"). */
+export function addProxyOptions(cmd: Command): Command {
+  return cmd
+    .option('--port <port>', 'port to listen on (0 = any free port)')
+    .option('--host <host>', 'address to bind (default 127.0.0.1)')
+    .option('--store <path>', 'store: *.db/*.sqlite/*.sqlite3 = SQLite, else a JSON directory (env CASSETTE_STORE)')
+    .addOption(new Option('--mode <mode>', 'golden | live | record-missing | passthrough | smoke | mock (env CASSETTE_MODE, TEST_MODE)'))
+    .option('--episode <id>', 'current episode (default "default")')
+    .option('--seed <n>', 'seed for mock mode (env CASSETTE_SEED, TEST_SEED)')
+    .option('--config <file>', 'config file (default cassette.config.json if present)')
+    .option('--upstream <name=url>', 'override a provider upstream (repeatable; env CASSETTE_UPSTREAM_<NAME>)', collect)
+    .option('--allow-upstream <hosts>', 'hosts forwarding may reach, HOST[:PORT],... (repeatable)', collect)
+    .option('--strict', 'a request repeated more often than recorded is a miss')
+    .option('--no-strict', 'past the last recording of a request, the last one repeats')
+    .option('--timing <timing>', 'stream replay timing: instant | recorded | factor such as 0.5')
+    .option('--max-cost <usd>', 'stop forwarding once this much was spent (live)')
+    .option('--max-requests <n>', 'stop forwarding after this many upstream requests (live)')
+    .option('--chaos <rate>', 'inject faults into this share of requests (0..1)')
+    .option('--chaos-seed <n>', 'seed for fault injection')
+    .option('--chaos-faults <list>', 'faults to inject: 429,500,503,529,timeout,reset,truncate,slow')
+    .option('--auth-token <token>', 'require this token (header x-cassette-auth) on every request')
+    .option('--on-store-error <what>', 'fail | forward: what live mode does when the store cannot be written')
+    .option('--quiet', 'log only warnings and errors')
+    .option('--verbose', 'log debug details too')
+    .option('--json', 'machine-readable output on stdout');
+}

@@ -1,0 +1,36 @@
+import type { RunSummary } from '../server/run-summary.js';
+
+/** The human summary of a run or replay, for stderr. */
+export function formatSummary(s: RunSummary): string {
+  const lines = [
+    `cassette ${s.mode}: ${s.requests} requests — ${s.hits} hits, ${s.misses} misses, ${s.recorded} recorded, ${s.forwarded} forwarded` +
+      `${s.faults ? `, ${s.faults} faults` : ''}${s.refused ? `, ${s.refused} refused` : ''}, ${s.unused.length} unused`,
+  ];
+  if (s.tokens.input + s.tokens.output > 0 || s.costUsd > 0) {
+    lines.push(`  spent: ${fmtTokens(s.tokens.input + s.tokens.output)} tokens, $${s.costUsd.toFixed(4)}`);
+  }
+  if (s.saved.calls > 0) {
+    lines.push(`  saved: ${s.saved.calls} calls, ${fmtTokens(s.saved.tokens)} tokens, $${s.saved.costUsd.toFixed(2)} not spent`);
+  }
+  for (const m of s.missList.slice(0, 10)) lines.push(`  miss: ${m.message}`);
+  if (s.missList.length > 10) lines.push(`  … and ${s.missList.length - 10} more misses`);
+  for (const d of s.divergences) lines.push(`  diverged in episode "${d.episode}": ${d.message}`);
+  for (const u of s.unused.slice(0, 10)) {
+    lines.push(`  unused: episode "${u.episode}" take ${u.take ?? '?'} step ${u.position}: ${u.provider} ${u.method} ${u.path}`);
+  }
+  if (s.unused.length > 10) lines.push(`  … and ${s.unused.length - 10} more unused recordings`);
+  if (s.storeErrors > 0) lines.push(`  ${s.storeErrors} interactions could NOT be written to the store`);
+  if (s.drift.length > 0) {
+    const breaking = s.drift.filter((d) => d.severity === 'breaking').length;
+    lines.push(`  contract drift: ${s.drift.length} findings (${breaking} breaking)`);
+    for (const d of s.drift.slice(0, 10)) lines.push(`    ${d.severity} ${d.check} ${d.provider} ${d.path}`);
+  }
+  return lines.join('\n');
+}
+
+/** 1.9 M, 12.3 k, 512 */
+export function fmtTokens(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}

@@ -1,0 +1,40 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT, toCassetteError } from '../errors.js';
+import { PRODUCT_VERSION } from '../version.js';
+import { printJson, printTalk } from './output.js';
+import { registerCommands } from './register-commands.js';
+
+/** The only place that sets the exit code (SPEC §7: 0 ok, 1 problem found, 2 usage, 3 cannot run). */
+async function main(argv: string[]): Promise<void> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('cassette')
+    .description('record/replay proxy for LLM APIs')
+    .version(PRODUCT_VERSION)
+    .enablePositionalOptions()
+    .showHelpAfterError('(run cassette --help for usage)')
+    .exitOverride();
+  registerCommands(program, (code) => {
+    exitCode = code;
+  });
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0.
+      exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (json && exitCode !== 0) printJson({ ok: false, error: { code: 'bad_usage', message: err.message } });
+    } else {
+      const error = toCassetteError(err);
+      exitCode = error.exitCode;
+      if (json) printJson({ ok: false, error: error.toJSON() });
+      printTalk(`cassette: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);
+      if (error.code === 'internal_error' && err instanceof Error && err.stack) printTalk(err.stack);
+    }
+  }
+  process.exitCode = exitCode;
+}
+
+await main(process.argv);
+// A handle left open by a library must not keep a finished command alive.
+setTimeout(() => process.exit(process.exitCode ?? 0), 1_000).unref();

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { FAMILIES } from '../types.js';
+
+/** A regex replacement on string values; `path` limits it to one JSON path (dots and `[*]`). */
+const rewriteRule = z
+  .object({
+    pattern: z.string().refine(isValidRegex, { message: 'Invalid regular expression' }),
+    replacement: z.string().default(''),
+    flags: z.string().regex(/^[imsu]*$/, 'Only the flags i, m, s, u are allowed').optional(),
+    path: z.string().min(1).optional(),
+  })
+  .strict();
+
+const providerName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'Provider names are lower-case letters, digits, - and _');
+
+const provider = z
+  .object({
+    name: providerName,
+    upstream: z.url({ protocol: /^https?$/, message: 'Invalid URL (http or https)' }),
+    family: z.enum(FAMILIES),
+    /** Environment variable that the SUT's SDK reads for this provider's base URL. */
+    baseUrlEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional(),
+    /** Path appended to the proxy URL in that variable (e.g. `/v1` for OpenAI-compatible SDKs). */
+    baseUrlSuffix: z.string().optional(),
+  })
+  .strict();
+
+/** The file `cassette.config.json`: every key optional, defaults filled in here only. */
+export const configFileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    providers: z.array(provider).default([]),
+    match: z
+      .object({
+        ignore: z.array(z.string().min(1)).default([]),
+        normalize: z.array(rewriteRule).default([]),
+        headers: z.array(z.string().min(1)).default(['anthropic-version', 'anthropic-beta', 'openai-beta']),
+      })
+      .strict()
+      .default({ ignore: [], normalize: [], headers: ['anthropic-version', 'anthropic-beta', 'openai-beta'] }),
+    redact: z.array(rewriteRule).default([]),
+    limits: z
+      .object({
+        maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
+        /** Time to wait for the upstream's response headers. */
+        upstreamTimeoutMs: z.number().int().positive().default(120_000),
+        /** Longest silence inside a streamed body; generous for reasoning models. */
+        idleTimeoutMs: z.number().int().positive().default(300_000),
+      })
+      .strict()
+      .default({ maxBodyBytes: 32 * 1024 * 1024, upstreamTimeoutMs: 120_000, idleTimeoutMs: 300_000 }),
+    allowUpstream: z.array(z.string().min(1)).optional(),
+    verify: z
+      .object({ patterns: z.array(z.string().refine(isValidRegex, { message: 'Invalid regular expression' })).default([]) })
+      .strict()
+      .default({ patterns: [] }),
+    /** USD per million tokens, per model name prefix; overrides the built-in table. */
+    prices: z
+      .record(
+        z.string(),
+        z
+          .object({
+            input: z.number().nonnegative(),
+            output: z.number().nonnegative(),
+            cacheRead: z.number().nonnegative().optional(),
+            cacheWrite: z.number().nonnegative().optional(),
+          })
+          .strict(),
+      )
+      .default({}),
+    contract: z
+      .object({
+        severity: z.record(z.string(), z.enum(['breaking', 'warning', 'info', 'off'])).default({}),
+        ignore: z
+          .array(
+            z
+              .object({
+                check: z.string().optional(),
+                path: z.string().optional(),
+                provider: z.string().optional(),
+                until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD').optional(),
+                reason: z.string().optional(),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .default({ severity: {}, ignore: [] }),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+export type RewriteRule = z.infer<typeof rewriteRule>;
+export type ProviderConfig = z.infer<typeof provider>;
+
+function isValidRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}

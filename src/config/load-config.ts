@@ -1,0 +1,188 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { CassetteError } from '../errors.js';
+import { parseChaosFaults } from '../safety/chaos.js';
+import type { ChaosFault } from '../safety/chaos.js';
+import { MODES } from '../types.js';
+import type { Mode } from '../types.js';
+import { configFileSchema } from './config-schema.js';
+import type { ConfigFile } from './config-schema.js';
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_STORE = 'cassettes/cassettes.db';
+export const DEFAULT_CONFIG_FILE = 'cassette.config.json';
+
+export type Timing = 'instant' | 'recorded' | number;
+
+/** Everything a server or command runs with, resolved once: defaults → file → env → flags. */
+export interface CassetteOptions {
+  mode: Mode;
+  host: string;
+  port: number;
+  store: string;
+  episode: string;
+  seed: number;
+  strict: boolean;
+  timing: Timing;
+  upstreams: Record<string, string>;
+  allowUpstream: string[] | undefined;
+  maxCostUsd: number | undefined;
+  maxRequests: number | undefined;
+  chaos: { rate: number; seed: number; faults: ChaosFault[] } | undefined;
+  authToken: string | undefined;
+  onStoreError: 'fail' | 'forward';
+  logLevel: 'quiet' | 'info' | 'verbose';
+  configPath: string | undefined;
+  file: ConfigFile;
+}
+
+/** Flags as commander hands them over (all optional strings / booleans). */
+export interface CliFlags {
+  mode?: string;
+  host?: string;
+  port?: string;
+  store?: string;
+  episode?: string;
+  seed?: string;
+  strict?: boolean;
+  timing?: string;
+  config?: string;
+  upstream?: string[];
+  allowUpstream?: string[];
+  maxCost?: string;
+  maxRequests?: string;
+  chaos?: string;
+  chaosSeed?: string;
+  chaosFaults?: string;
+  authToken?: string;
+  onStoreError?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+const TEST_MODE_MAP: Record<string, Mode> = { GOLDEN: 'golden', LIVE: 'live', LIVE_SMOKE: 'smoke', MOCK: 'mock' };
+
+/** Resolves options; throws CassetteError('bad_usage' | 'bad_config') naming the bad input. */
+export function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): CassetteOptions {
+  const { file, path: configPath } = readConfigFile(flags.config, cwd);
+  const upstreams: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^CASSETTE_UPSTREAM_([A-Z0-9_]+)$/.exec(name);
+    if (m?.[1] && value) upstreams[m[1].toLowerCase()] = value;
+  }
+  for (const pair of flags.upstream ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw usage(`--upstream expects NAME=URL, got "${pair}"`, 'Example: --upstream openai=http://127.0.0.1:9000');
+    upstreams[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const allow = [...(file.allowUpstream ?? []), ...(flags.allowUpstream ?? []).flatMap((v) => v.split(','))]
+    .map((h) => h.trim())
+    .filter(Boolean);
+  const chaosRate = flags.chaos === undefined ? undefined : number('--chaos', flags.chaos, 0, 1);
+  const options: CassetteOptions = {
+    mode: resolveMode(flags.mode, env),
+    host: flags.host ?? '127.0.0.1',
+    port: flags.port === undefined ? DEFAULT_PORT : integer('--port', flags.port, 0, 65535),
+    store: flags.store ?? env.CASSETTE_STORE ?? DEFAULT_STORE,
+    episode: flags.episode ?? env.CASSETTE_EPISODE ?? 'default',
+    seed: integer('--seed', flags.seed ?? env.CASSETTE_SEED ?? env.TEST_SEED ?? '0', 0, 2 ** 32 - 1),
+    strict: flags.strict ?? false,
+    timing: parseTiming(flags.timing ?? 'instant'),
+    upstreams,
+    allowUpstream: allow.length > 0 || file.allowUpstream ? allow : undefined,
+    maxCostUsd: flags.maxCost === undefined ? undefined : number('--max-cost', flags.maxCost, 0, Infinity),
+    maxRequests: flags.maxRequests === undefined ? undefined : integer('--max-requests', flags.maxRequests, 0, 2 ** 31),
+    chaos:
+      chaosRate === undefined
+        ? undefined
+        : {
+            rate: chaosRate,
+            seed: integer('--chaos-seed', flags.chaosSeed ?? '0', 0, 2 ** 32 - 1),
+            faults: parseChaosFaults(flags.chaosFaults ?? '429,500,529,timeout,reset,truncate,slow'),
+          },
+    authToken: flags.authToken ?? env.CASSETTE_AUTH_TOKEN,
+    onStoreError: oneOf('--on-store-error', flags.onStoreError ?? 'fail', ['fail', 'forward'] as const),
+    logLevel: flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'info',
+    configPath,
+    file,
+  };
+  return options;
+}
+
+function resolveMode(flag: string | undefined, env: NodeJS.ProcessEnv): Mode {
+  if (flag !== undefined) return oneOf('--mode', flag, MODES);
+  if (env.CASSETTE_MODE) return oneOf('CASSETTE_MODE', env.CASSETTE_MODE, MODES);
+  if (env.TEST_MODE) {
+    const mode = TEST_MODE_MAP[env.TEST_MODE.toUpperCase()];
+    if (!mode) throw usage(`TEST_MODE=${env.TEST_MODE} is not one of ${Object.keys(TEST_MODE_MAP).join(', ')}`);
+    return mode;
+  }
+  return 'golden';
+}
+
+/** Reads and validates the config file; errors name the file and the key. */
+export function readConfigFile(flagPath: string | undefined, cwd: string): { file: ConfigFile; path: string | undefined } {
+  const path = flagPath === undefined ? resolve(cwd, DEFAULT_CONFIG_FILE) : resolve(cwd, flagPath);
+  if (!existsSync(path)) {
+    if (flagPath !== undefined) throw configError(`${flagPath}: file not found`);
+    return { file: configFileSchema.parse({}), path: undefined };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw configError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) throw configError(`${path}: ${describeIssues(parsed.error)}`);
+  return { file: parsed.data, path };
+}
+
+/** `providers[2].upstream: Invalid URL; match.ignore: ...` */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const where = issue.path.reduce<string>(
+        (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)),
+        '',
+      );
+      const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
+      return `${where || '(root)'}: ${issue.message}${keys}`;
+    })
+    .join('; ');
+}
+
+function parseTiming(value: string): Timing {
+  if (value === 'instant' || value === 'recorded') return value;
+  const factor = Number(value);
+  if (!Number.isFinite(factor) || factor < 0) {
+    throw usage(`--timing expects instant, recorded or a factor such as 0.5, got "${value}"`);
+  }
+  return factor;
+}
+
+function integer(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw usage(`${flag} expects a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+function number(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw usage(`${flag} expects a number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw usage(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+}
+
+function usage(message: string, hint?: string): CassetteError {
+  return new CassetteError('bad_usage', message, hint === undefined ? {} : { hint });
+}
+
+function configError(message: string): CassetteError {
+  return new CassetteError('bad_config', message, { hint: 'Fix the config file; docs/config.md lists every key.' });
+}

@@ -1,0 +1,40 @@
+/**
+ * Structured logs on stderr: JSON lines when stderr is not a TTY (for machines), short readable
+ * lines when it is (for people). Object first, then message, as pino does. Nothing here may
+ * receive a secret: callers log redacted values only.
+ */
+export type LogLevel = 'quiet' | 'info' | 'verbose';
+
+export interface Logger {
+  info(fields: Record<string, unknown>, msg: string): void;
+  warn(fields: Record<string, unknown>, msg: string): void;
+  error(fields: Record<string, unknown>, msg: string): void;
+  debug(fields: Record<string, unknown>, msg: string): void;
+}
+
+const DEBUG = /(^|,)\s*cassette:\*?/.test(process.env.DEBUG ?? '');
+
+/** A logger writing to `stream` (default stderr) at `level`. */
+export function createLogger(level: LogLevel, stream: NodeJS.WritableStream = process.stderr): Logger {
+  const pretty = (stream as { isTTY?: boolean }).isTTY === true && !process.env.CASSETTE_LOG_JSON;
+  const write = (lvl: 'debug' | 'info' | 'warn' | 'error', fields: Record<string, unknown>, msg: string): void => {
+    if (pretty) {
+      const extra = Object.entries(fields)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(' ');
+      stream.write(`cassette ${lvl === 'info' ? '' : `${lvl}: `}${msg}${extra ? `  ${extra}` : ''}\n`);
+    } else {
+      stream.write(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), ...fields, msg })}\n`);
+    }
+  };
+  return {
+    info: (f, m) => level !== 'quiet' && write('info', f, m),
+    warn: (f, m) => write('warn', f, m),
+    error: (f, m) => write('error', f, m),
+    debug: (f, m) => (level === 'verbose' || DEBUG) && write('debug', f, m),
+  } as Logger;
+}
+
+/** A logger that drops everything (programmatic use without output). */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };

@@ -1,0 +1,39 @@
+import stableStringify from 'fast-json-stable-stringify';
+import type { RewriteRule } from '../config/config-schema.js';
+import { deleteJsonPath, mapStrings, mapStringsAt } from './json-path.js';
+
+/** The rules that turn a request body into its matching form. */
+export interface CanonicalRules {
+  ignore: readonly string[];
+  normalize: readonly RewriteRule[];
+}
+
+/** Compiled form of CanonicalRules: regexes built once per server, not per request. */
+export interface CanonicalBodyFn {
+  /** Returns the matching form of a (redacted) JSON body: ignored paths gone, strings normalized. */
+  (json: unknown): unknown;
+}
+
+/** Compiles ignore paths and normalize rules into one function. */
+export function createCanonicalBody(rules: CanonicalRules): CanonicalBodyFn {
+  const everywhere = rules.normalize.filter((r) => r.path === undefined).map(compile);
+  const atPath = rules.normalize.filter((r) => r.path !== undefined).map((r) => ({ path: r.path as string, ...compile(r) }));
+  return (json) => {
+    let out = structuredClone(json);
+    for (const path of rules.ignore) deleteJsonPath(out, path);
+    if (everywhere.length > 0) {
+      out = mapStrings(out, (s) => everywhere.reduce((acc, r) => acc.replace(r.regex, r.replacement), s));
+    }
+    for (const r of atPath) out = mapStringsAt(out, r.path, (s) => s.replace(r.regex, r.replacement));
+    return out;
+  };
+}
+
+/** Key-sorted JSON text: equal for bodies that differ only in key order or whitespace. */
+export function stableJson(value: unknown): string {
+  return stableStringify(value) ?? 'null';
+}
+
+function compile(rule: RewriteRule): { regex: RegExp; replacement: string } {
+  return { regex: new RegExp(rule.pattern, `g${rule.flags ?? ''}`), replacement: rule.replacement };
+}

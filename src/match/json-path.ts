@@ -1,0 +1,81 @@
+/**
+ * The small JSON path language of config rules: dot-separated keys with `[*]` for "every element"
+ * and `[n]` for one element (`messages[*].name`, `tools[0].function`).
+ */
+
+type Segment = { key: string } | { index: number } | { every: true };
+
+const cache = new Map<string, Segment[]>();
+
+/** Parses `a.b[*].c` into segments (cached: rules are applied to every request). */
+export function parseJsonPath(path: string): Segment[] {
+  let segments = cache.get(path);
+  if (segments) return segments;
+  segments = [];
+  for (const part of path.split('.')) {
+    const m = /^([^[\]]*)((?:\[(?:\*|\d+)\])*)$/.exec(part);
+    if (!m) throw new Error(`Invalid JSON path "${path}" near "${part}"`);
+    if (m[1]) segments.push({ key: m[1] });
+    for (const b of (m[2] ?? '').matchAll(/\[(\*|\d+)\]/g)) {
+      segments.push(b[1] === '*' ? { every: true } : { index: Number(b[1]) });
+    }
+  }
+  cache.set(path, segments);
+  return segments;
+}
+
+/** Deletes every value the path names, in place. */
+export function deleteJsonPath(root: unknown, path: string): void {
+  const segments = parseJsonPath(path);
+  visitParents(root, segments, (parent, last) => {
+    if ('key' in last && isObject(parent)) delete parent[last.key];
+    else if (Array.isArray(parent)) {
+      if ('every' in last) parent.length = 0;
+      else if ('index' in last && last.index < parent.length) parent.splice(last.index, 1);
+    }
+  });
+}
+
+/** Replaces every string value at or below the places the path names, in place. */
+export function mapStringsAt(root: unknown, path: string, fn: (s: string) => string): unknown {
+  const segments = parseJsonPath(path);
+  if (segments.length === 0) return mapStrings(root, fn);
+  visitParents(root, segments, (parent, last) => {
+    if ('key' in last && isObject(parent) && last.key in parent) parent[last.key] = mapStrings(parent[last.key], fn);
+    else if (Array.isArray(parent)) {
+      if ('every' in last) for (let i = 0; i < parent.length; i++) parent[i] = mapStrings(parent[i], fn);
+      else if ('index' in last && last.index < parent.length) parent[last.index] = mapStrings(parent[last.index], fn);
+    }
+  });
+  return root;
+}
+
+/** Replaces every string value (not keys) in a JSON value, in place where possible. */
+export function mapStrings(value: unknown, fn: (s: string) => string): unknown {
+  if (typeof value === 'string') return fn(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = mapStrings(value[i], fn);
+  } else if (isObject(value)) {
+    for (const k of Object.keys(value)) value[k] = mapStrings(value[k], fn);
+  }
+  return value;
+}
+
+function visitParents(node: unknown, segments: Segment[], fn: (parent: unknown, last: Segment) => void): void {
+  const [head, ...rest] = segments;
+  if (!head) return;
+  if (rest.length === 0) {
+    fn(node, head);
+    return;
+  }
+  if ('key' in head) {
+    if (isObject(node)) visitParents(node[head.key], rest, fn);
+  } else if (Array.isArray(node)) {
+    if ('every' in head) for (const item of node) visitParents(item, rest, fn);
+    else visitParents(node[head.index], rest, fn);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

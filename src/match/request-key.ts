@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { RecordedRequest } from '../types.js';
+import { stableJson } from './canonical-body.js';
+import type { CanonicalBodyFn } from './canonical-body.js';
+
+/**
+ * Version of the key rules below. Stored with every interaction: a store written under other
+ * rules is re-keyed from its stored requests on load instead of silently missing.
+ */
+export const KEY_VERSION = 1;
+
+/** Query parameters that carry credentials: never stored, never part of a key. */
+export const SECRET_QUERY_PARAMS: ReadonlySet<string> = new Set(['key', 'api_key', 'api-key', 'access_token', 'token']);
+
+/** The matching form of a request: what the key hashes, and what a miss is explained with. */
+export interface CanonicalRequest {
+  method: string;
+  provider: string;
+  path: string;
+  query: string;
+  headers: string;
+  body: unknown;
+}
+
+/** Builds the canonical form of a stored (already redacted) request. */
+export function canonicalRequest(provider: string, req: RecordedRequest, canonicalBody: CanonicalBodyFn): CanonicalRequest {
+  const query = [...req.query].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  const headers = Object.keys(req.headers)
+    .sort()
+    .map((h) => `${h}:${req.headers[h]}`)
+    .join('\n');
+  let body: unknown;
+  switch (req.body.kind) {
+    case 'json':
+      body = canonicalBody(req.body.json);
+      break;
+    case 'text':
+      body = { $text: req.body.text };
+      break;
+    case 'base64':
+      body = { $base64: req.body.base64 };
+      break;
+    case 'empty':
+      body = null;
+  }
+  return {
+    method: req.method.toUpperCase(),
+    provider,
+    path: req.path,
+    query: new URLSearchParams(query).toString(),
+    headers,
+    body,
+  };
+}
+
+/** Hashes a canonical request into its key (hex sha256, 32 chars). */
+export function requestKey(c: CanonicalRequest): string {
+  return createHash('sha256')
+    .update(`k${KEY_VERSION}\n${c.method}\n${c.provider}\n${c.path}\n${c.query}\n${c.headers}\n`)
+    .update(stableJson(c.body))
+    .digest('hex')
+    .slice(0, 32);
+}

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { Redactor } from '../safety/create-redactor.js';
+import type { RecordedRequest, StoredBody } from '../types.js';
+import { encodeBody } from './body-codec.js';
+import type { CanonicalBodyFn } from './canonical-body.js';
+import { SECRET_QUERY_PARAMS, canonicalRequest, requestKey } from './request-key.js';
+
+export interface IncomingRequestParts {
+  method: string;
+  provider: string;
+  path: string;
+  query: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  body: Buffer;
+}
+
+export interface MatchedRequest {
+  /** The request as stored: redacted, secrets gone. */
+  request: RecordedRequest;
+  key: string;
+}
+
+const CACHE_LIMIT = 10_000;
+
+/**
+ * Turns incoming requests into their stored form and key. The raw bytes are hashed first so a
+ * repeated identical request skips parsing, redaction and canonicalization altogether.
+ */
+export class RequestMatcher {
+  readonly #headers: readonly string[];
+  readonly #redactor: Redactor;
+  readonly #canonicalBody: (provider: string) => CanonicalBodyFn;
+  readonly #cache = new Map<string, MatchedRequest>();
+
+  constructor(headers: readonly string[], redactor: Redactor, canonicalBody: (provider: string) => CanonicalBodyFn) {
+    this.#headers = headers.map((h) => h.toLowerCase());
+    this.#redactor = redactor;
+    this.#canonicalBody = canonicalBody;
+  }
+
+  match(parts: IncomingRequestParts): MatchedRequest {
+    const headerValues = this.#headers.map((h) => headerValue(parts.headers[h]) ?? '');
+    const hash = createHash('sha1')
+      .update(`${parts.method}\0${parts.provider}\0${parts.path}\0${parts.query}\0${headerValues.join('\0')}\0`)
+      .update(parts.body)
+      .digest('base64');
+    const cached = this.#cache.get(hash);
+    if (cached) return cached;
+    const headers: Record<string, string> = {};
+    this.#headers.forEach((h, i) => {
+      if (headerValues[i]) headers[h] = headerValues[i];
+    });
+    const request: RecordedRequest = {
+      method: parts.method.toUpperCase(),
+      path: parts.path,
+      query: parseQuery(parts.query).map(([k, v]) => [k, this.#redactor.text(v)]),
+      headers,
+      body: this.#redactBody(encodeBody(parts.body, headerValue(parts.headers['content-type']))),
+    };
+    const matched = { request, key: this.keyOf(parts.provider, request) };
+    if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+    this.#cache.set(hash, matched);
+    return matched;
+  }
+
+  /** The key of a stored request under the current rules (used to re-key stores on load). */
+  keyOf(provider: string, request: RecordedRequest): string {
+    return requestKey(canonicalRequest(provider, request, this.#canonicalBody(provider)));
+  }
+
+  #redactBody(body: StoredBody): StoredBody {
+    switch (body.kind) {
+      case 'json':
+        // Request bodies are stored parsed: their formatting never reaches a client.
+        return { kind: 'json', json: this.#redactor.json(body.json) };
+      case 'text':
+        return { kind: 'text', text: this.#redactor.text(body.text) };
+      default:
+        return body;
+    }
+  }
+}
+
+/** Query pairs in order, credentials (`key=`) left out. */
+export function parseQuery(query: string): [string, string][] {
+  if (!query) return [];
+  return [...new URLSearchParams(query)].filter(([k]) => !SECRET_QUERY_PARAMS.has(k.toLowerCase()));
+}
+
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,59 @@
+import type { Price } from '../safety/price-table.js';
+import { costOf } from '../safety/price-table.js';
+import type { Provider } from '../providers/provider-registry.js';
+import { KEY_VERSION } from '../match/request-key.js';
+import { assembleEvents, assembleJson } from '../stream/assemblers/create-assembler.js';
+import { normalizeResponseHeaders } from '../upstream/normalize-headers.js';
+import type { ForwardResult } from '../upstream/forward-request.js';
+import type { Interaction, RecordedRequest } from '../types.js';
+import { PRODUCT_VERSION } from '../version.js';
+
+export interface InteractionParts {
+  episode: string;
+  take: number;
+  position: number;
+  occurrence: number;
+  provider: Provider;
+  key: string;
+  request: RecordedRequest;
+  forwarded: ForwardResult;
+  prices: Readonly<Record<string, Price>>;
+}
+
+/** Assembles what gets stored for one forwarded call: normalized response, assembled answer, usage, cost. */
+export function buildInteraction(p: InteractionParts): Interaction {
+  const { forwarded: f, provider } = p;
+  const kind = provider.family.assemblerKind(p.request.path);
+  const assembled = f.stream
+    ? assembleEvents(kind, f.stream.format, f.stream.events.map((e) => e.raw))
+    : f.body?.kind === 'json'
+      ? assembleJson(kind, f.body.json)
+      : undefined;
+  const body = p.request.body.kind === 'json' ? p.request.body.json : undefined;
+  const model = assembled?.model ?? provider.family.model(p.request.path, body);
+  const usage = assembled?.usage;
+  const costUsd = costOf(model, usage, provider.family.inputIncludesCachedTokens, p.prices);
+  return {
+    episode: p.episode,
+    take: p.take,
+    position: p.position,
+    provider: provider.name,
+    family: provider.family.name,
+    key: p.key,
+    keyVersion: KEY_VERSION,
+    occurrence: p.occurrence,
+    request: p.request,
+    response: {
+      status: f.status,
+      headers: normalizeResponseHeaders(f.headers),
+      ...(f.stream ? { stream: f.stream } : { body: f.body ?? { kind: 'empty' } }),
+    },
+    complete: f.complete,
+    timings: f.timings,
+    ...(usage ? { usage } : {}),
+    ...(costUsd !== undefined ? { costUsd } : {}),
+    ...(assembled ? { assembled } : {}),
+    recordedAt: new Date().toISOString(),
+    productVersion: PRODUCT_VERSION,
+  };
+}

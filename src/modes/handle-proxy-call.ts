@@ -1,0 +1,230 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Agent } from 'undici';
+import type { CassetteOptions } from '../config/load-config.js';
+import { CassetteError, toCassetteError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { CanonicalBodyFn } from '../match/canonical-body.js';
+import type { MatchedRequest, RequestMatcher } from '../match/request-matcher.js';
+import type { Provider } from '../providers/provider-registry.js';
+import type { Budget } from '../safety/budget.js';
+import type { Chaos, ChaosAction } from '../safety/chaos.js';
+import type { Redactor } from '../safety/create-redactor.js';
+import { forwardRequest } from '../upstream/forward-request.js';
+import { buildInteraction } from './build-interaction.js';
+import { createMockResponse } from './mock-response.js';
+import type { Outcome, ProxyStats } from './proxy-stats.js';
+import type { Recorder } from './recorder.js';
+import type { Replayer } from './replayer.js';
+import { prepareResponse, sendPrepared } from './send-recorded.js';
+import { buildUpstreamRequest } from './upstream-request.js';
+
+/** Everything a proxied call may use; built once per server. */
+export interface ProxyRuntime {
+  options: CassetteOptions;
+  matcher: RequestMatcher;
+  canonicalBody: (provider: string) => CanonicalBodyFn;
+  redactor: Redactor;
+  stats: ProxyStats;
+  logger: Logger;
+  budget: Budget;
+  /** Absent in golden and mock: those modes cannot open a connection. */
+  agent: Agent | undefined;
+  replayer: Replayer | undefined;
+  recorder: Recorder | undefined;
+  chaos: (episode: string) => Chaos | undefined;
+  /** Smoke mode: compares one live answer with the contract; returns drift findings. */
+  checkAnswer?: (provider: Provider, interaction: ReturnType<typeof buildInteraction>) => { severity: string; check: string; path: string }[];
+}
+
+export interface ProxyCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  provider: Provider;
+  episode: string;
+  path: string;
+  query: string;
+  body: Buffer;
+  startedAt: number;
+}
+
+/** Serves one proxied request in the configured mode; resolves with its outcome. */
+export async function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): Promise<{ outcome: Outcome; status: number; key?: string }> {
+  const { options } = rt;
+  const action = rt.chaos(call.episode)?.next(call.provider.family) ?? { kind: 'none' };
+  if (action.kind !== 'none' && action.kind !== 'truncate' && action.kind !== 'slow') {
+    return injectFault(rt, call, action);
+  }
+  if (action.kind === 'slow') await sleep(action.delayMs);
+  const truncate = action.kind === 'truncate' ? action : undefined;
+
+  if (options.mode === 'mock') {
+    const response = createMockResponse({
+      family: call.provider.family,
+      provider: call.provider.name,
+      method: call.req.method ?? 'GET',
+      path: call.path,
+      query: call.query,
+      body: parseJson(call.body),
+      seed: options.seed,
+    });
+    await sendPrepared(call.res, prepareResponse(response), sendOptions(rt, 'forwarded', truncate));
+    return { outcome: truncate ? 'fault' : 'forwarded', status: response.status };
+  }
+
+  const matched = rt.matcher.match({
+    method: call.req.method ?? 'GET',
+    provider: call.provider.name,
+    path: call.path,
+    query: call.query,
+    headers: call.req.headers,
+    body: call.body,
+  });
+
+  if (rt.replayer && (options.mode === 'golden' || options.mode === 'record-missing')) {
+    const found = rt.replayer.find(call.episode, matched.key);
+    if (found.kind === 'hit') {
+      rt.stats.addUsage(found.interaction.usage, found.interaction.costUsd, true);
+      await sendPrepared(call.res, found.prepared, {
+        ...sendOptions(rt, 'hit', truncate),
+        extraHeaders: { 'x-cassette-outcome': 'hit', 'x-cassette-take': String(found.interaction.take) },
+      });
+      return { outcome: truncate ? 'fault' : 'hit', status: found.prepared.status, key: matched.key };
+    }
+    if (options.mode === 'golden') return sendMiss(rt, call, matched, found.exhausted);
+  }
+  return forward(rt, call, matched, truncate);
+}
+
+async function forward(
+  rt: ProxyRuntime,
+  call: ProxyCall,
+  matched: MatchedRequest,
+  truncate: Extract<ChaosAction, { kind: 'truncate' }> | undefined,
+): Promise<{ outcome: Outcome; status: number; key: string }> {
+  const { options } = rt;
+  if (!rt.agent) throw new CassetteError('internal_error', `mode ${options.mode} must not forward`);
+  const upstream = buildUpstreamRequest(call, options.allowUpstream);
+  rt.budget.take();
+  const record = rt.recorder !== undefined && (options.mode === 'live' || options.mode === 'record-missing');
+  const slot = record ? rt.recorder?.reserve(call.episode, matched.key) : undefined;
+  const outcome: Outcome = truncate ? 'fault' : record ? 'recorded' : 'forwarded';
+  const result = await forwardRequest(
+    {
+      method: call.req.method ?? 'GET',
+      url: upstream.url,
+      headers: upstream.headers,
+      body: call.body,
+      res: call.res,
+      extraHeaders: { 'x-cassette-outcome': outcome },
+      startedAt: call.startedAt,
+      capture: record || options.mode === 'smoke',
+      redactor: rt.redactor,
+      path: call.path,
+      query: call.query,
+      ...(truncate ? { truncateAfterBytes: truncate.afterBytes } : {}),
+    },
+    rt.agent,
+  );
+  if (slot || options.mode === 'smoke') {
+    const interaction = buildInteraction({
+      episode: call.episode,
+      take: slot ? slot.take() : 0,
+      position: slot?.position ?? 0,
+      occurrence: slot?.occurrence ?? 1,
+      provider: call.provider,
+      key: matched.key,
+      request: matched.request,
+      forwarded: result,
+      prices: options.file.prices,
+    });
+    rt.budget.addCost(interaction.costUsd);
+    rt.stats.addUsage(interaction.usage, interaction.costUsd, false);
+    if (slot && rt.recorder) {
+      rt.recorder.append(interaction);
+      if (interaction.complete && options.mode === 'record-missing') rt.replayer?.add(call.episode, interaction);
+    }
+    if (options.mode === 'smoke' && rt.checkAnswer) {
+      for (const f of rt.checkAnswer(call.provider, interaction)) {
+        rt.stats.drift.push({ ...f, provider: call.provider.name });
+        rt.logger.warn({ provider: call.provider.name, ...f }, `contract drift: ${f.check} at ${f.path}`);
+      }
+    }
+  }
+  return { outcome: result.complete ? outcome : 'fault', status: result.status, key: matched.key };
+}
+
+function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedRequest, exhausted: number | undefined): { outcome: Outcome; status: number; key: string } {
+  const endpoint = `${matched.request.method} ${call.path}`;
+  let message: string;
+  if (exhausted !== undefined) {
+    message = `cassette miss in episode "${call.episode}": all ${exhausted} recording(s) of ${call.provider.name} ${endpoint} were already used (--strict).`;
+  } else if (rt.replayer?.recordingCount(call.episode) === 0) {
+    message = `cassette miss: episode "${call.episode}" has no recordings in ${rt.options.store}. Record it first (--mode live or record-missing).`;
+  } else {
+    const why = rt.replayer?.explain(call.episode, call.provider, matched.request, rt.canonicalBody);
+    const nearest = why?.nearest
+      ? ` Nearest recording: step ${why.nearest.position} (${why.nearest.method} ${why.nearest.path}); differs: ${why.differences.join('; ') || 'only in ignored details'}.`
+      : '';
+    message = `cassette miss in episode "${call.episode}": no recording of ${call.provider.name} ${endpoint}.${nearest} Re-record with --mode record-missing or live.`;
+  }
+  rt.stats.misses.push({ episode: call.episode, provider: call.provider.name, method: matched.request.method, path: call.path, message });
+  rt.logger.warn({ episode: call.episode, provider: call.provider.name, key: matched.key, code: 'cassette_miss' }, message);
+  sendError(call.res, call.provider, new CassetteError('cassette_miss', message), { 'x-cassette-miss': '1' });
+  return { outcome: 'miss', status: 404, key: matched.key };
+}
+
+async function injectFault(rt: ProxyRuntime, call: ProxyCall, action: ChaosAction): Promise<{ outcome: Outcome; status: number }> {
+  switch (action.kind) {
+    case 'respond':
+      await sendPrepared(call.res, prepareResponse(action.response), { timing: 'instant' });
+      return { outcome: 'fault', status: action.response.status };
+    case 'reset':
+      call.req.socket.resetAndDestroy?.() ?? call.req.socket.destroy();
+      return { outcome: 'fault', status: 0 };
+    case 'timeout': {
+      // Hold the request open until the client gives up, bounded by the upstream timeout.
+      const limit = rt.options.file.limits.upstreamTimeoutMs;
+      await Promise.race([sleep(limit), new Promise((r) => call.res.once('close', r))]);
+      if (!call.res.destroyed) sendError(call.res, call.provider, new CassetteError('upstream_timeout', 'injected timeout (--chaos)'), { 'x-cassette-fault': 'timeout' });
+      return { outcome: 'fault', status: 504 };
+    }
+    default:
+      return { outcome: 'fault', status: 0 };
+  }
+}
+
+/** Writes a CassetteError in the provider family's own error shape. */
+export function sendError(res: ServerResponse, provider: Provider | undefined, error: CassetteError, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = provider
+    ? provider.family.errorBody(error.httpStatus, error.code, error.message)
+    : { error: { type: error.code, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.writeHead(error.httpStatus, {
+    'content-type': 'application/json',
+    'content-length': String(bytes.length),
+    'x-should-retry': 'false',
+    'x-cassette-error': error.code,
+    ...headers,
+  });
+  res.end(bytes);
+}
+
+export { toCassetteError };
+
+function sendOptions(rt: ProxyRuntime, _outcome: Outcome, truncate: Extract<ChaosAction, { kind: 'truncate' }> | undefined) {
+  return { timing: rt.options.timing, ...(truncate ? { truncateAfterEvents: truncate.afterEvents } : {}) };
+}
+
+function parseJson(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

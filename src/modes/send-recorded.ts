@@ -1,0 +1,78 @@
+import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Timing } from '../config/load-config.js';
+import { decodeBody } from '../match/body-codec.js';
+import type { RecordedResponse } from '../types.js';
+
+/** A stored answer made ready for the wire once, then served many times. */
+export interface PreparedResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  /** Whole body, for non-streamed answers. */
+  body?: Buffer;
+  /** Event bytes and offsets, for streams. */
+  events?: { ms: number; bytes: Buffer }[];
+}
+
+/** Renders a stored response for the wire: decoded bytes, fresh content-length, no stale encodings. */
+export function prepareResponse(response: RecordedResponse): PreparedResponse {
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(response.headers)) {
+    // Stored bodies are decoded; framing headers are the wire's business, set fresh below.
+    if (k === 'content-length' || k === 'transfer-encoding' || k === 'content-encoding' || k === 'connection') continue;
+    headers[k] = v;
+  }
+  if (response.stream) {
+    headers['cache-control'] ??= 'no-cache';
+    return {
+      status: response.status,
+      headers,
+      events: response.stream.events.map((e) => ({ ms: e.ms, bytes: Buffer.from(e.raw, 'utf8') })),
+    };
+  }
+  const body = response.body ? decodeBody(response.body) : Buffer.alloc(0);
+  headers['content-length'] = String(body.length);
+  return { status: response.status, headers, body };
+}
+
+export interface SendOptions {
+  timing: Timing;
+  extraHeaders?: Record<string, string>;
+  /** Stop after this many stream events and cut the connection (chaos `truncate`). */
+  truncateAfterEvents?: number;
+}
+
+/** Writes a prepared answer; stream events keep their framing and, if asked, their timing. */
+export async function sendPrepared(res: ServerResponse, p: PreparedResponse, options: SendOptions): Promise<void> {
+  const headers = options.extraHeaders ? { ...p.headers, ...options.extraHeaders } : p.headers;
+  if (!p.events) {
+    if (options.truncateAfterEvents !== undefined && p.body) {
+      const { 'content-length': _drop, ...rest } = headers;
+      res.writeHead(p.status, rest);
+      res.write(p.body.subarray(0, Math.floor(p.body.length / 2)));
+      res.destroy();
+      return;
+    }
+    res.writeHead(p.status, headers);
+    res.end(p.body);
+    return;
+  }
+  res.writeHead(p.status, headers);
+  const factor = options.timing === 'instant' ? 0 : options.timing === 'recorded' ? 1 : options.timing;
+  const started = performance.now();
+  let n = 0;
+  for (const e of p.events) {
+    if (res.destroyed) return;
+    if (options.truncateAfterEvents !== undefined && n >= options.truncateAfterEvents) {
+      res.destroy();
+      return;
+    }
+    if (factor > 0) {
+      const wait = e.ms * factor - (performance.now() - started);
+      if (wait > 1) await sleep(wait);
+    }
+    res.write(e.bytes);
+    n++;
+  }
+  res.end();
+}

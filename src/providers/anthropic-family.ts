@@ -1,0 +1,27 @@
+import type { Family } from './family.js';
+import { isRecord } from './family.js';
+
+export const anthropicFamily: Family = {
+  name: 'anthropic',
+  // `metadata.user_id` is an opaque end-user label for abuse tracking.
+  ignoredFields: ['metadata'],
+  inputIncludesCachedTokens: false,
+  baseUrlSuffix: '',
+  errorBody(_status, code, message) {
+    return { type: 'error', error: { type: code, message } };
+  },
+  model(_path, body) {
+    return isRecord(body) && typeof body.model === 'string' ? body.model : undefined;
+  },
+  withModel(path, body, model) {
+    return { path, body: isRecord(body) ? { ...body, model } : body };
+  },
+  isStreamRequest(_path, _query, body) {
+    return isRecord(body) && body.stream === true;
+  },
+  assemblerKind(path) {
+    if (/\/messages$/.test(path)) return 'anthropic-messages';
+    if (/\/chat\/completions$/.test(path)) return 'openai-chat';
+    return 'generic';
+  },
+};

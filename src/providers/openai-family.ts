@@ -1,0 +1,30 @@
+import type { Family } from './family.js';
+import { isRecord } from './family.js';
+
+/** OpenAI and every OpenAI-compatible server (OpenRouter, Groq, Together, DeepSeek, Ollama, vLLM). */
+export const openaiFamily: Family = {
+  name: 'openai',
+  // `user`, `metadata`, `safety_identifier` and `prompt_cache_key` label a request for the
+  // provider's bookkeeping; `include_obfuscation` only pads stream chunks. None changes the answer.
+  ignoredFields: ['user', 'metadata', 'safety_identifier', 'prompt_cache_key', 'stream_options.include_obfuscation'],
+  inputIncludesCachedTokens: true,
+  baseUrlSuffix: '/v1',
+  errorBody(_status, code, message) {
+    return { error: { message, type: code, param: null, code } };
+  },
+  model(_path, body) {
+    return isRecord(body) && typeof body.model === 'string' ? body.model : undefined;
+  },
+  withModel(path, body, model) {
+    return { path, body: isRecord(body) ? { ...body, model } : body };
+  },
+  isStreamRequest(_path, _query, body) {
+    return isRecord(body) && body.stream === true;
+  },
+  assemblerKind(path) {
+    if (/\/responses(\/|$)/.test(path)) return 'openai-responses';
+    if (/\/chat\/completions$/.test(path)) return 'openai-chat';
+    if (/\/api\/(chat|generate)$/.test(path)) return 'ollama';
+    return 'generic';
+  },
+};

@@ -1,0 +1,40 @@
+import type { RewriteRule } from '../config/config-schema.js';
+import { mapStrings, mapStringsAt } from '../match/json-path.js';
+import { CREDENTIAL_REPLACEMENT, credentialRegex } from './credential-patterns.js';
+
+/** Applies the built-in credential rules and config `redact` rules to stored and logged values. */
+export interface Redactor {
+  /** Redacts every string of a JSON value in place (path rules only at their paths). */
+  json<T>(value: T): T;
+  /** Redacts a text body or a stream event's raw text. */
+  text(value: string): string;
+}
+
+/** Compiles the rules once; both methods are on the request hot path. */
+export function createRedactor(rules: readonly RewriteRule[]): Redactor {
+  const builtIn = credentialRegex();
+  const everywhere = rules.filter((r) => r.path === undefined).map(compile);
+  const atPath = rules.filter((r) => r.path !== undefined).map((r) => ({ path: r.path as string, ...compile(r) }));
+
+  const text = (value: string): string => {
+    let out = value;
+    // test() first: the common case is "nothing to redact", and replace() always allocates.
+    builtIn.lastIndex = 0;
+    if (builtIn.test(out)) out = out.replace(builtIn, CREDENTIAL_REPLACEMENT);
+    for (const r of everywhere) out = out.replace(r.regex, r.replacement);
+    return out;
+  };
+
+  return {
+    json<T>(value: T): T {
+      let out = mapStrings(value, text);
+      for (const r of atPath) out = mapStringsAt(out, r.path, (s) => s.replace(r.regex, r.replacement));
+      return out as T;
+    },
+    text,
+  };
+}
+
+function compile(rule: RewriteRule): { regex: RegExp; replacement: string } {
+  return { regex: new RegExp(rule.pattern, `g${rule.flags ?? ''}`), replacement: rule.replacement };
+}

@@ -1,0 +1,263 @@
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CassetteOptions } from '../config/load-config.js';
+import { CassetteError, toCassetteError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { createCanonicalBody } from '../match/canonical-body.js';
+import type { CanonicalBodyFn } from '../match/canonical-body.js';
+import { RequestMatcher } from '../match/request-matcher.js';
+import { handleProxyCall, sendError } from '../modes/handle-proxy-call.js';
+import type { ProxyRuntime } from '../modes/handle-proxy-call.js';
+import { ProxyStats } from '../modes/proxy-stats.js';
+import { Recorder } from '../modes/recorder.js';
+import { Replayer } from '../modes/replayer.js';
+import { createProviderRegistry } from '../providers/provider-registry.js';
+import type { Provider } from '../providers/provider-registry.js';
+import { Budget } from '../safety/budget.js';
+import { createChaos, parseChaosFaults } from '../safety/chaos.js';
+import type { Chaos } from '../safety/chaos.js';
+import { createRedactor } from '../safety/create-redactor.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { createUpstreamAgent } from '../upstream/forward-request.js';
+import { handleControl } from './control-endpoints.js';
+import { readBody } from './read-body.js';
+import { assertEpisodeId, routeRequest } from './route-request.js';
+import { buildSummary } from './run-summary.js';
+import type { RunSummary } from './run-summary.js';
+
+export interface CassetteServer {
+  readonly url: string;
+  readonly port: number;
+  /** The `*_BASE_URL` variables a SUT needs, pointing at this proxy. */
+  readonly env: Record<string, string>;
+  readonly options: CassetteOptions;
+  readonly stats: ProxyStats;
+  /** Switches the current episode; what was served of it is forgotten. */
+  setEpisode(id: string): void;
+  summary(): RunSummary;
+  /** Stops accepting, waits for in-flight calls (bounded), closes the store. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  /** `replay`: episodes loaded up front so untouched recordings count as unused. */
+  preload?: readonly string[];
+  /** Smoke mode's per-answer contract check. */
+  checkAnswer?: ProxyRuntime['checkAnswer'];
+}
+
+const RECORDING_MODES = new Set(['live', 'record-missing']);
+
+/** Starts the proxy on `options.host:options.port` (0 = any free port). */
+export async function startCassetteServer(options: CassetteOptions, start: StartOptions): Promise<CassetteServer> {
+  const { logger } = start;
+  const providers = createProviderRegistry(options.file.providers, options.upstreams);
+  const redactor = createRedactor(options.file.redact);
+  const canonicalBody = canonicalBodyPerProvider(providers, options);
+  const matcher = new RequestMatcher(options.file.match.headers, redactor, canonicalBody);
+  const store = openModeStore(options, logger);
+  const stats = new ProxyStats();
+  const replayer = store && (options.mode === 'golden' || options.mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
+  const recorder = store && RECORDING_MODES.has(options.mode) ? new Recorder(store, options.mode, logger, options.onStoreError) : undefined;
+  const forwarding = options.mode !== 'golden' && options.mode !== 'mock';
+  const agent = forwarding ? createUpstreamAgent(options.file.limits) : undefined;
+
+  const state = { episode: options.episode };
+  const globalChaos = options.chaos ? createChaos(options.chaos) : undefined;
+  const episodeChaos = new Map<string, Chaos | undefined>();
+  for (const e of start.preload ?? []) replayer?.load(e);
+
+  const rt: ProxyRuntime = {
+    options,
+    matcher,
+    canonicalBody,
+    redactor,
+    stats,
+    logger,
+    budget: new Budget(options.maxRequests, options.maxCostUsd),
+    agent,
+    replayer,
+    recorder,
+    chaos: (episode) => (episodeChaos.has(episode) ? episodeChaos.get(episode) : globalChaos),
+    ...(start.checkAnswer ? { checkAnswer: start.checkAnswer } : {}),
+  };
+
+  const setEpisode = (id: string, chaos?: { rate: number; seed?: number; faults?: string } | null): void => {
+    assertEpisodeId(id, 'setEpisode');
+    state.episode = id;
+    replayer?.reset(id);
+    if (chaos === null) episodeChaos.set(id, undefined);
+    else if (chaos) {
+      episodeChaos.set(id, createChaos({ rate: chaos.rate, seed: chaos.seed ?? 0, faults: parseChaosFaults(chaos.faults ?? '429,500,529') }));
+    }
+    episodeChaos.get(id)?.reset();
+    globalChaos?.reset();
+  };
+  const summary = (): RunSummary => buildSummary(options, stats, replayer, recorder);
+  const inFlight = new Set<Promise<unknown>>();
+
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+    const p = handle(req, res).catch((err: unknown) => {
+      logger.error({ code: 'internal_error', err: (err as Error).message }, 'request failed');
+      if (!res.headersSent) sendError(res, undefined, toCassetteError(err));
+      else res.destroy();
+    });
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  });
+  // Malformed HTTP never reaches a handler: answer 400 and close, and stay up.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = performance.now();
+    const url = req.url ?? '/';
+    if (url.startsWith('/__cassette/')) {
+      if (!authorized(req, options.authToken)) return sendError(res, undefined, unauthorized());
+      const name = url.slice('/__cassette/'.length).split('?')[0] ?? '';
+      try {
+        await handleControl(req, res, name, { mode: options.mode, store: options.store, episode: state.episode, stats, setEpisode, summary }, () =>
+          readBody(req, 1024 * 1024),
+        );
+      } catch (err) {
+        sendError(res, undefined, toCassetteError(err));
+      }
+      return;
+    }
+    let provider: Provider | undefined;
+    let episode = state.episode;
+    try {
+      if (!authorized(req, options.authToken)) throw unauthorized();
+      const route = routeRequest(url, providers);
+      provider = route.provider;
+      const header = req.headers['x-cassette-episode'];
+      if (typeof header === 'string') assertEpisodeId(header, 'header x-cassette-episode');
+      episode = typeof header === 'string' ? header : (route.pathEpisode ?? state.episode);
+      const body = await readBody(req, options.file.limits.maxBodyBytes);
+      const result = await handleProxyCall(rt, { req, res, provider, episode, path: route.path, query: route.query, body, startedAt });
+      finish(result.outcome, result.status, result.key);
+    } catch (err) {
+      const error = toCassetteError(err);
+      const outcome = error.code === 'cassette_budget_exceeded' || error.code === 'cassette_upstream_not_allowed' || error.httpStatus < 500 ? 'refused' : 'fault';
+      sendError(res, provider, error, error.code === 'cassette_miss' ? { 'x-cassette-miss': '1' } : {});
+      if (error.code === 'body_too_large') res.once('finish', () => req.socket.destroySoon());
+      finish(outcome, error.httpStatus, undefined, error);
+    }
+
+    function finish(outcome: Parameters<ProxyStats['count']>[1], status: number, key?: string, error?: CassetteError): void {
+      const ms = performance.now() - startedAt;
+      const name = provider?.name ?? 'unknown';
+      stats.count(name, outcome, ms / 1000);
+      const fields = { episode, provider: name, method: req.method, path: url.split('?')[0], mode: options.mode, outcome, status, key, ms: Math.round(ms * 10) / 10 };
+      if (error) logger.warn({ ...fields, code: error.code }, error.message);
+      else logger.info(fields, `${outcome} ${req.method} ${url.split('?')[0]} ${status}`);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new CassetteError('cannot_start', `cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}`, { cause: err, hint: 'Pick another --port (0 = any free port).' })),
+    );
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  if (!isLoopback(options.host) && !options.authToken) {
+    logger.warn({ host: options.host }, `WARNING: listening on non-loopback address ${options.host} without --auth-token: anyone who can reach it can spend your provider keys`);
+  }
+
+  return {
+    url,
+    port,
+    env: baseUrlEnv(url, providers),
+    options,
+    stats,
+    setEpisode: (id) => setEpisode(id),
+    summary,
+    async stop() {
+      await closeServer(server, inFlight);
+      recorder?.close();
+      await agent?.close().catch(() => undefined);
+      store?.close();
+    },
+  };
+}
+
+/** `OPENAI_BASE_URL=http://127.0.0.1:8787/openai/v1`, one per provider. */
+export function baseUrlEnv(url: string, providers: ReadonlyMap<string, Provider>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const p of providers.values()) env[p.baseUrlEnv] = `${url}/${p.name}${p.baseUrlSuffix}`;
+  // The Gemini SDKs read either name.
+  if (env.GOOGLE_GEMINI_BASE_URL) env.GEMINI_BASE_URL = env.GOOGLE_GEMINI_BASE_URL;
+  env.CASSETTE_URL = url;
+  return env;
+}
+
+function canonicalBodyPerProvider(providers: ReadonlyMap<string, Provider>, options: CassetteOptions): (p: string) => CanonicalBodyFn {
+  const table = new Map<string, CanonicalBodyFn>();
+  for (const p of providers.values()) {
+    table.set(p.name, createCanonicalBody({ ignore: [...p.family.ignoredFields, ...options.file.match.ignore], normalize: options.file.match.normalize }));
+  }
+  const fallback = createCanonicalBody({ ignore: options.file.match.ignore, normalize: options.file.match.normalize });
+  return (name) => table.get(name) ?? fallback;
+}
+
+/** Golden never writes: a store that does not exist yet is an empty one, not a new file. */
+function openModeStore(options: CassetteOptions, logger: Logger): Store | undefined {
+  if (options.mode === 'mock' || options.mode === 'passthrough' || options.mode === 'smoke') return undefined;
+  if (options.mode === 'golden' && !existsSync(options.store)) {
+    logger.warn({ store: options.store }, `store ${options.store} does not exist: every request will miss`);
+    return emptyStore(options.store);
+  }
+  return openStore(options.store, { readonly: options.mode === 'golden' });
+}
+
+function emptyStore(location: string): Store {
+  const refuse = (): never => {
+    throw new CassetteError('store_write_failed', 'golden mode never writes to the store');
+  };
+  return {
+    location,
+    loadEpisode: () => undefined,
+    beginTake: refuse,
+    continueTake: refuse,
+    listEpisodes: () => [],
+    listTakes: () => [],
+    interactions: () => [],
+    removeEpisodes: refuse,
+    removeTakes: refuse,
+    close: () => undefined,
+  };
+}
+
+function authorized(req: IncomingMessage, token: string | undefined): boolean {
+  if (!token) return true;
+  return req.headers['x-cassette-auth'] === token || req.headers['proxy-authorization'] === `Bearer ${token}`;
+}
+
+function unauthorized(): CassetteError {
+  return new CassetteError('unauthorized', 'this proxy requires --auth-token: send it as header x-cassette-auth', {
+    hint: 'Set the x-cassette-auth header (or Proxy-Authorization: Bearer <token>) on every request.',
+  });
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+async function closeServer(server: Server, inFlight: Set<Promise<unknown>>): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  // In-flight calls get a moment to finish; streams still open after that are cut (recorded incomplete).
+  await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 2_000).unref())]);
+  server.closeAllConnections();
+  await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 1_000).unref())]);
+  await closed;
+}

@@ -1,0 +1,59 @@
+import { CassetteError } from '../errors.js';
+import type { Provider } from '../providers/provider-registry.js';
+
+export const EPISODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Where a proxied request goes: provider, episode chosen by path (if any), upstream path and query. */
+export interface Route {
+  provider: Provider;
+  /** Episode named by an `/episodes/<id>/` prefix, if the URL has one. */
+  pathEpisode: string | undefined;
+  /** Path below the provider prefix, always starting with `/`. */
+  path: string;
+  /** Raw query string without `?` (may be empty). */
+  query: string;
+}
+
+/** Parses `/[episodes/<id>/]<provider>/<path>?<query>`; throws 404 / 400 CassetteErrors. */
+export function routeRequest(url: string, providers: ReadonlyMap<string, Provider>): Route {
+  const q = url.indexOf('?');
+  const rawPath = q === -1 ? url : url.slice(0, q);
+  const query = q === -1 ? '' : url.slice(q + 1);
+  const segments = rawPath.split('/');
+  // segments[0] is '' (the path starts with '/').
+  let i = 1;
+  let pathEpisode: string | undefined;
+  if (segments[1] === 'episodes') {
+    const id = safeDecode(segments[2] ?? '');
+    assertEpisodeId(id, 'path prefix /episodes/<id>/');
+    pathEpisode = id;
+    i = 3;
+  }
+  const name = segments[i] ?? '';
+  const provider = providers.get(name);
+  if (!provider) {
+    throw new CassetteError('unknown_provider', `no provider "${name}" is configured for path ${rawPath}`, {
+      hint: `Known providers: ${[...providers.keys()].map((p) => `/${p}/`).join(', ')}. Add others to cassette.config.json "providers".`,
+      details: { knownProviders: [...providers.keys()] },
+    });
+  }
+  const rest = segments.slice(i + 1).join('/');
+  return { provider, pathEpisode, path: `/${rest}`, query };
+}
+
+/** Throws bad_episode_id unless `id` is a valid episode id. */
+export function assertEpisodeId(id: string, where: string): void {
+  if (!EPISODE_ID.test(id)) {
+    throw new CassetteError('bad_episode_id', `invalid episode id ${JSON.stringify(id.slice(0, 200))} (from ${where})`, {
+      hint: 'An episode id is 1-128 characters of letters, digits, ".", "_" and "-", starting with a letter or digit.',
+    });
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

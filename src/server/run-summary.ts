@@ -1,0 +1,71 @@
+import type { CassetteOptions } from '../config/load-config.js';
+import type { MissRecord, ProxyStats } from '../modes/proxy-stats.js';
+import type { Recorder } from '../modes/recorder.js';
+import type { Replayer } from '../modes/replayer.js';
+
+export interface UnusedRecording {
+  episode: string;
+  take: number | undefined;
+  position: number;
+  provider: string;
+  method: string;
+  path: string;
+}
+
+/** What `run`, `replay` and `/__cassette/stats` report about one proxy session. */
+export interface RunSummary {
+  ok: boolean;
+  mode: string;
+  episode: string;
+  store: string;
+  requests: number;
+  hits: number;
+  misses: number;
+  recorded: number;
+  forwarded: number;
+  refused: number;
+  faults: number;
+  storeErrors: number;
+  unused: UnusedRecording[];
+  missList: MissRecord[];
+  divergences: { episode: string; message: string }[];
+  tokens: { input: number; output: number };
+  costUsd: number;
+  saved: { calls: number; tokens: number; costUsd: number };
+  drift: ProxyStats['drift'];
+}
+
+/** Builds the summary; `ok` is false on any miss (and, strict, on unused recordings or divergence). */
+export function buildSummary(options: CassetteOptions, stats: ProxyStats, replayer: Replayer | undefined, recorder: Recorder | undefined): RunSummary {
+  const unused: UnusedRecording[] = (replayer?.unused() ?? []).flatMap((e) =>
+    e.interactions.map((i) => ({ episode: e.episode, take: e.take, position: i.position, provider: i.provider, method: i.request.method, path: i.request.path })),
+  );
+  const divergences = replayer?.divergences() ?? [];
+  const misses = stats.total('miss');
+  const strictProblems = options.strict && (unused.length > 0 || divergences.length > 0);
+  return {
+    ok: misses === 0 && !strictProblems && (recorder?.failed ?? 0) === 0,
+    mode: options.mode,
+    episode: options.episode,
+    store: options.store,
+    requests: stats.total(),
+    hits: stats.total('hit'),
+    misses,
+    recorded: stats.total('recorded'),
+    forwarded: stats.total('forwarded'),
+    refused: stats.total('refused'),
+    faults: stats.total('fault'),
+    storeErrors: recorder?.failed ?? 0,
+    unused,
+    missList: stats.misses,
+    divergences,
+    tokens: { input: stats.inputTokens, output: stats.outputTokens },
+    costUsd: round(stats.costUsd),
+    saved: { calls: stats.total('hit'), tokens: stats.savedTokens, costUsd: round(stats.savedCostUsd) },
+    drift: stats.drift,
+  };
+}
+
+function round(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
+}

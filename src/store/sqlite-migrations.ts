@@ -1,0 +1,36 @@
+/**
+ * Numbered schema migrations, applied in order inside one transaction each; `PRAGMA user_version`
+ * holds the number of the last one applied. Never edit a shipped migration: add the next one.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE takes (
+     id INTEGER PRIMARY KEY,
+     episode TEXT NOT NULL,
+     take INTEGER NOT NULL,
+     mode TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     closed_at TEXT,
+     UNIQUE (episode, take)
+   );
+   CREATE TABLE interactions (
+     id INTEGER PRIMARY KEY,
+     take_id INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
+     position INTEGER NOT NULL,
+     provider TEXT NOT NULL,
+     method TEXT NOT NULL,
+     path TEXT NOT NULL,
+     key TEXT NOT NULL,
+     key_version INTEGER NOT NULL,
+     occurrence INTEGER NOT NULL,
+     status INTEGER NOT NULL,
+     complete INTEGER NOT NULL,
+     input_tokens INTEGER,
+     output_tokens INTEGER,
+     cost_usd REAL,
+     total_ms REAL NOT NULL,
+     recorded_at TEXT NOT NULL,
+     data TEXT NOT NULL,
+     UNIQUE (take_id, position)
+   );
+   CREATE INDEX interactions_key ON interactions (key);`,
+];

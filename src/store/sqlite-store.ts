@@ -1,0 +1,257 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { CassetteError } from '../errors.js';
+import type { Interaction, Mode, TakeSummary } from '../types.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import type { EpisodeIndex, InteractionFilter, Store, TakeWriter } from './store.js';
+
+type Row = Record<string, unknown>;
+
+/**
+ * The embedded default store. WAL with `synchronous = NORMAL`: every append is its own
+ * transaction and survives a crash of the process (`kill -9`); a power cut may lose the last
+ * few commits (docs/store-format.md). Writers in other processes wait on `busy_timeout`.
+ */
+export function openSqliteStore(path: string, options: { readonly?: boolean } = {}): Store {
+  let db: Database.Database;
+  try {
+    if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db.pragma('busy_timeout = 10000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+    }
+  } catch (err) {
+    throw new CassetteError('store_unreadable', `cannot open the SQLite store ${path}: ${(err as Error).message}`, {
+      cause: err,
+      hint: 'Check that the path is writable, or pass another --store.',
+    });
+  }
+  return new SqliteStore(db, path);
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SQLITE_MIGRATIONS.length) {
+    throw new CassetteError('store_unreadable', `the store was written by a newer llm-cassette (schema ${version})`, {
+      hint: 'Upgrade llm-cassette to read it.',
+    });
+  }
+  SQLITE_MIGRATIONS.slice(version).forEach((sql, i) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + i + 1}`);
+    }).immediate();
+  });
+}
+
+class SqliteStore implements Store {
+  readonly location: string;
+  #db: Database.Database;
+  #stmts: ReturnType<typeof prepare>;
+
+  constructor(db: Database.Database, location: string) {
+    this.#db = db;
+    this.location = location;
+    this.#stmts = prepare(db);
+  }
+
+  loadEpisode(episode: string): EpisodeIndex | undefined {
+    const take = this.#stmts.newestTake.get(episode) as { id: number; take: number } | undefined;
+    if (!take) return undefined;
+    const rows = this.#stmts.completeOfTake.all(take.id) as Row[];
+    return { episode, take: take.take, interactions: rows.map(fromRow) };
+  }
+
+  beginTake(episode: string, mode: Mode): TakeWriter {
+    return new SqliteTakeWriter(this.#db, this.#stmts, episode, mode, 'new');
+  }
+
+  continueTake(episode: string, mode: Mode): TakeWriter {
+    return new SqliteTakeWriter(this.#db, this.#stmts, episode, mode, 'continue');
+  }
+
+  listEpisodes(): string[] {
+    return (this.#stmts.episodes.all() as { episode: string }[]).map((r) => r.episode);
+  }
+
+  listTakes(episode?: string): TakeSummary[] {
+    const rows = (episode === undefined ? this.#stmts.takes.all() : this.#stmts.takesOf.all(episode)) as Row[];
+    return rows.map((r) => ({
+      episode: r.episode as string,
+      take: r.take as number,
+      createdAt: r.created_at as string,
+      ...(r.closed_at ? { closedAt: r.closed_at as string } : {}),
+      mode: r.mode as Mode,
+      interactions: r.interactions as number,
+      incomplete: r.incomplete as number,
+    }));
+  }
+
+  *interactions(filter: InteractionFilter = {}): Iterable<Interaction> {
+    const newestOnly = filter.newestTakeOnly ?? true;
+    const wanted = filter.episodes ? new Set(filter.episodes) : undefined;
+    for (const t of this.listTakesForIteration(newestOnly)) {
+      if (wanted && !wanted.has(t.episode)) continue;
+      const stmt = filter.includeIncomplete ? this.#stmts.allOfTake : this.#stmts.completeOfTake;
+      for (const row of stmt.iterate(t.id) as Iterable<Row>) yield fromRow(row);
+    }
+  }
+
+  private listTakesForIteration(newestOnly: boolean): { id: number; episode: string }[] {
+    return (newestOnly ? this.#stmts.newestTakes.all() : this.#stmts.allTakeIds.all()) as { id: number; episode: string }[];
+  }
+
+  removeEpisodes(episodes: readonly string[]): number {
+    return this.#db.transaction(() =>
+      episodes.reduce((n, e) => {
+        const removed = this.#stmts.deleteEpisodeInteractions.run(e).changes;
+        this.#stmts.deleteEpisodeTakes.run(e);
+        return n + removed;
+      }, 0),
+    )();
+  }
+
+  removeTakes(takes: readonly { episode: string; take: number }[]): number {
+    return this.#db.transaction(() =>
+      takes.reduce((n, t) => {
+        const removed = this.#stmts.deleteTakeInteractions.run(t.episode, t.take).changes;
+        this.#stmts.deleteTake.run(t.episode, t.take);
+        return n + removed;
+      }, 0),
+    )();
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+class SqliteTakeWriter implements TakeWriter {
+  readonly episode: string;
+  #take: { id: number; take: number } | undefined;
+  #position = 0;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly stmts: ReturnType<typeof prepare>,
+    episode: string,
+    private readonly mode: Mode,
+    how: 'new' | 'continue',
+  ) {
+    this.episode = episode;
+    if (how === 'continue') {
+      const t = stmts.latestTake.get(episode) as { id: number; take: number } | undefined;
+      if (t) {
+        this.#take = t;
+        this.#position = (stmts.maxPosition.get(t.id) as { p: number | null }).p ?? 0;
+      }
+    }
+  }
+
+  get take(): number {
+    return this.#ensureTake().take;
+  }
+
+  nextPosition(): number {
+    return ++this.#position;
+  }
+
+  append(i: Interaction): void {
+    const take = this.#ensureTake();
+    const row = { ...i, episode: this.episode, take: take.take };
+    this.stmts.insert.run({
+      take_id: take.id,
+      position: i.position,
+      provider: i.provider,
+      method: i.request.method,
+      path: i.request.path,
+      key: i.key,
+      key_version: i.keyVersion,
+      occurrence: i.occurrence,
+      status: i.response.status,
+      complete: i.complete ? 1 : 0,
+      input_tokens: i.usage?.inputTokens ?? null,
+      output_tokens: i.usage?.outputTokens ?? null,
+      cost_usd: i.costUsd ?? null,
+      total_ms: i.timings.totalMs,
+      recorded_at: i.recordedAt,
+      data: JSON.stringify(row),
+    });
+  }
+
+  close(): void {
+    if (this.#take) this.stmts.closeTake.run(new Date().toISOString(), this.#take.id);
+  }
+
+  /** Takes are created on the first append: a session that records nothing leaves no empty take. */
+  #ensureTake(): { id: number; take: number } {
+    if (!this.#take) {
+      // IMMEDIATE: two processes opening a take of one episode at once get distinct numbers.
+      this.#take = this.db
+        .transaction(() => {
+          const next = (this.stmts.maxTake.get(this.episode) as { t: number | null }).t ?? 0;
+          const info = this.stmts.insertTake.run(this.episode, next + 1, this.mode, new Date().toISOString());
+          return { id: Number(info.lastInsertRowid), take: next + 1 };
+        })
+        .immediate();
+    }
+    return this.#take;
+  }
+}
+
+function fromRow(row: Row): Interaction {
+  return JSON.parse(row.data as string) as Interaction;
+}
+
+function prepare(db: Database.Database) {
+  return {
+    newestTake: db.prepare(
+      `SELECT t.id, t.take FROM takes t WHERE t.episode = ?
+         AND EXISTS (SELECT 1 FROM interactions i WHERE i.take_id = t.id AND i.complete = 1)
+       ORDER BY t.take DESC LIMIT 1`,
+    ),
+    newestTakes: db.prepare(
+      `SELECT t.id, t.episode FROM takes t
+       WHERE t.take = (SELECT MAX(t2.take) FROM takes t2 WHERE t2.episode = t.episode
+                         AND EXISTS (SELECT 1 FROM interactions i WHERE i.take_id = t2.id AND i.complete = 1))
+       ORDER BY t.episode`,
+    ),
+    allTakeIds: db.prepare(`SELECT id, episode FROM takes ORDER BY episode, take`),
+    latestTake: db.prepare(`SELECT id, take FROM takes WHERE episode = ? ORDER BY take DESC LIMIT 1`),
+    maxTake: db.prepare(`SELECT MAX(take) AS t FROM takes WHERE episode = ?`),
+    maxPosition: db.prepare(`SELECT MAX(position) AS p FROM interactions WHERE take_id = ?`),
+    insertTake: db.prepare(`INSERT INTO takes (episode, take, mode, created_at) VALUES (?, ?, ?, ?)`),
+    closeTake: db.prepare(`UPDATE takes SET closed_at = ? WHERE id = ?`),
+    completeOfTake: db.prepare(`SELECT data FROM interactions WHERE take_id = ? AND complete = 1 ORDER BY position`),
+    allOfTake: db.prepare(`SELECT data FROM interactions WHERE take_id = ? ORDER BY position`),
+    episodes: db.prepare(`SELECT DISTINCT episode FROM takes ORDER BY episode`),
+    takes: db.prepare(takesSql('')),
+    takesOf: db.prepare(takesSql('WHERE t.episode = ?')),
+    deleteEpisodeInteractions: db.prepare(
+      `DELETE FROM interactions WHERE take_id IN (SELECT id FROM takes WHERE episode = ?)`,
+    ),
+    deleteEpisodeTakes: db.prepare(`DELETE FROM takes WHERE episode = ?`),
+    deleteTakeInteractions: db.prepare(
+      `DELETE FROM interactions WHERE take_id IN (SELECT id FROM takes WHERE episode = ? AND take = ?)`,
+    ),
+    deleteTake: db.prepare(`DELETE FROM takes WHERE episode = ? AND take = ?`),
+    insert: db.prepare(
+      `INSERT INTO interactions (take_id, position, provider, method, path, key, key_version, occurrence, status,
+         complete, input_tokens, output_tokens, cost_usd, total_ms, recorded_at, data)
+       VALUES (@take_id, @position, @provider, @method, @path, @key, @key_version, @occurrence, @status,
+         @complete, @input_tokens, @output_tokens, @cost_usd, @total_ms, @recorded_at, @data)`,
+    ),
+  };
+}
+
+function takesSql(where: string): string {
+  return `SELECT t.episode, t.take, t.mode, t.created_at, t.closed_at,
+            (SELECT COUNT(*) FROM interactions i WHERE i.take_id = t.id) AS interactions,
+            (SELECT COUNT(*) FROM interactions i WHERE i.take_id = t.id AND i.complete = 0) AS incomplete
+          FROM takes t ${where} ORDER BY t.episode, t.take`;
+}

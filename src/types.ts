@@ -1,0 +1,130 @@
+/**
+ * The nouns of llm-cassette, shared by every layer (see docs/glossary.md).
+ *
+ * An *episode* groups the interactions of one run; each live session of an episode writes a new
+ * *take*; a take holds *interactions* in call order (*position*); an interaction is found again
+ * by its request *key* and *occurrence* (the n-th identical request of the take).
+ */
+
+export const MODES = ['golden', 'live', 'record-missing', 'passthrough', 'smoke', 'mock'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const FAMILIES = ['openai', 'anthropic', 'gemini'] as const;
+export type FamilyName = (typeof FAMILIES)[number];
+
+/** A request or response body as stored: JSON when it parses, text when it is UTF-8, else base64. */
+export type StoredBody =
+  | { kind: 'empty' }
+  | {
+      kind: 'json';
+      json: unknown;
+      /** Exact text when `JSON.stringify(json, null, indent)` does not reproduce the bytes. */
+      raw?: string;
+      /** Indentation that reproduces the bytes (0 = compact). */
+      indent?: number;
+    }
+  | { kind: 'text'; text: string }
+  | { kind: 'base64'; base64: string };
+
+/** Wire format of a streamed response body. */
+export type StreamFormat = 'sse' | 'ndjson' | 'json-array';
+
+/** One event of a recorded stream: its exact bytes (decoded text) and when it arrived. */
+export interface StreamEvent {
+  /** Milliseconds since the request started. */
+  ms: number;
+  /** The event's exact text including its trailing separator (`data: {...}\n\n`). */
+  raw: string;
+}
+
+export interface StoredStream {
+  format: StreamFormat;
+  events: StreamEvent[];
+  /** False when the stream was cut short (abort, reset, upstream error mid-body). */
+  complete: boolean;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
+  /** Cost as the provider reported it (OpenRouter `usage.cost`), in USD. */
+  reportedCostUsd?: number;
+}
+
+/** What a stream (or a JSON answer) amounts to, per family: read by people, usage, drift. */
+export interface Assembled {
+  /** Concatenated assistant text. */
+  text: string;
+  toolCalls: { id?: string; name: string; arguments: unknown }[];
+  /** finish_reason / stop_reason / finishReason / status. */
+  finishReason?: string;
+  usage?: Usage;
+  model?: string;
+  /** Family-specific extra pieces (thinking blocks, thought signatures, the final response object). */
+  extra?: Record<string, unknown>;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path below the provider prefix, e.g. `/v1/chat/completions`. */
+  path: string;
+  /** Query pairs in their original order, secrets removed. */
+  query: [string, string][];
+  /** Allow-listed, lower-cased request headers that change the response. */
+  headers: Record<string, string>;
+  /** Body after redaction (what is matched and stored). */
+  body: StoredBody;
+}
+
+export interface RecordedResponse {
+  status: number;
+  /** Lower-cased, normalized response headers (volatile and transport headers dropped). */
+  headers: Record<string, string | string[]>;
+  /** Whole body for non-streamed answers (decoded). */
+  body?: StoredBody;
+  /** Event list for streamed answers (decoded). */
+  stream?: StoredStream;
+}
+
+export interface Timings {
+  /** Time to first byte of the upstream response, ms. */
+  ttfbMs: number;
+  totalMs: number;
+}
+
+/** One recorded request/response pair. */
+export interface Interaction {
+  episode: string;
+  take: number;
+  /** 1-based call order within the take. */
+  position: number;
+  provider: string;
+  family: FamilyName;
+  key: string;
+  keyVersion: number;
+  occurrence: number;
+  request: RecordedRequest;
+  response: RecordedResponse;
+  /** False when the response was cut short: never served as golden. */
+  complete: boolean;
+  timings: Timings;
+  usage?: Usage;
+  costUsd?: number;
+  assembled?: Assembled;
+  /** ISO-8601 recording time. */
+  recordedAt: string;
+  productVersion: string;
+}
+
+export interface TakeSummary {
+  episode: string;
+  take: number;
+  createdAt: string;
+  closedAt?: string;
+  mode: Mode;
+  interactions: number;
+  incomplete: number;
+}
