@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerReplayCommand } from './replay-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
 
@@ -6,4 +7,5 @@ import { registerServeCommand } from './serve-command.js';
 export function registerCommands(program: Command, setExit: (code: number) => void): void {
   registerServeCommand(program, setExit);
   registerRunCommand(program, setExit);
+  registerReplayCommand(program, setExit);
 }

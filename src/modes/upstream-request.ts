@@ -2,9 +2,6 @@ import { assertUpstreamAllowed } from '../safety/assert-upstream-allowed.js';
 import { HOP_BY_HOP } from '../upstream/normalize-headers.js';
 import type { ProxyCall } from './handle-proxy-call.js';
 
-/** Where each family's SDK puts the API key, for keys taken from the proxy's own environment. */
-const KEY_HEADER = { openai: 'authorization', anthropic: 'x-api-key', gemini: 'x-goog-api-key' } as const;
-
 /**
  * The request as the provider gets it: the SUT's own headers and bytes, minus hop-by-hop and
  * `x-cassette-*` headers. A key in `CASSETTE_<PROVIDER>_API_KEY` is added when the SUT sent none,
@@ -21,11 +18,10 @@ export function buildUpstreamRequest(call: ProxyCall, allow: readonly string[] |
     if (v === undefined || HOP_BY_HOP.has(k) || k.startsWith('x-cassette-')) continue;
     headers[k] = v;
   }
-  const family = call.provider.family.name;
-  const keyHeader = KEY_HEADER[family];
   const envKey = process.env[`CASSETTE_${call.provider.name.toUpperCase().replace(/-/g, '_')}_API_KEY`];
-  if (envKey && !headers[keyHeader] && !headers.authorization && !/[?&]key=/.test(call.query)) {
-    headers[keyHeader] = family === 'openai' ? `Bearer ${envKey}` : envKey;
+  if (envKey) {
+    const [name, value] = call.provider.family.apiKeyHeader(envKey);
+    if (!headers[name] && !headers.authorization && !/[?&]key=/.test(call.query)) headers[name] = value;
   }
   return { url, headers };
 }

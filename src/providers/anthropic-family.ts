@@ -7,6 +7,9 @@ export const anthropicFamily: Family = {
   ignoredFields: ['metadata'],
   inputIncludesCachedTokens: false,
   baseUrlSuffix: '',
+  apiKeyHeader(key) {
+    return ['x-api-key', key];
+  },
   errorBody(_status, code, message) {
     return { type: 'error', error: { type: code, message } };
   },

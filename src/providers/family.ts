@@ -13,6 +13,8 @@ export interface Family {
   readonly inputIncludesCachedTokens: boolean;
   /** Suffix a SUT's SDK expects after the proxy URL (`/v1` for OpenAI-compatible SDKs). */
   readonly baseUrlSuffix: string;
+  /** The header an SDK of this family sends its API key in. */
+  apiKeyHeader(key: string): [name: string, value: string];
   /** The family's own error envelope, so SDKs surface our message as theirs. */
   errorBody(status: number, code: string, message: string): unknown;
   /** The model a request names (body field or path segment). */

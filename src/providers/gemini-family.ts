@@ -23,6 +23,9 @@ export const geminiFamily: Family = {
   ignoredFields: ['labels'],
   inputIncludesCachedTokens: true,
   baseUrlSuffix: '',
+  apiKeyHeader(key) {
+    return ['x-goog-api-key', key];
+  },
   errorBody(status, code, message) {
     return { error: { code: status, message, status: RPC_STATUS[status] ?? 'UNKNOWN', details: [{ reason: code }] } };
   },

@@ -9,6 +9,9 @@ export const openaiFamily: Family = {
   ignoredFields: ['user', 'metadata', 'safety_identifier', 'prompt_cache_key', 'stream_options.include_obfuscation'],
   inputIncludesCachedTokens: true,
   baseUrlSuffix: '/v1',
+  apiKeyHeader(key) {
+    return ['authorization', `Bearer ${key}`];
+  },
   errorBody(_status, code, message) {
     return { error: { message, type: code, param: null, code } };
   },

@@ -33,11 +33,15 @@ export interface CassetteServer {
   readonly port: number;
   /** The `*_BASE_URL` variables a SUT needs, pointing at this proxy. */
   readonly env: Record<string, string>;
+  /** The same variables with an `/episodes/<id>/` prefix: a SUT using them records or replays that episode. */
+  envFor(episode: string): Record<string, string>;
   readonly options: CassetteOptions;
   readonly stats: ProxyStats;
   /** Switches the current episode; what was served of it is forgotten. */
   setEpisode(id: string): void;
   summary(): RunSummary;
+  /** How many replayable recordings an episode has (golden and record-missing). */
+  recordingCount(episode: string): number;
   /** Stops accepting, waits for in-flight calls (bounded), closes the store. */
   stop(): Promise<void>;
 }
@@ -177,10 +181,12 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     url,
     port,
     env: baseUrlEnv(url, providers),
+    envFor: (episode) => ({ ...baseUrlEnv(`${url}/episodes/${episode}`, providers), CASSETTE_URL: url, CASSETTE_EPISODE: episode }),
     options,
     stats,
     setEpisode: (id) => setEpisode(id),
     summary,
+    recordingCount: (episode) => replayer?.recordingCount(episode) ?? 0,
     async stop() {
       await closeServer(server, inFlight);
       recorder?.close();

@@ -1,0 +1,51 @@
+import { familyByName } from '../providers/family-by-name.js';
+import { FAMILIES } from '../types.js';
+import type { Price } from '../safety/price-table.js';
+import type { Interaction } from '../types.js';
+import { formatUsd } from './format-table.js';
+import { lastUserText, truncate } from './request-summary.js';
+import { costOfInteraction, usageOf } from './summarize-interactions.js';
+
+/** The readable block `cassette show` prints for one step. */
+export function formatInteraction(i: Interaction, prices: Readonly<Record<string, Price>> = {}): string {
+  const { request, response, assembled } = i;
+  const query = request.query?.length ? `?${new URLSearchParams(request.query).toString()}` : '';
+  const stream = response.stream;
+  const delivery = stream
+    ? `streamed (${stream.format}, ${stream.events.length} events${stream.complete ? '' : ', cut short'})`
+    : 'not streamed';
+  const lines = [`step ${i.position}  ${i.provider} ${request.method} ${request.path}${query}  → ${response.status}  ${delivery}`];
+  const field = (name: string, value: string): void => {
+    lines.push(`  ${`${name}:`.padEnd(10)}${value}`);
+  };
+  const body = request.body?.kind === 'json' ? request.body.json : undefined;
+  const model = assembled?.model ?? modelOf(i, body);
+  if (model) field('model', model);
+  const asked = lastUserText(body);
+  if (asked !== undefined) field('request', JSON.stringify(truncate(asked)));
+  if (assembled) {
+    if (assembled.text) field('answer', JSON.stringify(truncate(assembled.text, 200)));
+    for (const call of assembled.toolCalls ?? []) field('tool call', truncate(`${call.name}(${JSON.stringify(call.arguments)})`, 200));
+    if (assembled.finishReason) field('finish', assembled.finishReason);
+  }
+  const usage = usageOf(i);
+  if (usage) {
+    const extra = [
+      usage.cacheReadTokens ? `cache read ${usage.cacheReadTokens}` : '',
+      usage.cacheWriteTokens ? `cache write ${usage.cacheWriteTokens}` : '',
+      usage.reasoningTokens ? `reasoning ${usage.reasoningTokens}` : '',
+    ].filter(Boolean);
+    field('usage', [`${usage.inputTokens} in`, `${usage.outputTokens} out`, ...extra].join(', '));
+  }
+  const cost = costOfInteraction(i, prices);
+  if (cost !== undefined) field('cost', formatUsd(cost));
+  if (i.timings) field('timings', `ttfb ${i.timings.ttfbMs} ms, total ${i.timings.totalMs} ms`);
+  field('recorded', `${i.recordedAt} (llm-cassette ${i.productVersion}), occurrence ${i.occurrence}`);
+  if (!i.complete) lines.push('  incomplete: the answer was cut short, so golden never serves it');
+  return lines.join('\n');
+}
+
+function modelOf(i: Interaction, body: unknown): string | undefined {
+  if (!(FAMILIES as readonly string[]).includes(i.family)) return undefined;
+  return familyByName(i.family).model(i.request.path, body);
+}

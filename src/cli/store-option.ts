@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { DEFAULT_STORE } from '../config/load-config.js';
+import { CassetteError } from '../errors.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+
+/** Adds `--store PATH` to a store-keeping command. */
+export function addStoreOption(cmd: Command): Command {
+  return cmd.option('--store <path>', `store: *.db/*.sqlite/*.sqlite3 = SQLite, else a JSON directory (env CASSETTE_STORE, default ${DEFAULT_STORE})`);
+}
+
+/** `--store`, else CASSETTE_STORE, else the default path. */
+export function resolveStorePath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? (env.CASSETTE_STORE || DEFAULT_STORE);
+}
+
+/**
+ * Opens a store that must already exist. Store-keeping commands never create one: `rm` or
+ * `prune` on a mistyped path would otherwise leave an empty store behind and report success.
+ */
+export function openExistingStore(path: string, options: { readonly: boolean }): Store {
+  if (!existsSync(path)) throw missingStore(path);
+  try {
+    return openStore(path, options);
+  } catch (err) {
+    if (err instanceof CassetteError) throw err;
+    throw new CassetteError('store_unreadable', `cannot open the store ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The store_unreadable error for a path that does not exist. */
+export function missingStore(path: string): CassetteError {
+  return new CassetteError('store_unreadable', `no store at ${path}`, {
+    hint: 'Pass --store PATH (or set CASSETTE_STORE) to the store the proxy recorded into.',
+  });
+}
+
+/** Runs `fn` with an open store and closes it whatever happens. */
+export function withStore<T>(path: string, options: { readonly: boolean }, fn: (store: Store) => T): T {
+  const store = openExistingStore(path, options);
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
