@@ -22,15 +22,12 @@ export const ERROR_CODES = {
   cassette_upstream_not_allowed: { exitCode: 2, httpStatus: 403 },
   // 402 is outside every official SDK's retry set (408, 409, 429, 5xx).
   cassette_budget_exceeded: { exitCode: 1, httpStatus: 402 },
-  cassette_fault_injected: { exitCode: 1, httpStatus: 500 },
   // upstream trouble
   upstream_unreachable: { exitCode: 3, httpStatus: 502 },
   upstream_timeout: { exitCode: 3, httpStatus: 504 },
-  upstream_aborted: { exitCode: 3, httpStatus: 502 },
   // store and run
   store_unreadable: { exitCode: 3, httpStatus: 500 },
   store_write_failed: { exitCode: 3, httpStatus: 500 },
-  store_key_version: { exitCode: 3, httpStatus: 500 },
   episode_not_found: { exitCode: 1, httpStatus: 404 },
   command_failed: { exitCode: 1, httpStatus: 500 },
   cannot_start: { exitCode: 3, httpStatus: 500 },

@@ -92,7 +92,13 @@ export async function forwardRequest(input: ForwardInput, agent: Agent): Promise
 
   const outHeaders: Record<string, string | string[]> = { ...input.extraHeaders };
   for (const [k, v] of Object.entries(headers)) if (!HOP_RESPONSE.has(k)) outHeaders[k] = v;
-  if (input.truncateAfterBytes !== undefined) delete outHeaders['content-length'];
+  let truncateAt = input.truncateAfterBytes;
+  if (truncateAt !== undefined) {
+    // A cut must cut: never past the end of a body whose length is known.
+    const length = Number(first(headers['content-length']));
+    if (Number.isFinite(length) && length > 0) truncateAt = Math.min(truncateAt, length - 1);
+    delete outHeaders['content-length'];
+  }
   res.writeHead(upstream.statusCode, outHeaders);
   if (format) res.flushHeaders();
 
@@ -105,8 +111,8 @@ export async function forwardRequest(input: ForwardInput, agent: Agent): Promise
         break;
       }
       let piece = chunk;
-      if (input.truncateAfterBytes !== undefined && sent + chunk.length >= input.truncateAfterBytes) {
-        piece = chunk.subarray(0, Math.max(0, input.truncateAfterBytes - sent));
+      if (truncateAt !== undefined && sent + chunk.length >= truncateAt) {
+        piece = chunk.subarray(0, Math.max(0, truncateAt - sent));
       }
       capture?.push(piece);
       sent += piece.length;
