@@ -1,9 +1,10 @@
 // Writes schema/cassette.config.schema.json from the zod schema, the single source of the config's shape.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { configFileSchema } from '../dist/config/config-schema.js';
 
 const schema = z.toJSONSchema(configFileSchema, { io: 'input', unrepresentable: 'any' });
 schema.title = 'cassette.config.json';
 schema.description = 'Configuration of llm-cassette (docs/config.md)';
+mkdirSync(new URL('../schema/', import.meta.url), { recursive: true });
 writeFileSync(new URL('../schema/cassette.config.schema.json', import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);
