@@ -168,6 +168,7 @@ function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedRequest, ex
       : '';
     message = `cassette miss in episode "${call.episode}": no recording of ${call.provider.name} ${endpoint}.${nearest} Re-record with --mode record-missing or live.`;
   }
+  rt.replayer?.noteMiss(call.episode, call.provider.name, matched.request);
   rt.stats.misses.push({ episode: call.episode, provider: call.provider.name, method: matched.request.method, path: call.path, message });
   rt.logger.warn({ episode: call.episode, provider: call.provider.name, key: matched.key, code: 'cassette_miss' }, message);
   sendError(call.res, call.provider, new CassetteError('cassette_miss', message), { 'x-cassette-miss': '1' });
@@ -202,7 +203,7 @@ export function sendError(res: ServerResponse, provider: Provider | undefined, e
   }
   const body = provider
     ? provider.family.errorBody(error.httpStatus, error.code, error.message)
-    : { error: { type: error.code, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+    : { error: { type: error.code, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...error.details } };
   const bytes = Buffer.from(JSON.stringify(body));
   res.writeHead(error.httpStatus, {
     'content-type': 'application/json',

@@ -4,6 +4,7 @@ import type { Candidate, MissExplanation } from '../match/explain-miss.js';
 import { canonicalRequest } from '../match/request-key.js';
 import type { CanonicalBodyFn } from '../match/canonical-body.js';
 import type { RequestMatcher } from '../match/request-matcher.js';
+import { summarizeRequest } from '../match/summarize-request.js';
 import { prepareResponse } from './send-recorded.js';
 import type { PreparedResponse } from './send-recorded.js';
 import type { Store } from '../store/store.js';
@@ -137,14 +138,26 @@ export class Replayer {
     else e.byKey.set(key, [interaction]);
   }
 
+  /** A missed call diverges from the recording at once: remember where, in words. */
+  noteMiss(episode: string, provider: string, request: RecordedRequest): void {
+    const e = this.load(episode);
+    if (e.divergence !== undefined) return;
+    const expected = e.interactions.find((i) => !e.served.has(i));
+    const got = `${provider} ${request.method} ${request.path} ${summarizeRequest(request)}`.trim();
+    e.divergence = expected
+      ? `step ${e.calls}: expected a call to ${describe(expected)}; got ${got}, which has no recording`
+      : `step ${e.calls}: every recording was already served; got ${got}`;
+  }
+
   /** A call is in order when it is the earliest recording not yet served. */
   #noteOrder(e: LoadedEpisode, served: Interaction): void {
     if (e.divergence !== undefined || e.served.has(served)) return;
     const expected = e.interactions.find((i) => !e.served.has(i));
     if (!expected || expected === served) return;
-    e.divergence =
-      `step ${e.calls}: expected a call to ${expected.provider} ${expected.request.method} ${expected.request.path}` +
-      ` (recorded step ${expected.position}); got ${served.provider} ${served.request.method} ${served.request.path}` +
-      ` (recorded step ${served.position})`;
+    e.divergence = `step ${e.calls}: expected a call to ${describe(expected)}; got ${describe(served)}`;
   }
+}
+
+function describe(i: Interaction): string {
+  return `${i.provider} ${i.request.method} ${i.request.path} ${summarizeRequest(i.request)}`.trim() + ` (recorded step ${i.position})`;
 }

@@ -10,7 +10,8 @@ import type { ProxyCall } from './handle-proxy-call.js';
 export function buildUpstreamRequest(call: ProxyCall, allow: readonly string[] | undefined): { url: URL; headers: Record<string, string | string[]> } {
   const base = call.provider.upstream;
   const url = new URL(base.href);
-  url.pathname = `${base.pathname}${call.path}`;
+  // A bare origin's pathname is '/', never '': without the trim, /v1/x would go upstream as //v1/x.
+  url.pathname = `${base.pathname.replace(/\/+$/, '')}${call.path}`;
   url.search = call.query ? `?${call.query}` : '';
   assertUpstreamAllowed(url, allow);
   const headers: Record<string, string | string[]> = {};

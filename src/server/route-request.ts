@@ -32,9 +32,10 @@ export function routeRequest(url: string, providers: ReadonlyMap<string, Provide
   const name = segments[i] ?? '';
   const provider = providers.get(name);
   if (!provider) {
-    throw new CassetteError('unknown_provider', `no provider "${name}" is configured for path ${rawPath}`, {
-      hint: `Known providers: ${[...providers.keys()].map((p) => `/${p}/`).join(', ')}. Add others to cassette.config.json "providers".`,
-      details: { knownProviders: [...providers.keys()] },
+    const known = [...providers.keys()];
+    throw new CassetteError('unknown_provider', `no provider "${name}" is configured for path ${rawPath}; known providers: ${known.join(', ')}`, {
+      hint: `Send requests to ${known.map((p) => `/${p}/...`).join(', ')}, or add the provider to cassette.config.json "providers".`,
+      details: { knownProviders: known },
     });
   }
   const rest = segments.slice(i + 1).join('/');
