@@ -1,0 +1,133 @@
+import type { Interaction, StreamFormat } from '../types.js';
+import { parseStreamEvent } from './parse-stream-event.js';
+
+/** One JSON document of an answer: the body, or one stream event's data. */
+export interface Sample {
+  /** Stream event type; `` for a JSON body and for unnamed events (SSE type `message`). */
+  event: string;
+  json: unknown;
+}
+
+/** The grammar of one recorded stream. */
+export interface StreamSummary {
+  format: StreamFormat;
+  /** Event type of each event in order (comment-only events and `[DONE]` left out). */
+  events: string[];
+  comments: number;
+  /** `[DONE]`, `message_stop`, `response.completed`..., `done` (Ollama), `finishReason` or `close`. */
+  terminator: string;
+  /** Top-level arrays of the first JSON event and whether each was empty. */
+  firstEventArrays: Record<string, boolean>;
+}
+
+/** What a drift check reads of one interaction. */
+export interface Samples {
+  docs: Sample[];
+  stream?: StreamSummary;
+  /** `json`, `text`, `binary`, `empty`, or the stream format (`sse`, `ndjson`, `json-array`). */
+  transport: string;
+  /** Media type without parameters, lower-cased; `` when absent. */
+  contentType: string;
+  /** Whether the answer reported token usage anywhere. */
+  usage: boolean;
+}
+
+/** Events without an `event:` field are of type `message` (SSE); their paths carry no prefix. */
+export const UNNAMED_EVENT = 'message';
+const DONE = '[DONE]';
+const TERMINAL_EVENTS = new Set(['message_stop', 'response.completed', 'response.failed', 'response.incomplete']);
+
+/** Reads the JSON documents, stream grammar, transport and content type of an interaction. */
+export function readSamples(interaction: Interaction): Samples {
+  const response = interaction.response;
+  const contentType = mediaType(response.headers['content-type']);
+  const stream = response.stream;
+  if (stream === undefined) {
+    const body = response.body;
+    const transport = body === undefined || body.kind === 'empty' ? 'empty' : body.kind === 'base64' ? 'binary' : body.kind;
+    const docs = body?.kind === 'json' ? [{ event: '', json: body.json }] : [];
+    return { docs, transport, contentType, usage: docs.length > 0 && hasUsage(docs[0]!.json) };
+  }
+  const docs: Sample[] = [];
+  const events: string[] = [];
+  let comments = 0;
+  let done = false;
+  let usage = false;
+  let lastJson: unknown;
+  for (const { raw } of stream.events) {
+    const parsed = parseStreamEvent(stream.format, raw);
+    comments += parsed.comments.length;
+    if (parsed.data === DONE) {
+      done = true;
+      continue;
+    }
+    if (parsed.data === undefined && parsed.event === undefined) continue;
+    const json = parsed.json;
+    const typeField = isObject(json) && typeof json.type === 'string' ? json.type : undefined;
+    const name = parsed.event ?? typeField ?? UNNAMED_EVENT;
+    events.push(name);
+    if (json !== undefined) {
+      docs.push({ event: name === UNNAMED_EVENT ? '' : name, json });
+      lastJson = json;
+      if (!usage && hasUsage(json)) usage = true;
+    }
+  }
+  const last = events[events.length - 1];
+  const terminator = done
+    ? DONE
+    : last !== undefined && TERMINAL_EVENTS.has(last)
+      ? last
+      : isObject(lastJson) && lastJson.done === true
+        ? 'done'
+        : hasFinishReason(lastJson)
+          ? 'finishReason'
+          : 'close';
+  const summary: StreamSummary = {
+    format: stream.format,
+    events,
+    comments,
+    terminator,
+    firstEventArrays: topArrays(docs[0]),
+  };
+  return { docs, stream: summary, transport: stream.format, contentType, usage };
+}
+
+function mediaType(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return '';
+  const semicolon = value.indexOf(';');
+  return (semicolon < 0 ? value : value.slice(0, semicolon)).trim().toLowerCase();
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Usage objects of every family: top level, inside `response`/`message`, Groq's `x_groq`. */
+function hasUsage(json: unknown): boolean {
+  if (!isObject(json)) return false;
+  if (isObject(json.usage) || isObject(json.usageMetadata)) return true;
+  for (const inner of [json.response, json.message, json.x_groq]) {
+    if (isObject(inner) && isObject(inner.usage)) return true;
+  }
+  return false;
+}
+
+/** A last chunk that ends the answer itself (Gemini `finishReason`, a chat `finish_reason`). */
+function hasFinishReason(json: unknown): boolean {
+  if (!isObject(json)) return false;
+  const list = Array.isArray(json.candidates) ? json.candidates : Array.isArray(json.choices) ? json.choices : [];
+  return list.some((c) => isObject(c) && (typeof c.finishReason === 'string' || typeof c.finish_reason === 'string'));
+}
+
+/** Keyed by path as in the contract (`choices`, `message_start:content`). */
+function topArrays(first: Sample | undefined): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  if (first === undefined || !isObject(first.json)) return out;
+  const prefix = first.event === '' ? '' : `${first.event}:`;
+  for (const key in first.json) {
+    const value = first.json[key];
+    if (Array.isArray(value)) out[prefix + key] = value.length === 0;
+  }
+  return out;
+}
