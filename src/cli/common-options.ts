@@ -25,6 +25,7 @@ export function addProxyOptions(cmd: Command): Command {
     .option('--chaos-faults <list>', 'faults to inject: 429,500,503,529,timeout,reset,truncate,slow')
     .option('--auth-token <token>', 'require this token (header x-cassette-auth) on every request')
     .option('--on-store-error <what>', 'fail | forward: what live mode does when the store cannot be written')
+    .option('--contracts <dir>', 'baseline contracts for smoke mode (default contracts/)')
     .option('--quiet', 'log only warnings and errors')
     .option('--verbose', 'log debug details too')
     .option('--json', 'machine-readable output on stdout');

@@ -2,10 +2,26 @@ import type { Command } from 'commander';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerLsCommand } from './ls-command.js';
+import { registerShowCommand } from './show-command.js';
+import { registerRmCommand } from './rm-command.js';
+import { registerPruneCommand } from './prune-command.js';
+import { registerStatsCommand } from './stats-command.js';
+import { registerVerifyCommand } from './verify-command.js';
+import { registerExportCommands } from './export-command.js';
+import { registerContractCommand } from './contract-command.js';
 
 /** Every `cassette` command, in the order `--help` lists them. */
 export function registerCommands(program: Command, setExit: (code: number) => void): void {
   registerServeCommand(program, setExit);
   registerRunCommand(program, setExit);
   registerReplayCommand(program, setExit);
+  registerLsCommand(program, setExit);
+  registerShowCommand(program, setExit);
+  registerRmCommand(program, setExit);
+  registerPruneCommand(program, setExit);
+  registerStatsCommand(program, setExit);
+  registerExportCommands(program, setExit);
+  registerContractCommand(program, setExit);
+  registerVerifyCommand(program, setExit);
 }

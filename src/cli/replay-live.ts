@@ -3,14 +3,10 @@ import type { StepComparison } from '../compare/compare-steps.js';
 import { loadOptions } from '../config/load-config.js';
 import type { CliFlags } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
-import { createLogger } from '../log.js';
-import { decodeBody } from '../match/body-codec.js';
-import { createProviderRegistry } from '../providers/provider-registry.js';
-import type { Provider } from '../providers/provider-registry.js';
-import { startCassetteServer } from '../server/create-cassette-server.js';
 import { openStore } from '../store/open-store.js';
 import type { Interaction } from '../types.js';
 import { printJson, printTalk } from './output.js';
+import { resendInteractions } from './resend-interactions.js';
 
 type LiveFlags = CliFlags & { json?: boolean; model?: string; into?: string; provider?: string; failOn?: string; minSimilarity?: string };
 
@@ -29,20 +25,11 @@ export async function replayLive(episodes: string[], flags: LiveFlags): Promise<
   if (failOn !== 'changed' && failOn !== 'never') throw new CassetteError('bad_usage', `--fail-on expects changed or never, got "${failOn}"`);
 
   const options = loadOptions({ ...flags, mode: 'live', port: '0', episode: into });
-  const providers = createProviderRegistry(options.file.providers, options.upstreams);
   const recorded = readTake(options.store, episode).filter((i) => !flags.provider || i.provider === flags.provider);
   if (recorded.length === 0) throw new CassetteError('episode_not_found', `episode "${episode}" has no recordings${flags.provider ? ` of provider ${flags.provider}` : ''} in ${options.store}`);
 
-  const server = await startCassetteServer(options, { logger: createLogger(options.logLevel) });
-  let unreachable = 0;
-  try {
-    for (const i of recorded) {
-      const status = await resend(server.url, into, i, providers.get(i.provider), flags.model);
-      if (status === 502 || status === 504) unreachable++;
-    }
-  } finally {
-    await server.stop();
-  }
+  const { statuses } = await resendInteractions(options, recorded, into, flags.model);
+  const unreachable = statuses.filter((s) => s === 502 || s === 504).length;
   const fresh = readTake(options.store, into);
   const steps = recorded.map((r, n) => compareSteps(n + 1, r, fresh[n], minSimilarity));
   const changed = steps.filter((s) => s.changed).length;
@@ -59,40 +46,6 @@ function readTake(store: string, episode: string): Interaction[] {
   } finally {
     s.close();
   }
-}
-
-async function resend(url: string, into: string, i: Interaction, provider: Provider | undefined, model: string | undefined): Promise<number> {
-  if (!provider) throw new CassetteError('bad_config', `episode step ${i.position} names provider "${i.provider}", which is not configured`);
-  let { path } = i.request;
-  let bodyBytes = decodeBody(i.request.body);
-  if (model) {
-    const json = i.request.body.kind === 'json' ? i.request.body.json : undefined;
-    const rewritten = provider.family.withModel(path, json, model);
-    path = rewritten.path;
-    if (json !== undefined) bodyBytes = Buffer.from(JSON.stringify(rewritten.body));
-  }
-  const headers: Record<string, string> = { ...i.request.headers };
-  if (i.request.body.kind === 'json') headers['content-type'] = 'application/json';
-  const key = apiKey(provider);
-  if (key) {
-    const [name, value] = provider.family.apiKeyHeader(key);
-    headers[name] = value;
-  }
-  const query = i.request.query.length ? `?${new URLSearchParams(i.request.query).toString()}` : '';
-  const res = await fetch(`${url}/episodes/${into}/${provider.name}${path}${query}`, {
-    method: i.request.method,
-    headers,
-    ...(bodyBytes.length > 0 && i.request.method !== 'GET' ? { body: bodyBytes } : {}),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
-
-/** The provider's key from the environment: CASSETTE_<NAME>_API_KEY, else the SDK's own variable. */
-function apiKey(provider: Provider): string | undefined {
-  const name = provider.name.toUpperCase().replace(/-/g, '_');
-  const env = process.env;
-  return env[`CASSETTE_${name}_API_KEY`] ?? env[`${name}_API_KEY`] ?? (provider.family.name === 'gemini' ? (env.GEMINI_API_KEY ?? env.GOOGLE_API_KEY) : undefined);
 }
 
 function formatSteps(episode: string, into: string, steps: StepComparison[]): string {

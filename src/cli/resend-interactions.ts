@@ -1,0 +1,63 @@
+import type { CassetteOptions } from '../config/load-config.js';
+import { CassetteError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { decodeBody } from '../match/body-codec.js';
+import { createProviderRegistry } from '../providers/provider-registry.js';
+import type { Provider } from '../providers/provider-registry.js';
+import { startCassetteServer } from '../server/create-cassette-server.js';
+import type { Interaction } from '../types.js';
+
+export interface ResendResult {
+  /** HTTP status per re-sent request, in order. */
+  statuses: number[];
+}
+
+/**
+ * Re-sends recorded requests, in order, through a live proxy that records the answers as episode
+ * `into`: what `replay --live` and `contract check --live` do. Keys come from the environment
+ * (CASSETTE_<NAME>_API_KEY, else the SDK's own <NAME>_API_KEY / GEMINI_API_KEY).
+ */
+export async function resendInteractions(options: CassetteOptions, recorded: readonly Interaction[], into: string, model?: string): Promise<ResendResult> {
+  const providers = createProviderRegistry(options.file.providers, options.upstreams);
+  const server = await startCassetteServer({ ...options, mode: 'live', port: 0, episode: into }, { logger: createLogger(options.logLevel) });
+  const statuses: number[] = [];
+  try {
+    for (const i of recorded) statuses.push(await resend(server.url, into, i, providers.get(i.provider), model));
+  } finally {
+    await server.stop();
+  }
+  return { statuses };
+}
+
+async function resend(url: string, into: string, i: Interaction, provider: Provider | undefined, model: string | undefined): Promise<number> {
+  if (!provider) throw new CassetteError('bad_config', `step ${i.position} of episode "${i.episode}" names provider "${i.provider}", which is not configured`);
+  let { path } = i.request;
+  let body = decodeBody(i.request.body);
+  if (model) {
+    const json = i.request.body.kind === 'json' ? i.request.body.json : undefined;
+    const rewritten = provider.family.withModel(path, json, model);
+    path = rewritten.path;
+    if (json !== undefined) body = Buffer.from(JSON.stringify(rewritten.body));
+  }
+  const headers: Record<string, string> = { ...i.request.headers };
+  if (i.request.body.kind === 'json') headers['content-type'] = 'application/json';
+  const key = apiKey(provider);
+  if (key) {
+    const [name, value] = provider.family.apiKeyHeader(key);
+    headers[name] = value;
+  }
+  const query = i.request.query.length ? `?${new URLSearchParams(i.request.query).toString()}` : '';
+  const res = await fetch(`${url}/episodes/${into}/${provider.name}${path}${query}`, {
+    method: i.request.method,
+    headers,
+    ...(body.length > 0 && i.request.method !== 'GET' && i.request.method !== 'HEAD' ? { body } : {}),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+function apiKey(provider: Provider): string | undefined {
+  const name = provider.name.toUpperCase().replace(/-/g, '_');
+  const env = process.env;
+  return env[`CASSETTE_${name}_API_KEY`] ?? env[`${name}_API_KEY`] ?? (provider.family.name === 'gemini' ? (env.GEMINI_API_KEY ?? env.GOOGLE_API_KEY) : undefined);
+}

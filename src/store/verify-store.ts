@@ -1,0 +1,116 @@
+import { existsSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { CassetteError } from '../errors.js';
+import { credentialMatchers, maskCredentials } from '../safety/find-credentials.js';
+import type { CredentialMatcher } from '../safety/find-credentials.js';
+import type { Interaction } from '../types.js';
+import { openStore } from './open-store.js';
+import type { Store } from './store.js';
+import type { VerifyFinding } from './verify-finding.js';
+import { scanDirectoryFiles, scanRawFile } from './verify-files.js';
+import { checkRequiredFields, scanInteraction } from './verify-interactions.js';
+
+/**
+ * Everything `cassette verify` finds in a store: credential shapes (built-in plus `extraPatterns`)
+ * and integrity problems. Throws store_unreadable when the store cannot be opened at all.
+ */
+export function verifyStore(path: string, extraPatterns: readonly string[] = []): VerifyFinding[] {
+  if (!existsSync(path)) throw unreadable(`no store at ${path}`);
+  const matchers = credentialMatchers(extraPatterns);
+  // V8 quotes up to ~30 characters of the input in JSON.parse errors: too short to match a
+  // credential shape yet enough to show part of one, so the excerpt is dropped.
+  const mask = (text: string): string =>
+    maskCredentials(text.replace(/, (?:\.\.\.)?".*?"(?:\.\.\.)? is not valid JSON/gs, ' (input excerpt withheld)'), matchers);
+  let findings: VerifyFinding[];
+  try {
+    findings = /\.(db|sqlite3?)$/i.test(path) ? verifySqlite(path, matchers) : verifyDirectory(path, matchers);
+  } catch (err) {
+    if (!(err instanceof CassetteError)) throw err;
+    throw new CassetteError(err.code, mask(err.message), { ...(err.hint ? { hint: err.hint } : {}), cause: err.cause });
+  }
+  // Where and why may quote stored text (an object key, a file name, a JSON parse error's
+  // excerpt of the input): masked too, so verify never prints what it warns about.
+  return findings.map((f) => ({ ...f, where: mask(f.where), ...(f.message === undefined ? {} : { message: mask(f.message) }) }));
+}
+
+function verifySqlite(path: string, matchers: readonly CredentialMatcher[]): VerifyFinding[] {
+  const findings = integrityCheck(path);
+  const seen = new Set<string>();
+  withOpenStore(path, (store) => {
+    for (const [ordinal, i] of readAll(store, findings)) {
+      findings.push(...checkRequiredFields(i, ordinal));
+      const scanned = scanInteraction(i, ordinal, matchers);
+      findings.push(...scanned.findings);
+      for (const v of scanned.values) seen.add(v);
+    }
+  });
+  // Raw bytes catch what no row shows: deleted rows in free pages, the WAL, a rollback journal.
+  for (const file of [path, `${path}-wal`, `${path}-journal`]) {
+    if (existsSync(file)) findings.push(...scanRawFile(file, matchers, seen));
+  }
+  return findings;
+}
+
+function verifyDirectory(path: string, matchers: readonly CredentialMatcher[]): VerifyFinding[] {
+  if (!statSync(path).isDirectory()) {
+    throw unreadable(`${path} is neither a SQLite store (.db, .sqlite, .sqlite3) nor a directory`);
+  }
+  const findings = scanDirectoryFiles(path, matchers);
+  // The files were read as text above; the store's own reading adds the per-interaction checks.
+  const store = openReadonly(path);
+  try {
+    for (const [ordinal, i] of readAll(store, findings)) findings.push(...checkRequiredFields(i, ordinal));
+  } finally {
+    store.close();
+  }
+  return findings;
+}
+
+/** `PRAGMA integrity_check`, on a connection of its own so no store code runs first. */
+function integrityCheck(path: string): VerifyFinding[] {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+    const problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok');
+    return problems.map((message) => ({ kind: 'integrity', where: path, message: `SQLite integrity_check: ${message}` }));
+  } catch (err) {
+    throw unreadable(`cannot read the SQLite store ${path}: ${(err as Error).message}`, err);
+  } finally {
+    db?.close();
+  }
+}
+
+/** Every stored interaction, numbered from 1; a row that stops the reading becomes a finding. */
+function* readAll(store: Store, findings: VerifyFinding[]): Generator<[number, Interaction]> {
+  let ordinal = 0;
+  try {
+    for (const i of store.interactions({ newestTakeOnly: false, includeIncomplete: true })) yield [++ordinal, i];
+  } catch (err) {
+    findings.push({ kind: 'integrity', where: store.location, message: `reading stopped after ${ordinal} interactions: ${(err as Error).message}` });
+  }
+}
+
+function withOpenStore(path: string, fn: (store: Store) => void): void {
+  const store = openReadonly(path);
+  try {
+    fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+function openReadonly(path: string): Store {
+  try {
+    return openStore(path, { readonly: true });
+  } catch (err) {
+    throw err instanceof CassetteError ? err : unreadable(`cannot open the store ${path}: ${(err as Error).message}`, err);
+  }
+}
+
+function unreadable(message: string, cause?: unknown): CassetteError {
+  return new CassetteError('store_unreadable', message, {
+    hint: 'Pass --store PATH (or set CASSETTE_STORE) to a store or export directory.',
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
