@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseJsonPath } from '../match/json-path.js';
 import { FAMILIES } from '../types.js';
 
 /** A regex replacement on string values; `path` limits it to one JSON path (dots and `[*]`). */
@@ -7,9 +8,19 @@ const rewriteRule = z
     pattern: z.string().refine(isValidRegex, { message: 'Invalid regular expression' }),
     replacement: z.string().default(''),
     flags: z.string().regex(/^[imsu]*$/, 'Only the flags i, m, s, u are allowed').optional(),
-    path: z.string().min(1).optional(),
+    path: jsonPathString().optional(),
   })
-  .strict();
+  .strict()
+  // The pattern must also compile with its flags (`u` is stricter; a flag may not repeat), as the
+  // proxy compiles it at start: an error here names the key instead of failing the server later.
+  .superRefine((rule, ctx) => {
+    if (!rule.flags || !isValidRegex(rule.pattern) || !/^[imsu]*$/.test(rule.flags)) return;
+    try {
+      new RegExp(rule.pattern, `g${rule.flags}`);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['flags'], message: `Invalid with this pattern: ${(err as Error).message}` });
+    }
+  });
 
 const providerName = z
   .string()
@@ -34,7 +45,7 @@ export const configFileSchema = z
     providers: z.array(provider).default([]),
     match: z
       .object({
-        ignore: z.array(z.string().min(1)).default([]),
+        ignore: z.array(jsonPathString()).default([]),
         normalize: z.array(rewriteRule).default([]),
         headers: z.array(z.string().min(1)).default(['anthropic-version', 'anthropic-beta', 'openai-beta']),
       })
@@ -99,6 +110,23 @@ export type ProviderConfig = z.infer<typeof provider>;
 function isValidRegex(source: string): boolean {
   try {
     new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A JSON path of config rules (`messages[*].name`), checked as the proxy parses it per request. */
+function jsonPathString() {
+  return z
+    .string()
+    .min(1)
+    .refine(isValidJsonPath, { message: 'Invalid JSON path: dot-separated keys with [*] or [n], e.g. messages[*].name' });
+}
+
+function isValidJsonPath(path: string): boolean {
+  try {
+    parseJsonPath(path);
     return true;
   } catch {
     return false;

@@ -33,6 +33,8 @@ export interface CassetteOptions {
   authToken: string | undefined;
   onStoreError: 'fail' | 'forward';
   logLevel: 'quiet' | 'info' | 'verbose';
+  /** Baseline contracts for smoke mode and `contract` commands. */
+  contractsDir: string;
   configPath: string | undefined;
   file: ConfigFile;
 }
@@ -59,6 +61,7 @@ export interface CliFlags {
   onStoreError?: string;
   quiet?: boolean;
   verbose?: boolean;
+  contracts?: string;
 }
 
 const TEST_MODE_MAP: Record<string, Mode> = { GOLDEN: 'golden', LIVE: 'live', LIVE_SMOKE: 'smoke', MOCK: 'mock' };
@@ -104,6 +107,7 @@ export function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = process.en
     authToken: flags.authToken ?? env.CASSETTE_AUTH_TOKEN,
     onStoreError: oneOf('--on-store-error', flags.onStoreError ?? 'fail', ['fail', 'forward'] as const),
     logLevel: flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'info',
+    contractsDir: resolve(cwd, flags.contracts ?? 'contracts'),
     configPath,
     file,
   };

@@ -16,6 +16,7 @@ import { createMockResponse } from './mock-response.js';
 import type { Outcome, ProxyStats } from './proxy-stats.js';
 import type { Recorder } from './recorder.js';
 import type { Replayer } from './replayer.js';
+import type { SmokeFinding } from './smoke-checker.js';
 import { prepareResponse, sendPrepared } from './send-recorded.js';
 import { buildUpstreamRequest } from './upstream-request.js';
 
@@ -34,7 +35,7 @@ export interface ProxyRuntime {
   recorder: Recorder | undefined;
   chaos: (episode: string) => Chaos | undefined;
   /** Smoke mode: compares one live answer with the contract; returns drift findings. */
-  checkAnswer?: (provider: Provider, interaction: ReturnType<typeof buildInteraction>) => { severity: string; check: string; path: string }[];
+  checkAnswer?: (provider: Provider, interaction: ReturnType<typeof buildInteraction>) => SmokeFinding[];
 }
 
 export interface ProxyCall {
@@ -123,9 +124,31 @@ async function forward(
       path: call.path,
       query: call.query,
       ...(truncate ? { truncateAfterBytes: truncate.afterBytes } : {}),
+      // A recorded answer is finished for the client only once it is in the store: a crash can
+      // then never lose an answer the client holds, and --on-store-error fail can still cut it.
+      holdEnd: slot !== undefined,
     },
     rt.agent,
   );
+  try {
+    storeForwarded(rt, call, matched, slot, result);
+  } catch (err) {
+    result.release(false);
+    throw err;
+  }
+  result.release(true);
+  return { outcome: result.complete ? outcome : 'fault', status: result.status, key: matched.key };
+}
+
+/** Builds the interaction of a forwarded call and stores it (live, record-missing) or checks it (smoke). */
+function storeForwarded(
+  rt: ProxyRuntime,
+  call: ProxyCall,
+  matched: MatchedRequest,
+  slot: ReturnType<Recorder['reserve']> | undefined,
+  result: Awaited<ReturnType<typeof forwardRequest>>,
+): void {
+  const { options } = rt;
   if (slot || options.mode === 'smoke') {
     const interaction = buildInteraction({
       episode: call.episode,
@@ -135,7 +158,8 @@ async function forward(
       provider: call.provider,
       key: matched.key,
       request: matched.request,
-      forwarded: result,
+      // Redact rules apply to everything stored, response headers included (SPEC §4).
+      forwarded: { ...result, headers: redactHeaders(rt.redactor, result.headers) },
       prices: options.file.prices,
     });
     rt.budget.addCost(interaction.costUsd);
@@ -151,7 +175,6 @@ async function forward(
       }
     }
   }
-  return { outcome: result.complete ? outcome : 'fault', status: result.status, key: matched.key };
 }
 
 function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedRequest, exhausted: number | undefined): { outcome: Outcome; status: number; key: string } {
@@ -208,7 +231,8 @@ export function sendError(res: ServerResponse, provider: Provider | undefined, e
   res.writeHead(error.httpStatus, {
     'content-type': 'application/json',
     'content-length': String(bytes.length),
-    'x-should-retry': 'false',
+    // The proxy's own refusals are final; an unreachable or slow upstream may be worth a retry.
+    ...(error.httpStatus < 500 ? { 'x-should-retry': 'false' } : {}),
     'x-cassette-error': error.code,
     ...headers,
   });
@@ -219,6 +243,12 @@ export { toCassetteError };
 
 function sendOptions(rt: ProxyRuntime, _outcome: Outcome, truncate: Extract<ChaosAction, { kind: 'truncate' }> | undefined) {
   return { timing: rt.options.timing, ...(truncate ? { truncateAfterEvents: truncate.afterEvents } : {}) };
+}
+
+function redactHeaders(redactor: Redactor, headers: Record<string, string | string[]>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) out[k] = Array.isArray(v) ? v.map((x) => redactor.text(x)) : redactor.text(v);
+  return out;
 }
 
 function parseJson(body: Buffer): unknown {

@@ -32,7 +32,16 @@ export class Recorder {
     if (!seen) this.#occurrences.set(episode, (seen = new Map()));
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    return { position: writer.nextPosition(), occurrence, take: () => writer.take };
+    // A take that cannot be opened (the store is unwritable) shows up as 0 here; the append that
+    // follows meets the same failure and handles it as --on-store-error says.
+    const take = (): number => {
+      try {
+        return writer.take;
+      } catch {
+        return 0;
+      }
+    };
+    return { position: writer.nextPosition(), occurrence, take };
   }
 
   /** Stores an interaction; a store failure is logged loudly and, with `--on-store-error fail`, thrown. */
@@ -42,7 +51,8 @@ export class Recorder {
       this.recorded++;
     } catch (err) {
       this.failed++;
-      const error = new CassetteError('store_write_failed', `could not write to the store ${this.#store.location}: ${(err as Error).message}`, {
+      const lost = this.#onStoreError === 'forward' ? ' (the answer was forwarded; this interaction is NOT recorded)' : '';
+      const error = new CassetteError('store_write_failed', `could not write to the store ${this.#store.location}: ${(err as Error).message}${lost}`, {
         cause: err,
         hint: 'Check disk space and permissions; --on-store-error forward keeps proxying without recording.',
       });

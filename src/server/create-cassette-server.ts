@@ -13,6 +13,7 @@ import type { ProxyRuntime } from '../modes/handle-proxy-call.js';
 import { ProxyStats } from '../modes/proxy-stats.js';
 import { Recorder } from '../modes/recorder.js';
 import { Replayer } from '../modes/replayer.js';
+import { createSmokeChecker } from '../modes/smoke-checker.js';
 import { createProviderRegistry } from '../providers/provider-registry.js';
 import type { Provider } from '../providers/provider-registry.js';
 import { Budget } from '../safety/budget.js';
@@ -50,8 +51,6 @@ export interface StartOptions {
   logger: Logger;
   /** `replay`: episodes loaded up front so untouched recordings count as unused. */
   preload?: readonly string[];
-  /** Smoke mode's per-answer contract check. */
-  checkAnswer?: ProxyRuntime['checkAnswer'];
 }
 
 const RECORDING_MODES = new Set(['live', 'record-missing']);
@@ -87,7 +86,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     replayer,
     recorder,
     chaos: (episode) => (episodeChaos.has(episode) ? episodeChaos.get(episode) : globalChaos),
-    ...(start.checkAnswer ? { checkAnswer: start.checkAnswer } : {}),
+    ...(options.mode === 'smoke' ? { checkAnswer: createSmokeChecker(options.contractsDir, options.file.contract, logger) } : {}),
   };
 
   const setEpisode = (id: string, chaos?: { rate: number; seed?: number; faults?: string } | null): void => {

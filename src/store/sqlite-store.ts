@@ -14,7 +14,7 @@ type Row = Record<string, unknown>;
  * few commits (docs/store-format.md). Writers in other processes wait on `busy_timeout`.
  */
 export function openSqliteStore(path: string, options: { readonly?: boolean } = {}): Store {
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   try {
     if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
@@ -25,28 +25,43 @@ export function openSqliteStore(path: string, options: { readonly?: boolean } = 
       db.pragma('foreign_keys = ON');
       migrate(db);
     }
+    // Prepares every statement: a file that is not a database, or lacks the tables, fails here.
+    return new SqliteStore(db, path);
   } catch (err) {
+    if (db?.open) db.close();
     throw new CassetteError('store_unreadable', `cannot open the SQLite store ${path}: ${(err as Error).message}`, {
       cause: err,
       hint: 'Check that the path is writable, or pass another --store.',
     });
   }
-  return new SqliteStore(db, path);
 }
 
 function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > SQLITE_MIGRATIONS.length) {
-    throw new CassetteError('store_unreadable', `the store was written by a newer llm-cassette (schema ${version})`, {
-      hint: 'Upgrade llm-cassette to read it.',
-    });
+  const schemaVersion = (): number => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SQLITE_MIGRATIONS.length) {
+      throw new CassetteError('store_unreadable', `the store was written by a newer llm-cassette (schema ${version})`, {
+        hint: 'Upgrade llm-cassette to read it.',
+      });
+    }
+    return version;
+  };
+  if (schemaVersion() === SQLITE_MIGRATIONS.length) return;
+  // One migration per IMMEDIATE transaction, the version read again under the write lock: several
+  // processes opening a fresh store at once apply each migration exactly once.
+  for (;;) {
+    const applied = db
+      .transaction(() => {
+        const version = schemaVersion();
+        const sql = SQLITE_MIGRATIONS[version];
+        if (sql === undefined) return false;
+        db.exec(sql);
+        db.pragma(`user_version = ${version + 1}`);
+        return true;
+      })
+      .immediate();
+    if (!applied) return;
   }
-  SQLITE_MIGRATIONS.slice(version).forEach((sql, i) => {
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`user_version = ${version + i + 1}`);
-    }).immediate();
-  });
 }
 
 class SqliteStore implements Store {
@@ -126,8 +141,36 @@ class SqliteStore implements Store {
     )();
   }
 
+  /** Writes a whole take with its recorded number, times and positions (import/export). */
+  importTake(summary: TakeSummary, interactions: Interaction[]): void {
+    const { episode, take } = summary;
+    this.#db
+      .transaction(() => {
+        if (this.#stmts.takeExists.get(episode, take)) {
+          throw new CassetteError('bad_usage', `episode ${episode} take ${take} exists already in ${this.location}`);
+        }
+        const id = Number(this.#stmts.insertTake.run(episode, take, summary.mode, summary.createdAt).lastInsertRowid);
+        if (summary.closedAt !== undefined) this.#stmts.closeTake.run(summary.closedAt, id);
+        for (const i of interactions) this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
+      })
+      .immediate();
+  }
+
   close(): void {
-    if (this.#db.open) this.#db.close();
+    if (!this.#db.open) return;
+    if (!this.#db.readonly) {
+      // Leave the file in rollback-journal mode when no one else has it open, so a golden reader
+      // (read-only, maybe on a read-only checkout) needs no -wal/-shm files and creates none.
+      // Best effort: another writer still holding the store keeps it in WAL, which is fine.
+      try {
+        this.#db.pragma('busy_timeout = 0');
+        this.#db.pragma('wal_checkpoint(TRUNCATE)');
+        this.#db.pragma('journal_mode = DELETE');
+      } catch {
+        // another connection is active
+      }
+    }
+    this.#db.close();
   }
 }
 
@@ -163,25 +206,7 @@ class SqliteTakeWriter implements TakeWriter {
 
   append(i: Interaction): void {
     const take = this.#ensureTake();
-    const row = { ...i, episode: this.episode, take: take.take };
-    this.stmts.insert.run({
-      take_id: take.id,
-      position: i.position,
-      provider: i.provider,
-      method: i.request.method,
-      path: i.request.path,
-      key: i.key,
-      key_version: i.keyVersion,
-      occurrence: i.occurrence,
-      status: i.response.status,
-      complete: i.complete ? 1 : 0,
-      input_tokens: i.usage?.inputTokens ?? null,
-      output_tokens: i.usage?.outputTokens ?? null,
-      cost_usd: i.costUsd ?? null,
-      total_ms: i.timings.totalMs,
-      recorded_at: i.recordedAt,
-      data: JSON.stringify(row),
-    });
+    this.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take }));
   }
 
   close(): void {
@@ -204,6 +229,27 @@ class SqliteTakeWriter implements TakeWriter {
   }
 }
 
+function insertParams(takeId: number, i: Interaction): Record<string, unknown> {
+  return {
+    take_id: takeId,
+    position: i.position,
+    provider: i.provider,
+    method: i.request.method,
+    path: i.request.path,
+    key: i.key,
+    key_version: i.keyVersion,
+    occurrence: i.occurrence,
+    status: i.response.status,
+    complete: i.complete ? 1 : 0,
+    input_tokens: i.usage?.inputTokens ?? null,
+    output_tokens: i.usage?.outputTokens ?? null,
+    cost_usd: i.costUsd ?? null,
+    total_ms: i.timings.totalMs,
+    recorded_at: i.recordedAt,
+    data: JSON.stringify(i),
+  };
+}
+
 function fromRow(row: Row): Interaction {
   return JSON.parse(row.data as string) as Interaction;
 }
@@ -224,6 +270,7 @@ function prepare(db: Database.Database) {
     allTakeIds: db.prepare(`SELECT id, episode FROM takes ORDER BY episode, take`),
     latestTake: db.prepare(`SELECT id, take FROM takes WHERE episode = ? ORDER BY take DESC LIMIT 1`),
     maxTake: db.prepare(`SELECT MAX(take) AS t FROM takes WHERE episode = ?`),
+    takeExists: db.prepare(`SELECT 1 FROM takes WHERE episode = ? AND take = ?`),
     maxPosition: db.prepare(`SELECT MAX(position) AS p FROM interactions WHERE take_id = ?`),
     insertTake: db.prepare(`INSERT INTO takes (episode, take, mode, created_at) VALUES (?, ?, ?, ?)`),
     closeTake: db.prepare(`UPDATE takes SET closed_at = ? WHERE id = ?`),

@@ -46,6 +46,11 @@ export interface Store {
   removeEpisodes(episodes: readonly string[]): number;
   /** Removes single takes; returns how many interactions went. */
   removeTakes(takes: readonly { episode: string; take: number }[]): number;
+  /**
+   * Writes a whole take under its recorded number, times and positions (`cassette export` /
+   * `import`); throws bad_usage when the episode already has that take. Both stores implement it.
+   */
+  importTake?(summary: TakeSummary, interactions: Interaction[]): void;
   /** Writes pending state and releases files and locks. */
   close(): void;
 }

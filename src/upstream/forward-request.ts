@@ -26,6 +26,12 @@ export interface ForwardInput {
   query: string;
   /** Cut the body after this many bytes and close (chaos `truncate`). */
   truncateAfterBytes?: number;
+  /**
+   * Leave the answer unfinished for the caller: a complete answer is not ended (and the last
+   * chunk of a content-length body is not written) until `release(true)`, so a client never holds
+   * a complete answer that is not recorded yet, and a failed recording can still cut it.
+   */
+  holdEnd?: boolean;
 }
 
 export interface ForwardResult extends CapturedBody {
@@ -33,6 +39,12 @@ export interface ForwardResult extends CapturedBody {
   headers: Record<string, string | string[]>;
   complete: boolean;
   timings: Timings;
+  /**
+   * With `holdEnd`: finishes the client's answer (`ok`) or cuts it (`!ok`). A no-op when the
+   * answer was already ended or cut. Returns false when `!ok` found nothing sent yet: the response
+   * is untouched, so the caller can still send an error status.
+   */
+  release(ok: boolean): boolean;
 }
 
 /** Response headers that describe the upstream connection, not the answer. */
@@ -99,7 +111,19 @@ export async function forwardRequest(input: ForwardInput, agent: Agent): Promise
     if (Number.isFinite(length) && length > 0) truncateAt = Math.min(truncateAt, length - 1);
     delete outHeaders['content-length'];
   }
-  res.writeHead(upstream.statusCode, outHeaders);
+  // holdEnd with a content-length body: the client would take it as complete once every byte is
+  // there, so its last chunk waits for release(). (A chunked body is held by not ending it.)
+  const holdLast = input.holdEnd === true && truncateAt === undefined && headers['content-length'] !== undefined;
+  let held: Buffer | undefined;
+  // The status line waits for the first byte of a held body: an answer that fits in one chunk
+  // has then sent nothing when release(false) comes, and the caller can still answer 5xx.
+  let headWritten = false;
+  const writeHead = (): void => {
+    if (headWritten) return;
+    headWritten = true;
+    res.writeHead(upstream.statusCode, outHeaders);
+  };
+  if (!holdLast || format) writeHead();
   if (format) res.flushHeaders();
 
   let complete = true;
@@ -116,7 +140,10 @@ export async function forwardRequest(input: ForwardInput, agent: Agent): Promise
       }
       capture?.push(piece);
       sent += piece.length;
-      if (!res.write(piece)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      let out: Buffer | undefined = piece;
+      if (holdLast) [out, held] = [held, piece];
+      if (out) writeHead();
+      if (out && !res.write(out)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
       if (piece !== chunk) {
         complete = false;
         break;
@@ -134,16 +161,36 @@ export async function forwardRequest(input: ForwardInput, agent: Agent): Promise
     res.destroy();
   } else if (res.destroyed) {
     complete = false;
-  } else {
+  } else if (!input.holdEnd) {
     res.end();
   }
-  const captured = capture ? await capture.finish(complete) : {};
+  const release = (ok: boolean): boolean => {
+    if (res.writableEnded || res.destroyed) return true;
+    if (ok) {
+      writeHead();
+      res.end(held);
+    } else if (headWritten) {
+      res.destroy();
+    } else {
+      // Nothing went out: the response is left to the caller's own error answer.
+      return false;
+    }
+    return true;
+  };
+  let captured: CapturedBody;
+  try {
+    captured = capture ? await capture.finish(complete) : {};
+  } catch (err) {
+    release(false);
+    throw err;
+  }
   return {
     status: upstream.statusCode,
     headers,
     ...captured,
     complete,
     timings: { ttfbMs: round(ttfbMs), totalMs: round(performance.now() - input.startedAt) },
+    release,
   };
 }
 

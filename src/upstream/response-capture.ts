@@ -23,7 +23,8 @@ export class ResponseCapture {
   readonly #format: StreamFormat | undefined;
   readonly #framer: Framer | undefined;
   readonly #decoder: zlib.Gunzip | zlib.BrotliDecompress | zlib.Inflate | undefined;
-  readonly #text = new TextDecoder('utf-8');
+  // ignoreBOM: a leading byte order mark is part of the stream's bytes; replay must send it too.
+  readonly #text = new TextDecoder('utf-8', { ignoreBOM: true });
   readonly #chunks: Buffer[] = [];
   readonly #events: StreamEvent[] = [];
   #decodeFailed = false;

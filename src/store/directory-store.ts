@@ -1,0 +1,195 @@
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CassetteError, toCassetteError } from '../errors.js';
+import type { Interaction, Mode, TakeSummary } from '../types.js';
+import { removeDirIfEmpty, writeFileAtomic } from './atomic-write.js';
+import { BLOB_DIR } from './blob-files.js';
+import { withDirLock } from './dir-lock.js';
+import { busy, DirectoryTakeWriter, type DirectoryContext } from './directory-take-writer.js';
+import { assertEpisodeDirName, isEpisodeDirName } from './episode-dir-name.js';
+import { readTake } from './fold-take.js';
+import type { EpisodeIndex, InteractionFilter, Store, TakeWriter } from './store.js';
+import { decodeInteraction, encodeInteraction, type StoredInteraction } from './stored-interaction.js';
+import { journalPath, serializeTake, summarizeTake, takeFilePath, takeNumbers, type TakeHeader, type TakeRecord } from './take-file.js';
+import { journalIsLive, readJournal } from './take-journal.js';
+
+/**
+ * The JSON directory store: `DIR/<episode>/take-<n>.json`, side files in `DIR/_blobs/`
+ * (docs/store-format.md). Nothing is read at open: each call reads only the episodes it needs.
+ */
+export function openDirectoryStore(dir: string, options: { readonly?: boolean } = {}): Store {
+  const root = resolve(dir);
+  try {
+    if (!options.readonly) mkdirSync(root, { recursive: true });
+    if (!statSync(root).isDirectory()) throw new Error('not a directory');
+  } catch (err) {
+    throw new CassetteError('store_unreadable', `cannot open the directory store ${dir}: ${(err as Error).message}`, {
+      cause: err,
+      hint: 'Check the path and its permissions, or pass another --store.',
+    });
+  }
+  return new DirectoryStore(dir, { root, blobDir: join(root, BLOB_DIR), writers: new Set(), closed: false }, options.readonly ?? false);
+}
+
+class DirectoryStore implements Store {
+  readonly location: string;
+  readonly #ctx: DirectoryContext;
+  readonly #readonly: boolean;
+
+  constructor(location: string, ctx: DirectoryContext, readonly: boolean) {
+    this.location = location;
+    this.#ctx = ctx;
+    this.#readonly = readonly;
+  }
+
+  loadEpisode(episode: string): EpisodeIndex | undefined {
+    const found = this.#newestComplete(episode);
+    if (!found) return undefined;
+    return { episode, take: found.header.take, interactions: found.interactions.filter((s) => s.complete).map((s) => this.#decode(s, found)) };
+  }
+
+  beginTake(episode: string, mode: Mode): TakeWriter {
+    this.#assertWritable(episode);
+    return new DirectoryTakeWriter(this.#ctx, episode, mode);
+  }
+
+  continueTake(episode: string, mode: Mode): TakeWriter {
+    this.#assertWritable(episode);
+    const dir = this.#dir(episode);
+    const take = takeNumbers(dir).at(-1);
+    if (take === undefined) return new DirectoryTakeWriter(this.#ctx, episode, mode);
+    const journal = readJournal(journalPath(dir, take));
+    if (journal && journalIsLive(journalPath(dir, take), journal)) throw busy(episode, take, journal.pid);
+    return new DirectoryTakeWriter(this.#ctx, episode, mode, readTake(dir, episode, take));
+  }
+
+  listEpisodes(): string[] {
+    let entries;
+    try {
+      entries = readdirSync(this.#ctx.root, { withFileTypes: true });
+    } catch (err) {
+      throw toCassetteError(err, 'store_unreadable');
+    }
+    // Only well-formed names: anything else in the directory is not an episode, whatever it holds.
+    return entries
+      .filter((d) => d.isDirectory() && isEpisodeDirName(d.name) && takeNumbers(this.#dir(d.name)).length > 0)
+      .map((d) => d.name)
+      .sort();
+  }
+
+  listTakes(episode?: string): TakeSummary[] {
+    const episodes = episode === undefined ? this.listEpisodes() : [episode];
+    return episodes.flatMap((e) => this.#takes(e).map(summarizeTake));
+  }
+
+  *interactions(filter: InteractionFilter = {}): Iterable<Interaction> {
+    const newestOnly = filter.newestTakeOnly ?? true;
+    const wanted = filter.episodes ? new Set(filter.episodes) : undefined;
+    for (const episode of this.listEpisodes()) {
+      if (wanted && !wanted.has(episode)) continue;
+      const takes = newestOnly ? [this.#newestComplete(episode)] : this.#takes(episode);
+      for (const record of takes) {
+        for (const s of record?.interactions ?? []) if (filter.includeIncomplete || s.complete) yield this.#decode(s, record as TakeRecord);
+      }
+    }
+  }
+
+  removeEpisodes(episodes: readonly string[]): number {
+    this.#assertWritable();
+    return this.#locked(() =>
+      episodes.filter(isEpisodeDirName).reduce((n, episode) => {
+        const removed = this.#takes(episode).reduce((k, r) => k + r.interactions.length, 0);
+        rmSync(this.#dir(episode), { recursive: true, force: true });
+        return n + removed;
+      }, 0),
+    );
+  }
+
+  removeTakes(takes: readonly { episode: string; take: number }[]): number {
+    this.#assertWritable();
+    return this.#locked(() =>
+      takes.reduce((n, { episode, take }) => {
+        if (!isEpisodeDirName(episode) || !Number.isSafeInteger(take)) return n;
+        const dir = this.#dir(episode);
+        const removed = readTake(dir, episode, take)?.interactions.length ?? 0;
+        rmSync(journalPath(dir, take), { force: true });
+        rmSync(takeFilePath(dir, take), { force: true });
+        if (takeNumbers(dir).length === 0) removeDirIfEmpty(dir);
+        return n + removed;
+      }, 0),
+    );
+  }
+
+  /** Writes a whole take with its recorded number, times and positions (import/export). */
+  importTake(summary: TakeSummary, interactions: Interaction[]): void {
+    this.#assertWritable(summary.episode);
+    const { episode, take } = summary;
+    const header: TakeHeader = { episode, take, mode: summary.mode, createdAt: summary.createdAt };
+    if (summary.closedAt !== undefined) header.closedAt = summary.closedAt;
+    if (!Number.isSafeInteger(take) || take < 1) throw new CassetteError('bad_usage', `invalid take number ${take}`);
+    const positions = new Set(interactions.map((i) => i.position));
+    if (positions.size !== interactions.length) throw new CassetteError('bad_usage', `episode ${episode} take ${take} repeats a position`);
+    this.#locked(() => {
+      const dir = this.#dir(episode);
+      if (takeNumbers(dir).includes(take)) throw new CassetteError('bad_usage', `episode ${episode} take ${take} exists already in ${this.location}`);
+      mkdirSync(dir, { recursive: true });
+      const stored: StoredInteraction[] = interactions.map((i) => encodeInteraction({ ...i, episode, take }, this.#ctx.blobDir));
+      writeFileAtomic(takeFilePath(dir, take), serializeTake(header, stored));
+    });
+  }
+
+  close(): void {
+    if (this.#ctx.closed) return;
+    const failures: unknown[] = [];
+    for (const writer of [...this.#ctx.writers]) {
+      try {
+        writer.abandon();
+      } catch (err) {
+        failures.push(err); // the journal stays; the next writer of that episode folds it
+      }
+    }
+    this.#ctx.closed = true;
+    if (failures.length > 0) throw failures[0];
+  }
+
+  #newestComplete(episode: string): TakeRecord | undefined {
+    if (!isEpisodeDirName(episode)) return undefined;
+    const dir = this.#dir(episode);
+    for (const take of takeNumbers(dir).reverse()) {
+      const record = readTake(dir, episode, take);
+      if (record?.interactions.some((s) => s.complete)) return record;
+    }
+    return undefined;
+  }
+
+  #takes(episode: string): TakeRecord[] {
+    if (!isEpisodeDirName(episode)) return [];
+    const dir = this.#dir(episode);
+    return takeNumbers(dir).flatMap((take) => readTake(dir, episode, take) ?? []);
+  }
+
+  #decode(s: StoredInteraction, record: TakeRecord): Interaction {
+    const interaction = decodeInteraction(s, this.#ctx.blobDir, record.mayHaveBlobs);
+    interaction.episode = record.header.episode;
+    interaction.take = record.header.take;
+    return interaction;
+  }
+
+  #dir(episode: string): string {
+    return join(this.#ctx.root, episode);
+  }
+
+  #locked<T>(fn: () => T): T {
+    try {
+      return withDirLock(this.#ctx.root, fn);
+    } catch (err) {
+      throw toCassetteError(err, 'store_write_failed');
+    }
+  }
+
+  #assertWritable(episode?: string): void {
+    if (this.#readonly) throw new CassetteError('store_write_failed', `the store ${this.location} is open read-only`);
+    if (this.#ctx.closed) throw new CassetteError('store_write_failed', `the store ${this.location} is closed`);
+    if (episode !== undefined) assertEpisodeDirName(episode);
+  }
+}
