@@ -3,7 +3,7 @@ import { FAMILIES } from '../types.js';
 import type { Price } from '../safety/price-table.js';
 import type { Interaction } from '../types.js';
 import { formatUsd } from './format-table.js';
-import { lastUserText, truncate } from './request-summary.js';
+import { lastUserText, truncate } from '../match/message-text.js';
 import { costOfInteraction, usageOf } from './summarize-interactions.js';
 
 /** The readable block `cassette show` prints for one step. */

@@ -1,6 +1,14 @@
 import type { StoredBody } from '../types.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading byte order mark is part of the body's bytes and must come back on replay.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * JSON nested deeper than this is stored and keyed as text: redaction, the canonical form and the
+ * key walk JSON recursively, and a hostile body thousands of levels deep would overflow the stack.
+ * Far beyond any real request (tool schemas nest a few dozen levels at most).
+ */
+export const MAX_JSON_DEPTH = 256;
 
 /**
  * Turns body bytes into their stored form: JSON when it parses (with what reproduces the exact
@@ -21,6 +29,7 @@ export function encodeBody(bytes: Buffer, contentType: string | undefined): Stor
     } catch {
       return { kind: 'text', text };
     }
+    if (deeperThan(json, MAX_JSON_DEPTH)) return { kind: 'text', text };
     return jsonBody(json, text);
   }
   return { kind: 'text', text };
@@ -53,4 +62,18 @@ function looksLikeJson(text: string, contentType: string | undefined): boolean {
   if (contentType !== undefined && /\bjson\b/i.test(contentType)) return true;
   const first = text.trimStart()[0];
   return first === '{' || first === '[';
+}
+
+/** True when `value` nests objects and arrays more than `limit` levels deep (iterative: no recursion). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, depth] = top;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node as object)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }

@@ -1,5 +1,6 @@
 import type { Interaction } from '../types.js';
 import { diffJson } from './json-diff.js';
+import { messageText } from './message-text.js';
 import type { JsonChange } from './json-diff.js';
 import type { CanonicalRequest } from './request-key.js';
 
@@ -36,6 +37,9 @@ export function explainMiss(missed: CanonicalRequest, candidates: readonly Candi
     if (best && score >= best.score) continue;
     const changes = diffJson(r.body, missed.body, 200);
     score += changes.length + (r.query === missed.query ? 0 : 1) + (r.headers === missed.headers ? 0 : 1);
+    // Ties (as many differences) go to the recording whose changed values are closest: a prompt
+    // that differs by one word is nearer than an unrelated prompt. Always under 1, so the count wins.
+    score += distance(changes) / (changes.length + 1);
     if (!best || score < best.score) best = { c, score, changes };
   }
   if (!best) return { differences: [], changes: [] };
@@ -53,6 +57,25 @@ export function explainMiss(missed: CanonicalRequest, candidates: readonly Candi
     differences: differences.length > MAX_LABELS ? [...differences.slice(0, MAX_LABELS), `and ${differences.length - MAX_LABELS} more`] : differences,
     changes: best.changes,
   };
+}
+
+/** Sum over changes of how unlike the two values are (0 same … 1 nothing shared at either end). */
+function distance(changes: readonly JsonChange[]): number {
+  let d = 0;
+  for (const ch of changes) {
+    if (ch.kind !== 'changed' || typeof ch.before !== 'string' || typeof ch.after !== 'string') {
+      d += 1;
+      continue;
+    }
+    const [a, b] = [ch.before, ch.after];
+    const max = Math.max(a.length, b.length);
+    let prefix = 0;
+    while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+    let suffix = 0;
+    while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+    d += max === 0 ? 0 : 1 - (prefix + suffix) / max;
+  }
+  return d;
 }
 
 /** Groups raw changes into sentences: one per message, per tool, per top-level setting. */
@@ -136,18 +159,10 @@ function snippet(before: unknown, after: unknown): string {
   return `: ${cut(a)} → ${cut(b)}`;
 }
 
-/** The words of a message (OpenAI/Anthropic `content`, Gemini `parts[].text`), else its JSON. */
+/** The words of a message, else its JSON. */
 function textOf(v: unknown): string | undefined {
   if (v === undefined) return undefined;
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    const m = v as Record<string, unknown>;
-    const parts = Array.isArray(m.content) ? m.content : Array.isArray(m.parts) ? m.parts : undefined;
-    if (typeof m.content === 'string') return m.content;
-    const texts = parts?.map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>).text : undefined)).filter((t) => typeof t === 'string');
-    if (texts && texts.length > 0) return texts.join(' ');
-  }
-  return JSON.stringify(v);
+  return messageText(v) ?? JSON.stringify(v);
 }
 
 function show(v: unknown): string {

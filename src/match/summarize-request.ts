@@ -1,4 +1,5 @@
 import type { RecordedRequest } from '../types.js';
+import { messageText } from './message-text.js';
 
 /**
  * A few words on what a request asks, for people: `with a tool_result for toolu_01…` or
@@ -12,7 +13,7 @@ export function summarizeRequest(request: RecordedRequest): string {
   const last = list[list.length - 1] as Record<string, unknown>;
   const toolId = toolResultId(last);
   if (toolId) return `with a tool_result for ${toolId}`;
-  const text = textOf(last);
+  const text = messageText(last);
   return text ? `with last message ${quote(text)}` : '';
 }
 
@@ -26,13 +27,6 @@ function toolResultId(m: Record<string, unknown>): string | undefined {
     if (fr && typeof fr.name === 'string') return `function ${fr.name}`;
   }
   return undefined;
-}
-
-function textOf(m: Record<string, unknown>): string | undefined {
-  if (typeof m.content === 'string') return m.content;
-  const parts = (Array.isArray(m.content) ? m.content : Array.isArray(m.parts) ? m.parts : []) as Record<string, unknown>[];
-  const texts = parts.map((p) => p?.text).filter((t): t is string => typeof t === 'string');
-  return texts.length > 0 ? texts.join(' ') : undefined;
 }
 
 function quote(s: string): string {

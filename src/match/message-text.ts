@@ -12,7 +12,7 @@ export function lastUserText(body: unknown): string | undefined {
     // Newest first; items without a role are user turns (Gemini) or inputs (embeddings).
     for (const item of [...list].reverse()) {
       if (typeof item === 'string') return item;
-      const text = isRecord(item) && (item.role === 'user' || item.role === undefined) ? textOf(item) : undefined;
+      const text = isRecord(item) && (item.role === 'user' || item.role === undefined) ? messageText(item) : undefined;
       if (text !== undefined) return text;
     }
   }
@@ -26,15 +26,15 @@ export function truncate(text: string, max = 100): string {
 }
 
 /** Text of a message, content part list (`text`, `input_text`) or Gemini `parts`. */
-function textOf(value: unknown): string | undefined {
+export function messageText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) {
-    const parts = value.map(textOf).filter((t): t is string => t !== undefined);
+    const parts = value.map(messageText).filter((t): t is string => t !== undefined);
     return parts.length > 0 ? parts.join(' ') : undefined;
   }
   if (!isRecord(value)) return undefined;
   if (typeof value.text === 'string') return value.text;
-  return textOf(value.content ?? value.parts);
+  return messageText(value.content ?? value.parts);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

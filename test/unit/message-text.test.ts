@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastUserText, truncate } from '../../src/cli/request-summary.js';
+import { lastUserText, truncate } from '../../src/match/message-text.js';
 import { percentile } from '../../src/cli/summarize-interactions.js';
 
 describe('lastUserText', () => {

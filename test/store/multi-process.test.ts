@@ -1,0 +1,167 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDirectoryStore } from '../../src/store/directory-store.js';
+import { openStore } from '../../src/store/open-store.js';
+import { assertFreshBuild, finished, printed, startChild, writeScript } from './child-process.js';
+import { tempDir, tinyInteraction } from './fixtures.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let writer: string;
+let crasher: string;
+beforeAll(() => {
+  assertFreshBuild();
+  tmp = tempDir('cassette-mp-');
+  writer = writeScript(
+    tmp.path,
+    'writer.mjs',
+    `const [storePath, episode, tag, count, goFile] = process.argv.slice(2);
+const store = openStore(storePath);
+const w = store.beginTake(episode, 'live');
+process.stdout.write('ready\\n');
+while (!existsSync(goFile)) sleep(1);
+for (let k = 1; k <= Number(count); k++) {
+  w.append(interaction(episode, tag, k, w.nextPosition()));
+  sleep(1 + Math.floor(Math.random() * 3)); // ≥ 50 ms in all, so the two runs overlap
+}
+w.close();
+store.close();
+process.stdout.write(JSON.stringify({ take: w.take }) + '\\n');
+`,
+  );
+  crasher = writeScript(
+    tmp.path,
+    'crasher.mjs',
+    `const [storePath, episode, count] = process.argv.slice(2);
+const store = openStore(storePath);
+const w = store.beginTake(episode, 'live');
+for (let k = 1; k <= Number(count); k++) w.append(interaction(episode, 'crash', k, w.nextPosition()));
+process.stdout.write('appended\\n');
+setInterval(() => {}, 1000);
+`,
+  );
+});
+afterAll(() => tmp?.remove());
+
+/** A pid that belonged to a process that has exited. */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid as number;
+}
+
+describe.each([
+  ['directory', 'dir-store'],
+  ['sqlite', 'store.db'],
+])('%s store with several processes', (_kind, name) => {
+  it('two concurrent writers each get their own take, nothing lost or interleaved', async () => {
+    const storePath = join(tmp.path, `concurrent-${name}`);
+    const goFile = join(tmp.path, `go-${name}`);
+    const children = ['A', 'B'].map((tag) => startChild(writer, [storePath, 'shared', tag, '50', goFile]));
+    const results = children.map(finished);
+    await Promise.all(children.map((c) => printed(c, 'ready')));
+    writeFileSync(goFile, ''); // both start appending at once
+    for (const r of await Promise.all(results)) expect(r.code, r.stderr).toBe(0);
+    const takes = (await Promise.all(results)).map((r) => (JSON.parse(r.stdout.split('\n')[1] as string) as { take: number }).take).sort();
+    expect(takes).toEqual([1, 2]);
+    const store = openStore(storePath, { readonly: true });
+    expect(store.listTakes('shared').map((t) => [t.take, t.interactions])).toEqual([
+      [1, 50],
+      [2, 50],
+    ]);
+    const all = [...store.interactions({ newestTakeOnly: false })];
+    expect(all).toHaveLength(100);
+    const spans = [1, 2].map((take) => all.filter((i) => i.take === take).map((i) => Date.parse(i.recordedAt)));
+    const [a, b] = spans as [number[], number[]];
+    expect(Math.min(...a) <= Math.max(...b) && Math.min(...b) <= Math.max(...a), 'the two writers did not run at the same time').toBe(true);
+    for (const take of [1, 2]) {
+      const mine = all.filter((i) => i.take === take);
+      const tags = new Set(mine.map((i) => (i.request.body as { json: { tag: string } }).json.tag));
+      expect(tags.size).toBe(1);
+      expect(mine.map((i) => i.position)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
+      expect(mine.map((i) => (i.request.body as { json: { k: number } }).json.k)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
+    }
+    store.close();
+  });
+
+  it('kill -9 keeps every appended interaction', async () => {
+    const storePath = join(tmp.path, `crash-${name}`);
+    const child = startChild(crasher, [storePath, 'ep', '20']);
+    const exit = finished(child);
+    await printed(child, 'appended');
+    child.kill('SIGKILL');
+    expect((await exit).signal).toBe('SIGKILL');
+    const store = openStore(storePath);
+    expect(store.loadEpisode('ep')?.interactions.map((i) => i.position)).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
+    // The next session gets a new take; the crashed one stays whole.
+    const w = store.beginTake('ep', 'live');
+    w.append(tinyInteraction('ep', w.nextPosition()));
+    w.close();
+    expect(store.listTakes('ep').map((t) => [t.take, t.interactions, t.closedAt === undefined])).toEqual([
+      [1, 20, true],
+      [2, 1, false],
+    ]);
+    store.close();
+  });
+});
+
+describe('directory store crash recovery', () => {
+  it('ignores a torn last journal line and folds the journal when the next writer comes', async () => {
+    const storePath = join(tmp.path, 'torn');
+    const child = startChild(crasher, [storePath, 'ep', '5']);
+    const exit = finished(child);
+    await printed(child, 'appended');
+    child.kill('SIGKILL');
+    await exit;
+    const journal = join(storePath, 'ep', 'take-1.journal.jsonl');
+    appendFileSync(journal, '{"type":"interaction","interaction":{"position":6,"compl');
+    const reader = openDirectoryStore(storePath, { readonly: true });
+    expect(reader.loadEpisode('ep')?.interactions).toHaveLength(5);
+    const store = openDirectoryStore(storePath);
+    const w = store.continueTake('ep', 'record-missing');
+    expect(w.nextPosition()).toBe(6);
+    w.append(tinyInteraction('ep', 6));
+    w.close();
+    expect(readdirSync(join(storePath, 'ep'))).toEqual(['take-1.json']);
+    expect(store.loadEpisode('ep')?.interactions.map((i) => i.position)).toEqual([1, 2, 3, 4, 5, 6]);
+    store.close();
+  });
+
+  it('reads a hand-written journal of a dead writer, and refuses one damaged in the middle', () => {
+    const storePath = join(tmp.path, 'handmade');
+    mkdirSync(join(storePath, 'ep'), { recursive: true });
+    const header = { type: 'take', episode: 'ep', take: 3, mode: 'live', createdAt: '2025-01-01T00:00:00.000Z', pid: deadPid() };
+    const line = (p: number): string => `${JSON.stringify({ type: 'interaction', interaction: { ...tinyInteraction('ep', p), take: 3 } })}\n`;
+    const journal = join(storePath, 'ep', 'take-3.journal.jsonl');
+    writeFileSync(journal, `${JSON.stringify(header)}\n${line(2)}${line(1)}\u0000\u0000\n`);
+    const leftover = join(storePath, 'ep', `take-3.json.tmp-${header.pid}-0a1b`);
+    writeFileSync(leftover, '{"half":');
+    const store = openDirectoryStore(storePath);
+    expect(store.loadEpisode('ep')?.interactions.map((i) => [i.take, i.position])).toEqual([
+      [3, 1],
+      [3, 2],
+    ]);
+    const w = store.beginTake('ep', 'live');
+    expect(w.take).toBe(4);
+    expect(existsSync(journal)).toBe(false);
+    expect(existsSync(leftover)).toBe(false);
+    expect(JSON.parse(readFileSync(join(storePath, 'ep', 'take-3.json'), 'utf8')).interactions).toHaveLength(2);
+    w.close();
+    writeFileSync(join(storePath, 'ep', 'take-9.journal.jsonl'), `${JSON.stringify({ ...header, take: 9 })}\nnot json\n${line(1)}`);
+    expect(() => store.listTakes()).toThrow(expect.objectContaining({ code: 'store_unreadable' }));
+    store.close();
+  });
+
+  it('breaks a stale lock left by a dead process', () => {
+    const storePath = join(tmp.path, 'stale-lock');
+    mkdirSync(storePath);
+    writeFileSync(join(storePath, '.lock'), `${deadPid()}\n`);
+    const store = openDirectoryStore(storePath);
+    const started = Date.now();
+    const w = store.beginTake('ep', 'live');
+    w.append(tinyInteraction('ep', 1));
+    w.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(existsSync(join(storePath, '.lock'))).toBe(false);
+    store.close();
+  });
+});
