@@ -17,15 +17,16 @@ const DEBUG = /(^|,)\s*cassette:\*?/.test(process.env.DEBUG ?? '');
 /** A logger writing to `stream` (default stderr) at `level`. */
 export function createLogger(level: LogLevel, stream: NodeJS.WritableStream = process.stderr): Logger {
   const pretty = (stream as { isTTY?: boolean }).isTTY === true && !process.env.CASSETTE_LOG_JSON;
+  const sink = createLineSink(stream);
   const write = (lvl: 'debug' | 'info' | 'warn' | 'error', fields: Record<string, unknown>, msg: string): void => {
     if (pretty) {
       const extra = Object.entries(fields)
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
         .join(' ');
-      stream.write(`cassette ${lvl === 'info' ? '' : `${lvl}: `}${msg}${extra ? `  ${extra}` : ''}\n`);
+      sink(`cassette ${lvl === 'info' ? '' : `${lvl}: `}${msg}${extra ? `  ${extra}` : ''}\n`);
     } else {
-      stream.write(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), ...fields, msg })}\n`);
+      sink(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), ...fields, msg })}\n`);
     }
   };
   return {
@@ -34,6 +35,26 @@ export function createLogger(level: LogLevel, stream: NodeJS.WritableStream = pr
     error: (f, m) => write('error', f, m),
     debug: (f, m) => (level === 'verbose' || DEBUG) && write('debug', f, m),
   } as Logger;
+}
+
+/**
+ * Collects the lines of one event-loop turn and writes them with one call: a write to a pipe or
+ * file is a blocking syscall, and one per request cost more than the rest of a golden replay.
+ * Pending lines are written synchronously when the process exits.
+ */
+function createLineSink(stream: NodeJS.WritableStream): (line: string) => void {
+  let pending: string[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    stream.write(text);
+  };
+  process.once('exit', flush);
+  return (line) => {
+    if (pending.length === 0) setImmediate(flush);
+    pending.push(line);
+  };
 }
 
 /** A logger that drops everything (programmatic use without output). */

@@ -86,10 +86,7 @@ export async function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): Promis
     const found = rt.replayer.find(call.episode, matched.key);
     if (found.kind === 'hit') {
       rt.stats.addUsage(found.interaction.usage, found.interaction.costUsd, true);
-      await sendPrepared(call.res, found.prepared, {
-        ...sendOptions(rt, 'hit', truncate),
-        extraHeaders: { 'x-cassette-outcome': 'hit', 'x-cassette-take': String(found.interaction.take) },
-      });
+      await sendPrepared(call.res, found.prepared, sendOptions(rt, 'hit', truncate));
       return { outcome: truncate ? 'fault' : 'hit', status: found.prepared.status, key: matched.key };
     }
     if (options.mode === 'golden') return sendMiss(rt, call, matched, found.exhausted);

@@ -37,9 +37,10 @@ export class ProxyStats {
       h = { buckets: DURATION_BUCKETS.map(() => 0), sum: 0, count: 0 };
       this.durations.set(provider, h);
     }
-    DURATION_BUCKETS.forEach((b, i) => {
-      if (seconds <= b) (h.buckets[i] as number)++;
-    });
+    // One bucket per observation; render-metrics makes them cumulative, as Prometheus wants.
+    let i = 0;
+    while (i < DURATION_BUCKETS.length && seconds > (DURATION_BUCKETS[i] as number)) i++;
+    if (i < DURATION_BUCKETS.length) (h.buckets[i] as number)++;
     h.sum += seconds;
     h.count++;
   }

@@ -78,7 +78,7 @@ export class Replayer {
     e.served.add(interaction);
     let prepared = e.prepared.get(interaction);
     if (!prepared) {
-      prepared = prepareResponse(interaction.response);
+      prepared = prepareResponse(interaction.response, { 'x-cassette-outcome': 'hit', 'x-cassette-take': String(interaction.take) });
       e.prepared.set(interaction, prepared);
     }
     return { kind: 'hit', interaction, occurrence: n + 1, prepared };

@@ -7,23 +7,28 @@ import type { RecordedResponse } from '../types.js';
 /** A stored answer made ready for the wire once, then served many times. */
 export interface PreparedResponse {
   status: number;
-  headers: Record<string, string | string[]>;
+  /** Flat `[name, value, name, value, ...]`, as `writeHead` takes it without re-walking an object. */
+  headers: string[];
   /** Whole body, for non-streamed answers. */
   body?: Buffer;
   /** Event bytes and offsets, for streams. */
   events?: { ms: number; bytes: Buffer }[];
 }
 
-/** Renders a stored response for the wire: decoded bytes, fresh content-length, no stale encodings. */
-export function prepareResponse(response: RecordedResponse): PreparedResponse {
-  const headers: Record<string, string | string[]> = {};
+/**
+ * Renders a stored response for the wire once: decoded bytes, fresh content-length, no stale
+ * encodings, and `extraHeaders` (x-cassette-outcome, ...) folded in.
+ */
+export function prepareResponse(response: RecordedResponse, extraHeaders: Record<string, string> = {}): PreparedResponse {
+  const headers: string[] = [];
   for (const [k, v] of Object.entries(response.headers)) {
     // Stored bodies are decoded; framing headers are the wire's business, set fresh below.
-    if (k === 'content-length' || k === 'transfer-encoding' || k === 'content-encoding' || k === 'connection') continue;
-    headers[k] = v;
+    if (k === 'content-length' || k === 'transfer-encoding' || k === 'content-encoding' || k === 'connection' || k in extraHeaders) continue;
+    for (const value of Array.isArray(v) ? v : [v]) headers.push(k, value);
   }
+  for (const [k, v] of Object.entries(extraHeaders)) headers.push(k, v);
   if (response.stream) {
-    headers['cache-control'] ??= 'no-cache';
+    if (!('cache-control' in response.headers)) headers.push('cache-control', 'no-cache');
     return {
       status: response.status,
       headers,
@@ -31,24 +36,22 @@ export function prepareResponse(response: RecordedResponse): PreparedResponse {
     };
   }
   const body = response.body ? decodeBody(response.body) : Buffer.alloc(0);
-  headers['content-length'] = String(body.length);
+  headers.push('content-length', String(body.length));
   return { status: response.status, headers, body };
 }
 
 export interface SendOptions {
   timing: Timing;
-  extraHeaders?: Record<string, string>;
   /** Stop after this many stream events and cut the connection (chaos `truncate`). */
   truncateAfterEvents?: number;
 }
 
 /** Writes a prepared answer; stream events keep their framing and, if asked, their timing. */
 export async function sendPrepared(res: ServerResponse, p: PreparedResponse, options: SendOptions): Promise<void> {
-  const headers = options.extraHeaders ? { ...p.headers, ...options.extraHeaders } : p.headers;
+  const headers = p.headers;
   if (!p.events) {
     if (options.truncateAfterEvents !== undefined && p.body) {
-      const { 'content-length': _drop, ...rest } = headers;
-      res.writeHead(p.status, rest);
+      res.writeHead(p.status, headers.slice(0, -2));
       res.write(p.body.subarray(0, Math.floor(p.body.length / 2)));
       res.destroy();
       return;

@@ -104,18 +104,34 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   const inFlight = new Set<Promise<unknown>>();
 
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
-    const p = handle(req, res).catch((err: unknown) => {
-      logger.error({ code: 'internal_error', err: (err as Error).message }, 'request failed');
-      if (!res.headersSent) sendError(res, undefined, toCassetteError(err));
-      else res.destroy();
-    });
+    const p = handle(req, res);
     inFlight.add(p);
-    void p.finally(() => inFlight.delete(p));
+    p.then(
+      () => inFlight.delete(p),
+      (err: unknown) => {
+        inFlight.delete(p);
+        logger.error({ code: 'internal_error', err: (err as Error).message }, 'request failed');
+        if (!res.headersSent) sendError(res, undefined, toCassetteError(err));
+        else res.destroy();
+      },
+    );
   });
   // Malformed HTTP never reaches a handler: answer 400 and close, and stay up.
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-    else socket.destroy();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    // Say what was wrong (the parser's code), and 431 for a request head over Node's 16 KiB limit.
+    const overflow = err.code === 'HPE_HEADER_OVERFLOW';
+    const message = overflow
+      ? 'the request line and headers are larger than 16 KiB'
+      : `malformed HTTP/1.1 request (${err.code ?? 'parse error'})`;
+    const body = JSON.stringify({ error: { type: 'bad_usage', code: 'bad_usage', message } });
+    socket.end(
+      `HTTP/1.1 ${overflow ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nconnection: close\r\ncontent-type: application/json\r\n` +
+        `x-should-retry: false\r\nx-cassette-error: bad_usage\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -14,7 +14,11 @@ export function renderMetrics(stats: ProxyStats): string {
   lines.push('# TYPE cassette_request_duration_seconds histogram');
   for (const [provider, h] of [...stats.durations].sort(([a], [b]) => a.localeCompare(b))) {
     const p = esc(provider);
-    DURATION_BUCKETS.forEach((b, i) => lines.push(`cassette_request_duration_seconds_bucket{provider="${p}",le="${b}"} ${h.buckets[i] ?? 0}`));
+    let cumulative = 0;
+    DURATION_BUCKETS.forEach((b, i) => {
+      cumulative += h.buckets[i] ?? 0;
+      lines.push(`cassette_request_duration_seconds_bucket{provider="${p}",le="${b}"} ${cumulative}`);
+    });
     lines.push(`cassette_request_duration_seconds_bucket{provider="${p}",le="+Inf"} ${h.count}`);
     lines.push(`cassette_request_duration_seconds_sum{provider="${p}"} ${h.sum}`);
     lines.push(`cassette_request_duration_seconds_count{provider="${p}"} ${h.count}`);
