@@ -45,17 +45,26 @@ export function createLogger(level: LogLevel, stream: NodeJS.WritableStream = pr
 function createLineSink(stream: NodeJS.WritableStream): (line: string) => void {
   let pending: string[] = [];
   const flush = (): void => {
+    unflushed.delete(flush);
     if (pending.length === 0) return;
     const text = pending.join('');
     pending = [];
     stream.write(text);
   };
-  process.once('exit', flush);
   return (line) => {
-    if (pending.length === 0) setImmediate(flush);
+    if (pending.length === 0) {
+      setImmediate(flush);
+      unflushed.add(flush);
+    }
     pending.push(line);
   };
 }
+
+/** Sinks holding lines; one exit listener for all of them, however many loggers a process makes. */
+const unflushed = new Set<() => void>();
+process.once('exit', () => {
+  for (const flush of [...unflushed]) flush();
+});
 
 /** A logger that drops everything (programmatic use without output). */
 export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };

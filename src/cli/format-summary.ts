@@ -10,7 +10,7 @@ export function formatSummary(s: RunSummary): string {
     lines.push(`  spent: ${fmtTokens(s.tokens.input + s.tokens.output)} tokens, $${s.costUsd.toFixed(4)}`);
   }
   if (s.saved.calls > 0) {
-    lines.push(`  saved: ${s.saved.calls} calls, ${fmtTokens(s.saved.tokens)} tokens, $${s.saved.costUsd.toFixed(2)} not spent`);
+    lines.push(`  saved: ${s.saved.calls} calls, ${fmtTokens(s.saved.tokens)} tokens, ${fmtUsd(s.saved.costUsd)} not spent`);
   }
   for (const m of s.missList.slice(0, 10)) lines.push(`  miss: ${m.message}`);
   if (s.missList.length > 10) lines.push(`  … and ${s.missList.length - 10} more misses`);
@@ -26,6 +26,11 @@ export function formatSummary(s: RunSummary): string {
     for (const d of s.drift.slice(0, 10)) lines.push(`    ${d.severity} ${d.check} ${d.provider} ${d.path}`);
   }
   return lines.join('\n');
+}
+
+/** $4.12 from a dollar up; below it four decimals ($0.0004), so a small replay does not read as $0.00. */
+export function fmtUsd(usd: number): string {
+  return `$${usd >= 1 ? usd.toFixed(2) : usd.toFixed(4)}`;
 }
 
 /** 1.9 M, 12.3 k, 512 */

@@ -35,7 +35,11 @@ export interface RunSummary {
   drift: ProxyStats['drift'];
 }
 
-/** Builds the summary; `ok` is false on any miss (and, strict, on unused recordings or divergence). */
+/**
+ * Builds the summary; `ok` is false on any miss, on a store write failure, on breaking contract
+ * drift seen in smoke mode (SPEC §3: `run` exits 1 on breaking drift), and, strict, on unused
+ * recordings or divergence.
+ */
 export function buildSummary(options: CassetteOptions, stats: ProxyStats, replayer: Replayer | undefined, recorder: Recorder | undefined): RunSummary {
   const unused: UnusedRecording[] = (replayer?.unused() ?? []).flatMap((e) =>
     e.interactions.map((i) => ({ episode: e.episode, take: e.take, position: i.position, provider: i.provider, method: i.request.method, path: i.request.path })),
@@ -43,8 +47,9 @@ export function buildSummary(options: CassetteOptions, stats: ProxyStats, replay
   const divergences = replayer?.divergences() ?? [];
   const misses = stats.total('miss');
   const strictProblems = options.strict && (unused.length > 0 || divergences.length > 0);
+  const breakingDrift = stats.drift.some((d) => d.severity === 'breaking');
   return {
-    ok: misses === 0 && !strictProblems && (recorder?.failed ?? 0) === 0,
+    ok: misses === 0 && !strictProblems && !breakingDrift && (recorder?.failed ?? 0) === 0,
     mode: options.mode,
     episode: options.episode,
     store: options.store,
