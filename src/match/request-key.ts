@@ -7,7 +7,7 @@ import type { CanonicalBodyFn } from './canonical-body.js';
  * Version of the key rules below. Stored with every interaction: a store written under other
  * rules is re-keyed from its stored requests on load instead of silently missing.
  */
-export const KEY_VERSION = 1;
+export const KEY_VERSION = 2;
 
 /** Query parameters that carry credentials: never stored, never part of a key. */
 export const SECRET_QUERY_PARAMS: ReadonlySet<string> = new Set(['key', 'api_key', 'api-key', 'access_token', 'token']);
@@ -19,6 +19,8 @@ export interface CanonicalRequest {
   path: string;
   query: string;
   headers: string;
+  /** How the body was stored: a JSON body `{"$text":"a"}` and a text body `a` must not share a key. */
+  bodyKind: RecordedRequest['body']['kind'];
   body: unknown;
 }
 
@@ -49,6 +51,7 @@ export function canonicalRequest(provider: string, req: RecordedRequest, canonic
     path: req.path,
     query: new URLSearchParams(query).toString(),
     headers,
+    bodyKind: req.body.kind,
     body,
   };
 }
@@ -56,7 +59,7 @@ export function canonicalRequest(provider: string, req: RecordedRequest, canonic
 /** Hashes a canonical request into its key (hex sha256, 32 chars). */
 export function requestKey(c: CanonicalRequest): string {
   return createHash('sha256')
-    .update(`k${KEY_VERSION}\n${c.method}\n${c.provider}\n${c.path}\n${c.query}\n${c.headers}\n`)
+    .update(`k${KEY_VERSION}\n${c.method}\n${c.provider}\n${c.path}\n${c.query}\n${c.headers}\n${c.bodyKind}\n`)
     .update(stableJson(c.body))
     .digest('hex')
     .slice(0, 32);

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { createCanonicalBody } from '../../src/match/canonical-body.js';
+import { canonicalRequest, requestKey } from '../../src/match/request-key.js';
+import { createProviderRegistry } from '../../src/providers/provider-registry.js';
+import { routeRequest } from '../../src/server/route-request.js';
+import type { RecordedRequest, StoredBody } from '../../src/types.js';
+
+const canonical = createCanonicalBody({ ignore: ['user'], normalize: [] });
+const keyOf = (body: StoredBody, extra: Partial<RecordedRequest> = {}): string =>
+  requestKey(canonicalRequest('openai', { method: 'POST', path: '/v1/chat/completions', query: [], headers: {}, body, ...extra }, canonical));
+
+describe('request key', () => {
+  it('is the same for bodies that differ only in key order, whitespace or ignored fields', () => {
+    expect(keyOf({ kind: 'json', json: { model: 'm', messages: [], user: 'a' } })).toBe(keyOf({ kind: 'json', json: { messages: [], model: 'm', user: 'b' } }));
+  });
+
+  it('tells a JSON body that looks like a text marker from the text itself', () => {
+    expect(keyOf({ kind: 'json', json: { $text: 'abc' } })).not.toBe(keyOf({ kind: 'text', text: 'abc' }));
+    expect(keyOf({ kind: 'json', json: { $base64: 'YQ==' } })).not.toBe(keyOf({ kind: 'base64', base64: 'YQ==' }));
+  });
+
+  it('sorts the query and includes allow-listed headers', () => {
+    const a = keyOf({ kind: 'empty' }, { query: [['b', '2'], ['a', '1']] });
+    expect(a).toBe(keyOf({ kind: 'empty' }, { query: [['a', '1'], ['b', '2']] }));
+    expect(keyOf({ kind: 'empty' }, { headers: { 'anthropic-version': '2023-06-01' } })).not.toBe(keyOf({ kind: 'empty' }));
+  });
+});
+
+describe('routing', () => {
+  const providers = createProviderRegistry([], {});
+
+  it('refuses dot segments that could climb out of an upstream path prefix', () => {
+    for (const url of ['/openrouter/../x', '/openrouter/v1/%2e%2e/admin', '/openai/./v1']) {
+      expect(() => routeRequest(url, providers), url).toThrow(/dot|"\."|\.\./);
+    }
+  });
+
+  it('routes the episode path prefix and keeps the query', () => {
+    const r = routeRequest('/episodes/ep-1/gemini/v1beta/models/g:streamGenerateContent?alt=sse', providers);
+    expect([r.provider.name, r.pathEpisode, r.path, r.query]).toEqual(['gemini', 'ep-1', '/v1beta/models/g:streamGenerateContent', 'alt=sse']);
+  });
+});
