@@ -15,11 +15,17 @@ beforeAll(async () => {
 
 beforeEach(() => {
   const name = expect.getState().currentTestName ?? 'unnamed';
-  cassette.setEpisode(name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128) || 'unnamed');
+  cassette.setEpisode(
+    name
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 128) || 'unnamed',
+  );
 });
 
 afterAll(async () => {
   const summary = cassette.summary();
   await cassette.stop();
-  if (summary.misses > 0) throw new Error(`${summary.misses} LLM request(s) had no recording:\n${summary.missList.map((m) => m.message).join('\n')}`);
+  if (summary.misses > 0)
+    throw new Error(`${summary.misses} LLM request(s) had no recording:\n${summary.missList.map((m) => m.message).join('\n')}`);
 });

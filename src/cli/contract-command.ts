@@ -54,7 +54,11 @@ export function registerContractCommand(program: Command, setExit: (code: number
           ...(flags.allTakes ? { allTakes: true } : {}),
         });
         if (flags.json) printJson(result);
-        else printData(result.contracts.map((c) => `${c.changed ? 'wrote    ' : 'unchanged'} ${c.path}`).join('\n') || 'no recordings: nothing to learn');
+        else
+          printData(
+            result.contracts.map((c) => `${c.changed ? 'wrote    ' : 'unchanged'} ${c.path}`).join('\n') ||
+              'no recordings: nothing to learn',
+          );
         setExit(result.exitCode);
       } finally {
         store.close();
@@ -106,7 +110,11 @@ export function registerContractCommand(program: Command, setExit: (code: number
 }
 
 /** Probes: the newest take of each chosen episode, re-sent live into `<episode>.probe`. */
-async function checkLive(options: ReturnType<typeof loadOptions>, flags: ContractFlags, common: Parameters<typeof checkInteractions>[1]): Promise<ContractCheckResult> {
+async function checkLive(
+  options: ReturnType<typeof loadOptions>,
+  flags: ContractFlags,
+  common: Parameters<typeof checkInteractions>[1],
+): Promise<ContractCheckResult> {
   const store = openStore(options.store, { readonly: true });
   let probes: Interaction[][];
   try {

@@ -52,7 +52,10 @@ export function registerExportCommands(program: Command, setExit: (code: number)
       try {
         const counts = importStore(resolve(dir), into);
         if (flags.json) printJson({ ok: true, store: options.store, ...counts });
-        else printData(`imported ${counts.episodes} episodes, ${counts.takes} takes, ${counts.interactions} interactions into ${options.store}`);
+        else
+          printData(
+            `imported ${counts.episodes} episodes, ${counts.takes} takes, ${counts.interactions} interactions into ${options.store}`,
+          );
         setExit(0);
       } finally {
         into.close();

@@ -14,7 +14,11 @@ export interface TakeInteractions {
  */
 export function readTakes(store: Store, options: { allTakes?: boolean; episodes?: readonly string[] } = {}): TakeInteractions[] {
   const groups = new Map<string, TakeInteractions>();
-  const filter = { newestTakeOnly: !options.allTakes, includeIncomplete: true, ...(options.episodes ? { episodes: options.episodes } : {}) };
+  const filter = {
+    newestTakeOnly: !options.allTakes,
+    includeIncomplete: true,
+    ...(options.episodes ? { episodes: options.episodes } : {}),
+  };
   for (const i of store.interactions(filter)) {
     const id = `${i.episode}\u0000${i.take}`;
     let group = groups.get(id);

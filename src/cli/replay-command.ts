@@ -25,7 +25,16 @@ export interface EpisodeReport {
   error?: string;
 }
 
-type ReplayFlags = CliFlags & { json?: boolean; batch?: string; live?: boolean; model?: string; into?: string; provider?: string; failOn?: string; minSimilarity?: string };
+type ReplayFlags = CliFlags & {
+  json?: boolean;
+  batch?: string;
+  live?: boolean;
+  model?: string;
+  into?: string;
+  provider?: string;
+  failOn?: string;
+  minSimilarity?: string;
+};
 
 /** `cassette replay EPISODE... [-- CMD...]` and `cassette replay EPISODE --live`. */
 export function registerReplayCommand(program: Command, setExit: (code: number) => void): void {
@@ -59,7 +68,11 @@ export function registerReplayCommand(program: Command, setExit: (code: number) 
       const reports: EpisodeReport[] = [];
       try {
         if (command.length === 0) {
-          printData(Object.entries(server.envFor(episodes[0] as string)).map(([k, v]) => `export ${k}=${v}`).join('\n'));
+          printData(
+            Object.entries(server.envFor(episodes[0] as string))
+              .map(([k, v]) => `export ${k}=${v}`)
+              .join('\n'),
+          );
           printTalk(`cassette replay: serving ${episodes.join(', ')} on ${server.url}; stop with Ctrl-C for the report`);
           await waitForSignal();
           for (const e of episodes) reports.push(reportEpisode(server, e, undefined));
@@ -67,7 +80,15 @@ export function registerReplayCommand(program: Command, setExit: (code: number) 
           for (const e of episodes) {
             server.setEpisode(e);
             if (server.recordingCount(e) === 0) {
-              reports.push({ episode: e, ok: false, recordings: 0, served: 0, misses: [], unused: [], error: `episode "${e}" has no recordings in ${options.store}` });
+              reports.push({
+                episode: e,
+                ok: false,
+                recordings: 0,
+                served: 0,
+                misses: [],
+                unused: [],
+                error: `episode "${e}" has no recordings in ${options.store}`,
+              });
               continue;
             }
             const code = await runChild(command, server.envFor(e));
@@ -108,7 +129,9 @@ function reportEpisode(server: CassetteServer, episode: string, exitCode: number
 function formatReports(reports: EpisodeReport[], strict: boolean): string {
   const lines: string[] = [];
   for (const r of reports) {
-    lines.push(`${r.ok ? 'ok  ' : 'FAIL'} episode "${r.episode}": ${r.served}/${r.recordings} recordings served, ${r.misses.length} misses, ${r.unused.length} unused${r.exitCode ? `, command exited ${r.exitCode}` : ''}`);
+    lines.push(
+      `${r.ok ? 'ok  ' : 'FAIL'} episode "${r.episode}": ${r.served}/${r.recordings} recordings served, ${r.misses.length} misses, ${r.unused.length} unused${r.exitCode ? `, command exited ${r.exitCode}` : ''}`,
+    );
     if (r.error) lines.push(`      ${r.error}`);
     for (const m of r.misses.slice(0, 5)) lines.push(`      miss: ${m}`);
     if (r.divergence) lines.push(`      diverged: ${r.divergence}`);

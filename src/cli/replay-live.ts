@@ -20,13 +20,19 @@ export async function replayLive(episodes: string[], flags: LiveFlags): Promise<
   const episode = episodes[0] as string;
   const into = flags.into ?? `${episode}.live`;
   const minSimilarity = flags.minSimilarity === undefined ? 0.5 : Number(flags.minSimilarity);
-  if (!(minSimilarity >= 0 && minSimilarity <= 1)) throw new CassetteError('bad_usage', `--min-similarity expects a number from 0 to 1, got "${flags.minSimilarity}"`);
+  if (!(minSimilarity >= 0 && minSimilarity <= 1))
+    throw new CassetteError('bad_usage', `--min-similarity expects a number from 0 to 1, got "${flags.minSimilarity}"`);
   const failOn = flags.failOn ?? 'changed';
-  if (failOn !== 'changed' && failOn !== 'never') throw new CassetteError('bad_usage', `--fail-on expects changed or never, got "${failOn}"`);
+  if (failOn !== 'changed' && failOn !== 'never')
+    throw new CassetteError('bad_usage', `--fail-on expects changed or never, got "${failOn}"`);
 
   const options = loadOptions({ ...flags, mode: 'live', port: '0', episode: into });
   const recorded = readTake(options.store, episode).filter((i) => !flags.provider || i.provider === flags.provider);
-  if (recorded.length === 0) throw new CassetteError('episode_not_found', `episode "${episode}" has no recordings${flags.provider ? ` of provider ${flags.provider}` : ''} in ${options.store}`);
+  if (recorded.length === 0)
+    throw new CassetteError(
+      'episode_not_found',
+      `episode "${episode}" has no recordings${flags.provider ? ` of provider ${flags.provider}` : ''} in ${options.store}`,
+    );
 
   const { statuses } = await resendInteractions(options, recorded, into, flags.model);
   const unreachable = statuses.filter((s) => s === 502 || s === 504).length;
@@ -49,7 +55,9 @@ function readTake(store: string, episode: string): Interaction[] {
 }
 
 function formatSteps(episode: string, into: string, steps: StepComparison[]): string {
-  const lines = [`cassette replay --live: episode "${episode}" re-run as "${into}", ${steps.filter((s) => s.changed).length} of ${steps.length} steps changed`];
+  const lines = [
+    `cassette replay --live: episode "${episode}" re-run as "${into}", ${steps.filter((s) => s.changed).length} of ${steps.length} steps changed`,
+  ];
   for (const s of steps) {
     const tok = s.tokens.delta === 0 ? '' : `, tokens ${s.tokens.delta > 0 ? '+' : ''}${s.tokens.delta}`;
     lines.push(

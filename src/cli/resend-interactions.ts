@@ -17,9 +17,17 @@ export interface ResendResult {
  * `into`: what `replay --live` and `contract check --live` do. Keys come from the environment
  * (CASSETTE_<NAME>_API_KEY, else the SDK's own <NAME>_API_KEY / GEMINI_API_KEY).
  */
-export async function resendInteractions(options: CassetteOptions, recorded: readonly Interaction[], into: string, model?: string): Promise<ResendResult> {
+export async function resendInteractions(
+  options: CassetteOptions,
+  recorded: readonly Interaction[],
+  into: string,
+  model?: string,
+): Promise<ResendResult> {
   const providers = createProviderRegistry(options.file.providers, options.upstreams);
-  const server = await startCassetteServer({ ...options, mode: 'live', port: 0, episode: into }, { logger: createLogger(options.logLevel) });
+  const server = await startCassetteServer(
+    { ...options, mode: 'live', port: 0, episode: into },
+    { logger: createLogger(options.logLevel) },
+  );
   const statuses: number[] = [];
   try {
     for (const i of recorded) statuses.push(await resend(server.url, into, i, providers.get(i.provider), model));
@@ -29,8 +37,18 @@ export async function resendInteractions(options: CassetteOptions, recorded: rea
   return { statuses };
 }
 
-async function resend(url: string, into: string, i: Interaction, provider: Provider | undefined, model: string | undefined): Promise<number> {
-  if (!provider) throw new CassetteError('bad_config', `step ${i.position} of episode "${i.episode}" names provider "${i.provider}", which is not configured`);
+async function resend(
+  url: string,
+  into: string,
+  i: Interaction,
+  provider: Provider | undefined,
+  model: string | undefined,
+): Promise<number> {
+  if (!provider)
+    throw new CassetteError(
+      'bad_config',
+      `step ${i.position} of episode "${i.episode}" names provider "${i.provider}", which is not configured`,
+    );
   let { path } = i.request;
   let body = decodeBody(i.request.body);
   if (model) {
@@ -59,5 +77,9 @@ async function resend(url: string, into: string, i: Interaction, provider: Provi
 function apiKey(provider: Provider): string | undefined {
   const name = provider.name.toUpperCase().replace(/-/g, '_');
   const env = process.env;
-  return env[`CASSETTE_${name}_API_KEY`] ?? env[`${name}_API_KEY`] ?? (provider.family.name === 'gemini' ? (env.GEMINI_API_KEY ?? env.GOOGLE_API_KEY) : undefined);
+  return (
+    env[`CASSETTE_${name}_API_KEY`] ??
+    env[`${name}_API_KEY`] ??
+    (provider.family.name === 'gemini' ? (env.GEMINI_API_KEY ?? env.GOOGLE_API_KEY) : undefined)
+  );
 }

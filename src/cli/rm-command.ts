@@ -5,12 +5,7 @@ import { unknownEpisode } from './unknown-episode.js';
 
 /** `cassette rm EPISODE...`: removes episodes with all their takes. */
 export function registerRmCommand(program: Command, _setExit: (code: number) => void): void {
-  addStoreOption(
-    program
-      .command('rm')
-      .description('remove episodes (every take) from the store')
-      .argument('<episodes...>', 'episode ids'),
-  )
+  addStoreOption(program.command('rm').description('remove episodes (every take) from the store').argument('<episodes...>', 'episode ids'))
     .option('--json', 'print {"ok":true,"episodes":[...],"interactions":N}')
     .action((episodes: string[], flags: { store?: string; json?: boolean }) => {
       const unique = [...new Set(episodes)];

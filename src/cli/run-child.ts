@@ -5,7 +5,8 @@ import { CassetteError } from '../errors.js';
 /** Runs a command with extra environment, stdio inherited; resolves with its exit code (128+n for a signal). */
 export function runChild(argv: readonly string[], env: Record<string, string>): Promise<number> {
   const [cmd, ...args] = argv;
-  if (!cmd) return Promise.reject(new CassetteError('bad_usage', 'no command given after --', { hint: 'Example: cassette run -- npm test' }));
+  if (!cmd)
+    return Promise.reject(new CassetteError('bad_usage', 'no command given after --', { hint: 'Example: cassette run -- npm test' }));
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
     const forward = (signal: NodeJS.Signals): void => {

@@ -15,7 +15,15 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       const logger = createLogger(options.logLevel);
       const server = await startCassetteServer(options, { logger });
       if (flags.json) {
-        printJson({ ok: true, url: server.url, port: server.port, mode: options.mode, store: options.store, episode: options.episode, env: server.env });
+        printJson({
+          ok: true,
+          url: server.url,
+          port: server.port,
+          mode: options.mode,
+          store: options.store,
+          episode: options.episode,
+          env: server.env,
+        });
       } else {
         printData(
           [

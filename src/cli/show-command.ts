@@ -41,7 +41,10 @@ export function registerShowCommand(program: Command, _setExit: (code: number) =
         return { take, interactions: step === undefined ? all : all.filter((i) => i.position === step) };
       });
       if (step !== undefined && interactions.length === 0) {
-        throw new CassetteError('episode_not_found', `take ${take.take} of episode "${episode}" has no step ${step} (it has ${take.interactions})`);
+        throw new CassetteError(
+          'episode_not_found',
+          `take ${take.take} of episode "${episode}" has no step ${step} (it has ${take.interactions})`,
+        );
       }
       if (flags.json) return printJson({ ok: true, episode, take: take.take, interactions });
       const header = `episode "${episode}" take ${take.take} (${take.mode}, created ${take.createdAt}, ${take.interactions} calls${

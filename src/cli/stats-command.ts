@@ -16,10 +16,17 @@ export function registerStatsCommand(program: Command, _setExit: (code: number) 
     .option('--json', 'print one JSON document')
     .action((flags: { store?: string; allTakes?: boolean; config?: string; json?: boolean }) => {
       const prices = readConfigFile(flags.config, process.cwd()).file.prices;
-      const takes = withStore(resolveStorePath(flags.store), { readonly: true }, (store) => readTakes(store, { allTakes: flags.allTakes === true }));
+      const takes = withStore(resolveStorePath(flags.store), { readonly: true }, (store) =>
+        readTakes(store, { allTakes: flags.allTakes === true }),
+      );
       const episodes = takes.map((t) => ({ episode: t.episode, take: t.take, ...jsonOf(summarizeInteractions(t.interactions, prices)) }));
       // Totals pool every call, so their percentiles are over all calls, not an average of averages.
-      const totals = jsonOf(summarizeInteractions(takes.flatMap((t) => t.interactions), prices));
+      const totals = jsonOf(
+        summarizeInteractions(
+          takes.flatMap((t) => t.interactions),
+          prices,
+        ),
+      );
       if (flags.json) return printJson({ ok: true, priceTableDate: PRICE_TABLE_DATE, episodes, totals });
       if (episodes.length === 0) return printTalk(`no recorded calls in ${resolveStorePath(flags.store)}`);
       const ms = (v: number | null): string => (v === null ? '-' : String(Math.round(v)));
@@ -39,11 +46,25 @@ export function registerStatsCommand(program: Command, _setExit: (code: number) 
       ];
       const right = (title: string) => ({ title, align: 'right' as const });
       const table = formatTable(
-        [{ title: 'EPISODE' }, right('TAKE'), right('CALLS'), right('INPUT'), right('OUTPUT'), right('CACHE READ'), right('CACHE WRITE'),
-          right('REASONING'), right('COST'), right('P50 MS'), right('P95 MS'), right('TTFB MS')],
+        [
+          { title: 'EPISODE' },
+          right('TAKE'),
+          right('CALLS'),
+          right('INPUT'),
+          right('OUTPUT'),
+          right('CACHE READ'),
+          right('CACHE WRITE'),
+          right('REASONING'),
+          right('COST'),
+          right('P50 MS'),
+          right('P95 MS'),
+          right('TTFB MS'),
+        ],
         [...episodes.map((e) => row(e.episode, String(e.take), e)), row('TOTAL', '', totals)],
       );
-      printData(`${table}\n\ncost at list prices of ${PRICE_TABLE_DATE} (config prices override); latency: total time p50/p95, mean time to first byte`);
+      printData(
+        `${table}\n\ncost at list prices of ${PRICE_TABLE_DATE} (config prices override); latency: total time p50/p95, mean time to first byte`,
+      );
     });
 }
 

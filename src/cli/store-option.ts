@@ -7,7 +7,10 @@ import type { Store } from '../store/store.js';
 
 /** Adds `--store PATH` to a store-keeping command. */
 export function addStoreOption(cmd: Command): Command {
-  return cmd.option('--store <path>', `store: *.db/*.sqlite/*.sqlite3 = SQLite, else a JSON directory (env CASSETTE_STORE, default ${DEFAULT_STORE})`);
+  return cmd.option(
+    '--store <path>',
+    `store: *.db/*.sqlite/*.sqlite3 = SQLite, else a JSON directory (env CASSETTE_STORE, default ${DEFAULT_STORE})`,
+  );
 }
 
 /** `--store`, else CASSETTE_STORE, else the default path. */

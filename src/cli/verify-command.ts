@@ -20,10 +20,14 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
       // The findings are the command's data; the verdict is talk.
       printData(
         findings
-          .map((f) => (f.kind === 'credential' ? `credential  ${f.where}: ${f.pattern} ${f.masked}` : `integrity   ${f.where}: ${f.message}`))
+          .map((f) =>
+            f.kind === 'credential' ? `credential  ${f.where}: ${f.pattern} ${f.masked}` : `integrity   ${f.where}: ${f.message}`,
+          )
           .join('\n'),
       );
       const secrets = findings.filter((f) => f.kind === 'credential').length;
-      printTalk(`${path}: ${secrets} credential finding${secrets === 1 ? '' : 's'}, ${findings.length - secrets} integrity finding${findings.length - secrets === 1 ? '' : 's'}`);
+      printTalk(
+        `${path}: ${secrets} credential finding${secrets === 1 ? '' : 's'}, ${findings.length - secrets} integrity finding${findings.length - secrets === 1 ? '' : 's'}`,
+      );
     });
 }

@@ -27,7 +27,8 @@ export function compareSteps(step: number, recorded: Interaction, live: Interact
   const rNames = (ra?.toolCalls ?? []).map((t) => t.name);
   const lNames = (la?.toolCalls ?? []).map((t) => t.name);
   const sameNames = stableJson(rNames) === stableJson(lNames);
-  const sameArguments = sameNames && stableJson((ra?.toolCalls ?? []).map((t) => t.arguments)) === stableJson((la?.toolCalls ?? []).map((t) => t.arguments));
+  const sameArguments =
+    sameNames && stableJson((ra?.toolCalls ?? []).map((t) => t.arguments)) === stableJson((la?.toolCalls ?? []).map((t) => t.arguments));
   const similarity = textSimilarity(ra?.text ?? '', la?.text ?? '');
   const liveStatus = live?.response.status ?? 0;
   const reasons: string[] = [];
@@ -55,7 +56,11 @@ export function compareSteps(step: number, recorded: Interaction, live: Interact
       ...(live?.costUsd !== undefined ? { live: live.costUsd } : {}),
       ...(recorded.costUsd !== undefined && live?.costUsd !== undefined ? { delta: round(live.costUsd - recorded.costUsd) } : {}),
     },
-    latencyMs: { recorded: recorded.timings.totalMs, live: live?.timings.totalMs ?? 0, delta: round((live?.timings.totalMs ?? 0) - recorded.timings.totalMs) },
+    latencyMs: {
+      recorded: recorded.timings.totalMs,
+      live: live?.timings.totalMs ?? 0,
+      delta: round((live?.timings.totalMs ?? 0) - recorded.timings.totalMs),
+    },
   };
 }
 

@@ -7,7 +7,10 @@ const rewriteRule = z
   .object({
     pattern: z.string().refine(isValidRegex, { message: 'Invalid regular expression' }),
     replacement: z.string().default(''),
-    flags: z.string().regex(/^[imsu]*$/, 'Only the flags i, m, s, u are allowed').optional(),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/, 'Only the flags i, m, s, u are allowed')
+      .optional(),
     path: jsonPathString().optional(),
   })
   .strict()
@@ -22,9 +25,7 @@ const rewriteRule = z
     }
   });
 
-const providerName = z
-  .string()
-  .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'Provider names are lower-case letters, digits, - and _');
+const providerName = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'Provider names are lower-case letters, digits, - and _');
 
 const provider = z
   .object({
@@ -32,7 +33,10 @@ const provider = z
     upstream: z.url({ protocol: /^https?$/, message: 'Invalid URL (http or https)' }),
     family: z.enum(FAMILIES),
     /** Environment variable that the SUT's SDK reads for this provider's base URL. */
-    baseUrlEnv: z.string().regex(/^[A-Z][A-Z0-9_]*$/).optional(),
+    baseUrlEnv: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/)
+      .optional(),
     /** Path appended to the proxy URL in that variable (e.g. `/v1` for OpenAI-compatible SDKs). */
     baseUrlSuffix: z.string().optional(),
   })
@@ -54,7 +58,11 @@ export const configFileSchema = z
     redact: z.array(rewriteRule).default([]),
     limits: z
       .object({
-        maxBodyBytes: z.number().int().positive().default(32 * 1024 * 1024),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(32 * 1024 * 1024),
         /** Time to wait for the upstream's response headers. */
         upstreamTimeoutMs: z.number().int().positive().default(120_000),
         /** Longest silence inside a streamed body; generous for reasoning models. */
@@ -91,7 +99,10 @@ export const configFileSchema = z
                 check: z.string().optional(),
                 path: z.string().optional(),
                 provider: z.string().optional(),
-                until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD').optional(),
+                until: z
+                  .string()
+                  .regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD')
+                  .optional(),
                 reason: z.string().optional(),
               })
               .strict(),

@@ -22,7 +22,11 @@ export const geminiGenerateContent = obj({
     )
     .optional(),
   promptFeedback: obj({}).optional(),
-  usageMetadata: obj({ promptTokenCount: num.optional(), candidatesTokenCount: num.optional(), totalTokenCount: num.optional() }).optional(),
+  usageMetadata: obj({
+    promptTokenCount: num.optional(),
+    candidatesTokenCount: num.optional(),
+    totalTokenCount: num.optional(),
+  }).optional(),
   modelVersion: str.optional(),
 }).refine((value) => value.candidates !== undefined || value.promptFeedback !== undefined, {
   message: 'Neither candidates nor promptFeedback',

@@ -50,7 +50,12 @@ const responseObject = obj({
   created_at: num,
   status: str,
   model: str,
-  output: z.array(byType({ message: obj({ id: str, role: str, content: z.array(obj({ type: str })) }), function_call: obj({ name: str, arguments: str, call_id: str }) })),
+  output: z.array(
+    byType({
+      message: obj({ id: str, role: str, content: z.array(obj({ type: str })) }),
+      function_call: obj({ name: str, arguments: str, call_id: str }),
+    }),
+  ),
   usage: responsesUsage.nullable().optional(),
 });
 

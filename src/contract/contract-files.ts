@@ -62,7 +62,14 @@ const contractFileSchema = z.looseObject({
   version: z.literal(1),
   provider: z.string().min(1),
   interactions: z.number(),
-  endpoints: z.record(z.string(), z.looseObject({ route: z.string(), statusClass: z.string(), paths: z.record(z.string(), z.looseObject({ samples: z.number(), present: z.number(), types: z.record(z.string(), z.number()) })) })),
+  endpoints: z.record(
+    z.string(),
+    z.looseObject({
+      route: z.string(),
+      statusClass: z.string(),
+      paths: z.record(z.string(), z.looseObject({ samples: z.number(), present: z.number(), types: z.record(z.string(), z.number()) })),
+    }),
+  ),
   requests: z.record(z.string(), z.array(z.string())).default({}),
 });
 
@@ -79,7 +86,9 @@ export function readContracts(dir: string): { contracts: Map<string, Contract>; 
   const problems: ContractProblem[] = [];
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
   } catch {
     return { contracts, problems };
   }

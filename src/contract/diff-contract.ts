@@ -22,7 +22,17 @@ export function diffEndpoint(baseline: EndpointContract | undefined, observed: O
   const scope: FindingScope = { provider: observed.provider, endpoint: observed.id };
   const out: Finding[] = [];
   if (baseline === undefined) {
-    out.push(finding('endpoint-new', scope, '$', `New endpoint family ${observed.id}`, textEvidence('not recorded', 0), textEvidence(`${observed.interactions} interactions`, observed.interactions), observed.refs));
+    out.push(
+      finding(
+        'endpoint-new',
+        scope,
+        '$',
+        `New endpoint family ${observed.id}`,
+        textEvidence('not recorded', 0),
+        textEvidence(`${observed.interactions} interactions`, observed.interactions),
+        observed.refs,
+      ),
+    );
   } else {
     out.push(...diffPaths(baseline, observed, scope, options));
     if (baseline.grammar && observed.grammar) out.push(...diffStream(baseline.grammar, observed.grammar, scope));
@@ -41,7 +51,17 @@ function diffSchema(baseline: EndpointContract | undefined, observed: ObservedEn
   for (const [path, v] of observed.schema.violations) {
     if ((known[path] ?? 0) > 0) continue;
     const before = baseline ? `satisfied in ${baseline.documents} documents` : 'no baseline';
-    out.push(finding('schema-violation', scope, path, `${observed.schema.name} schema violated at ${path}: ${v.message}`, textEvidence(before, baseline?.documents ?? 0), textEvidence(`${v.message} (${v.count} documents)`, v.count, { schema: observed.schema.name }), v.refs));
+    out.push(
+      finding(
+        'schema-violation',
+        scope,
+        path,
+        `${observed.schema.name} schema violated at ${path}: ${v.message}`,
+        textEvidence(before, baseline?.documents ?? 0),
+        textEvidence(`${v.message} (${v.count} documents)`, v.count, { schema: observed.schema.name }),
+        v.refs,
+      ),
+    );
   }
   return out;
 }

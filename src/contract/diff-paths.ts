@@ -24,7 +24,12 @@ export function parentPath(path: string): string | undefined {
 const isRoot = (path: string): boolean => path === '$' || path.endsWith(':$');
 
 /** Compares the path statistics of one endpoint family with its baseline. */
-export function diffPaths(baseline: EndpointContract, observed: ObservedEndpoint, scope: FindingScope, options: DiffOptions = {}): Finding[] {
+export function diffPaths(
+  baseline: EndpointContract,
+  observed: ObservedEndpoint,
+  scope: FindingScope,
+  options: DiffOptions = {},
+): Finding[] {
   const out: Finding[] = [];
   const seenInBaseline = (path: string): boolean => (baseline.paths[path]?.present ?? 0) > 0;
   for (const [path, o] of observed.paths) {
@@ -36,7 +41,17 @@ export function diffPaths(baseline: EndpointContract, observed: ObservedEndpoint
     const parent = parentPath(path);
     // Only the topmost new path is reported; a new stream event is reported by the grammar.
     if (parent === undefined || !seenInBaseline(parent)) continue;
-    out.push(finding('path-new', scope, path, `New path ${path}`, textEvidence('not seen', baseline.paths[parent]?.present ?? 0), pathEvidence(o), o.refs?.present ?? []));
+    out.push(
+      finding(
+        'path-new',
+        scope,
+        path,
+        `New path ${path}`,
+        textEvidence('not seen', baseline.paths[parent]?.present ?? 0),
+        pathEvidence(o),
+        o.refs?.present ?? [],
+      ),
+    );
   }
   for (const [path, b] of Object.entries(baseline.paths)) {
     if (observed.paths.has(path) || isRoot(path) || path.endsWith('[]') || b.present === 0) continue;
@@ -49,7 +64,9 @@ export function diffPaths(baseline: EndpointContract, observed: ObservedEndpoint
     if (b.present === b.samples) {
       out.push(finding('path-removed', scope, path, `Required path ${path} is gone`, pathEvidence(b), observedEvidence, refs));
     } else if (!options.single && unlikelyByChance(baseline, path, b, parent)) {
-      out.push(finding('path-no-longer-seen', scope, path, `Optional path ${path} no longer seen`, pathEvidence(b), observedEvidence, refs));
+      out.push(
+        finding('path-no-longer-seen', scope, path, `Optional path ${path} no longer seen`, pathEvidence(b), observedEvidence, refs),
+      );
     }
   }
   return out;
@@ -74,7 +91,17 @@ function unlikelyByChance(baseline: EndpointContract, path: string, b: PathContr
 
 function comparePath(path: string, b: PathContract, o: ObservedPath, scope: FindingScope, out: Finding[]): void {
   if (!isRoot(path) && !path.endsWith('[]') && b.present === b.samples && o.present < o.samples) {
-    out.push(finding('path-now-optional', scope, path, `Required path ${path} is now only sometimes present`, pathEvidence(b), pathEvidence(o), o.refs?.absent ?? []));
+    out.push(
+      finding(
+        'path-now-optional',
+        scope,
+        path,
+        `Required path ${path} is now only sometimes present`,
+        pathEvidence(b),
+        pathEvidence(o),
+        o.refs?.absent ?? [],
+      ),
+    );
   }
   const baselineNonNull = (Object.keys(b.types) as JsonType[]).filter((t) => t !== 'null');
   for (const t of Object.keys(o.types) as JsonType[]) {
@@ -83,11 +110,31 @@ function comparePath(path: string, b: PathContract, o: ObservedPath, scope: Find
     if (baselineNonNull.length === 0) {
       out.push(finding('type-from-null', scope, path, `${path} was always null, now ${t}`, pathEvidence(b), pathEvidence(o), refs));
     } else {
-      out.push(finding('type-changed', scope, path, `${path} changed type: ${t} where it was ${baselineNonNull.join('|')}`, pathEvidence(b), pathEvidence(o), refs));
+      out.push(
+        finding(
+          'type-changed',
+          scope,
+          path,
+          `${path} changed type: ${t} where it was ${baselineNonNull.join('|')}`,
+          pathEvidence(b),
+          pathEvidence(o),
+          refs,
+        ),
+      );
     }
   }
   if ((o.types.null ?? 0) > 0 && (b.types.null ?? 0) === 0) {
-    out.push(finding('became-nullable', scope, path, `${path} is null where it never was`, pathEvidence(b), pathEvidence(o), o.refs?.types.null ?? []));
+    out.push(
+      finding(
+        'became-nullable',
+        scope,
+        path,
+        `${path} is null where it never was`,
+        pathEvidence(b),
+        pathEvidence(o),
+        o.refs?.types.null ?? [],
+      ),
+    );
   }
   compareValues(path, b, o, scope, out);
   if (b.format !== undefined) {
@@ -95,11 +142,31 @@ function comparePath(path: string, b: PathContract, o: ObservedPath, scope: Find
     if (others.length > 0) {
       const refs = others.flatMap(([f]) => o.refs?.formats[f] ?? []);
       const observedFormats = Object.fromEntries(Object.entries(o.formats));
-      out.push(finding('format-changed', scope, path, `${path} format changed from ${b.format} to ${others.map(([f]) => f).join(', ')}`, textEvidence(`format ${b.format}`, b.types.string ?? 0), valuesEvidence('formats', observedFormats, total(o.formats)), refs));
+      out.push(
+        finding(
+          'format-changed',
+          scope,
+          path,
+          `${path} format changed from ${b.format} to ${others.map(([f]) => f).join(', ')}`,
+          textEvidence(`format ${b.format}`, b.types.string ?? 0),
+          valuesEvidence('formats', observedFormats, total(o.formats)),
+          refs,
+        ),
+      );
     }
   }
   if ((b.types.array ?? 0) > 0 && (b.empty ?? 0) === 0 && (o.empty ?? 0) > 0) {
-    out.push(finding('array-now-empty', scope, path, `${path} is an empty array where it never was`, textEvidence(`never empty in ${b.types.array} arrays`, b.types.array ?? 0), textEvidence(`empty in ${o.empty}/${o.types.array} arrays`, o.types.array ?? 0), o.refs?.empty ?? []));
+    out.push(
+      finding(
+        'array-now-empty',
+        scope,
+        path,
+        `${path} is an empty array where it never was`,
+        textEvidence(`never empty in ${b.types.array} arrays`, b.types.array ?? 0),
+        textEvidence(`empty in ${o.empty}/${o.types.array} arrays`, o.types.array ?? 0),
+        o.refs?.empty ?? [],
+      ),
+    );
   }
 }
 
@@ -115,9 +182,23 @@ function compareValues(path: string, b: PathContract, o: ObservedPath, scope: Fi
   const listed = fresh.map((v) => JSON.stringify(v)).join(', ') || 'many distinct values';
   const freshCount = fresh.reduce((sum, v) => sum + (o.values?.[v] ?? 0), 0);
   const overflow = o.valuesOverflow && kind === 'inferred' ? '; more distinct values than are kept' : '';
-  const observedEvidence = textEvidence(`new ${listed} in ${freshCount}/${o.types.string ?? 0} string samples${overflow}`, o.types.string ?? 0, { values: newValues });
+  const observedEvidence = textEvidence(
+    `new ${listed} in ${freshCount}/${o.types.string ?? 0} string samples${overflow}`,
+    o.types.string ?? 0,
+    { values: newValues },
+  );
   if (kind === 'closed') {
-    out.push(finding('discriminator-value-new', scope, path, `${path} has a value outside its closed set: ${listed}`, baselineEvidence, observedEvidence, refs));
+    out.push(
+      finding(
+        'discriminator-value-new',
+        scope,
+        path,
+        `${path} has a value outside its closed set: ${listed}`,
+        baselineEvidence,
+        observedEvidence,
+        refs,
+      ),
+    );
   } else {
     out.push(finding('enum-value-new', scope, path, `${path} has a new value: ${listed}`, baselineEvidence, observedEvidence, refs));
   }

@@ -1,5 +1,15 @@
 /** Contract drift (SPEC §8): what the CLI, the proxy's smoke mode and tests import. */
-export type { Contract, ContractConfig, EndpointContract, Evidence, FailOn, Finding, PathContract, Severity, StreamGrammar } from './contract-types.js';
+export type {
+  Contract,
+  ContractConfig,
+  EndpointContract,
+  Evidence,
+  FailOn,
+  Finding,
+  PathContract,
+  Severity,
+  StreamGrammar,
+} from './contract-types.js';
 export { applyContractConfig, today } from './apply-config.js';
 export { builtinSchemaFor, validateSample } from './builtin-schemas.js';
 export { checkAnswer } from './check-answer.js';

@@ -30,8 +30,13 @@ export function renderJunit(result: ContractCheckResult): string {
     const findings = result.findings.filter((f) => f.provider === provider);
     const cases = findings.map((f) => findingCase(f, result.failOn));
     const failed = findings.filter((f) => atOrAbove(f.severity, result.failOn)).length;
-    if (cases.length === 0) cases.push(`    <testcase${attr('classname', `contract.${provider}`)}${attr('name', 'matches the baseline contract')}/>`);
-    suites.push(`  <testsuite${attr('name', `contract ${provider}`)}${attr('tests', cases.length)}${attr('failures', failed)}${attr('errors', 0)}>`, ...cases, '  </testsuite>');
+    if (cases.length === 0)
+      cases.push(`    <testcase${attr('classname', `contract.${provider}`)}${attr('name', 'matches the baseline contract')}/>`);
+    suites.push(
+      `  <testsuite${attr('name', `contract ${provider}`)}${attr('tests', cases.length)}${attr('failures', failed)}${attr('errors', 0)}>`,
+      ...cases,
+      '  </testsuite>',
+    );
     tests += cases.length;
     failures += failed;
   }

@@ -4,7 +4,13 @@ const ICON = { breaking: '🔴 breaking', warning: '🟡 warning', info: '🔵 i
 
 /** A table cell: pipes escaped, line breaks turned into spaces, code spans kept safe. */
 export function mdCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n|\r/g, ' ').trim() || ' ';
+  return (
+    text
+      .replace(/\\/g, '\\\\')
+      .replace(/\|/g, '\\|')
+      .replace(/\r?\n|\r/g, ' ')
+      .trim() || ' '
+  );
 }
 
 const code = (text: string): string => (text.includes('`') ? mdCell(text) : `\`${mdCell(text)}\``);
@@ -15,7 +21,11 @@ const code = (text: string): string => (text.includes('`') ? mdCell(text) : `\`$
  */
 export function renderMarkdown(result: ContractCheckResult): string {
   const c = result.counts;
-  const verdict = result.ok ? '✅ No drift at or above' : result.exitCode === 3 ? '⚠️ Not every provider could be checked; fail-on' : '❌ Drift at or above';
+  const verdict = result.ok
+    ? '✅ No drift at or above'
+    : result.exitCode === 3
+      ? '⚠️ Not every provider could be checked; fail-on'
+      : '❌ Drift at or above';
   const lines = [
     '## Contract check',
     '',
@@ -26,7 +36,9 @@ export function renderMarkdown(result: ContractCheckResult): string {
   ];
   for (const p of result.checked) {
     const own = result.findings.filter((f) => f.provider === p.provider);
-    lines.push(`| ${mdCell(p.provider)} | ${p.interactions} | ${p.endpoints} | ${own.length === 0 ? 'matches baseline' : `${own.length} finding(s)`} |`);
+    lines.push(
+      `| ${mdCell(p.provider)} | ${p.interactions} | ${p.endpoints} | ${own.length === 0 ? 'matches baseline' : `${own.length} finding(s)`} |`,
+    );
   }
   for (const u of result.unchecked) lines.push(`| ${mdCell(u.provider)} | - | - | not checked: ${mdCell(u.reason)} |`);
   if (result.findings.length > 0) {
@@ -39,7 +51,10 @@ export function renderMarkdown(result: ContractCheckResult): string {
   }
   if (result.suppressed.length > 0) lines.push('', `${result.suppressed.length} finding(s) suppressed by config.`);
   for (const e of result.expiredIgnores) {
-    lines.push('', `Expired ignore entry (until ${e.until}): ${[e.check, e.provider, e.path].filter(Boolean).join(' ')}${e.reason ? ` (${mdCell(e.reason)})` : ''}`);
+    lines.push(
+      '',
+      `Expired ignore entry (until ${e.until}): ${[e.check, e.provider, e.path].filter(Boolean).join(' ')}${e.reason ? ` (${mdCell(e.reason)})` : ''}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -19,7 +19,10 @@ export function renderText(result: ContractCheckResult): string {
   for (const u of result.unchecked) lines.push('', `NOT CHECKED ${u.provider}: ${u.reason}`);
   if (result.unobserved.length > 0) lines.push('', `No recordings to compare for: ${result.unobserved.join(', ')}`);
   for (const e of result.expiredIgnores) {
-    lines.push('', `Expired ignore (until ${e.until}): ${[e.check, e.provider, e.path].filter(Boolean).join(' ')}${e.reason ? ` (${e.reason})` : ''}`);
+    lines.push(
+      '',
+      `Expired ignore (until ${e.until}): ${[e.check, e.provider, e.path].filter(Boolean).join(' ')}${e.reason ? ` (${e.reason})` : ''}`,
+    );
   }
   const c = result.counts;
   const checked = result.checked.map((p) => `${p.provider} (${p.interactions} interactions, ${p.endpoints} endpoints)`).join(', ');

@@ -65,7 +65,10 @@ export function checkInteractions(interactions: Iterable<Interaction>, options: 
     const baseline = contracts.get(provider);
     const problem = problems.find((p) => p.provider === provider);
     if (baseline === undefined) {
-      unchecked.push({ provider, reason: problem ? `baseline ${problem.path} ${problem.message}` : 'no baseline; run `cassette contract update`' });
+      unchecked.push({
+        provider,
+        reason: problem ? `baseline ${problem.path} ${problem.message}` : 'no baseline; run `cassette contract update`',
+      });
       continue;
     }
     const observed = builder.observed(provider);
@@ -74,7 +77,8 @@ export function checkInteractions(interactions: Iterable<Interaction>, options: 
   }
   for (const problem of problems) {
     const relevant = wanted === undefined || wanted.has(problem.provider);
-    if (relevant && !observedProviders.includes(problem.provider)) unchecked.push({ provider: problem.provider, reason: `baseline ${problem.path} ${problem.message}` });
+    if (relevant && !observedProviders.includes(problem.provider))
+      unchecked.push({ provider: problem.provider, reason: `baseline ${problem.path} ${problem.message}` });
   }
   const unobserved = [...contracts.keys()].filter((p) => !observedProviders.includes(p) && (wanted === undefined || wanted.has(p))).sort();
   const configured = applyContractConfig(raw, options.config, options.today ?? today());

@@ -54,7 +54,8 @@ export function explainMiss(missed: CanonicalRequest, candidates: readonly Candi
   const i = best.c.interaction;
   return {
     nearest: { position: i.position, method: i.request.method, path: i.request.path },
-    differences: differences.length > MAX_LABELS ? [...differences.slice(0, MAX_LABELS), `and ${differences.length - MAX_LABELS} more`] : differences,
+    differences:
+      differences.length > MAX_LABELS ? [...differences.slice(0, MAX_LABELS), `and ${differences.length - MAX_LABELS} more`] : differences,
     changes: best.changes,
   };
 }

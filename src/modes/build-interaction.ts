@@ -25,7 +25,11 @@ export function buildInteraction(p: InteractionParts): Interaction {
   const { forwarded: f, provider } = p;
   const kind = provider.family.assemblerKind(p.request.path);
   const assembled = f.stream
-    ? assembleEvents(kind, f.stream.format, f.stream.events.map((e) => e.raw))
+    ? assembleEvents(
+        kind,
+        f.stream.format,
+        f.stream.events.map((e) => e.raw),
+      )
     : f.body?.kind === 'json'
       ? assembleJson(kind, f.body.json)
       : undefined;

@@ -174,7 +174,12 @@ function storeForwarded(
   }
 }
 
-function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedRequest, exhausted: number | undefined): { outcome: Outcome; status: number; key: string } {
+function sendMiss(
+  rt: ProxyRuntime,
+  call: ProxyCall,
+  matched: MatchedRequest,
+  exhausted: number | undefined,
+): { outcome: Outcome; status: number; key: string } {
   const endpoint = `${matched.request.method} ${call.path}`;
   let message: string;
   if (exhausted !== undefined) {
@@ -207,7 +212,10 @@ async function injectFault(rt: ProxyRuntime, call: ProxyCall, action: ChaosActio
       // Hold the request open until the client gives up, bounded by the upstream timeout.
       const limit = rt.options.file.limits.upstreamTimeoutMs;
       await Promise.race([sleep(limit), new Promise((r) => call.res.once('close', r))]);
-      if (!call.res.destroyed) sendError(call.res, call.provider, new CassetteError('upstream_timeout', 'injected timeout (--chaos)'), { 'x-cassette-fault': 'timeout' });
+      if (!call.res.destroyed)
+        sendError(call.res, call.provider, new CassetteError('upstream_timeout', 'injected timeout (--chaos)'), {
+          'x-cassette-fault': 'timeout',
+        });
       return { outcome: 'fault', status: 504 };
     }
     default:
@@ -216,14 +224,27 @@ async function injectFault(rt: ProxyRuntime, call: ProxyCall, action: ChaosActio
 }
 
 /** Writes a CassetteError in the provider family's own error shape. */
-export function sendError(res: ServerResponse, provider: Provider | undefined, error: CassetteError, headers: Record<string, string> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  provider: Provider | undefined,
+  error: CassetteError,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const body = provider
     ? provider.family.errorBody(error.httpStatus, error.code, error.message)
-    : { error: { type: error.code, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...error.details } };
+    : {
+        error: {
+          type: error.code,
+          code: error.code,
+          message: error.message,
+          ...(error.hint ? { hint: error.hint } : {}),
+          ...error.details,
+        },
+      };
   const bytes = Buffer.from(JSON.stringify(body));
   res.writeHead(error.httpStatus, {
     'content-type': 'application/json',

@@ -95,7 +95,6 @@ function withoutPath(node: Record<string, unknown>, segments: string[]): Record<
 }
 
 function unsupported(family: Family, method: string, path: string): RecordedResponse {
-  const message =
-    `mock mode has no answer for ${method} ${path} (${family.name} family); ` + `it mocks ${SUPPORTED[family.name]}`;
+  const message = `mock mode has no answer for ${method} ${path} (${family.name} family); ` + `it mocks ${SUPPORTED[family.name]}`;
   return jsonResponse(family.errorBody(404, MOCK_UNSUPPORTED, message), { status: 404 });
 }

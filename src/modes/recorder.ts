@@ -52,10 +52,14 @@ export class Recorder {
     } catch (err) {
       this.failed++;
       const lost = this.#onStoreError === 'forward' ? ' (the answer was forwarded; this interaction is NOT recorded)' : '';
-      const error = new CassetteError('store_write_failed', `could not write to the store ${this.#store.location}: ${(err as Error).message}${lost}`, {
-        cause: err,
-        hint: 'Check disk space and permissions; --on-store-error forward keeps proxying without recording.',
-      });
+      const error = new CassetteError(
+        'store_write_failed',
+        `could not write to the store ${this.#store.location}: ${(err as Error).message}${lost}`,
+        {
+          cause: err,
+          hint: 'Check disk space and permissions; --on-store-error forward keeps proxying without recording.',
+        },
+      );
       this.#logger.error({ code: error.code, episode: interaction.episode, position: interaction.position }, error.message);
       if (this.#onStoreError === 'fail') throw error;
     }

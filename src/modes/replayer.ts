@@ -24,8 +24,7 @@ interface LoadedEpisode {
 }
 
 export type FindResult =
-  | { kind: 'hit'; interaction: Interaction; occurrence: number; prepared: PreparedResponse }
-  | { kind: 'miss'; exhausted?: number };
+  { kind: 'hit'; interaction: Interaction; occurrence: number; prepared: PreparedResponse } | { kind: 'miss'; exhausted?: number };
 
 /**
  * Serves recordings for golden and record-missing modes. Episodes load lazily from the store,

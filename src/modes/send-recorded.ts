@@ -23,7 +23,8 @@ export function prepareResponse(response: RecordedResponse, extraHeaders: Record
   const headers: string[] = [];
   for (const [k, v] of Object.entries(response.headers)) {
     // Stored bodies are decoded; framing headers are the wire's business, set fresh below.
-    if (k === 'content-length' || k === 'transfer-encoding' || k === 'content-encoding' || k === 'connection' || k in extraHeaders) continue;
+    if (k === 'content-length' || k === 'transfer-encoding' || k === 'content-encoding' || k === 'connection' || k in extraHeaders)
+      continue;
     for (const value of Array.isArray(v) ? v : [v]) headers.push(k, value);
   }
   for (const [k, v] of Object.entries(extraHeaders)) headers.push(k, v);

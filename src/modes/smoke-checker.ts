@@ -12,18 +12,29 @@ export type SmokeFinding = { severity: string; check: string; path: string; mess
  * live answer is compared with its provider's baseline. A provider without a baseline is
  * reported once, not silently passed.
  */
-export function createSmokeChecker(contractsDir: string, config: ContractConfig, logger: Logger): (provider: Provider, interaction: Interaction) => SmokeFinding[] {
+export function createSmokeChecker(
+  contractsDir: string,
+  config: ContractConfig,
+  logger: Logger,
+): (provider: Provider, interaction: Interaction) => SmokeFinding[] {
   const { contracts, problems } = readContracts(contractsDir);
   for (const p of problems) logger.warn({ contracts: contractsDir }, `contract baseline unreadable: ${JSON.stringify(p)}`);
-  if (contracts.size === 0) logger.warn({ contracts: contractsDir }, `smoke mode: no baselines in ${contractsDir}; run cassette contract update first`);
+  if (contracts.size === 0)
+    logger.warn({ contracts: contractsDir }, `smoke mode: no baselines in ${contractsDir}; run cassette contract update first`);
   const warned = new Set<string>();
   return (provider, interaction) => {
     const baseline = contracts.get(provider.name);
     if (!baseline) {
-      if (!warned.has(provider.name)) logger.warn({ provider: provider.name }, `smoke mode: no baseline contract for provider ${provider.name}`);
+      if (!warned.has(provider.name))
+        logger.warn({ provider: provider.name }, `smoke mode: no baseline contract for provider ${provider.name}`);
       warned.add(provider.name);
       return [];
     }
-    return checkAnswer(baseline, interaction, config).map((f) => ({ severity: f.severity, check: f.check, path: f.path, message: f.message }));
+    return checkAnswer(baseline, interaction, config).map((f) => ({
+      severity: f.severity,
+      check: f.check,
+      path: f.path,
+      message: f.message,
+    }));
   };
 }

@@ -7,7 +7,10 @@ import type { ProxyCall } from './handle-proxy-call.js';
  * `x-cassette-*` headers. A key in `CASSETTE_<PROVIDER>_API_KEY` is added when the SUT sent none,
  * so a SUT under test needs no key of its own.
  */
-export function buildUpstreamRequest(call: ProxyCall, allow: readonly string[] | undefined): { url: URL; headers: Record<string, string | string[]> } {
+export function buildUpstreamRequest(
+  call: ProxyCall,
+  allow: readonly string[] | undefined,
+): { url: URL; headers: Record<string, string | string[]> } {
   const base = call.provider.upstream;
   const url = new URL(base.href);
   // A bare origin's pathname is '/', never '': without the trim, /v1/x would go upstream as //v1/x.

@@ -13,8 +13,12 @@ export function assertUpstreamAllowed(url: URL, allow: readonly string[] | undef
     return m !== null && m[1] === host && (m[2] === undefined || m[2] === port);
   });
   if (!ok) {
-    throw new CassetteError('cassette_upstream_not_allowed', `upstream host ${host}:${port} is not in --allow-upstream (${allow.join(', ') || 'empty'})`, {
-      hint: `Add it with --allow-upstream ${host}:${port} or config "allowUpstream".`,
-    });
+    throw new CassetteError(
+      'cassette_upstream_not_allowed',
+      `upstream host ${host}:${port} is not in --allow-upstream (${allow.join(', ') || 'empty'})`,
+      {
+        hint: `Add it with --allow-upstream ${host}:${port} or config "allowUpstream".`,
+      },
+    );
   }
 }

@@ -16,14 +16,22 @@ export class Budget {
   /** Counts one upstream request, or throws when the budget is spent. */
   take(): void {
     if (this.maxRequests !== undefined && this.#requests >= this.maxRequests) {
-      throw new CassetteError('cassette_budget_exceeded', `request budget spent: ${this.#requests} of --max-requests ${this.maxRequests} sent upstream`, {
-        hint: 'Raise --max-requests, or replay from cassettes with --mode golden.',
-      });
+      throw new CassetteError(
+        'cassette_budget_exceeded',
+        `request budget spent: ${this.#requests} of --max-requests ${this.maxRequests} sent upstream`,
+        {
+          hint: 'Raise --max-requests, or replay from cassettes with --mode golden.',
+        },
+      );
     }
     if (this.maxCostUsd !== undefined && this.#costUsd >= this.maxCostUsd) {
-      throw new CassetteError('cassette_budget_exceeded', `cost budget spent: $${this.#costUsd.toFixed(4)} of --max-cost $${this.maxCostUsd}`, {
-        hint: 'Raise --max-cost, or replay from cassettes with --mode golden.',
-      });
+      throw new CassetteError(
+        'cassette_budget_exceeded',
+        `cost budget spent: $${this.#costUsd.toFixed(4)} of --max-cost $${this.maxCostUsd}`,
+        {
+          hint: 'Raise --max-cost, or replay from cassettes with --mode golden.',
+        },
+      );
     }
     this.#requests++;
   }

@@ -16,7 +16,13 @@ export interface ControlState {
 }
 
 /** `/__cassette/health | stats | episode | metrics`. Control requests are not counted as traffic. */
-export async function handleControl(req: IncomingMessage, res: ServerResponse, name: string, state: ControlState, body: () => Promise<Buffer>): Promise<void> {
+export async function handleControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+  state: ControlState,
+  body: () => Promise<Buffer>,
+): Promise<void> {
   switch (`${req.method} ${name}`) {
     case 'GET health':
     case 'HEAD health':
@@ -35,7 +41,8 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, n
         throw new CassetteError('bad_usage', 'POST /__cassette/episode expects a JSON body {"id": "..."}', { httpStatus: 400 });
       }
       const id = (parsed as { id?: unknown }).id;
-      if (typeof id !== 'string') throw new CassetteError('bad_usage', 'POST /__cassette/episode expects {"id": "<episode id>"}', { httpStatus: 400 });
+      if (typeof id !== 'string')
+        throw new CassetteError('bad_usage', 'POST /__cassette/episode expects {"id": "<episode id>"}', { httpStatus: 400 });
       assertEpisodeId(id, 'POST /__cassette/episode');
       state.setEpisode(id, (parsed as { chaos?: { rate: number; seed?: number; faults?: string } | null }).chaos);
       return json(res, 200, { ok: true, id });

@@ -64,7 +64,8 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   const matcher = new RequestMatcher(options.file.match.headers, redactor, canonicalBody);
   const store = openModeStore(options, logger);
   const stats = new ProxyStats();
-  const replayer = store && (options.mode === 'golden' || options.mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
+  const replayer =
+    store && (options.mode === 'golden' || options.mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
   const recorder = store && RECORDING_MODES.has(options.mode) ? new Recorder(store, options.mode, logger, options.onStoreError) : undefined;
   const forwarding = options.mode !== 'golden' && options.mode !== 'mock';
   const agent = forwarding ? createUpstreamAgent(options.file.limits) : undefined;
@@ -95,7 +96,10 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     replayer?.reset(id);
     if (chaos === null) episodeChaos.set(id, undefined);
     else if (chaos) {
-      episodeChaos.set(id, createChaos({ rate: chaos.rate, seed: chaos.seed ?? 0, faults: parseChaosFaults(chaos.faults ?? '429,500,529') }));
+      episodeChaos.set(
+        id,
+        createChaos({ rate: chaos.rate, seed: chaos.seed ?? 0, faults: parseChaosFaults(chaos.faults ?? '429,500,529') }),
+      );
     }
     episodeChaos.get(id)?.reset();
     globalChaos?.reset();
@@ -141,8 +145,12 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       if (!authorized(req, options.authToken)) return sendError(res, undefined, unauthorized());
       const name = url.slice('/__cassette/'.length).split('?')[0] ?? '';
       try {
-        await handleControl(req, res, name, { mode: options.mode, store: options.store, episode: state.episode, stats, setEpisode, summary }, () =>
-          readBody(req, 1024 * 1024),
+        await handleControl(
+          req,
+          res,
+          name,
+          { mode: options.mode, store: options.store, episode: state.episode, stats, setEpisode, summary },
+          () => readBody(req, 1024 * 1024),
         );
       } catch (err) {
         sendError(res, undefined, toCassetteError(err));
@@ -163,7 +171,10 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       finish(result.outcome, result.status, result.key);
     } catch (err) {
       const error = toCassetteError(err);
-      const outcome = error.code === 'cassette_budget_exceeded' || error.code === 'cassette_upstream_not_allowed' || error.httpStatus < 500 ? 'refused' : 'fault';
+      const outcome =
+        error.code === 'cassette_budget_exceeded' || error.code === 'cassette_upstream_not_allowed' || error.httpStatus < 500
+          ? 'refused'
+          : 'fault';
       sendError(res, provider, error, error.code === 'cassette_miss' ? { 'x-cassette-miss': '1' } : {});
       if (error.code === 'body_too_large') res.once('finish', () => req.socket.destroySoon());
       finish(outcome, error.httpStatus, undefined, error);
@@ -173,7 +184,17 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       const ms = performance.now() - startedAt;
       const name = provider?.name ?? 'unknown';
       stats.count(name, outcome, ms / 1000);
-      const fields = { episode, provider: name, method: req.method, path: url.split('?')[0], mode: options.mode, outcome, status, key, ms: Math.round(ms * 10) / 10 };
+      const fields = {
+        episode,
+        provider: name,
+        method: req.method,
+        path: url.split('?')[0],
+        mode: options.mode,
+        outcome,
+        status,
+        key,
+        ms: Math.round(ms * 10) / 10,
+      };
       if (error) logger.warn({ ...fields, code: error.code }, error.message);
       else logger.info(fields, `${outcome} ${req.method} ${url.split('?')[0]} ${status}`);
     }
@@ -181,7 +202,12 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new CassetteError('cannot_start', `cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}`, { cause: err, hint: 'Pick another --port (0 = any free port).' })),
+      reject(
+        new CassetteError('cannot_start', `cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}`, {
+          cause: err,
+          hint: 'Pick another --port (0 = any free port).',
+        }),
+      ),
     );
     server.listen(options.port, options.host, () => resolve());
   });
@@ -189,7 +215,10 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
   if (!isLoopback(options.host) && !options.authToken) {
-    logger.warn({ host: options.host }, `WARNING: listening on non-loopback address ${options.host} without --auth-token: anyone who can reach it can spend your provider keys`);
+    logger.warn(
+      { host: options.host },
+      `WARNING: listening on non-loopback address ${options.host} without --auth-token: anyone who can reach it can spend your provider keys`,
+    );
   }
 
   return {
@@ -224,7 +253,10 @@ export function baseUrlEnv(url: string, providers: ReadonlyMap<string, Provider>
 function canonicalBodyPerProvider(providers: ReadonlyMap<string, Provider>, options: CassetteOptions): (p: string) => CanonicalBodyFn {
   const table = new Map<string, CanonicalBodyFn>();
   for (const p of providers.values()) {
-    table.set(p.name, createCanonicalBody({ ignore: [...p.family.ignoredFields, ...options.file.match.ignore], normalize: options.file.match.normalize }));
+    table.set(
+      p.name,
+      createCanonicalBody({ ignore: [...p.family.ignoredFields, ...options.file.match.ignore], normalize: options.file.match.normalize }),
+    );
   }
   const fallback = createCanonicalBody({ ignore: options.file.match.ignore, normalize: options.file.match.normalize });
   return (name) => table.get(name) ?? fallback;

@@ -33,16 +33,23 @@ export function routeRequest(url: string, providers: ReadonlyMap<string, Provide
   const provider = providers.get(name);
   if (!provider) {
     const known = [...providers.keys()];
-    throw new CassetteError('unknown_provider', `no provider "${name}" is configured for path ${rawPath}; known providers: ${known.join(', ')}`, {
-      hint: `Send requests to ${known.map((p) => `/${p}/...`).join(', ')}, or add the provider to cassette.config.json "providers".`,
-      details: { knownProviders: known },
-    });
+    throw new CassetteError(
+      'unknown_provider',
+      `no provider "${name}" is configured for path ${rawPath}; known providers: ${known.join(', ')}`,
+      {
+        hint: `Send requests to ${known.map((p) => `/${p}/...`).join(', ')}, or add the provider to cassette.config.json "providers".`,
+        details: { knownProviders: known },
+      },
+    );
   }
   const restSegments = segments.slice(i + 1);
   // A dot segment would be resolved by the URL parser and could climb out of the provider's
   // upstream path prefix (openrouter.ai/api): refuse it rather than rewrite it.
   if (restSegments.some((seg) => /^(\.|%2e){1,2}$/i.test(seg))) {
-    throw new CassetteError('bad_usage', `the path ${rawPath} has a "." or ".." segment`, { httpStatus: 400, hint: 'Send the provider path as it is, without dot segments.' });
+    throw new CassetteError('bad_usage', `the path ${rawPath} has a "." or ".." segment`, {
+      httpStatus: 400,
+      hint: 'Send the provider path as it is, without dot segments.',
+    });
   }
   const rest = restSegments.join('/');
   return { provider, pathEpisode, path: `/${rest}`, query };

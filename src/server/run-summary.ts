@@ -40,9 +40,21 @@ export interface RunSummary {
  * drift seen in smoke mode (SPEC §3: `run` exits 1 on breaking drift), and, strict, on unused
  * recordings or divergence.
  */
-export function buildSummary(options: CassetteOptions, stats: ProxyStats, replayer: Replayer | undefined, recorder: Recorder | undefined): RunSummary {
+export function buildSummary(
+  options: CassetteOptions,
+  stats: ProxyStats,
+  replayer: Replayer | undefined,
+  recorder: Recorder | undefined,
+): RunSummary {
   const unused: UnusedRecording[] = (replayer?.unused() ?? []).flatMap((e) =>
-    e.interactions.map((i) => ({ episode: e.episode, take: e.take, position: i.position, provider: i.provider, method: i.request.method, path: i.request.path })),
+    e.interactions.map((i) => ({
+      episode: e.episode,
+      take: e.take,
+      position: i.position,
+      provider: i.provider,
+      method: i.request.method,
+      path: i.request.path,
+    })),
   );
   const divergences = replayer?.divergences() ?? [];
   const misses = stats.total('miss');

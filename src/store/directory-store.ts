@@ -45,7 +45,11 @@ class DirectoryStore implements Store {
   loadEpisode(episode: string): EpisodeIndex | undefined {
     const found = this.#newestComplete(episode);
     if (!found) return undefined;
-    return { episode, take: found.header.take, interactions: found.interactions.filter((s) => s.complete).map((s) => this.#decode(s, found)) };
+    return {
+      episode,
+      take: found.header.take,
+      interactions: found.interactions.filter((s) => s.complete).map((s) => this.#decode(s, found)),
+    };
   }
 
   beginTake(episode: string, mode: Mode): TakeWriter {
@@ -131,7 +135,8 @@ class DirectoryStore implements Store {
     if (positions.size !== interactions.length) throw new CassetteError('bad_usage', `episode ${episode} take ${take} repeats a position`);
     this.#locked(() => {
       const dir = this.#dir(episode);
-      if (takeNumbers(dir).includes(take)) throw new CassetteError('bad_usage', `episode ${episode} take ${take} exists already in ${this.location}`);
+      if (takeNumbers(dir).includes(take))
+        throw new CassetteError('bad_usage', `episode ${episode} take ${take} exists already in ${this.location}`);
       mkdirSync(dir, { recursive: true });
       const stored: StoredInteraction[] = interactions.map((i) => encodeInteraction({ ...i, episode, take }, this.#ctx.blobDir));
       writeFileAtomic(takeFilePath(dir, take), serializeTake(header, stored));

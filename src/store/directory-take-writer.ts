@@ -63,7 +63,10 @@ export class DirectoryTakeWriter implements TakeWriter {
   append(interaction: Interaction): void {
     this.#assertOpen();
     if (this.#positions.has(interaction.position)) {
-      throw new CassetteError('bad_usage', `position ${interaction.position} of episode ${this.episode} take ${this.#take} is already recorded`);
+      throw new CassetteError(
+        'bad_usage',
+        `position ${interaction.position} of episode ${this.episode} take ${this.#take} is already recorded`,
+      );
     }
     const fd = this.#ensureJournal();
     guard(() => {

@@ -54,7 +54,12 @@ export function foldOrphans(episodeDir: string, episode: string): void {
   }
 }
 
-function mergeTake(episode: string, take: number, file: TakeRecord | undefined, journal: JournalContent | undefined): TakeRecord | undefined {
+function mergeTake(
+  episode: string,
+  take: number,
+  file: TakeRecord | undefined,
+  journal: JournalContent | undefined,
+): TakeRecord | undefined {
   const base = file?.header ?? journal?.header;
   if (base === undefined) return undefined;
   // The location names the take, whatever the file says: a copied episode directory stays valid.

@@ -279,13 +279,9 @@ function prepare(db: Database.Database) {
     episodes: db.prepare(`SELECT DISTINCT episode FROM takes ORDER BY episode`),
     takes: db.prepare(takesSql('')),
     takesOf: db.prepare(takesSql('WHERE t.episode = ?')),
-    deleteEpisodeInteractions: db.prepare(
-      `DELETE FROM interactions WHERE take_id IN (SELECT id FROM takes WHERE episode = ?)`,
-    ),
+    deleteEpisodeInteractions: db.prepare(`DELETE FROM interactions WHERE take_id IN (SELECT id FROM takes WHERE episode = ?)`),
     deleteEpisodeTakes: db.prepare(`DELETE FROM takes WHERE episode = ?`),
-    deleteTakeInteractions: db.prepare(
-      `DELETE FROM interactions WHERE take_id IN (SELECT id FROM takes WHERE episode = ? AND take = ?)`,
-    ),
+    deleteTakeInteractions: db.prepare(`DELETE FROM interactions WHERE take_id IN (SELECT id FROM takes WHERE episode = ? AND take = ?)`),
     deleteTake: db.prepare(`DELETE FROM takes WHERE episode = ? AND take = ?`),
     insert: db.prepare(
       `INSERT INTO interactions (take_id, position, provider, method, path, key, key_version, occurrence, status,

@@ -81,7 +81,12 @@ function externalize(s: string, blobDir: string): BlobRef | undefined {
 function restore(ref: Record<string, unknown>, blobDir: string): string {
   const hex = typeof ref[REF_KEY] === 'string' ? DIGEST.exec(ref[REF_KEY])?.[1] : undefined;
   const { bytes, encoding = 'base64', prefix = '' } = ref;
-  if (hex === undefined || !Number.isSafeInteger(bytes) || (encoding !== 'base64' && encoding !== 'base64url') || typeof prefix !== 'string') {
+  if (
+    hex === undefined ||
+    !Number.isSafeInteger(bytes) ||
+    (encoding !== 'base64' && encoding !== 'base64url') ||
+    typeof prefix !== 'string'
+  ) {
     throw new CassetteError('store_unreadable', `malformed blob reference ${JSON.stringify(ref).slice(0, 200)}`);
   }
   return prefix + readBlob(blobDir, hex, bytes as number).toString(encoding);

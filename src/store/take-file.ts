@@ -72,7 +72,8 @@ export function readTakeFile(path: string): TakeRecord | undefined {
   } catch (err) {
     throw unreadable(path, `not JSON: ${(err as Error).message}`);
   }
-  if (doc.format !== TAKE_FORMAT) throw unreadable(path, `unknown format ${JSON.stringify(doc.format)}`, 'It may come from a newer llm-cassette.');
+  if (doc.format !== TAKE_FORMAT)
+    throw unreadable(path, `unknown format ${JSON.stringify(doc.format)}`, 'It may come from a newer llm-cassette.');
   if (!Array.isArray(doc.interactions) || typeof doc.createdAt !== 'string' || typeof doc.mode !== 'string') {
     throw unreadable(path, 'missing createdAt, mode or interactions');
   }

@@ -25,7 +25,12 @@ export function scanRawFile(file: string, matchers: readonly CredentialMatcher[]
       for (const m of findCredentials(buffer.toString('latin1', 0, read), matchers)) {
         // Matches starting in the overlap belong to the next chunk.
         if ((!last && m.index >= CHUNK) || skip.has(m.value)) continue;
-        findings.push({ kind: 'credential', where: `${file} (byte ${start + m.index}, outside the parsed rows)`, pattern: m.pattern, masked: maskSecret(m.value) });
+        findings.push({
+          kind: 'credential',
+          where: `${file} (byte ${start + m.index}, outside the parsed rows)`,
+          pattern: m.pattern,
+          masked: maskSecret(m.value),
+        });
       }
       if (last) break;
     }

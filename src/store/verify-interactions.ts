@@ -20,12 +20,16 @@ const REQUIRED: readonly (readonly [path: string, ok: (v: unknown) => boolean])[
 ];
 
 function at(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), value);
 }
 
 /** Where an interaction is, for people: `episode "e" take 2 step 3`. */
 export function whereOf(i: Partial<Interaction>, ordinal: number): string {
-  return typeof i.episode === 'string' ? `episode ${JSON.stringify(i.episode)} take ${i.take ?? '?'} step ${i.position ?? '?'}` : `interaction #${ordinal}`;
+  return typeof i.episode === 'string'
+    ? `episode ${JSON.stringify(i.episode)} take ${i.take ?? '?'} step ${i.position ?? '?'}`
+    : `interaction #${ordinal}`;
 }
 
 /** Integrity findings for one interaction: each required field missing or malformed. */
@@ -39,7 +43,11 @@ export function checkRequiredFields(i: unknown, ordinal: number): VerifyFinding[
 }
 
 /** Credential findings anywhere in an interaction (values and object keys), with the JSON path. */
-export function scanInteraction(i: Interaction, ordinal: number, matchers: readonly CredentialMatcher[]): { findings: VerifyFinding[]; values: string[] } {
+export function scanInteraction(
+  i: Interaction,
+  ordinal: number,
+  matchers: readonly CredentialMatcher[],
+): { findings: VerifyFinding[]; values: string[] } {
   const findings: VerifyFinding[] = [];
   const values: string[] = [];
   const where = whereOf(i, ordinal);

@@ -87,7 +87,11 @@ function* readAll(store: Store, findings: VerifyFinding[]): Generator<[number, I
   try {
     for (const i of store.interactions({ newestTakeOnly: false, includeIncomplete: true })) yield [++ordinal, i];
   } catch (err) {
-    findings.push({ kind: 'integrity', where: store.location, message: `reading stopped after ${ordinal} interactions: ${(err as Error).message}` });
+    findings.push({
+      kind: 'integrity',
+      where: store.location,
+      message: `reading stopped after ${ordinal} interactions: ${(err as Error).message}`,
+    });
   }
 }
 

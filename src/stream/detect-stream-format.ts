@@ -23,11 +23,7 @@ function asksForSse(query: string): boolean {
  * Tells from the response content type and the request route whether a response body is a
  * stream, and in which wire format; undefined for an ordinary (whole) body.
  */
-export function detectStreamFormat(
-  contentType: string | undefined,
-  path: string,
-  query: string,
-): StreamFormat | undefined {
+export function detectStreamFormat(contentType: string | undefined, path: string, query: string): StreamFormat | undefined {
   if (contentType === undefined) return undefined;
   const type = mediaType(contentType);
   if (type === 'text/event-stream') return 'sse';

@@ -32,12 +32,6 @@ export interface StreamAssembler {
 }
 
 /** Which assembler a route needs; chosen by the provider family from the request path. */
-export type AssemblerKind =
-  | 'openai-chat'
-  | 'openai-responses'
-  | 'anthropic-messages'
-  | 'gemini'
-  | 'ollama'
-  | 'generic';
+export type AssemblerKind = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini' | 'ollama' | 'generic';
 
 export type { StreamFormat };

@@ -39,7 +39,9 @@ const VOLATILE = new Set([
 const VOLATILE_PREFIX = /^(x-ratelimit-|anthropic-ratelimit-|x-groq-|cf-|x-kong-|x-amz)/;
 
 /** Response headers as stored: lower-cased, volatile and transport headers dropped, keys sorted. */
-export function normalizeResponseHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+export function normalizeResponseHeaders(
+  headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const name of Object.keys(headers).sort()) {
     const lower = name.toLowerCase();

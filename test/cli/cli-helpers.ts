@@ -64,11 +64,35 @@ export function chatInteraction(episode: string, position: number, spec: CallSpe
       path: spec.anthropic ? '/v1/messages' : '/v1/chat/completions',
       query: [],
       headers: { 'content-type': 'application/json', ...spec.headers },
-      body: { kind: 'json', json: { model, messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: spec.ask ?? `question ${position}` }] } },
+      body: {
+        kind: 'json',
+        json: {
+          model,
+          messages: [
+            { role: 'system', content: 'be brief' },
+            { role: 'user', content: spec.ask ?? `question ${position}` },
+          ],
+        },
+      },
     },
     response: spec.streamed
-      ? { status: 200, headers: { 'content-type': 'text/event-stream' }, stream: { format: 'sse', complete: spec.complete ?? true, events: [{ ms: 5, raw: 'data: {}\n\n' }, { ms: 9, raw: 'data: [DONE]\n\n' }] } }
-      : { status: 200, headers: { 'content-type': 'application/json' }, body: { kind: 'json', json: { choices: [{ message: { content: answer } }] } } },
+      ? {
+          status: 200,
+          headers: { 'content-type': 'text/event-stream' },
+          stream: {
+            format: 'sse',
+            complete: spec.complete ?? true,
+            events: [
+              { ms: 5, raw: 'data: {}\n\n' },
+              { ms: 9, raw: 'data: [DONE]\n\n' },
+            ],
+          },
+        }
+      : {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: { kind: 'json', json: { choices: [{ message: { content: answer } }] } },
+        },
     complete: spec.complete ?? true,
     timings: { ttfbMs: spec.ttfbMs ?? 20, totalMs: spec.totalMs ?? 100 },
     usage,

@@ -85,7 +85,13 @@ describe('cassette show', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ ok: true, episode: 'checkout', take: 1 });
     expect(doc.interactions).toHaveLength(1);
-    expect(doc.interactions[0]).toMatchObject({ episode: 'checkout', take: 1, position: 1, request: { method: 'POST' }, response: { status: 200 } });
+    expect(doc.interactions[0]).toMatchObject({
+      episode: 'checkout',
+      take: 1,
+      position: 1,
+      request: { method: 'POST' },
+      response: { status: 200 },
+    });
     expect(doc.interactions[0].request.body.json.messages[1].content).toBe('old question');
   });
 

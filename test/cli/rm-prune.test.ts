@@ -24,7 +24,11 @@ const episodesOf = async (): Promise<unknown[]> =>
 /** Backdates a take, as if it had been recorded `days` ago. */
 function backdate(episode: string, take: number, days: number): void {
   const db = new Database(store);
-  db.prepare('UPDATE takes SET created_at = ? WHERE episode = ? AND take = ?').run(new Date(Date.now() - days * 86_400_000).toISOString(), episode, take);
+  db.prepare('UPDATE takes SET created_at = ? WHERE episode = ? AND take = ?').run(
+    new Date(Date.now() - days * 86_400_000).toISOString(),
+    episode,
+    take,
+  );
   db.close();
 }
 
@@ -76,7 +80,10 @@ describe('cassette prune', () => {
     expect(r.stdout).toMatch(/^EPISODE\s+TAKE\s+CALLS\s+CREATED\nalpha\s+1\s+2\s+\S+\n$/);
     expect(r.stderr.trim()).toBe('removed 1 take (2 interactions)');
     const ls = JSON.parse((await cassette(['ls', '--json', '--store', store], tmp.dir)).stdout);
-    expect(ls).toMatchObject([{ episode: 'alpha', takes: 2, take: 3, calls: 3 }, { episode: 'beta', takes: 2 }]);
+    expect(ls).toMatchObject([
+      { episode: 'alpha', takes: 2, take: 3, calls: 3 },
+      { episode: 'beta', takes: 2 },
+    ]);
   });
 
   it('removes takes older than a duration but never the newest take of an episode', async () => {
@@ -95,7 +102,10 @@ describe('cassette prune', () => {
     backdate('alpha', 1, 40);
     backdate('alpha', 2, 40);
     backdate('beta', 1, 40);
-    const r = await cassette(['prune', '--older-than', '2w', '--keep-takes', '2', '--episode', 'alpha', '--json', '--store', store], tmp.dir);
+    const r = await cassette(
+      ['prune', '--older-than', '2w', '--keep-takes', '2', '--episode', 'alpha', '--json', '--store', store],
+      tmp.dir,
+    );
     expect(JSON.parse(r.stdout).takes).toMatchObject([{ episode: 'alpha', take: 1 }]);
   });
 

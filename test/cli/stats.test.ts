@@ -16,7 +16,15 @@ const served: CallSpec[] = [
 beforeAll(() => {
   writeStore(store, {
     chat: [[{ usage: { inputTokens: 7, outputTokens: 7 } }], served],
-    claude: [[{ anthropic: true, model: 'claude-sonnet-4-5', usage: { inputTokens: 50, outputTokens: 10, cacheReadTokens: 200, cacheWriteTokens: 100 } }]],
+    claude: [
+      [
+        {
+          anthropic: true,
+          model: 'claude-sonnet-4-5',
+          usage: { inputTokens: 50, outputTokens: 10, cacheReadTokens: 200, cacheWriteTokens: 100 },
+        },
+      ],
+    ],
   });
 });
 afterAll(() => tmp.cleanup());
@@ -41,8 +49,23 @@ describe('cassette stats', () => {
       reasoningTokens: 64,
       latencyMs: { p50: 200, p95: 300, meanTtfb: 20 },
     });
-    expect(doc.episodes[1]).toMatchObject({ episode: 'claude', take: 1, calls: 1, inputTokens: 50, outputTokens: 10, cacheReadTokens: 200, cacheWriteTokens: 100 });
-    expect(doc.totals).toMatchObject({ calls: 4, inputTokens: 3450, outputTokens: 850, cacheReadTokens: 1200, cacheWriteTokens: 100, reasoningTokens: 64 });
+    expect(doc.episodes[1]).toMatchObject({
+      episode: 'claude',
+      take: 1,
+      calls: 1,
+      inputTokens: 50,
+      outputTokens: 10,
+      cacheReadTokens: 200,
+      cacheWriteTokens: 100,
+    });
+    expect(doc.totals).toMatchObject({
+      calls: 4,
+      inputTokens: 3450,
+      outputTokens: 850,
+      cacheReadTokens: 1200,
+      cacheWriteTokens: 100,
+      reasoningTokens: 64,
+    });
   });
 
   it('prices calls at the built-in table', async () => {
@@ -70,8 +93,20 @@ describe('cassette stats', () => {
     const r = await cassette(['stats', '--store', store], tmp.dir);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^EPISODE\s+TAKE\s+CALLS\s+INPUT\s+OUTPUT\s+CACHE READ\s+CACHE WRITE\s+REASONING\s+COST\s+P50 MS\s+P95 MS\s+TTFB MS$/);
-    expect(lines[1]?.split(/\s+/).slice(0, 9)).toEqual(['chat', '2', '3', '3400', '840', '1000', '0', '64', expect.stringMatching(/^\$0\.00/)]);
+    expect(lines[0]).toMatch(
+      /^EPISODE\s+TAKE\s+CALLS\s+INPUT\s+OUTPUT\s+CACHE READ\s+CACHE WRITE\s+REASONING\s+COST\s+P50 MS\s+P95 MS\s+TTFB MS$/,
+    );
+    expect(lines[1]?.split(/\s+/).slice(0, 9)).toEqual([
+      'chat',
+      '2',
+      '3',
+      '3400',
+      '840',
+      '1000',
+      '0',
+      '64',
+      expect.stringMatching(/^\$0\.00/),
+    ]);
     expect(lines[3]).toMatch(/^TOTAL\s+4\s+3450\s+850\s/);
     expect(lines[0]?.length).toBe(lines[1]?.length);
     expect(r.stdout).toContain(`list prices of ${PRICE_TABLE_DATE}`);

@@ -50,7 +50,12 @@ describe('cassette verify on a SQLite store', () => {
     expect(doc.ok).toBe(false);
     // Found once, in the parsed row: the raw-bytes scan does not report it again.
     expect(doc.findings).toEqual([
-      { kind: 'credential', where: 'episode "leaky" take 1 step 2 at request.body.json.messages[1].content', pattern: 'secret key (sk-...)', masked: MASKED },
+      {
+        kind: 'credential',
+        where: 'episode "leaky" take 1 step 2 at request.body.json.messages[1].content',
+        pattern: 'secret key (sk-...)',
+        masked: MASKED,
+      },
     ]);
   });
 
@@ -76,7 +81,12 @@ describe('cassette verify on a SQLite store', () => {
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).not.toContain(KEY);
     expect(JSON.parse(r.stdout).findings).toEqual([
-      { kind: 'credential', where: `episode "leaky" take 1 step 1 at request.headers.${MASKED} (key)`, pattern: 'secret key (sk-...)', masked: MASKED },
+      {
+        kind: 'credential',
+        where: `episode "leaky" take 1 step 1 at request.headers.${MASKED} (key)`,
+        pattern: 'secret key (sk-...)',
+        masked: MASKED,
+      },
     ]);
   });
 
@@ -97,7 +107,9 @@ describe('cassette verify on a SQLite store', () => {
     writeStore(store, { broken: [[{ key: '' }]] });
     const r = await cassette(['verify', '--store', store, '--json'], tmp.dir);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).findings).toEqual([{ kind: 'integrity', where: 'episode "broken" take 1 step 1', message: 'key is missing or malformed' }]);
+    expect(JSON.parse(r.stdout).findings).toEqual([
+      { kind: 'integrity', where: 'episode "broken" take 1 step 1', message: 'key is missing or malformed' },
+    ]);
   });
 
   it('exits 3 when the store is missing or not a database', async () => {
@@ -126,10 +138,20 @@ describe('cassette verify on a directory', () => {
     expect(r.stderr).not.toContain(KEY);
     const { ok, findings } = JSON.parse(r.stdout) as { ok: boolean; findings: Finding[] };
     expect(ok).toBe(false);
-    expect(findings).toContainEqual({ kind: 'credential', where: `${join(dir, 'leaky', 'take-1.json')}:9`, pattern: 'secret key (sk-...)', masked: MASKED });
+    expect(findings).toContainEqual({
+      kind: 'credential',
+      where: `${join(dir, 'leaky', 'take-1.json')}:9`,
+      pattern: 'secret key (sk-...)',
+      masked: MASKED,
+    });
     // `Bearer sk-...` is one secret: reported once, as the longer bearer match.
     expect(findings.filter((f) => f.where.startsWith(join(dir, 'leaky', 'nested')))).toEqual([
-      { kind: 'credential', where: `${join(dir, 'leaky', 'nested', 'notes.txt')}:2`, pattern: 'bearer token', masked: expect.stringMatching(/^Bear…/) },
+      {
+        kind: 'credential',
+        where: `${join(dir, 'leaky', 'nested', 'notes.txt')}:2`,
+        pattern: 'bearer token',
+        masked: expect.stringMatching(/^Bear…/),
+      },
     ]);
     expect(findings).toContainEqual(expect.objectContaining({ kind: 'integrity', where: join(dir, 'leaky', 'take-2.json') }));
   });
@@ -141,7 +163,9 @@ describe('cassette verify on a directory', () => {
     const r = await cassette(['verify', '--store', dir, '--json'], tmp.dir);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).not.toContain(KEY.slice(0, 9));
-    expect(JSON.parse(r.stdout).findings).toContainEqual(expect.objectContaining({ kind: 'integrity', where: join(dir, 'ep', 'take-1.json') }));
+    expect(JSON.parse(r.stdout).findings).toContainEqual(
+      expect.objectContaining({ kind: 'integrity', where: join(dir, 'ep', 'take-1.json') }),
+    );
   });
 
   it('exits 0 on a clean directory store written by the store itself', async () => {

@@ -25,7 +25,19 @@ describe('built-in schemas', () => {
         return builtinSchemaFor(i.family, p.route, p.stream, p.statusClass)?.name;
       }),
     );
-    for (const name of ['openai-chat', 'openai-chat-chunk', 'openai-responses', 'openai-responses-events', 'openai-embeddings', 'anthropic-messages', 'anthropic-messages-events', 'gemini-generate-content', 'openai-error', 'anthropic-error', 'gemini-error']) {
+    for (const name of [
+      'openai-chat',
+      'openai-chat-chunk',
+      'openai-responses',
+      'openai-responses-events',
+      'openai-embeddings',
+      'anthropic-messages',
+      'anthropic-messages-events',
+      'gemini-generate-content',
+      'openai-error',
+      'anthropic-error',
+      'gemini-error',
+    ]) {
       expect(names).toContain(name);
     }
   });

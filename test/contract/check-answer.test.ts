@@ -24,7 +24,9 @@ describe('checkAnswer', () => {
   });
 
   it('checks a streamed answer', () => {
-    const answer = mapRawEvents(retake(corpus('anthropic/messages-stream-basic.json')), (raw) => (raw.startsWith('event: message_stop') ? null : raw));
+    const answer = mapRawEvents(retake(corpus('anthropic/messages-stream-basic.json')), (raw) =>
+      raw.startsWith('event: message_stop') ? null : raw,
+    );
     const checks = checkAnswer(anthropic(), answer).map((f) => f.check);
     expect(checks).toContain('stream-terminator-missing');
     const renamed = editEvents(retake(corpus('anthropic/messages-stream-basic.json')), (j) => {

@@ -68,7 +68,10 @@ function toInteraction(file: string, position: number): Interaction {
     if (!DROPPED_HEADERS.has(lower)) headers[lower] = values.join(', ');
   }
   const requestText = c.request.body_text ?? (c.request.body === undefined ? '' : JSON.stringify(c.request.body));
-  const key = createHash('sha256').update(`${c.request.method}\n${c.provider}\n${path}\n${url.search}\n${requestText}`).digest('hex').slice(0, 32);
+  const key = createHash('sha256')
+    .update(`${c.request.method}\n${c.provider}\n${path}\n${url.search}\n${requestText}`)
+    .digest('hex')
+    .slice(0, 32);
   const text = c.response.body_text || (c.response.body === undefined ? '' : JSON.stringify(c.response.body));
   const contentType = headers['content-type'] ?? '';
   const response: Interaction['response'] = { status: c.response.status, headers };

@@ -48,10 +48,23 @@ describe('response kind drift for the same request', () => {
 
   it('breaks when a JSON answer becomes a stream', () => {
     const i = retake(corpus('openai/chat-completions-basic.json'));
-    const chunk = { id: 'chatcmpl-x1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: 'stop' }] };
+    const chunk = {
+      id: 'chatcmpl-x1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: 'stop' }],
+    };
     delete i.response.body;
     i.response.headers['content-type'] = 'text/event-stream';
-    i.response.stream = { format: 'sse', complete: true, events: [{ ms: 1, raw: `data: ${JSON.stringify(chunk)}\n\n` }, { ms: 2, raw: 'data: [DONE]\n\n' }] };
+    i.response.stream = {
+      format: 'sse',
+      complete: true,
+      events: [
+        { ms: 1, raw: `data: ${JSON.stringify(chunk)}\n\n` },
+        { ms: 2, raw: 'data: [DONE]\n\n' },
+      ],
+    };
     const f = drift([i]);
     expectFinding(f, 'transport-changed', 'breaking', 'transport');
     expectFinding(f, 'content-type-changed', 'breaking', 'content-type');

@@ -11,7 +11,9 @@ const geminiStream = () => retake(corpus('gemini/stream-generate-content-sse-bas
 describe('stream drift', () => {
   it('warns on a new SSE event type, and only warns', () => {
     const i = mapRawEvents(anthropicStream(), (raw) =>
-      raw.startsWith('event: message_delta') ? [sseEvent({ type: 'content_block_citation', index: 0, citation: { url: 'https://x' } }, 'content_block_citation'), raw] : raw,
+      raw.startsWith('event: message_delta')
+        ? [sseEvent({ type: 'content_block_citation', index: 0, citation: { url: 'https://x' } }, 'content_block_citation'), raw]
+        : raw,
     );
     const f = drift([i]);
     expectFinding(f, 'stream-event-new', 'warning', 'event:content_block_citation');
@@ -51,7 +53,14 @@ describe('stream drift', () => {
   });
 
   it('breaks on an empty-choices first chunk (Azure content filter results)', () => {
-    const azure = { choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }] };
+    const azure = {
+      choices: [],
+      created: 0,
+      id: '',
+      model: '',
+      object: '',
+      prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }],
+    };
     const i = mapRawEvents(openaiStream(), (raw, index) => (index === 0 ? [sseEvent(azure), raw] : raw));
     const f = drift([i]);
     expectFinding(f, 'stream-first-event-empty-array', 'breaking', 'choices');
@@ -89,13 +98,17 @@ describe('stream drift', () => {
 
   it('warns when an event in every stream is now only in some', () => {
     const a = anthropicStream();
-    const b = mapRawEvents(retake(corpus('anthropic/messages-stream-tool-use-gzip.json')), (raw) => (raw.startsWith('event: content_block_stop') ? null : raw));
+    const b = mapRawEvents(retake(corpus('anthropic/messages-stream-tool-use-gzip.json')), (raw) =>
+      raw.startsWith('event: content_block_stop') ? null : raw,
+    );
     const f = drift([a, b]);
     expectFinding(f, 'stream-event-now-optional', 'warning', 'event:content_block_stop');
   });
 
   it('warns when streams begin with another event', () => {
-    const i = mapRawEvents(retake(corpus('openai/responses-stream-basic.json')), (raw) => (raw.startsWith('event: response.created') ? null : raw));
+    const i = mapRawEvents(retake(corpus('openai/responses-stream-basic.json')), (raw) =>
+      raw.startsWith('event: response.created') ? null : raw,
+    );
     const f = drift([i]);
     expectFinding(f, 'stream-first-event-changed', 'warning', 'first-event');
     expectFinding(f, 'stream-event-gone', 'breaking', 'event:response.created');

@@ -100,7 +100,14 @@ export function revolatilize(json: Json, next: () => number, inUsage = false): J
   for (const [key, value] of Object.entries(json)) {
     if (typeof value === 'string' && VOLATILE_STRING.test(key)) {
       const length = key === 'obfuscation' ? 4 + Math.floor(next() * 12) : value.length;
-      json[key] = key === 'obfuscation' ? reroll('x'.repeat(length).replace(/x/g, () => 'aA0'[Math.floor(next() * 3)]!), next, false) : reroll(value, next, true);
+      json[key] =
+        key === 'obfuscation'
+          ? reroll(
+              'x'.repeat(length).replace(/x/g, () => 'aA0'[Math.floor(next() * 3)]!),
+              next,
+              false,
+            )
+          : reroll(value, next, true);
     } else if (typeof value === 'number' && (VOLATILE_NUMBER.test(key) || inUsage)) {
       json[key] = Number.isInteger(value) ? value + 1 + Math.floor(next() * 1000) : value * (1 + next());
     } else {

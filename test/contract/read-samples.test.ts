@@ -51,7 +51,10 @@ describe('readSamples', () => {
   it('ends an NDJSON stream (Ollama) at the object with done: true', () => {
     const i = corpus('ollama/chat-completions-local.json');
     delete i.response.body;
-    const lines = [{ message: { content: 'hi' }, done: false }, { message: { content: '' }, done: true, done_reason: 'stop' }];
+    const lines = [
+      { message: { content: 'hi' }, done: false },
+      { message: { content: '' }, done: true, done_reason: 'stop' },
+    ];
     i.response.stream = { format: 'ndjson', complete: true, events: lines.map((l, n) => ({ ms: n, raw: `${JSON.stringify(l)}\n` })) };
     const s = readSamples(i);
     expect(s.transport).toBe('ndjson');

@@ -13,13 +13,24 @@ function setup(): { dir: string; recordings: Interaction[] } {
   const dir = mkdtempSync(join(tmpdir(), 'contracts-'));
   const recordings = allCorpus();
   const update = runContractUpdate(memoryStore(recordings), { contractsDir: dir });
-  expect(update.contracts.map((c) => c.provider)).toEqual(['anthropic', 'deepseek', 'gemini', 'groq', 'ollama', 'openai', 'openrouter', 'together']);
+  expect(update.contracts.map((c) => c.provider)).toEqual([
+    'anthropic',
+    'deepseek',
+    'gemini',
+    'groq',
+    'ollama',
+    'openai',
+    'openrouter',
+    'together',
+  ]);
   expect(update.violations).toEqual([]);
   return { dir, recordings };
 }
 
-const newFinishReason = (): Interaction => editBody(retake(corpus('openai/chat-completions-basic.json')), (j) => void (j.choices[0].finish_reason = 'paused'));
-const newField = (): Interaction => editBody(retake(corpus('openai/chat-completions-tool-result-followup.json')), (j) => void (j.extra = 1));
+const newFinishReason = (): Interaction =>
+  editBody(retake(corpus('openai/chat-completions-basic.json')), (j) => void (j.choices[0].finish_reason = 'paused'));
+const newField = (): Interaction =>
+  editBody(retake(corpus('openai/chat-completions-tool-result-followup.json')), (j) => void (j.extra = 1));
 
 describe('contract update and check over a store', () => {
   it('passes with exit 0 when nothing drifted', () => {

@@ -24,7 +24,9 @@ function configFile(content: unknown): string {
   return path;
 }
 
-const PARSE_ERROR = { error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', param: null, code: null } };
+const PARSE_ERROR = {
+  error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error', param: null, code: null },
+};
 
 describe('malformed bodies', () => {
   it('are forwarded byte for byte in live and replayed in golden, keyed by their bytes', async () => {
@@ -63,16 +65,34 @@ describe('oversized bodies', () => {
 
   it('are refused with 413 in the provider shape before anything is forwarded', async () => {
     const upstream = await startFakeUpstream('openai/chat-completions-basic.json');
-    const proxy = await startProxy({ mode: 'live', store: tempStore(), config: limitConfig(), upstream: [`openai=${upstream.url}`, `anthropic=${upstream.url}`] });
+    const proxy = await startProxy({
+      mode: 'live',
+      store: tempStore(),
+      config: limitConfig(),
+      upstream: [`openai=${upstream.url}`, `anthropic=${upstream.url}`],
+    });
     const big = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x'.repeat(2048) }] });
 
-    const res = await rawRequest(`${proxy.url}/openai/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const res = await rawRequest(`${proxy.url}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
     expect(res.status).toBe(413);
     const body = JSON.parse(res.body.toString());
     expect(body.error.type).toBe('body_too_large');
     expect(body.error.message).toMatch(/exceeds the limit of 1024 bytes/);
 
-    const sdk = errorOf(await settle(() => anthropicClient(proxy, { maxRetries: 2 }).messages.create({ model: 'claude-sonnet-4-0', max_tokens: 10, messages: [{ role: 'user', content: 'y'.repeat(2048) }] })), 'anthropic') as any;
+    const sdk = errorOf(
+      await settle(() =>
+        anthropicClient(proxy, { maxRetries: 2 }).messages.create({
+          model: 'claude-sonnet-4-0',
+          max_tokens: 10,
+          messages: [{ role: 'user', content: 'y'.repeat(2048) }],
+        }),
+      ),
+      'anthropic',
+    ) as any;
     expect(sdk.status).toBe(413);
     expect(sdk.error).toMatchObject({ type: 'error', error: { type: 'body_too_large' } });
 
@@ -81,7 +101,11 @@ describe('oversized bodies', () => {
     const atLimit = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: '' }] });
     const padded = atLimit.replace('""', `"${'z'.repeat(1024 - atLimit.length)}"`);
     expect(Buffer.byteLength(padded)).toBe(1024);
-    const ok = await rawRequest(`${proxy.url}/openai/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: padded });
+    const ok = await rawRequest(`${proxy.url}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: padded,
+    });
     expect(ok.status).toBe(200);
     expect(upstream.requests).toHaveLength(1);
   });
@@ -90,10 +114,14 @@ describe('oversized bodies', () => {
     const upstream = await startFakeUpstream('openai/chat-completions-basic.json');
     const proxy = await startProxy({ mode: 'live', store: tempStore(), config: limitConfig(), upstream: [`openai=${upstream.url}`] });
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${proxy.url}/openai/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        `${proxy.url}/openai/v1/chat/completions`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
       void (async () => {
         for (let i = 0; i < 8 && !req.destroyed; i++) {
@@ -112,28 +140,58 @@ describe('upstream trouble', () => {
   it('a refused connection is a 502 in the provider shape, and nothing is recorded', async () => {
     const port = await closedPort();
     const store = tempStore();
-    const proxy = await startProxy({ mode: 'live', store, upstream: [`anthropic=http://127.0.0.1:${port}`, `gemini=http://127.0.0.1:${port}`] });
-    const err = errorOf(await settle(() => anthropicClient(proxy).messages.create({ model: 'claude-sonnet-4-0', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })), 'refused') as any;
+    const proxy = await startProxy({
+      mode: 'live',
+      store,
+      upstream: [`anthropic=http://127.0.0.1:${port}`, `gemini=http://127.0.0.1:${port}`],
+    });
+    const err = errorOf(
+      await settle(() =>
+        anthropicClient(proxy).messages.create({ model: 'claude-sonnet-4-0', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+      ),
+      'refused',
+    ) as any;
     expect(err.status).toBe(502);
-    expect(err.error).toMatchObject({ type: 'error', error: { type: 'upstream_unreachable', message: expect.stringContaining(`127.0.0.1:${port}`) } });
+    expect(err.error).toMatchObject({
+      type: 'error',
+      error: { type: 'upstream_unreachable', message: expect.stringContaining(`127.0.0.1:${port}`) },
+    });
 
-    const gemini = await rawRequest(`${proxy.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"contents":[]}' });
+    const gemini = await rawRequest(`${proxy.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"contents":[]}',
+    });
     expect(gemini.status).toBe(502);
     expect(JSON.parse(gemini.body.toString())).toMatchObject({ error: { code: 502, status: 'UNAVAILABLE' } });
     expect(proxy.summary()).toMatchObject({ recorded: 0, faults: 2 });
     await proxy.stop();
 
     const golden = await startProxy({ mode: 'golden', store });
-    const after = await rawRequest(`${golden.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"contents":[]}' });
+    const after = await rawRequest(`${golden.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"contents":[]}',
+    });
     expect(after.status).toBe(404);
     expect(after.body.toString()).toMatch(/no recordings/);
   });
 
   it('an upstream that never answers is a 504 after limits.upstreamTimeoutMs', async () => {
     const hung = await startFakeUpstream(() => new Promise<void>(() => undefined));
-    const proxy = await startProxy({ mode: 'live', store: tempStore(), config: configFile({ limits: { upstreamTimeoutMs: 300 } }), upstream: [`openai=${hung.url}`] });
+    const proxy = await startProxy({
+      mode: 'live',
+      store: tempStore(),
+      config: configFile({ limits: { upstreamTimeoutMs: 300 } }),
+      upstream: [`openai=${hung.url}`],
+    });
     const t0 = performance.now();
-    const err = errorOf(await settle(() => openaiClient(proxy, { maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })), 'timeout') as any;
+    const err = errorOf(
+      await settle(() =>
+        openaiClient(proxy, { maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
+      ),
+      'timeout',
+    ) as any;
     const ms = performance.now() - t0;
     expect(err.status).toBe(504);
     expect(err.error).toMatchObject({ type: 'upstream_timeout', code: 'upstream_timeout' });

@@ -44,7 +44,11 @@ describe('cassette serve --json', () => {
 });
 
 describe('cassette run', () => {
-  const openaiEntry = pathToFileURL(createRequire(import.meta.url).resolve('openai').replace(/index\.js$/, 'index.mjs')).href;
+  const openaiEntry = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('openai')
+      .replace(/index\.js$/, 'index.mjs'),
+  ).href;
 
   /** A SUT: asks one question through the openai SDK (base URL from OPENAI_BASE_URL), exits with argv[3]. */
   function writeChild(dir: string): string {
@@ -75,7 +79,10 @@ process.exit(Number(code));
     const env = { OPENAI_API_KEY: 'sk-test-run-key' };
     const answer = `ANSWER ${responseJson(recorded).choices[0].message.content}`;
 
-    const live = await runCli(['run', '--mode', 'live', '--store', store, '--upstream', `openai=${upstream.url}`, '--', 'node', child, 'What is 4200 + 42?', '0'], { env, cwd: dir });
+    const live = await runCli(
+      ['run', '--mode', 'live', '--store', store, '--upstream', `openai=${upstream.url}`, '--', 'node', child, 'What is 4200 + 42?', '0'],
+      { env, cwd: dir },
+    );
     expect(live.code, live.stderr).toBe(0);
     expect(live.stdout).toContain(answer);
     expect(live.stderr).toMatch(/cassette live: 1 requests — 0 hits, 0 misses, 1 recorded/);
@@ -84,13 +91,19 @@ process.exit(Number(code));
     await upstream.stop();
 
     // Same command in golden: a hit; the command's own exit code comes back.
-    const passthrough = await runCli(['run', '--mode', 'golden', '--store', store, '--', 'node', child, 'What is 4200 + 42?', '7'], { env, cwd: dir });
+    const passthrough = await runCli(['run', '--mode', 'golden', '--store', store, '--', 'node', child, 'What is 4200 + 42?', '7'], {
+      env,
+      cwd: dir,
+    });
     expect(passthrough.code, passthrough.stderr).toBe(7);
     expect(passthrough.stdout).toContain(answer);
     expect(passthrough.stderr).toMatch(/cassette golden: 1 requests — 1 hits, 0 misses/);
 
     // A changed command: the SDK surfaces the miss, the command exits 0, run exits 1.
-    const changed = await runCli(['run', '--mode', 'golden', '--store', store, '--', 'node', child, 'What is 4200 + 43?', '0'], { env, cwd: dir });
+    const changed = await runCli(['run', '--mode', 'golden', '--store', store, '--', 'node', child, 'What is 4200 + 43?', '0'], {
+      env,
+      cwd: dir,
+    });
     expect(changed.code, changed.stderr).toBe(1);
     expect(changed.stderr).toContain('CHILD ERROR 404');
     expect(changed.stderr).toMatch(/1 requests — 0 hits, 1 misses/);
@@ -115,7 +128,12 @@ describe('mode selection', () => {
       modeOf({ TEST_MODE: 'LIVE', CASSETTE_MODE: 'record-missing' }, ['--mode', 'passthrough']),
       modeOf({}),
     ]);
-    expect({ fromTestMode, fromCassetteMode, fromFlag, fallback }).toEqual({ fromTestMode: 'live', fromCassetteMode: 'record-missing', fromFlag: 'passthrough', fallback: 'golden' });
+    expect({ fromTestMode, fromCassetteMode, fromFlag, fallback }).toEqual({
+      fromTestMode: 'live',
+      fromCassetteMode: 'record-missing',
+      fromFlag: 'passthrough',
+      fallback: 'golden',
+    });
   });
 
   it('maps every TEST_MODE value and refuses unknown ones with exit 2', async () => {

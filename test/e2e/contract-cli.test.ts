@@ -54,13 +54,23 @@ async function callAll(proxy: TestProxy): Promise<void> {
 
 /** One live session (a new take of episode "drift") against `upstream`. */
 async function record(store: string, upstream: FakeUpstream): Promise<void> {
-  const live = await startProxy({ mode: 'live', store, episode: 'drift', upstream: [`openai=${upstream.url}`, `anthropic=${upstream.url}`] });
+  const live = await startProxy({
+    mode: 'live',
+    store,
+    episode: 'drift',
+    upstream: [`openai=${upstream.url}`, `anthropic=${upstream.url}`],
+  });
   await callAll(live);
   expect(live.summary()).toMatchObject({ recorded: 3, misses: 0 });
   await live.stop();
 }
 
-const filesOf = (dir: string): Record<string, string> => Object.fromEntries(readdirSync(dir).sort().map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
+const filesOf = (dir: string): Record<string, string> =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((n) => [n, readFileSync(join(dir, n), 'utf8')]),
+  );
 
 /** A store with the clean take 1, and its baselines written to `contracts`. */
 async function baseline(): Promise<{ dir: string; store: string; contracts: string }> {
@@ -112,7 +122,9 @@ describe('cassette contract update / check', () => {
     const junit = join(dir, 'report.xml');
     const markdown = join(dir, 'report.md');
     const [drift, never] = await Promise.all([
-      runCli(['contract', 'check', '--store', store, '--contracts', contracts, '--json', '--junit', junit, '--markdown', markdown], { cwd: dir }),
+      runCli(['contract', 'check', '--store', store, '--contracts', contracts, '--json', '--junit', junit, '--markdown', markdown], {
+        cwd: dir,
+      }),
       runCli(['contract', 'check', '--store', store, '--contracts', contracts, '--json', '--fail-on', 'never'], { cwd: dir }),
     ]);
     expect(drift.code, drift.stderr).toBe(1);
@@ -120,7 +132,12 @@ describe('cassette contract update / check', () => {
     expect(report.ok).toBe(false);
     const breaking = report.findings.filter((f: { severity: string }) => f.severity === 'breaking');
     expect(breaking).toContainEqual(
-      expect.objectContaining({ severity: 'breaking', check: 'discriminator-value-new', path: 'choices[].finish_reason', provider: 'openai' }),
+      expect.objectContaining({
+        severity: 'breaking',
+        check: 'discriminator-value-new',
+        path: 'choices[].finish_reason',
+        provider: 'openai',
+      }),
     );
     const finding = breaking.find((f: { check: string }) => f.check === 'discriminator-value-new');
     expect(JSON.stringify(finding.observed)).toContain('new_reason');
@@ -157,17 +174,45 @@ describe('smoke mode', () => {
     const storeBytes = readFileSync(store);
     const mutated = await upstreamFor(mutatedChat());
     const smokeStore = join(dir, 'smoke.db');
-    const cli = spawnCli(['serve', '--json', '--port', '0', '--mode', 'smoke', '--contracts', contracts, '--store', smokeStore, '--upstream', `openai=${mutated.url}`, '--upstream', `anthropic=${mutated.url}`], { cwd: dir });
+    const cli = spawnCli(
+      [
+        'serve',
+        '--json',
+        '--port',
+        '0',
+        '--mode',
+        'smoke',
+        '--contracts',
+        contracts,
+        '--store',
+        smokeStore,
+        '--upstream',
+        `openai=${mutated.url}`,
+        '--upstream',
+        `anthropic=${mutated.url}`,
+      ],
+      { cwd: dir },
+    );
     const ready = JSON.parse(await cli.firstLine());
     expect(ready.mode).toBe('smoke');
-    const proxy = { url: ready.url, baseUrl: (p: string) => `${ready.url}${p === 'anthropic' ? '/anthropic' : `/${p}/v1`}` } as unknown as TestProxy;
+    const proxy = {
+      url: ready.url,
+      baseUrl: (p: string) => `${ready.url}${p === 'anthropic' ? '/anthropic' : `/${p}/v1`}`,
+    } as unknown as TestProxy;
     await callAll(proxy);
     expect(mutated.requests).toHaveLength(3);
 
     const stats = (await (await fetch(`${ready.url}/__cassette/stats`)).json()) as any;
     expect(stats).toMatchObject({ mode: 'smoke', requests: 3, forwarded: 3, recorded: 0 });
     expect(Array.isArray(stats.drift)).toBe(true);
-    expect(stats.drift).toContainEqual(expect.objectContaining({ severity: 'breaking', check: 'discriminator-value-new', path: 'choices[].finish_reason', provider: 'openai' }));
+    expect(stats.drift).toContainEqual(
+      expect.objectContaining({
+        severity: 'breaking',
+        check: 'discriminator-value-new',
+        path: 'choices[].finish_reason',
+        provider: 'openai',
+      }),
+    );
     expect(stats.drift.filter((d: { provider: string }) => d.provider === 'anthropic')).toEqual([]);
     expect(stats.ok).toBe(false);
 
@@ -183,7 +228,22 @@ describe('smoke mode', () => {
     const { dir, contracts } = await baseline();
     const child = writeOpenAIChild(dir);
     const smokeStore = join(dir, 'smoke.db');
-    const args = (upstream: FakeUpstream) => ['run', '--mode', 'smoke', '--contracts', contracts, '--store', smokeStore, '--upstream', `openai=${upstream.url}`, '--json', '--', 'node', child, 'What is 4200 + 42?'];
+    const args = (upstream: FakeUpstream) => [
+      'run',
+      '--mode',
+      'smoke',
+      '--contracts',
+      contracts,
+      '--store',
+      smokeStore,
+      '--upstream',
+      `openai=${upstream.url}`,
+      '--json',
+      '--',
+      'node',
+      child,
+      'What is 4200 + 42?',
+    ];
 
     const [mutated, clean] = await Promise.all([upstreamFor(mutatedChat()), upstreamFor(CHAT)]);
     const [bad, good] = await Promise.all([runCli(args(mutated), { cwd: dir }), runCli(args(clean), { cwd: dir })]);
@@ -215,10 +275,13 @@ function expectWellFormedXml(xml: string): void {
     const [, close, name, attrs, selfClose, text] = m;
     if (text !== undefined) {
       if (stack.length === 0 && text.trim()) throw new Error(`text outside the root: ${text.slice(0, 40)}`);
-      for (const e of text.matchAll(/&([^;\s]*);?/g)) if (!/^(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+)$/.test(e[1] ?? '') || !e[0].endsWith(';')) throw new Error(`bad entity ${e[0]}`);
+      for (const e of text.matchAll(/&([^;\s]*);?/g))
+        if (!/^(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+)$/.test(e[1] ?? '') || !e[0].endsWith(';')) throw new Error(`bad entity ${e[0]}`);
       continue;
     }
-    for (const e of (attrs ?? '').matchAll(/&([^;\s"]*);?/g)) if (!/^(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+)$/.test(e[1] ?? '') || !e[0].endsWith(';')) throw new Error(`bad entity in attribute ${e[0]}`);
+    for (const e of (attrs ?? '').matchAll(/&([^;\s"]*);?/g))
+      if (!/^(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+)$/.test(e[1] ?? '') || !e[0].endsWith(';'))
+        throw new Error(`bad entity in attribute ${e[0]}`);
     if (close) {
       if (stack.pop() !== name) throw new Error(`closing </${name}> does not match`);
     } else {

@@ -42,9 +42,18 @@ describe('the whole corpus', () => {
       routes: [{ answer: (req, res) => serveCorpus(res, corpus(String(req.headers['x-corpus-file'])), { eventDelayMs: 1 }) }],
     });
     const config = join(tempDir(), 'cassette.config.json');
-    writeFileSync(config, JSON.stringify({ providers: CONFIGURED.map((name) => ({ name, upstream: `${upstream.url}${PREFIX[name] ?? ''}`, family: 'openai' })) }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        providers: CONFIGURED.map((name) => ({ name, upstream: `${upstream.url}${PREFIX[name] ?? ''}`, family: 'openai' })),
+      }),
+    );
     const store = tempStore();
-    const flags = { store, config, upstream: ['openai', 'anthropic', 'gemini', 'openrouter'].map((p) => `${p}=${upstream.url}${PREFIX[p] ?? ''}`) };
+    const flags = {
+      store,
+      config,
+      upstream: ['openai', 'anthropic', 'gemini', 'openrouter'].map((p) => `${p}=${upstream.url}${PREFIX[p] ?? ''}`),
+    };
 
     const live = await startProxy({ ...flags, mode: 'live' });
     const liveAnswers = new Map<string, RawAnswer>();
@@ -67,7 +76,9 @@ describe('the whole corpus', () => {
 
       const fromLive = liveAnswers.get(file);
       expect.soft(fromLive?.status, file).toBe(i.status);
-      const wire = i.response.body_base64_as_stored ? Buffer.from(i.response.body_base64_as_stored, 'base64') : Buffer.from(responseText(i));
+      const wire = i.response.body_base64_as_stored
+        ? Buffer.from(i.response.body_base64_as_stored, 'base64')
+        : Buffer.from(responseText(i));
       expect.soft(fromLive?.body.equals(wire), `${file}: live bytes are the upstream's bytes`).toBe(true);
 
       const replay = await rawRequest(`${golden.url}${r.path}`, { method: 'POST', headers: r.headers, body: r.body });

@@ -61,8 +61,16 @@ describe('episode selection', () => {
     const miss = errorOf(await settle(() => ask(golden)), 'default episode') as any;
     expect(miss.error.message).toContain('episode "default"');
 
-    for (const [id, expected] of [['ep-b', B], ['ep-a', A], ['ep-c', C]] as const) {
-      const res = await fetch(`${golden.url}/__cassette/episode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }) });
+    for (const [id, expected] of [
+      ['ep-b', B],
+      ['ep-a', A],
+      ['ep-c', C],
+    ] as const) {
+      const res = await fetch(`${golden.url}/__cassette/episode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id }),
+      });
       expect(await res.json()).toEqual({ ok: true, id });
       expect(await ask(golden)).toBe(idOf(expected));
     }
@@ -90,7 +98,10 @@ describe('invalid episode ids', () => {
     expect(header.error.message).toMatch(/invalid episode id "has space" \(from header x-cassette-episode\)/);
 
     for (const bad of ['-starts-with-dash', '..', `${longest}c`, 'semi;colon']) {
-      const path = await rawRequest(`${proxy.url}/episodes/${encodeURIComponent(bad)}/openai/v1/chat/completions`, { method: 'POST', body: '{}' });
+      const path = await rawRequest(`${proxy.url}/episodes/${encodeURIComponent(bad)}/openai/v1/chat/completions`, {
+        method: 'POST',
+        body: '{}',
+      });
       expect(path.status).toBe(400);
       expect(path.body.toString()).toContain('invalid episode id');
       const post = await rawRequest(`${proxy.url}/__cassette/episode`, { method: 'POST', body: JSON.stringify({ id: bad }) });
@@ -120,7 +131,12 @@ describe('unknown providers', () => {
     const config = join(dir, 'cassette.config.json');
     writeFileSync(config, JSON.stringify({ providers: [{ name: 'groq', upstream: upstream.url, family: 'openai' }] }));
     const proxy = await startProxy({ mode: 'live', store: tempStore(), config, upstream: [`openai=${upstream.url}`] });
-    for (const path of ['/nope/v1/chat/completions', `/http://127.0.0.1:${upstream.port}/v1/chat/completions`, '/v1/chat/completions', '/']) {
+    for (const path of [
+      '/nope/v1/chat/completions',
+      `/http://127.0.0.1:${upstream.port}/v1/chat/completions`,
+      '/v1/chat/completions',
+      '/',
+    ]) {
       const res = await rawRequest(`${proxy.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       expect(res.status).toBe(404);
       const text = res.body.toString();

@@ -20,7 +20,10 @@ const allAt = (u: FakeUpstream): string[] => PROVIDERS.map((p) => `${p}=${u.url}
 
 function fingerprint(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of readdirSync(dir).sort()) out[name] = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
+  for (const name of readdirSync(dir).sort())
+    out[name] = createHash('sha256')
+      .update(readFileSync(join(dir, name)))
+      .digest('hex');
   return out;
 }
 
@@ -39,22 +42,49 @@ describe('golden opens no upstream connection', () => {
     const trap = await startFakeUpstream({ routes: [{ answer: 'openai/chat-completions-basic.json' }] });
     const golden = await startProxy({ mode: 'golden', store, upstream: allAt(trap) });
 
-    const hit = await openaiClient(golden).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'What is 4200 + 42?' }] });
+    const hit = await openaiClient(golden).chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'What is 4200 + 42?' }],
+    });
     expect(hit.choices[0]?.message.content).toContain('4242');
 
     const misses = await Promise.all([
-      settle(() => openaiClient(golden, { maxRetries: 2 }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'unrecorded' }] })),
+      settle(() =>
+        openaiClient(golden, { maxRetries: 2 }).chat.completions.create({
+          model: 'gpt-4o',
+          messages: [{ role: 'user', content: 'unrecorded' }],
+        }),
+      ),
       settle(async () => {
-        const stream = await openaiClient(golden, { maxRetries: 2 }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }], stream: true });
+        const stream = await openaiClient(golden, { maxRetries: 2 }).chat.completions.create({
+          model: 'gpt-4o',
+          messages: [{ role: 'user', content: 'x' }],
+          stream: true,
+        });
         for await (const _ of stream) void _;
       }),
-      settle(() => anthropicClient(golden, { maxRetries: 2 }).messages.create({ model: 'claude-sonnet-4-0', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })),
-      settle(() => anthropicClient(golden, { maxRetries: 2 }).messages.stream({ model: 'claude-sonnet-4-0', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).finalMessage()),
+      settle(() =>
+        anthropicClient(golden, { maxRetries: 2 }).messages.create({
+          model: 'claude-sonnet-4-0',
+          max_tokens: 10,
+          messages: [{ role: 'user', content: 'x' }],
+        }),
+      ),
+      settle(() =>
+        anthropicClient(golden, { maxRetries: 2 })
+          .messages.stream({ model: 'claude-sonnet-4-0', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })
+          .finalMessage(),
+      ),
       settle(() => geminiClient(golden, { maxRetries: 2 }).models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' })),
       settle(async () => {
         for await (const _ of await geminiClient(golden).models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'x' })) void _;
       }),
-      settle(() => openrouterClient(golden, { maxRetries: 2 }).chat.completions.create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'x' }] })),
+      settle(() =>
+        openrouterClient(golden, { maxRetries: 2 }).chat.completions.create({
+          model: 'openai/gpt-4o',
+          messages: [{ role: 'user', content: 'x' }],
+        }),
+      ),
       rawRequest(`${golden.url}/openai/v1/models`).then((r) => ({ ok: false as const, error: r.status })),
     ]);
     for (const m of misses) expect(m.ok).toBe(false);
@@ -68,7 +98,11 @@ describe('golden opens no upstream connection', () => {
     const store = join(dir, 'nested', 'never.db');
     const trap = await startFakeUpstream('openai/chat-completions-basic.json');
     const golden = await startProxy({ mode: 'golden', store, upstream: allAt(trap) });
-    const res = await rawRequest(`${golden.url}/openai/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"gpt-4o","messages":[]}' });
+    const res = await rawRequest(`${golden.url}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model":"gpt-4o","messages":[]}',
+    });
     expect(res.status).toBe(404);
     expect(JSON.parse(res.body.toString()).error.message).toMatch(/no recordings/);
     await golden.stop();
@@ -108,7 +142,11 @@ describe('mock opens no upstream connection', () => {
     const mock = await startProxy({ mode: 'mock', store: tempStore(), upstream: allAt(trap) });
     const chat = await openaiClient(mock).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
     expect(chat.object).toBe('chat.completion');
-    const msg = await anthropicClient(mock).messages.create({ model: 'claude-sonnet-4-0', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+    const msg = await anthropicClient(mock).messages.create({
+      model: 'claude-sonnet-4-0',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(msg.type).toBe('message');
     const gem = await geminiClient(mock).models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi' });
     expect(gem.candidates?.length).toBeGreaterThan(0);

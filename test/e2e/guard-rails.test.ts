@@ -31,7 +31,12 @@ const claudeQuestion = CLAUDE.request.body as { model: string; max_tokens: numbe
 
 const bothProviders = (u: FakeUpstream): string[] => [`openai=${u.url}`, `anthropic=${u.url}`];
 const corpusUpstream = (): Promise<FakeUpstream> =>
-  startFakeUpstream({ routes: [{ when: (r) => r.path === '/v1/chat/completions', answer: CHAT }, { when: (r) => r.path === '/v1/messages', answer: CLAUDE }] });
+  startFakeUpstream({
+    routes: [
+      { when: (r) => r.path === '/v1/chat/completions', answer: CHAT },
+      { when: (r) => r.path === '/v1/messages', answer: CLAUDE },
+    ],
+  });
 
 type SdkError = { status: number; headers: Headers; error: any; constructor: { name: string } };
 
@@ -39,16 +44,27 @@ describe('--allow-upstream', () => {
   it('refuses an upstream that is not allowed with 403 in each provider shape, never retried; an allowed one works', async () => {
     const upstream = await corpusUpstream();
     const other = upstream.port === 1 ? 2 : 1;
-    const denied = await startProxy({ mode: 'live', store: tempStore(), upstream: bothProviders(upstream), allowUpstream: [`127.0.0.1:${other}`] });
+    const denied = await startProxy({
+      mode: 'live',
+      store: tempStore(),
+      upstream: bothProviders(upstream),
+      allowUpstream: [`127.0.0.1:${other}`],
+    });
 
-    const oa = errorOf(await settle(() => openaiClient(denied, { maxRetries: 2 }).chat.completions.create(question)), 'openai denied') as SdkError;
+    const oa = errorOf(
+      await settle(() => openaiClient(denied, { maxRetries: 2 }).chat.completions.create(question)),
+      'openai denied',
+    ) as SdkError;
     expect(oa.status).toBe(403);
     expect(oa.constructor.name).toBe('PermissionDeniedError');
     expect(oa.error).toMatchObject({ type: 'cassette_upstream_not_allowed', code: 'cassette_upstream_not_allowed' });
     expect(oa.error.message).toContain(`127.0.0.1:${upstream.port}`);
     expect(oa.headers.get('x-should-retry')).toBe('false');
 
-    const an = errorOf(await settle(() => anthropicClient(denied, { maxRetries: 2 }).messages.create(claudeQuestion)), 'anthropic denied') as SdkError;
+    const an = errorOf(
+      await settle(() => anthropicClient(denied, { maxRetries: 2 }).messages.create(claudeQuestion)),
+      'anthropic denied',
+    ) as SdkError;
     expect(an.status).toBe(403);
     expect(an.constructor.name).toBe('PermissionDeniedError');
     expect(an.error).toMatchObject({ type: 'error', error: { type: 'cassette_upstream_not_allowed' } });
@@ -59,7 +75,12 @@ describe('--allow-upstream', () => {
     expect(upstream.connections).toBe(0);
 
     // A comma-separated list naming the upstream (the flag is repeatable too): allowed.
-    const allowed = await startProxy({ mode: 'live', store: tempStore(), upstream: bothProviders(upstream), allowUpstream: [`127.0.0.1:${other},127.0.0.1:${upstream.port}`] });
+    const allowed = await startProxy({
+      mode: 'live',
+      store: tempStore(),
+      upstream: bothProviders(upstream),
+      allowUpstream: [`127.0.0.1:${other},127.0.0.1:${upstream.port}`],
+    });
     expect((await openaiClient(allowed).chat.completions.create(question)).choices[0]?.message.content).toBe('\\(4200 + 42 = 4242\\).');
     expect((await anthropicClient(allowed).messages.create(claudeQuestion)).stop_reason).toBe('end_turn');
     expect(upstream.requests).toHaveLength(2);
@@ -81,7 +102,10 @@ describe('budgets', () => {
     expect(proxy.summary()).toMatchObject({ requests: 2, recorded: 1, refused: 1 });
 
     // Anthropic's shape too, and still nothing more upstream.
-    const an = errorOf(await settle(() => anthropicClient(proxy, { maxRetries: 3 }).messages.create(claudeQuestion)), 'anthropic over budget') as SdkError;
+    const an = errorOf(
+      await settle(() => anthropicClient(proxy, { maxRetries: 3 }).messages.create(claudeQuestion)),
+      'anthropic over budget',
+    ) as SdkError;
     expect(an.status).toBe(402);
     expect(an.error).toMatchObject({ type: 'error', error: { type: 'cassette_budget_exceeded' } });
     expect(upstream.requests).toHaveLength(1);
@@ -111,14 +135,26 @@ describe('--auth-token', () => {
   it('requires x-cassette-auth (or Proxy-Authorization: Bearer) on proxied and control requests', async () => {
     const upstream = await corpusUpstream();
     const proxy = await startProxy({ mode: 'live', store: tempStore(), upstream: bothProviders(upstream), authToken: 'T0ken' });
-    const without = errorOf(await settle(() => openaiClient(proxy, { maxRetries: 2 }).chat.completions.create(question)), 'no token') as SdkError;
+    const without = errorOf(
+      await settle(() => openaiClient(proxy, { maxRetries: 2 }).chat.completions.create(question)),
+      'no token',
+    ) as SdkError;
     expect(without.status).toBe(401);
     expect(without.error.code).toBe('unauthorized');
-    const wrong = await rawRequest(`${proxy.url}/openai/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-cassette-auth': 'nope' }, body: JSON.stringify(question) });
+    const wrong = await rawRequest(`${proxy.url}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-cassette-auth': 'nope' },
+      body: JSON.stringify(question),
+    });
     expect(wrong.status).toBe(401);
     expect(upstream.requests).toHaveLength(0);
 
-    const withToken = new (await import('openai')).default({ apiKey: 'sk-test', baseURL: proxy.baseUrl('openai'), maxRetries: 0, defaultHeaders: { 'x-cassette-auth': 'T0ken' } });
+    const withToken = new (await import('openai')).default({
+      apiKey: 'sk-test',
+      baseURL: proxy.baseUrl('openai'),
+      maxRetries: 0,
+      defaultHeaders: { 'x-cassette-auth': 'T0ken' },
+    });
     expect((await withToken.chat.completions.create(question)).id).toBe(JSON.parse(responseText(CHAT)).id);
     // The token never goes upstream.
     expect(upstream.requests[0]?.headers['x-cassette-auth']).toBeUndefined();
@@ -143,7 +179,12 @@ async function faultSequence(proxy: TestProxy, n: number, episode?: string): Pro
   return out;
 }
 
-const postEpisode = (proxy: TestProxy, body: unknown) => rawRequest(`${proxy.url}/__cassette/episode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const postEpisode = (proxy: TestProxy, body: unknown) =>
+  rawRequest(`${proxy.url}/__cassette/episode`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('chaos', () => {
   it('--chaos 1 --chaos-faults 429 in mock mode: every call is a provider-shaped 429 with retry-after', async () => {
@@ -165,7 +206,11 @@ describe('chaos', () => {
 
   it('the same seed gives the same faults over 20 requests; another seed another sequence', async () => {
     const flags = { mode: 'mock', chaos: '0.5', chaosFaults: '429,500,529' };
-    const [a, b, c] = await Promise.all([startProxy({ ...flags, chaosSeed: '7' }), startProxy({ ...flags, chaosSeed: '7' }), startProxy({ ...flags, chaosSeed: '8' })]);
+    const [a, b, c] = await Promise.all([
+      startProxy({ ...flags, chaosSeed: '7' }),
+      startProxy({ ...flags, chaosSeed: '7' }),
+      startProxy({ ...flags, chaosSeed: '8' }),
+    ]);
     const first = await faultSequence(a, 20);
     const second = await faultSequence(b, 20);
     const third = await faultSequence(c, 20);
@@ -252,7 +297,12 @@ function parsePrometheus(text: string): { samples: Sample[]; types: Map<string, 
 }
 
 const sampleValue = (samples: Sample[], name: string, labels: Record<string, string>): number | undefined =>
-  samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v) && Object.keys(s.labels).length === Object.keys(labels).length)?.value;
+  samples.find(
+    (s) =>
+      s.name === name &&
+      Object.entries(labels).every(([k, v]) => s.labels[k] === v) &&
+      Object.keys(s.labels).length === Object.keys(labels).length,
+  )?.value;
 
 describe('GET /__cassette/metrics', () => {
   it('is Prometheus text counting hits and misses per provider; control requests are not counted', async () => {
@@ -273,7 +323,8 @@ describe('GET /__cassette/metrics', () => {
     await anthropicClient(golden).messages.create(claudeQuestion);
     await settle(() => anthropicClient(golden).messages.create({ ...claudeQuestion, max_tokens: 5 }));
     // Control traffic, including earlier metrics scrapes, is left out.
-    for (const path of ['health', 'stats', 'episode', 'metrics', 'metrics']) expect((await fetch(`${golden.url}/__cassette/${path}`)).status).toBe(200);
+    for (const path of ['health', 'stats', 'episode', 'metrics', 'metrics'])
+      expect((await fetch(`${golden.url}/__cassette/${path}`)).status).toBe(200);
 
     const res = await fetch(`${golden.url}/__cassette/metrics`);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -287,10 +338,15 @@ describe('GET /__cassette/metrics', () => {
       ['openai', 'hit', 2],
       ['openai', 'miss', 1],
     ]);
-    for (const [provider, count] of [['openai', 3], ['anthropic', 2]] as const) {
+    for (const [provider, count] of [
+      ['openai', 3],
+      ['anthropic', 2],
+    ] as const) {
       expect(sampleValue(samples, 'cassette_request_duration_seconds_count', { provider })).toBe(count);
       expect(sampleValue(samples, 'cassette_request_duration_seconds_bucket', { provider, le: '+Inf' })).toBe(count);
-      const buckets = samples.filter((s) => s.name === 'cassette_request_duration_seconds_bucket' && s.labels.provider === provider).map((s) => s.value);
+      const buckets = samples
+        .filter((s) => s.name === 'cassette_request_duration_seconds_bucket' && s.labels.provider === provider)
+        .map((s) => s.value);
       expect(buckets).toEqual([...buckets].sort((x, y) => x - y));
     }
     // Golden saved what the hits would have cost.
@@ -309,21 +365,28 @@ describe('SIGTERM during a live stream', () => {
     });
     const dir = tempDir();
     const store = join(dir, 'X.db');
-    const cli = spawnCli(['serve', '--json', '--port', '0', '--mode', 'live', '--store', store, '--episode', 'cut', '--upstream', `openai=${upstream.url}`], { cwd: dir });
+    const cli = spawnCli(
+      ['serve', '--json', '--port', '0', '--mode', 'live', '--store', store, '--episode', 'cut', '--upstream', `openai=${upstream.url}`],
+      { cwd: dir },
+    );
     const ready = JSON.parse(await cli.firstLine());
     const body = CHAT_STREAM.request.body_text as string;
 
     const client = new Promise<{ received: string; error?: Error }>((resolve) => {
       let received = '';
-      const req = httpRequest(`${ready.url}/openai/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          received += chunk;
-          if (received.includes('"420"')) cli.child.kill('SIGTERM'); // mid-stream
-        });
-        res.on('end', () => resolve({ received }));
-        res.on('error', (error) => resolve({ received, error }));
-      });
+      const req = httpRequest(
+        `${ready.url}/openai/v1/chat/completions`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            received += chunk;
+            if (received.includes('"420"')) cli.child.kill('SIGTERM'); // mid-stream
+          });
+          res.on('end', () => resolve({ received }));
+          res.on('error', (error) => resolve({ received, error }));
+        },
+      );
       req.on('error', (error) => resolve({ received, error }));
       req.end(body);
     });
@@ -342,7 +405,11 @@ describe('SIGTERM during a live stream', () => {
     }
 
     const golden = await startProxy({ mode: 'golden', store, episode: 'cut' });
-    const replay = await rawRequest(`${golden.url}/openai/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const replay = await rawRequest(`${golden.url}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(replay.status).toBe(404);
     expect(replay.headers['x-cassette-miss']).toBe('1');
     expect(golden.summary()).toMatchObject({ hits: 0, misses: 1 });
@@ -361,7 +428,12 @@ describe('cost ledger', () => {
     expect(openaiUsage.prompt_tokens_details.cached_tokens).toBe(0);
     const inputTokens = openaiUsage.prompt_tokens + claudeIn;
     const outputTokens = openaiUsage.completion_tokens + claudeOut;
-    const cost = (openaiUsage.prompt_tokens * gpt.input + openaiUsage.completion_tokens * gpt.output + claudeIn * sonnet.input + claudeOut * sonnet.output) / 1e6;
+    const cost =
+      (openaiUsage.prompt_tokens * gpt.input +
+        openaiUsage.completion_tokens * gpt.output +
+        claudeIn * sonnet.input +
+        claudeOut * sonnet.output) /
+      1e6;
 
     // A SUT that sends the two corpus requests as they were sent, through the base-URL variables.
     const dir = tempDir();
@@ -380,9 +452,32 @@ for (const [url, headers, body] of calls) {
 }
 `,
     );
-    const upstream = await startFakeUpstream({ routes: [{ when: (r) => r.path === '/v1/chat/completions', answer: CHAT_STREAM }, { when: (r) => r.path === '/v1/messages', answer: CLAUDE_STREAM }] });
+    const upstream = await startFakeUpstream({
+      routes: [
+        { when: (r) => r.path === '/v1/chat/completions', answer: CHAT_STREAM },
+        { when: (r) => r.path === '/v1/messages', answer: CLAUDE_STREAM },
+      ],
+    });
     const store = join(dir, 'X.db');
-    const live = await runCli(['run', '--mode', 'live', '--episode', 'ledger', '--store', store, '--upstream', `openai=${upstream.url}`, '--upstream', `anthropic=${upstream.url}`, '--', 'node', child], { cwd: dir });
+    const live = await runCli(
+      [
+        'run',
+        '--mode',
+        'live',
+        '--episode',
+        'ledger',
+        '--store',
+        store,
+        '--upstream',
+        `openai=${upstream.url}`,
+        '--upstream',
+        `anthropic=${upstream.url}`,
+        '--',
+        'node',
+        child,
+      ],
+      { cwd: dir },
+    );
     expect(live.code, live.stderr).toBe(0);
     expect(live.stderr).toMatch(/2 recorded/);
     await upstream.stop();

@@ -13,7 +13,11 @@ useCleanup();
 
 const EPISODE = 'checkout-flow.v2';
 
-const chat = (model: string, temperature: number) => ({ model, temperature, messages: [{ role: 'user' as const, content: 'What is 4200 + 42?' }] });
+const chat = (model: string, temperature: number) => ({
+  model,
+  temperature,
+  messages: [{ role: 'user' as const, content: 'What is 4200 + 42?' }],
+});
 const claude = (content: string) => ({ model: 'claude-sonnet-4-0', max_tokens: 64, messages: [{ role: 'user' as const, content }] });
 
 /** Records one call per provider in EPISODE, then returns a golden proxy on that store. */
@@ -32,7 +36,10 @@ async function goldenWithRecordings(): Promise<TestProxy> {
   await openaiClient(live).chat.completions.create(chat('gpt-4o', 0.2));
   await anthropicClient(live).messages.create(claude('What is 4200 + 42?'));
   await geminiClient(live).models.generateContent({ model: 'gemini-2.5-flash', contents: 'What is 4200 + 42?' });
-  await openrouterClient(live).chat.completions.create({ model: 'openai/gpt-4o', messages: [{ role: 'user', content: 'Say hello in one word' }] });
+  await openrouterClient(live).chat.completions.create({
+    model: 'openai/gpt-4o',
+    messages: [{ role: 'user', content: 'Say hello in one word' }],
+  });
   expect(live.summary().recorded).toBe(4);
   await live.stop();
   await upstream.stop();
@@ -43,13 +50,19 @@ describe('a golden miss', () => {
   it('is a 404 with x-cassette-miss and x-should-retry: false in every family shape', async () => {
     const golden = await goldenWithRecordings();
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      rawRequest(`${golden.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      rawRequest(`${golden.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
 
     const answers = {
       openai: await post('/openai/v1/chat/completions', chat('gpt-4o', 0.9)),
       openrouter: await post('/openrouter/v1/chat/completions', { model: 'openai/gpt-4o', messages: [] }),
       anthropic: await post('/anthropic/v1/messages', claude('something else'), { 'anthropic-version': '2023-06-01' }),
-      gemini: await post('/gemini/v1beta/models/gemini-2.5-flash:generateContent', { contents: [{ role: 'user', parts: [{ text: 'other' }] }] }),
+      gemini: await post('/gemini/v1beta/models/gemini-2.5-flash:generateContent', {
+        contents: [{ role: 'user', parts: [{ text: 'other' }] }],
+      }),
     };
     for (const res of Object.values(answers)) {
       expect(res.status).toBe(404);
@@ -59,16 +72,26 @@ describe('a golden miss', () => {
     }
     const body = (k: keyof typeof answers) => JSON.parse(answers[k].body.toString('utf8'));
     for (const k of ['openai', 'openrouter'] as const) {
-      expect(body(k)).toEqual({ error: { type: 'cassette_miss', code: 'cassette_miss', param: null, message: expect.stringContaining(`"${EPISODE}"`) } });
+      expect(body(k)).toEqual({
+        error: { type: 'cassette_miss', code: 'cassette_miss', param: null, message: expect.stringContaining(`"${EPISODE}"`) },
+      });
     }
-    expect(body('anthropic')).toEqual({ type: 'error', error: { type: 'cassette_miss', message: expect.stringContaining('POST /v1/messages') } });
-    expect(body('gemini')).toMatchObject({ error: { code: 404, status: 'NOT_FOUND', message: expect.stringContaining(':generateContent') } });
+    expect(body('anthropic')).toEqual({
+      type: 'error',
+      error: { type: 'cassette_miss', message: expect.stringContaining('POST /v1/messages') },
+    });
+    expect(body('gemini')).toMatchObject({
+      error: { code: 404, status: 'NOT_FOUND', message: expect.stringContaining(':generateContent') },
+    });
     expect(golden.summary()).toMatchObject({ misses: 4, hits: 0 });
   });
 
   it('names the episode, the endpoint and what differs from the nearest recording (model and temperature)', async () => {
     const golden = await goldenWithRecordings();
-    const err = errorOf(await settle(() => openaiClient(golden, { maxRetries: 3 }).chat.completions.create(chat('gpt-4o-mini', 0.7))), 'changed request') as any;
+    const err = errorOf(
+      await settle(() => openaiClient(golden, { maxRetries: 3 }).chat.completions.create(chat('gpt-4o-mini', 0.7))),
+      'changed request',
+    ) as any;
     expect(err.constructor.name).toBe('NotFoundError');
     expect(err.status).toBe(404);
     expect(err.error).toMatchObject({ type: 'cassette_miss', code: 'cassette_miss' });
@@ -87,7 +110,10 @@ describe('a golden miss', () => {
 
   it('reaches the anthropic SDK as a NotFoundError carrying the miss, not retried', async () => {
     const golden = await goldenWithRecordings();
-    const err = errorOf(await settle(() => anthropicClient(golden, { maxRetries: 3 }).messages.create(claude('What is 4200 + 43?'))), 'anthropic') as any;
+    const err = errorOf(
+      await settle(() => anthropicClient(golden, { maxRetries: 3 }).messages.create(claude('What is 4200 + 43?'))),
+      'anthropic',
+    ) as any;
     expect(err.constructor.name).toBe('NotFoundError');
     expect(err.error).toMatchObject({ type: 'error', error: { type: 'cassette_miss' } });
     const message: string = err.error.error.message;
@@ -100,7 +126,12 @@ describe('a golden miss', () => {
 
   it('reaches the gemini SDK as ApiError 404 carrying the miss, not retried', async () => {
     const golden = await goldenWithRecordings();
-    const err = errorOf(await settle(() => geminiClient(golden, { maxRetries: 3 }).models.generateContent({ model: 'gemini-2.5-pro', contents: 'What is 4200 + 42?' })), 'gemini') as any;
+    const err = errorOf(
+      await settle(() =>
+        geminiClient(golden, { maxRetries: 3 }).models.generateContent({ model: 'gemini-2.5-pro', contents: 'What is 4200 + 42?' }),
+      ),
+      'gemini',
+    ) as any;
     expect(err.constructor.name).toBe('ApiError');
     expect(err.status).toBe(404);
     expect(err.message).toContain('cassette miss');
@@ -111,7 +142,10 @@ describe('a golden miss', () => {
 
   it('in an episode with no recordings says so', async () => {
     const golden = await goldenWithRecordings();
-    const err = errorOf(await settle(() => openaiClient(golden, { episode: 'never-recorded' }).chat.completions.create(chat('gpt-4o', 0.2))), 'other episode') as any;
+    const err = errorOf(
+      await settle(() => openaiClient(golden, { episode: 'never-recorded' }).chat.completions.create(chat('gpt-4o', 0.2))),
+      'other episode',
+    ) as any;
     expect(err.status).toBe(404);
     expect(err.error.message).toMatch(/episode "never-recorded" has no recordings/);
   });

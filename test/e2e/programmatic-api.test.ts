@@ -25,7 +25,10 @@ async function start(options: StartCassetteOptions): Promise<Cassette> {
 }
 
 const ask = (cassette: Cassette, content: string) =>
-  new OpenAI({ apiKey: 'sk-test', baseURL: cassette.env.OPENAI_BASE_URL, maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content }] });
+  new OpenAI({ apiKey: 'sk-test', baseURL: cassette.env.OPENAI_BASE_URL, maxRetries: 0 }).chat.completions.create({
+    model: 'gpt-4o',
+    messages: [{ role: 'user', content }],
+  });
 
 describe('startCassette', () => {
   it('records episode t1 live, then golden replays it and summary() counts hits, misses and unused', async () => {
@@ -46,7 +49,10 @@ describe('startCassette', () => {
     const golden = await start({ mode: 'golden', store });
     golden.setEpisode('t1');
     expect((await ask(golden, 'first question')).choices[0]?.message.content).toBe('echo: first question');
-    const miss = errorOf(await settle(() => ask(golden, 'a question never recorded')), 'unrecorded question') as { status: number; message: string };
+    const miss = errorOf(await settle(() => ask(golden, 'a question never recorded')), 'unrecorded question') as {
+      status: number;
+      message: string;
+    };
     expect(miss.status).toBe(404);
     expect(miss.message).toContain('cassette miss in episode "t1"');
 
@@ -106,7 +112,7 @@ function runExample(cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number
       [join(REPO_DIR, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--config', config],
       { cwd, env: base, timeout: 30_000, killSignal: 'SIGKILL' },
       (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null) : 0;
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
         resolve({ code, output: `${stdout}\n${stderr}` });
       },
     );
@@ -122,7 +128,10 @@ describe('examples/vitest', () => {
     expect(record.code, record.output).toBe(0);
     expect(record.output).toMatch(/1 passed/);
     expect(upstream.requests).toHaveLength(1);
-    expect(upstream.requests[0]?.json).toMatchObject({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in one word.' }] });
+    expect(upstream.requests[0]?.json).toMatchObject({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Say hello in one word.' }],
+    });
     // The setup file's store is the directory `cassettes/` of the working directory, one episode per test.
     expect(existsSync(join(cwd, 'cassettes'))).toBe(true);
     expect(readdirSync(join(cwd, 'cassettes'))).toContain('answers-a-one-word-greeting');

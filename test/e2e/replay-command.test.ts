@@ -25,7 +25,24 @@ beforeAll(async () => {
   child = writeOpenAIChild(dir);
   store = join(dir, 'X.db');
   const upstream = await startFakeUpstream(chatHandler((req) => ({ content: answerTo(lastUserText(req)) })));
-  const live = await runCli(['run', '--mode', 'live', '--episode', 'ep1', '--store', store, '--upstream', `openai=${upstream.url}`, '--', 'node', child, ...PROMPTS], { cwd: dir });
+  const live = await runCli(
+    [
+      'run',
+      '--mode',
+      'live',
+      '--episode',
+      'ep1',
+      '--store',
+      store,
+      '--upstream',
+      `openai=${upstream.url}`,
+      '--',
+      'node',
+      child,
+      ...PROMPTS,
+    ],
+    { cwd: dir },
+  );
   expect(live.code, live.stderr).toBe(0);
   expect(live.stderr).toMatch(/cassette live: 3 requests — 0 hits, 0 misses, 3 recorded/);
   for (const p of PROMPTS) expect(live.stderr).toContain(`CHILD ANSWER ${answerTo(p)}`);
@@ -35,7 +52,8 @@ beforeAll(async () => {
   return () => runDeferred();
 });
 
-const replay = (args: string[], prompts: string[]) => runCli(['replay', ...args, '--store', store, '--', 'node', child, ...prompts], { cwd: dir });
+const replay = (args: string[], prompts: string[]) =>
+  runCli(['replay', ...args, '--store', store, '--', 'node', child, ...prompts], { cwd: dir });
 const jsonOf = (stdout: string): any => JSON.parse(stdout);
 
 describe.concurrent('cassette replay EPISODE -- CMD', () => {
@@ -62,14 +80,24 @@ describe.concurrent('cassette replay EPISODE -- CMD', () => {
     const report = jsonOf(r.stdout);
     expect(report.ok).toBe(false);
     expect(report.episodes).toHaveLength(1);
-    expect(report.episodes[0]).toMatchObject({ episode: 'ep1', ok: false, recordings: 3, served: 2, misses: [], unused: ['step 3: openai POST /v1/chat/completions'] });
+    expect(report.episodes[0]).toMatchObject({
+      episode: 'ep1',
+      ok: false,
+      recordings: 3,
+      served: 2,
+      misses: [],
+      unused: ['step 3: openai POST /v1/chat/completions'],
+    });
   });
 
   it('--no-strict accepts the program that leaves a recording unused (still named)', async () => {
     const r = await replay(['ep1', '--no-strict', '--json'], PROMPTS.slice(0, 2));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('unused (not strict): step 3: openai POST /v1/chat/completions');
-    expect(jsonOf(r.stdout)).toMatchObject({ ok: true, episodes: [{ episode: 'ep1', ok: true, served: 2, unused: ['step 3: openai POST /v1/chat/completions'] }] });
+    expect(jsonOf(r.stdout)).toMatchObject({
+      ok: true,
+      episodes: [{ episode: 'ep1', ok: true, served: 2, unused: ['step 3: openai POST /v1/chat/completions'] }],
+    });
   });
 
   it('a changed prompt is a miss whose explanation names the nearest recording and what differs', async () => {
@@ -99,7 +127,9 @@ describe.concurrent('cassette replay EPISODE -- CMD', () => {
     for (const p of PROMPTS) expect(r.stderr).toContain(`CHILD ANSWER ${answerTo(p)}`);
     const ep = jsonOf(r.stdout).episodes[0];
     expect(ep).toMatchObject({ ok: false, misses: [], unused: [], served: 3 });
-    expect(ep.divergence).toMatch(/^step 1: expected a call to openai POST \/v1\/chat\/completions .*\(recorded step 1\); got openai POST \/v1\/chat\/completions .*\(recorded step 2\)$/);
+    expect(ep.divergence).toMatch(
+      /^step 1: expected a call to openai POST \/v1\/chat\/completions .*\(recorded step 1\); got openai POST \/v1\/chat\/completions .*\(recorded step 2\)$/,
+    );
     expect(r.stderr).toMatch(/diverged: step 1: expected a call to openai POST/);
   });
 });

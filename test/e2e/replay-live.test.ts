@@ -20,9 +20,22 @@ const STEPS = ['Describe the alpha release in one sentence.', 'What is the weath
 /** Model A: the recorded answers. Model B: other words and finish reason (step 1), a tool call (step 2). */
 function answer(model: string, prompt: string): ChatAnswerOptions {
   const step = STEPS.indexOf(prompt);
-  if (model === MODEL_A) return { content: `alpha answer number ${step + 1}: the alpha release ships the cassette proxy`, usage: { prompt_tokens: 20, completion_tokens: 12 } };
-  if (step === 0) return { content: 'Zebras graze quietly beyond distant mountains tonight', finishReason: 'length', usage: { prompt_tokens: 20, completion_tokens: 30 } };
-  return { toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }], finishReason: 'tool_calls', usage: { prompt_tokens: 20, completion_tokens: 15 } };
+  if (model === MODEL_A)
+    return {
+      content: `alpha answer number ${step + 1}: the alpha release ships the cassette proxy`,
+      usage: { prompt_tokens: 20, completion_tokens: 12 },
+    };
+  if (step === 0)
+    return {
+      content: 'Zebras graze quietly beyond distant mountains tonight',
+      finishReason: 'length',
+      usage: { prompt_tokens: 20, completion_tokens: 30 },
+    };
+  return {
+    toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }],
+    finishReason: 'tool_calls',
+    usage: { prompt_tokens: 20, completion_tokens: 15 },
+  };
 }
 
 async function modelAwareUpstream(): Promise<FakeUpstream> {
@@ -50,17 +63,33 @@ describe('cassette replay EPISODE --live', () => {
     const r = await replayLive(store, upstream, ['--model', MODEL_B, '--json']);
     expect(r.code, r.stderr).toBe(1);
     // The fake upstream got the recorded requests, in order, with the model rewritten.
-    expect(upstream.requests.map((q) => [q.path, q.json.model, lastUserText(q)])).toEqual(STEPS.map((s) => ['/v1/chat/completions', MODEL_B, s]));
+    expect(upstream.requests.map((q) => [q.path, q.json.model, lastUserText(q)])).toEqual(
+      STEPS.map((s) => ['/v1/chat/completions', MODEL_B, s]),
+    );
 
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ ok: false, episode: 'ep', into: 'ep.live' });
     expect(report.steps).toHaveLength(2);
     const [one, two] = report.steps;
-    expect(one).toMatchObject({ step: 1, changed: true, provider: 'openai', path: '/v1/chat/completions', status: { recorded: 200, live: 200 }, finishReason: { recorded: 'stop', live: 'length' } });
-    expect(one.reasons).toEqual(expect.arrayContaining(['finish reason stop → length', expect.stringMatching(/^text similarity 0(\.\d+)? < 0\.5$/)]));
+    expect(one).toMatchObject({
+      step: 1,
+      changed: true,
+      provider: 'openai',
+      path: '/v1/chat/completions',
+      status: { recorded: 200, live: 200 },
+      finishReason: { recorded: 'stop', live: 'length' },
+    });
+    expect(one.reasons).toEqual(
+      expect.arrayContaining(['finish reason stop → length', expect.stringMatching(/^text similarity 0(\.\d+)? < 0\.5$/)]),
+    );
     expect(one.similarity).toBeLessThan(0.5);
     expect(one.tokens).toEqual({ recorded: 32, live: 50, delta: 18 });
-    expect(two).toMatchObject({ step: 2, changed: true, finishReason: { recorded: 'stop', live: 'tool_calls' }, toolCalls: { recorded: [], live: ['get_weather'], sameNames: false } });
+    expect(two).toMatchObject({
+      step: 2,
+      changed: true,
+      finishReason: { recorded: 'stop', live: 'tool_calls' },
+      toolCalls: { recorded: [], live: ['get_weather'], sameNames: false },
+    });
     expect(two.reasons).toEqual(expect.arrayContaining(['finish reason stop → tool_calls', 'tool calls [] → [get_weather]']));
     expect(r.stderr).toMatch(/episode "ep" re-run as "ep\.live", 2 of 2 steps changed/);
     expect(r.stderr).toMatch(/step 1 CHANGED openai POST \/v1\/chat\/completions/);
@@ -80,7 +109,10 @@ describe('cassette replay EPISODE --live', () => {
     await upstream.stop();
     const golden = await startProxy({ mode: 'golden', store, strict: true });
     for (const content of STEPS) {
-      const res = await openaiClient(golden, { episode: 'ep' }).chat.completions.create({ model: MODEL_A, messages: [{ role: 'user', content }] });
+      const res = await openaiClient(golden, { episode: 'ep' }).chat.completions.create({
+        model: MODEL_A,
+        messages: [{ role: 'user', content }],
+      });
       expect(res.choices[0]?.message.content).toBe(answer(MODEL_A, content).content);
     }
     expect(golden.summary()).toMatchObject({ hits: 2, misses: 0, unused: [] });

@@ -36,7 +36,10 @@ describe('openai SDK', () => {
     });
     const a = valueOf(r.live, 'live');
     const calls = a.choices[0]?.message.tool_calls ?? [];
-    expect(calls.map((c) => (c.type === 'function' ? JSON.parse(c.function.arguments) : null))).toEqual([{ password: 'mellon' }, { password: 'radiance' }]);
+    expect(calls.map((c) => (c.type === 'function' ? JSON.parse(c.function.arguments) : null))).toEqual([
+      { password: 'mellon' },
+      { password: 'radiance' },
+    ]);
     expect(plain(valueOf(r.golden, 'golden'))).toEqual(plain(a));
     expectFaithfulReplay(r, [recorded]);
   });
@@ -109,10 +112,17 @@ describe('openai SDK', () => {
   });
 
   it('replays GET /v1/models (a body-less request)', async () => {
-    const models = { object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 1715367049, owned_by: 'system' }, { id: 'gpt-4o-mini', object: 'model', created: 1721172741, owned_by: 'system' }] };
+    const models = {
+      object: 'list',
+      data: [
+        { id: 'gpt-4o', object: 'model', created: 1715367049, owned_by: 'system' },
+        { id: 'gpt-4o-mini', object: 'model', created: 1721172741, owned_by: 'system' },
+      ],
+    };
     const r = await recordThenReplay({
       provider: 'openai',
-      upstream: (req, res) => (req.method === 'GET' && req.path === '/v1/models' ? sendJson(res, 200, models) : sendJson(res, 404, { error: { message: 'no' } })),
+      upstream: (req, res) =>
+        req.method === 'GET' && req.path === '/v1/models' ? sendJson(res, 200, models) : sendJson(res, 404, { error: { message: 'no' } }),
       call: async (p) => {
         const ids: string[] = [];
         for await (const m of openaiClient(p).models.list()) ids.push(m.id);
@@ -149,8 +159,10 @@ describe('anthropic SDK', () => {
   it('replays a count_tokens answer', async () => {
     const r = await recordThenReplay({
       provider: 'anthropic',
-      upstream: (req, res) => (req.path === '/v1/messages/count_tokens' ? sendJson(res, 200, { input_tokens: 14 }) : sendJson(res, 404, {})),
-      call: (p) => anthropicClient(p).messages.countTokens({ model: 'claude-sonnet-4-0', messages: [{ role: 'user', content: 'Hello, Claude' }] }),
+      upstream: (req, res) =>
+        req.path === '/v1/messages/count_tokens' ? sendJson(res, 200, { input_tokens: 14 }) : sendJson(res, 404, {}),
+      call: (p) =>
+        anthropicClient(p).messages.countTokens({ model: 'claude-sonnet-4-0', messages: [{ role: 'user', content: 'Hello, Claude' }] }),
     });
     expect(plain(valueOf(r.live, 'live'))).toEqual({ input_tokens: 14 });
     expect(plain(valueOf(r.golden, 'golden'))).toEqual({ input_tokens: 14 });
@@ -187,7 +199,13 @@ describe('gemini SDK (@google/genai)', () => {
           contents: 'Please retrieve the secrets associated with each of these passwords: mellon,radiance',
           config: {
             systemInstruction: 'Use parallel tool calling.',
-            tools: [{ functionDeclarations: [{ name: 'secret_retrieval_tool', description: 'A tool that requires a password to retrieve a secret.' }] }],
+            tools: [
+              {
+                functionDeclarations: [
+                  { name: 'secret_retrieval_tool', description: 'A tool that requires a password to retrieve a secret.' },
+                ],
+              },
+            ],
           },
         }),
     });
@@ -203,7 +221,12 @@ describe('gemini SDK (@google/genai)', () => {
     const r = await recordThenReplay({
       provider: 'gemini',
       upstream: recorded,
-      call: (p) => geminiClient(p).models.embedContent({ model: 'gemini-embedding-001', contents: 'Some text goes here', config: { outputDimensionality: 768 } }),
+      call: (p) =>
+        geminiClient(p).models.embedContent({
+          model: 'gemini-embedding-001',
+          contents: 'Some text goes here',
+          config: { outputDimensionality: 768 },
+        }),
     });
     expect(r.upstream.requests[0]?.path).toBe('/v1beta/models/gemini-embedding-001:batchEmbedContents');
     const a = valueOf(r.live, 'live');
@@ -247,7 +270,8 @@ describe('error answers keep their real status, body and SDK error class', () =>
       provider,
       upstream: recorded,
       ...(provider === 'openrouter' ? { upstreamPrefix: '/api' } : {}),
-      call: (p) => (provider === 'openrouter' ? openrouterClient(p) : openaiClient(p)).chat.completions.create(recorded.request.body as never),
+      call: (p) =>
+        (provider === 'openrouter' ? openrouterClient(p) : openaiClient(p)).chat.completions.create(recorded.request.body as never),
     });
     const a = errorShape(errorOf(r.live, 'live'));
     expect(a).toMatchObject({ class: errorClass, status });
@@ -278,7 +302,8 @@ describe('error answers keep their real status, body and SDK error class', () =>
     const r = await recordThenReplay({
       provider: 'gemini',
       upstream: recorded,
-      call: (p) => geminiClient(p).models.generateContent({ model: 'gemini-2.5-flash', contents: 'This should fail with AuthenticationError' }),
+      call: (p) =>
+        geminiClient(p).models.generateContent({ model: 'gemini-2.5-flash', contents: 'This should fail with AuthenticationError' }),
     });
     const a = errorShape(errorOf(r.live, 'live'));
     expect(a).toMatchObject({ class: 'ApiError', status: 400 });

@@ -13,7 +13,12 @@ import { anthropicClient, geminiClient, openaiClient } from '../helpers/sdk.js';
 useCleanup();
 
 /** What an OpenAI chat stream amounts to, assembled the way an app does it from SDK chunks. */
-function assembleChat(chunks: any[]): { text: string; toolCalls: { id: string; name: string; args: unknown }[]; finish: string | undefined; usage: unknown } {
+function assembleChat(chunks: any[]): {
+  text: string;
+  toolCalls: { id: string; name: string; args: unknown }[];
+  finish: string | undefined;
+  usage: unknown;
+} {
   let text = '';
   let finish: string | undefined;
   let usage: unknown = null;
@@ -47,7 +52,14 @@ describe('openai chat streams', () => {
       provider: 'openai',
       upstream: recorded,
       call: async (p) =>
-        collect(await openaiClient(p).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'What is 4200 + 42?' }], stream: true, stream_options: { include_usage: true } })),
+        collect(
+          await openaiClient(p).chat.completions.create({
+            model: 'gpt-4o',
+            messages: [{ role: 'user', content: 'What is 4200 + 42?' }],
+            stream: true,
+            stream_options: { include_usage: true },
+          }),
+        ),
     });
     const live = valueOf(r.live, 'live');
     const expected = assembleChat(sseJson(responseText(recorded)));
@@ -83,7 +95,13 @@ describe('openai chat streams', () => {
       provider: 'openai',
       upstream: recorded,
       call: async (p) => {
-        const events = await collect(await openaiClient(p).responses.create({ model: 'gpt-4o', input: [{ role: 'user', content: 'What is 4200 + 42?' }], stream: true }));
+        const events = await collect(
+          await openaiClient(p).responses.create({
+            model: 'gpt-4o',
+            input: [{ role: 'user', content: 'What is 4200 + 42?' }],
+            stream: true,
+          }),
+        );
         return events.map((e) => e.type);
       },
     });
@@ -99,14 +117,26 @@ describe('anthropic messages.stream()', () => {
   const expectedFrom = (text: string): { text: string; thinking: string; tools: unknown[] } => {
     const events = sseJson(text);
     return {
-      text: events.filter((e) => e.delta?.type === 'text_delta').map((e) => e.delta.text).join(''),
-      thinking: events.filter((e) => e.delta?.type === 'thinking_delta').map((e) => e.delta.thinking).join(''),
+      text: events
+        .filter((e) => e.delta?.type === 'text_delta')
+        .map((e) => e.delta.text)
+        .join(''),
+      thinking: events
+        .filter((e) => e.delta?.type === 'thinking_delta')
+        .map((e) => e.delta.thinking)
+        .join(''),
       tools: events.filter((e) => e.content_block?.type === 'tool_use').map((e) => e.content_block.name),
     };
   };
   const summarize = (m: any): { text: string; thinking: string; tools: unknown[] } => ({
-    text: m.content.filter((b: any) => b.type === 'text').map((b: any) => b.text).join(''),
-    thinking: m.content.filter((b: any) => b.type === 'thinking').map((b: any) => b.thinking).join(''),
+    text: m.content
+      .filter((b: any) => b.type === 'text')
+      .map((b: any) => b.text)
+      .join(''),
+    thinking: m.content
+      .filter((b: any) => b.type === 'thinking')
+      .map((b: any) => b.thinking)
+      .join(''),
     tools: m.content.filter((b: any) => b.type === 'tool_use').map((b: any) => b.name),
   });
 
@@ -120,7 +150,10 @@ describe('anthropic messages.stream()', () => {
     const r = await recordThenReplay({
       provider: 'anthropic',
       upstream: recorded,
-      call: (p) => anthropicClient(p).messages.stream(params as never).finalMessage(),
+      call: (p) =>
+        anthropicClient(p)
+          .messages.stream(params as never)
+          .finalMessage(),
     });
     const live = valueOf(r.live, 'live');
     expect(summarize(live)).toEqual(expectedFrom(responseText(recorded)));
@@ -138,7 +171,8 @@ describe('gemini generateContentStream', () => {
     const r = await recordThenReplay({
       provider: 'gemini',
       upstream: recorded,
-      call: async (p) => collect(await geminiClient(p).models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'What is 4200 + 42?' })),
+      call: async (p) =>
+        collect(await geminiClient(p).models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'What is 4200 + 42?' })),
     });
     expect(r.upstream.requests[0]?.url).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
     const live = valueOf(r.live, 'live');
@@ -190,22 +224,29 @@ describe('stream delivery', () => {
 
     const body = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true });
     const received = await new Promise<{ first: string; all: string }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the first event did not arrive while the upstream held the rest: the proxy buffers')), 5_000);
-      const req = httpRequest(`${proxy.url}/openai/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-        let all = '';
-        let first: string | undefined;
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          all += chunk;
-          if (first === undefined && all.length >= (events[0] as string).length) {
-            first = all;
-            clearTimeout(timer);
-            release();
-          }
-        });
-        res.on('end', () => resolve({ first: first ?? '', all }));
-        res.on('error', reject);
-      });
+      const timer = setTimeout(
+        () => reject(new Error('the first event did not arrive while the upstream held the rest: the proxy buffers')),
+        5_000,
+      );
+      const req = httpRequest(
+        `${proxy.url}/openai/v1/chat/completions`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let all = '';
+          let first: string | undefined;
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            all += chunk;
+            if (first === undefined && all.length >= (events[0] as string).length) {
+              first = all;
+              clearTimeout(timer);
+              release();
+            }
+          });
+          res.on('end', () => resolve({ first: first ?? '', all }));
+          res.on('error', reject);
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -215,7 +256,11 @@ describe('stream delivery', () => {
 
     // The held-back stream was recorded complete, event by event.
     const golden = await startProxy({ mode: 'golden', store, upstream: [`openai=${upstream.url}`] });
-    const replay = await rawRequest(`${golden.url}/openai/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const replay = await rawRequest(`${golden.url}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(replay.status).toBe(200);
     expect(replay.body.toString('utf8')).toBe(responseText(recorded));
   });
@@ -232,17 +277,21 @@ describe('stream delivery', () => {
     /** Sends the request; measures how far apart the first and last body bytes arrived (load adds latency, not spread). */
     const send = (url: string): Promise<{ spreadMs: number; text: string }> =>
       new Promise((resolve, reject) => {
-        const req = httpRequest(`${url}/openai/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-          let text = '';
-          let first: number | undefined;
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            first ??= performance.now();
-            text += chunk;
-          });
-          res.on('end', () => resolve({ spreadMs: performance.now() - (first ?? performance.now()), text }));
-          res.on('error', reject);
-        });
+        const req = httpRequest(
+          `${url}/openai/v1/chat/completions`,
+          { method: 'POST', headers: { 'content-type': 'application/json' } },
+          (res) => {
+            let text = '';
+            let first: number | undefined;
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              first ??= performance.now();
+              text += chunk;
+            });
+            res.on('end', () => resolve({ spreadMs: performance.now() - (first ?? performance.now()), text }));
+            res.on('error', reject);
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });

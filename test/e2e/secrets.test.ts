@@ -46,10 +46,15 @@ const prompt = `Remember this for later: my deploy key is ${SECRETS.inPrompt}. W
 describe('secrets', () => {
   it('are in no store file and no log line, while the provider gets the real key', async () => {
     const chatAnswer = { ...responseJson(corpus('openai/chat-completions-basic.json')) };
-    chatAnswer.choices = [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: `Noted. The key ${SECRETS.inAnswer} is safe with me.` } }];
+    chatAnswer.choices = [
+      { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: `Noted. The key ${SECRETS.inAnswer} is safe with me.` } },
+    ];
     const upstream = await startFakeUpstream({
       routes: [
-        { when: (r) => r.path === '/v1/chat/completions', answer: (_req, res) => sendJson(res, 200, chatAnswer, { 'x-echo-token': SECRETS.inHeader }) },
+        {
+          when: (r) => r.path === '/v1/chat/completions',
+          answer: (_req, res) => sendJson(res, 200, chatAnswer, { 'x-echo-token': SECRETS.inHeader }),
+        },
         { when: (r) => r.path === '/v1/messages', answer: 'anthropic/messages-basic.json' },
         { when: (r) => r.path.endsWith(':generateContent'), answer: 'gemini/generate-content-basic.json' },
         { when: (r) => r.path === '/api/v1/chat/completions', answer: 'openrouter/chat-completions-basic.json' },
@@ -57,29 +62,54 @@ describe('secrets', () => {
     });
     const store = tempStore();
     const cli = spawnCli([
-      'serve', '--json', '--port', '0', '--mode', 'live', '--store', store, '--verbose',
-      '--upstream', `openai=${upstream.url}`, '--upstream', `anthropic=${upstream.url}`,
-      '--upstream', `gemini=${upstream.url}`, '--upstream', `openrouter=${upstream.url}/api`,
+      'serve',
+      '--json',
+      '--port',
+      '0',
+      '--mode',
+      'live',
+      '--store',
+      store,
+      '--verbose',
+      '--upstream',
+      `openai=${upstream.url}`,
+      '--upstream',
+      `anthropic=${upstream.url}`,
+      '--upstream',
+      `gemini=${upstream.url}`,
+      '--upstream',
+      `openrouter=${upstream.url}/api`,
     ]);
     const ready = JSON.parse(await cli.firstLine()) as { url: string; env: Record<string, string> };
 
     const openai = new OpenAI({ apiKey: SECRETS.openaiKey, baseURL: ready.env.OPENAI_BASE_URL, maxRetries: 0 });
-    const chat = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: prompt }] }, { headers: { 'x-cassette-episode': 'secrets' } });
+    const chat = await openai.chat.completions.create(
+      { model: 'gpt-4o', messages: [{ role: 'user', content: prompt }] },
+      { headers: { 'x-cassette-episode': 'secrets' } },
+    );
     // The live client gets the real answer.
     expect(chat.choices[0]?.message.content).toContain(SECRETS.inAnswer);
 
     // This SDK version sends the key as a bearer token; x-api-key (what older clients send) is added too.
-    const anthropic = new Anthropic({ apiKey: SECRETS.anthropicKey, baseURL: ready.env.ANTHROPIC_BASE_URL, maxRetries: 0, defaultHeaders: { 'x-api-key': SECRETS.anthropicKey } });
+    const anthropic = new Anthropic({
+      apiKey: SECRETS.anthropicKey,
+      baseURL: ready.env.ANTHROPIC_BASE_URL,
+      maxRetries: 0,
+      defaultHeaders: { 'x-api-key': SECRETS.anthropicKey },
+    });
     await anthropic.messages.create({ model: 'claude-sonnet-4-0', max_tokens: 64, messages: [{ role: 'user', content: prompt }] });
 
     const gemini = new GoogleGenAI({ apiKey: SECRETS.geminiKey, httpOptions: { baseUrl: ready.env.GOOGLE_GEMINI_BASE_URL } });
     await gemini.models.generateContent({ model: 'gemini-2.5-flash', contents: prompt });
 
-    const byQuery = await rawRequest(`${ready.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent?key=${SECRETS.queryKey}&alt=json`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'What is 4200 + 42?' }] }] }),
-    });
+    const byQuery = await rawRequest(
+      `${ready.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent?key=${SECRETS.queryKey}&alt=json`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'What is 4200 + 42?' }] }] }),
+      },
+    );
     expect(byQuery.status).toBe(200);
 
     const openrouter = new OpenAI({ apiKey: SECRETS.jwt, baseURL: ready.env.OPENROUTER_BASE_URL, maxRetries: 0 });
@@ -122,11 +152,14 @@ describe('secrets', () => {
     // Golden serves the redacted answer (SPEC §4), headers included.
     expect(replayed.choices[0]?.message.content).toBe('Noted. The key <REDACTED> is safe with me.');
     expect(response.headers.get('x-echo-token')).toBe('<REDACTED>');
-    const replayedByQuery = await rawRequest(`${golden.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent?key=${'AIza' + 'x'.repeat(35)}&alt=json`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'What is 4200 + 42?' }] }] }),
-    });
+    const replayedByQuery = await rawRequest(
+      `${golden.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent?key=${'AIza' + 'x'.repeat(35)}&alt=json`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'What is 4200 + 42?' }] }] }),
+      },
+    );
     expect(replayedByQuery.status).toBe(200);
     expect(golden.summary()).toMatchObject({ hits: 2, misses: 0 });
     expect(leaks(golden.logs())).toEqual([]);

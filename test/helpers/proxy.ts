@@ -72,7 +72,13 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: st
     execFile(
       process.execPath,
       [CLI_PATH, ...args],
-      { env: cliEnv(opts.env), cwd: opts.cwd ?? REPO_DIR, timeout: opts.timeoutMs ?? 20_000, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' },
+      {
+        env: cliEnv(opts.env),
+        cwd: opts.cwd ?? REPO_DIR,
+        timeout: opts.timeoutMs ?? 20_000,
+        maxBuffer: 64 * 1024 * 1024,
+        killSignal: 'SIGKILL',
+      },
       (err, stdout, stderr) => {
         const e = err as (Error & { code?: number | string; signal?: NodeJS.Signals | null }) | null;
         resolveRun({
@@ -98,12 +104,18 @@ export interface CliProcess {
 
 /** Starts a long-running CLI command (`serve`); it is killed after the test if still running. */
 export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { env: cliEnv(opts.env), cwd: opts.cwd ?? REPO_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    env: cliEnv(opts.env),
+    cwd: opts.cwd ?? REPO_DIR,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (s: string) => (out += s));
   child.stderr?.setEncoding('utf8').on('data', (s: string) => (err += s));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  );
   defer(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');

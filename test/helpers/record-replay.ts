@@ -31,7 +31,10 @@ export interface RawAnswer {
 }
 
 /** One HTTP request with node:http (no decompression, no retries): exactly what the server sent. */
-export function rawRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawAnswer> {
+export function rawRequest(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<RawAnswer> {
   // The path is sent as written: a WHATWG URL would resolve `..` and `%2e%2e` segments first.
   const { protocol, host } = new URL(url);
   const origin = `${protocol}//${host}`;
@@ -53,8 +56,14 @@ export function rawRequest(url: string, init: { method?: string; headers?: Recor
 const KEY_HEADERS = ['anthropic-version', 'anthropic-beta', 'openai-beta', 'content-type'];
 
 /** Sends a request the upstream received again, this time to the proxy, byte for byte. */
-export function resend(proxy: TestProxy, provider: ProviderName, received: ReceivedRequest, opts: { upstreamPrefix?: string; headers?: Record<string, string> } = {}): Promise<RawAnswer> {
-  const path = opts.upstreamPrefix && received.path.startsWith(opts.upstreamPrefix) ? received.path.slice(opts.upstreamPrefix.length) : received.path;
+export function resend(
+  proxy: TestProxy,
+  provider: ProviderName,
+  received: ReceivedRequest,
+  opts: { upstreamPrefix?: string; headers?: Record<string, string> } = {},
+): Promise<RawAnswer> {
+  const path =
+    opts.upstreamPrefix && received.path.startsWith(opts.upstreamPrefix) ? received.path.slice(opts.upstreamPrefix.length) : received.path;
   const headers: Record<string, string> = { ...opts.headers };
   for (const h of KEY_HEADERS) {
     const v = received.headers[h];

@@ -10,7 +10,11 @@ import { sendJson } from './fake-upstream.js';
 import type { Handler, ReceivedRequest } from './fake-upstream.js';
 
 /** `import OpenAI from <this>` works from a .mjs file anywhere on disk. */
-export const OPENAI_ENTRY = pathToFileURL(createRequire(import.meta.url).resolve('openai').replace(/index\.js$/, 'index.mjs')).href;
+export const OPENAI_ENTRY = pathToFileURL(
+  createRequire(import.meta.url)
+    .resolve('openai')
+    .replace(/index\.js$/, 'index.mjs'),
+).href;
 
 /**
  * Writes a child program that asks one chat question per argv entry, in order, with the real

@@ -27,22 +27,38 @@ describe('anthropic family', () => {
     expect(names.slice(0, 3)).toEqual(['message_start', 'content_block_start', 'ping']);
     expect(names.slice(-3)).toEqual(['content_block_stop', 'message_delta', 'message_stop']);
     evs.forEach((e) => expect(e.json.type).toBe(e.event));
-    const text = evs.filter((e) => e.json.delta?.type === 'text_delta').map((e) => e.json.delta.text).join('');
+    const text = evs
+      .filter((e) => e.json.delta?.type === 'text_delta')
+      .map((e) => e.json.delta.text)
+      .join('');
     expect(text).toBe(whole);
     expect(evs.at(-2)!.json).toMatchObject({ delta: { stop_reason: 'end_turn' }, usage: { output_tokens: Math.ceil(whole.length / 4) } });
   });
 
   it('messages: tool_choice any / tool gives a tool_use block; streamed as input_json_delta', () => {
-    const tools = [{ name: 'weather', input_schema: weather }, { name: 'other', input_schema: { type: 'object', properties: {} } }];
+    const tools = [
+      { name: 'weather', input_schema: weather },
+      { name: 'other', input_schema: { type: 'object', properties: {} } },
+    ];
     const body = json(mock('anthropic', 'POST', '/v1/messages', { ...claude, tools, tool_choice: { type: 'tool', name: 'weather' } }));
     expect(body.stop_reason).toBe('tool_use');
-    expect(body.content).toEqual([{ type: 'tool_use', id: expect.stringMatching(/^toolu_01/), name: 'weather', input: expect.objectContaining({ city: expect.any(String) }) }]);
+    expect(body.content).toEqual([
+      {
+        type: 'tool_use',
+        id: expect.stringMatching(/^toolu_01/),
+        name: 'weather',
+        input: expect.objectContaining({ city: expect.any(String) }),
+      },
+    ]);
     expect(['c', 'f']).toContain(body.content[0].input.unit);
 
     const evs = events(mock('anthropic', 'POST', '/v1/messages', { ...claude, tools, tool_choice: { type: 'any' }, stream: true }));
     const start = evs.find((e) => e.event === 'content_block_start')!.json.content_block;
     expect(start).toMatchObject({ type: 'tool_use', input: {} });
-    const partial = evs.filter((e) => e.json.delta?.type === 'input_json_delta').map((e) => e.json.delta.partial_json).join('');
+    const partial = evs
+      .filter((e) => e.json.delta?.type === 'input_json_delta')
+      .map((e) => e.json.delta.partial_json)
+      .join('');
     expect(JSON.parse(partial)).toBeTypeOf('object');
     expect(evs.at(-2)!.json.delta.stop_reason).toBe('tool_use');
     expect(json(mock('anthropic', 'POST', '/v1/messages', { ...claude, tools })).content[0].type).toBe('text');
@@ -93,10 +109,14 @@ describe('gemini family', () => {
   });
 
   it('function calling mode ANY, OpenAPI upper-case types, allowedFunctionNames', () => {
-    const tools = [{ functionDeclarations: [
-      { name: 'a', parameters: { type: 'OBJECT', properties: { n: { type: 'INTEGER' } }, required: ['n'] } },
-      { name: 'b', parameters: { type: 'OBJECT', properties: { s: { type: 'STRING', enum: ['x', 'y'] } }, required: ['s'] } },
-    ] }];
+    const tools = [
+      {
+        functionDeclarations: [
+          { name: 'a', parameters: { type: 'OBJECT', properties: { n: { type: 'INTEGER' } }, required: ['n'] } },
+          { name: 'b', parameters: { type: 'OBJECT', properties: { s: { type: 'STRING', enum: ['x', 'y'] } }, required: ['s'] } },
+        ],
+      },
+    ];
     const toolConfig = { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['b'] } };
     const part = json(mock('gemini', 'POST', `${gemini}:generateContent`, { contents, tools, toolConfig })).candidates[0].content.parts[0];
     expect(part.functionCall.name).toBe('b');
@@ -104,12 +124,18 @@ describe('gemini family', () => {
     const evs = events(mock('gemini', 'POST', `${gemini}:streamGenerateContent`, { contents, tools, toolConfig }, 0, 'alt=sse'));
     expect(evs).toHaveLength(1);
     expect(evs[0]!.json.candidates[0].content.parts[0].functionCall.name).toBe('b');
-    expect(json(mock('gemini', 'POST', `${gemini}:generateContent`, { contents, tools })).candidates[0].content.parts[0].text).toBeTypeOf('string');
+    expect(json(mock('gemini', 'POST', `${gemini}:generateContent`, { contents, tools })).candidates[0].content.parts[0].text).toBeTypeOf(
+      'string',
+    );
   });
 
   it('responseMimeType application/json with a schema gives JSON', () => {
-    const generationConfig = { responseMimeType: 'application/json', responseSchema: { type: 'OBJECT', properties: { k: { type: 'NUMBER' } }, required: ['k'] } };
-    const text = json(mock('gemini', 'POST', `${gemini}:generateContent`, { contents, generationConfig })).candidates[0].content.parts[0].text;
+    const generationConfig = {
+      responseMimeType: 'application/json',
+      responseSchema: { type: 'OBJECT', properties: { k: { type: 'NUMBER' } }, required: ['k'] },
+    };
+    const text = json(mock('gemini', 'POST', `${gemini}:generateContent`, { contents, generationConfig })).candidates[0].content.parts[0]
+      .text;
     expect(JSON.parse(text).k).toBeTypeOf('number');
   });
 
@@ -117,9 +143,14 @@ describe('gemini family', () => {
     const model = '/v1beta/models/gemini-embedding-001';
     const one = json(mock('gemini', 'POST', `${model}:embedContent`, { content: { parts: [{ text: 'hello' }] }, outputDimensionality: 8 }));
     expect(one.embedding.values).toHaveLength(8);
-    const batch = json(mock('gemini', 'POST', `${model}:batchEmbedContents`, {
-      requests: [{ model: 'models/gemini-embedding-001', content: { parts: [{ text: 'hello' }] }, outputDimensionality: 8 }, { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'bye' }] } }],
-    }));
+    const batch = json(
+      mock('gemini', 'POST', `${model}:batchEmbedContents`, {
+        requests: [
+          { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'hello' }] }, outputDimensionality: 8 },
+          { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'bye' }] } },
+        ],
+      }),
+    );
     expect(batch.embeddings[0].values).toEqual(one.embedding.values);
     expect(batch.embeddings[1].values).toHaveLength(3072);
     expect(json(mock('gemini', 'POST', `${gemini}:countTokens`, { contents })).totalTokens).toBeGreaterThan(0);

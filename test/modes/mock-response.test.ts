@@ -53,14 +53,20 @@ describe('determinism', () => {
 describe('openai family', () => {
   it('chat: non-streamed text with usage', () => {
     const body = json(mock('openai', 'POST', '/v1/chat/completions', chatBody));
-    expect(body).toMatchObject({ object: 'chat.completion', model: 'gpt-4o-mini', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant' } }] });
+    expect(body).toMatchObject({
+      object: 'chat.completion',
+      model: 'gpt-4o-mini',
+      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant' } }],
+    });
     expect(body.id).toMatch(/^chatcmpl-/);
     expect(body.usage.total_tokens).toBe(body.usage.prompt_tokens + body.usage.completion_tokens);
     expect(body.usage.completion_tokens).toBe(Math.ceil(body.choices[0].message.content.length / 4));
   });
 
   it('chat: stream grammar with include_usage', () => {
-    const evs = events(mock('openai', 'POST', '/v1/chat/completions', { ...chatBody, stream: true, stream_options: { include_usage: true } }));
+    const evs = events(
+      mock('openai', 'POST', '/v1/chat/completions', { ...chatBody, stream: true, stream_options: { include_usage: true } }),
+    );
     expect(evs.at(-1)!.data).toBe('[DONE]');
     expect(evs[0]!.json.choices[0].delta).toMatchObject({ role: 'assistant', content: '' });
     const usage = evs.at(-2)!.json;
@@ -98,7 +104,9 @@ describe('openai family', () => {
       { type: 'function', function: { name: 'b', parameters: weather } },
     ];
     expect(json(mock('openai', 'POST', '/v1/chat/completions', { ...chatBody, tools })).choices[0].message.tool_calls).toBeUndefined();
-    const named = json(mock('openai', 'POST', '/v1/chat/completions', { ...chatBody, tools, tool_choice: { type: 'function', function: { name: 'b' } } }));
+    const named = json(
+      mock('openai', 'POST', '/v1/chat/completions', { ...chatBody, tools, tool_choice: { type: 'function', function: { name: 'b' } } }),
+    );
     expect(named.choices[0].message.tool_calls[0].function.name).toBe('b');
   });
 
@@ -114,7 +122,12 @@ describe('openai family', () => {
   it('responses: whole and streamed agree, with the full event grammar', () => {
     const req = { model: 'gpt-4o', input: 'Tell me a joke', instructions: 'be brief' };
     const whole = json(mock('openai', 'POST', '/v1/responses', req));
-    expect(whole).toMatchObject({ object: 'response', status: 'completed', instructions: 'be brief', output: [{ type: 'message', role: 'assistant' }] });
+    expect(whole).toMatchObject({
+      object: 'response',
+      status: 'completed',
+      instructions: 'be brief',
+      output: [{ type: 'message', role: 'assistant' }],
+    });
     const text = whole.output[0].content[0].text;
     const evs = events(mock('openai', 'POST', '/v1/responses', { ...req, stream: true }));
     expect(evs.map((e) => e.event)).toEqual([
@@ -129,12 +142,23 @@ describe('openai family', () => {
       'response.completed',
     ]);
     evs.forEach((e, i) => expect(e.json).toMatchObject({ type: e.event, sequence_number: i }));
-    expect(evs.filter((e) => e.event === 'response.output_text.delta').map((e) => e.json.delta).join('')).toBe(text);
+    expect(
+      evs
+        .filter((e) => e.event === 'response.output_text.delta')
+        .map((e) => e.json.delta)
+        .join(''),
+    ).toBe(text);
     expect(evs.at(-1)!.json.response.output[0].content[0].text).toBe(text);
   });
 
   it('responses: forced function call streams argument deltas', () => {
-    const req = { model: 'gpt-4o', input: [{ role: 'user', content: 'weather?' }], tools: [{ type: 'function', name: 'w', parameters: weather }], tool_choice: 'required', stream: true };
+    const req = {
+      model: 'gpt-4o',
+      input: [{ role: 'user', content: 'weather?' }],
+      tools: [{ type: 'function', name: 'w', parameters: weather }],
+      tool_choice: 'required',
+      stream: true,
+    };
     const evs = events(mock('openai', 'POST', '/v1/responses', req));
     const done = evs.find((e) => e.event === 'response.function_call_arguments.done')!.json;
     const deltas = evs.filter((e) => e.event === 'response.function_call_arguments.delta').map((e) => e.json.delta);
@@ -153,11 +177,14 @@ describe('openai family', () => {
     const bytes = Buffer.from(b64.data[0].embedding, 'base64');
     const decoded = Array.from({ length: 64 }, (_, i) => bytes.readFloatLE(i * 4));
     expect(decoded).toEqual(vector.map((v) => Math.fround(v)));
-    expect(json(mock('openai', 'POST', '/v1/embeddings', { model: 'text-embedding-3-small', input: 'x' })).data[0].embedding).toHaveLength(1536);
+    expect(json(mock('openai', 'POST', '/v1/embeddings', { model: 'text-embedding-3-small', input: 'x' })).data[0].embedding).toHaveLength(
+      1536,
+    );
   });
 
   it('embeddings: texts sharing words are closer than unrelated ones', () => {
-    const vec = (input: string): number[] => json(mock('openai', 'POST', '/v1/embeddings', { model: 'e', input, dimensions: 256 })).data[0].embedding;
+    const vec = (input: string): number[] =>
+      json(mock('openai', 'POST', '/v1/embeddings', { model: 'e', input, dimensions: 256 })).data[0].embedding;
     const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0);
     const q = vec('how do I reset my password');
     expect(dot(q, vec('reset your password from settings'))).toBeGreaterThan(dot(q, vec('bananas are yellow fruit')));

@@ -29,7 +29,12 @@ describe('openai SDK against mock mode', () => {
   it('chat.completions.create, with and without stream (include_usage)', async () => {
     const whole = await client().chat.completions.create({ model: 'gpt-4o-mini', messages });
     expect(whole.choices[0]!.message.content).toContain('Say hello to the cassette');
-    const stream = await client().chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, stream_options: { include_usage: true } });
+    const stream = await client().chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | null | undefined;
     for await (const chunk of stream) {
@@ -60,13 +65,23 @@ describe('openai SDK against mock mode', () => {
     expect(final.output_text).toBe(whole.output_text);
     expect(final.usage?.output_tokens).toBeGreaterThan(0);
     const called = await client()
-      .responses.stream({ model: 'gpt-4o', input: 'Weather?', tools: [{ type: 'function', name: 'get_weather', parameters: weatherSchema, strict: true }], tool_choice: 'required' })
+      .responses.stream({
+        model: 'gpt-4o',
+        input: 'Weather?',
+        tools: [{ type: 'function', name: 'get_weather', parameters: weatherSchema, strict: true }],
+        tool_choice: 'required',
+      })
       .finalResponse();
     expect(called.output[0]).toMatchObject({ type: 'function_call', name: 'get_weather', status: 'completed' });
   });
 
   it('embeddings float, base64 (SDK default decodes it) and models.list', async () => {
-    const floats = await client().embeddings.create({ model: 'text-embedding-3-small', input: 'hello', encoding_format: 'float', dimensions: 32 });
+    const floats = await client().embeddings.create({
+      model: 'text-embedding-3-small',
+      input: 'hello',
+      encoding_format: 'float',
+      dimensions: 32,
+    });
     const decoded = await client().embeddings.create({ model: 'text-embedding-3-small', input: 'hello', dimensions: 32 });
     expect(floats.data[0]!.embedding).toHaveLength(32);
     expect(decoded.data[0]!.embedding.map((v) => Math.fround(v))).toEqual(floats.data[0]!.embedding.map((v) => Math.fround(v)));
@@ -97,7 +112,9 @@ describe('anthropic SDK against mock mode', () => {
     const whole = await client().messages.create({ ...base, tools, tool_choice: { type: 'any' } });
     expect(whole.stop_reason).toBe('tool_use');
     expect(whole.content[0]).toMatchObject({ type: 'tool_use', name: 'get_weather', input: { city: expect.any(String) } });
-    const streamed = await client().messages.stream({ ...base, tools, tool_choice: { type: 'any' } }).finalMessage();
+    const streamed = await client()
+      .messages.stream({ ...base, tools, tool_choice: { type: 'any' } })
+      .finalMessage();
     expect(streamed.content).toEqual(whole.content);
   });
 });
@@ -126,7 +143,11 @@ describe('@google/genai SDK against mock mode', () => {
   });
 
   it('embedContent', async () => {
-    const result = await client().models.embedContent({ model: 'gemini-embedding-001', contents: ['one', 'two'], config: { outputDimensionality: 16 } });
+    const result = await client().models.embedContent({
+      model: 'gemini-embedding-001',
+      contents: ['one', 'two'],
+      config: { outputDimensionality: 16 },
+    });
     expect(result.embeddings).toHaveLength(2);
     expect(result.embeddings![0]!.values).toHaveLength(16);
   });

@@ -43,7 +43,12 @@ describe('valueFromSchema', () => {
       properties: {
         items: { type: 'array', items: { $ref: '#/$defs/Item' } },
         note: { anyOf: [{ type: 'null' }, { type: 'integer' }] },
-        both: { allOf: [{ properties: { a: { type: 'boolean' } }, required: ['a'] }, { properties: { b: { const: 7 } }, required: ['b'] }] },
+        both: {
+          allOf: [
+            { properties: { a: { type: 'boolean' } }, required: ['a'] },
+            { properties: { b: { const: 7 } }, required: ['b'] },
+          ],
+        },
       },
       required: ['items', 'note', 'both'],
     };
@@ -58,7 +63,9 @@ describe('valueFromSchema', () => {
     const node = { $defs: { N: { type: 'object', properties: { next: { $ref: '#/$defs/N' } }, required: ['next'] } }, $ref: '#/$defs/N' };
     expect(() => JSON.stringify(valueFromSchema(node, rngs(1)[0]!))).not.toThrow();
     expect(valueFromSchema(undefined, rngs(1)[0]!)).toBeTypeOf('string');
-    expect(valueFromSchema({ type: 'OBJECT', properties: { x: { type: 'NUMBER' } }, required: ['x'] }, rngs(1)[0]!)).toEqual({ x: expect.any(Number) });
+    expect(valueFromSchema({ type: 'OBJECT', properties: { x: { type: 'NUMBER' } }, required: ['x'] }, rngs(1)[0]!)).toEqual({
+      x: expect.any(Number),
+    });
   });
 
   it('is deterministic for one generator state', () => {

@@ -1,21 +1,17 @@
 // Helpers of the robustness suite (crash, concurrent writers, store faults, malformed HTTP).
 // Not a test file. Everything started here is registered with test/helpers/cleanup.ts and stopped
 // after each test, failures included.
-import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { createServer, request as httpRequest } from "node:http";
-import type {
-  IncomingHttpHeaders,
-  IncomingMessage,
-  ServerResponse,
-} from "node:http";
-import { once } from "node:events";
-import { connect } from "node:net";
-import type { AddressInfo, Socket } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
-import Database from "better-sqlite3";
-import { defer } from "../helpers/cleanup.js";
-import { CLI_PATH, REPO_DIR, cliEnv } from "../helpers/proxy.js";
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createServer, request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { defer } from '../helpers/cleanup.js';
+import { CLI_PATH, REPO_DIR, cliEnv } from '../helpers/proxy.js';
 
 // ---------------------------------------------------------------------------------------------
 // A deterministic LLM-shaped upstream: every answer is a pure function of the prompt, so a test
@@ -42,9 +38,9 @@ export interface LlmUpstream {
 
 export function chatRequestBody(prompt: string, stream: boolean): string {
   return JSON.stringify({
-    model: "gpt-4o-mini",
+    model: 'gpt-4o-mini',
     stream,
-    messages: [{ role: "user", content: prompt }],
+    messages: [{ role: 'user', content: prompt }],
   });
 }
 
@@ -53,16 +49,13 @@ function sseEvents(prompt: string, count: number): string[] {
   for (let i = 0; i < count; i++) {
     const chunk = {
       id: `chatcmpl-${hash(prompt)}`,
-      object: "chat.completion.chunk",
+      object: 'chat.completion.chunk',
       created: 1700000000,
-      model: "gpt-4o-mini",
+      model: 'gpt-4o-mini',
       choices: [
         {
           index: 0,
-          delta:
-            i === 0
-              ? { role: "assistant", content: "" }
-              : { content: `${prompt}#${i} ` },
+          delta: i === 0 ? { role: 'assistant', content: '' } : { content: `${prompt}#${i} ` },
           finish_reason: null,
         },
       ],
@@ -71,30 +64,30 @@ function sseEvents(prompt: string, count: number): string[] {
   }
   const last = {
     id: `chatcmpl-${hash(prompt)}`,
-    object: "chat.completion.chunk",
+    object: 'chat.completion.chunk',
     created: 1700000000,
-    model: "gpt-4o-mini",
-    choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
+    model: 'gpt-4o-mini',
+    choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
     usage: {
       prompt_tokens: 5,
       completion_tokens: count,
       total_tokens: 5 + count,
     },
   };
-  events.push(`data: ${JSON.stringify(last)}\n\n`, "data: [DONE]\n\n");
+  events.push(`data: ${JSON.stringify(last)}\n\n`, 'data: [DONE]\n\n');
   return events;
 }
 
 /** The complete answer body the upstream gives to `prompt`. */
 /** How many content events the SSE answer to `prompt` has. */
 function eventCount(prompt: string): number {
-  if (prompt.startsWith("long:")) return 20_000;
+  if (prompt.startsWith('long:')) return 20_000;
   const many = /^many:(\d+):/.exec(prompt);
   return many ? Number(many[1]) : 6;
 }
 
 export function expectedAnswer(prompt: string, stream: boolean): string {
-  if (stream) return sseEvents(prompt, eventCount(prompt)).join("");
+  if (stream) return sseEvents(prompt, eventCount(prompt)).join('');
   let content = `answer to ${prompt}`;
   const big = /^big:(\d+):/.exec(prompt);
   if (big) {
@@ -105,18 +98,18 @@ export function expectedAnswer(prompt: string, stream: boolean): string {
       words.push(w);
       size += w.length + 1;
     }
-    content = words.join(" ");
+    content = words.join(' ');
   }
   return JSON.stringify({
     id: `chatcmpl-${hash(prompt)}`,
-    object: "chat.completion",
+    object: 'chat.completion',
     created: 1700000000,
-    model: "gpt-4o-mini",
+    model: 'gpt-4o-mini',
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content },
-        finish_reason: "stop",
+        message: { role: 'assistant', content },
+        finish_reason: 'stop',
       },
     ],
     usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 },
@@ -125,14 +118,11 @@ export function expectedAnswer(prompt: string, stream: boolean): string {
 
 function hash(s: string): string {
   let h = 2166136261;
-  for (let i = 0; i < s.length; i++)
-    h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
   return h.toString(36);
 }
 
-export async function startLlmUpstream(
-  opts: { longEventMs?: number; shortEventMs?: number } = {},
-): Promise<LlmUpstream> {
+export async function startLlmUpstream(opts: { longEventMs?: number; shortEventMs?: number } = {}): Promise<LlmUpstream> {
   const longEventMs = opts.longEventMs ?? 5;
   const shortEventMs = opts.shortEventMs ?? 2;
   const sockets = new Set<Socket>();
@@ -141,58 +131,41 @@ export async function startLlmUpstream(
   const prompts: string[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
       received++;
       let body: { stream?: boolean; messages?: { content?: string }[] } = {};
       try {
-        body = JSON.parse(
-          Buffer.concat(chunks).toString("utf8"),
-        ) as typeof body;
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
       } catch {
         // not JSON: answered like any other prompt
       }
-      const prompt = String(
-        body.messages?.[0]?.content ?? Buffer.concat(chunks).toString("utf8"),
-      );
+      const prompt = String(body.messages?.[0]?.content ?? Buffer.concat(chunks).toString('utf8'));
       prompts.push(prompt);
       if (body.stream) {
-        void streamAnswer(
-          res,
-          prompt,
-          prompt.startsWith("long:")
-            ? longEventMs
-            : prompt.startsWith("many:")
-              ? 0
-              : shortEventMs,
-        );
+        void streamAnswer(res, prompt, prompt.startsWith('long:') ? longEventMs : prompt.startsWith('many:') ? 0 : shortEventMs);
       } else {
         const bytes = Buffer.from(expectedAnswer(prompt, false));
         res.writeHead(200, {
-          "content-type": "application/json",
-          "content-length": String(bytes.length),
-          "x-request-id": `req_${received}`,
+          'content-type': 'application/json',
+          'content-length': String(bytes.length),
+          'x-request-id': `req_${received}`,
         });
         res.end(bytes);
       }
     });
   });
-  async function streamAnswer(
-    res: ServerResponse,
-    prompt: string,
-    delay: number,
-  ): Promise<void> {
+  async function streamAnswer(res: ServerResponse, prompt: string, delay: number): Promise<void> {
     res.writeHead(200, {
-      "content-type": "text/event-stream",
-      "cache-control": "no-cache",
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
     });
     res.flushHeaders();
     let counted = false;
     try {
       for (const event of sseEvents(prompt, eventCount(prompt))) {
         if (res.destroyed) return;
-        if (!res.write(event) && delay === 0)
-          await Promise.race([once(res, "drain"), once(res, "close")]);
+        if (!res.write(event) && delay === 0) await Promise.race([once(res, 'drain'), once(res, 'close')]);
         if (!counted) {
           counted = true;
           openStreams++;
@@ -204,11 +177,11 @@ export async function startLlmUpstream(
       if (counted) openStreams--;
     }
   }
-  server.on("connection", (s: Socket) => {
+  server.on('connection', (s: Socket) => {
     sockets.add(s);
-    s.once("close", () => sockets.delete(s));
+    s.once('close', () => sockets.delete(s));
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -246,9 +219,7 @@ export interface ProxyChild {
   /** SIGKILL, resolved once the process is gone. */
   kill9(): Promise<void>;
   /** SIGTERM (a clean stop), bounded: SIGKILL after `ms`. */
-  stop(
-    ms?: number,
-  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(ms?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface SpawnOptions {
@@ -259,72 +230,47 @@ export interface SpawnOptions {
 }
 
 /** Spawns `cassette serve --json --port 0 ...args` and waits for its JSON line. */
-export async function spawnProxy(
-  args: string[],
-  opts: SpawnOptions = {},
-): Promise<ProxyChild> {
-  const argv = [CLI_PATH, "serve", "--json", "--port", "0", ...args];
+export async function spawnProxy(args: string[], opts: SpawnOptions = {}): Promise<ProxyChild> {
+  const argv = [CLI_PATH, 'serve', '--json', '--port', '0', ...args];
   const child =
     opts.fileSizeLimitKb === undefined
       ? spawn(process.execPath, argv, {
           env: cliEnv(opts.env),
           cwd: REPO_DIR,
-          stdio: ["ignore", "pipe", "pipe"],
+          stdio: ['ignore', 'pipe', 'pipe'],
         })
-      : spawn(
-          "/bin/bash",
-          [
-            "-c",
-            `ulimit -f ${opts.fileSizeLimitKb} && exec "$0" "$@"`,
-            process.execPath,
-            ...argv,
-          ],
-          {
-            env: cliEnv(opts.env),
-            cwd: REPO_DIR,
-            stdio: ["ignore", "pipe", "pipe"],
-          },
-        );
-  let out = "";
-  let err = "";
-  child.stdout?.setEncoding("utf8").on("data", (s: string) => (out += s));
-  child.stderr?.setEncoding("utf8").on("data", (s: string) => (err += s));
+      : spawn('/bin/bash', ['-c', `ulimit -f ${opts.fileSizeLimitKb} && exec "$0" "$@"`, process.execPath, ...argv], {
+          env: cliEnv(opts.env),
+          cwd: REPO_DIR,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+  let out = '';
+  let err = '';
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => (out += s));
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => (err += s));
   const exited = new Promise<{
     code: number | null;
     signal: NodeJS.Signals | null;
-  }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
-  const alive = (): boolean =>
-    child.exitCode === null && child.signalCode === null;
+  }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const alive = (): boolean => child.exitCode === null && child.signalCode === null;
   const kill9 = async (): Promise<void> => {
-    if (alive()) child.kill("SIGKILL");
+    if (alive()) child.kill('SIGKILL');
     await exited;
   };
   defer(kill9);
   const timeout = opts.startTimeoutMs ?? 15_000;
   const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `proxy printed no line within ${timeout} ms; stderr: ${err}`,
-          ),
-        ),
-      timeout,
-    );
+    const timer = setTimeout(() => reject(new Error(`proxy printed no line within ${timeout} ms; stderr: ${err}`)), timeout);
     const check = (): void => {
-      const nl = out.indexOf("\n");
+      const nl = out.indexOf('\n');
       if (nl === -1) return;
       clearTimeout(timer);
       resolve(out.slice(0, nl));
     };
-    child.stdout?.on("data", check);
+    child.stdout?.on('data', check);
     void exited.then((e) => {
       clearTimeout(timer);
-      reject(
-        new Error(
-          `proxy exited (${e.code ?? e.signal}) before listening; stderr: ${err}`,
-        ),
-      );
+      reject(new Error(`proxy exited (${e.code ?? e.signal}) before listening; stderr: ${err}`));
     });
   });
   const info = JSON.parse(line) as {
@@ -332,11 +278,7 @@ export async function spawnProxy(
     url?: string;
     port?: number;
   };
-  if (
-    info.ok !== true ||
-    typeof info.url !== "string" ||
-    typeof info.port !== "number"
-  ) {
+  if (info.ok !== true || typeof info.url !== 'string' || typeof info.port !== 'number') {
     await exited;
     throw new Error(`proxy did not start: ${line}; stderr: ${err}`);
   }
@@ -348,8 +290,8 @@ export async function spawnProxy(
     exited,
     kill9,
     async stop(ms = 8_000) {
-      if (alive()) child.kill("SIGTERM");
-      const timer = setTimeout(() => alive() && child.kill("SIGKILL"), ms);
+      if (alive()) child.kill('SIGTERM');
+      const timer = setTimeout(() => alive() && child.kill('SIGKILL'), ms);
       const e = await exited;
       clearTimeout(timer);
       return e;
@@ -371,21 +313,17 @@ export function runCliBounded(
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
       env: cliEnv(opts.env),
       cwd: REPO_DIR,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
-    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-    const timer = setTimeout(
-      () => child.kill("SIGKILL"),
-      opts.timeoutMs ?? 15_000,
-    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 15_000);
     defer(() => {
-      if (child.exitCode === null && child.signalCode === null)
-        child.kill("SIGKILL");
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
-    child.once("close", (code, signal) => {
+    child.once('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
@@ -430,13 +368,13 @@ export function call(
     const req = httpRequest(
       url,
       {
-        method: opts.method ?? (body ? "POST" : "GET"),
+        method: opts.method ?? (body ? 'POST' : 'GET'),
         agent: false,
         headers: {
           ...(body
             ? {
-                "content-type": "application/json",
-                "content-length": String(body.length),
+                'content-type': 'application/json',
+                'content-length': String(body.length),
               }
             : {}),
           ...opts.headers,
@@ -444,12 +382,12 @@ export function call(
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => {
+        res.on('data', (c: Buffer) => {
           if (chunks.length === 0) opts.onFirstByte?.();
           chunks.push(c);
         });
-        res.on("error", () => undefined);
-        res.once("close", () =>
+        res.on('error', () => undefined);
+        res.once('close', () =>
           done({
             status: res.statusCode ?? 0,
             headers: res.headers,
@@ -459,11 +397,8 @@ export function call(
         );
       },
     );
-    const timer = setTimeout(
-      () => req.destroy(new Error("client timeout")),
-      opts.timeoutMs ?? 20_000,
-    );
-    req.on("error", (e) =>
+    const timer = setTimeout(() => req.destroy(new Error('client timeout')), opts.timeoutMs ?? 20_000);
+    req.on('error', (e) =>
       done({
         status: 0,
         headers: {},
@@ -495,7 +430,7 @@ export function rawExchange(
   opts: { waitMs?: number; halfClose?: boolean; untilText?: RegExp } = {},
 ): Promise<RawResult> {
   return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
+    const socket = connect(port, '127.0.0.1');
     const received: Buffer[] = [];
     let closed = false;
     let writeError: string | undefined;
@@ -505,31 +440,25 @@ export function rawExchange(
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      const text = Buffer.concat(received).toString("latin1");
-      resolve(
-        writeError === undefined
-          ? { text, closed }
-          : { text, closed, writeError },
-      );
+      const text = Buffer.concat(received).toString('latin1');
+      resolve(writeError === undefined ? { text, closed } : { text, closed, writeError });
     };
     const timer = setTimeout(finish, opts.waitMs ?? 3_000);
-    socket.on("data", (d: Buffer) => {
+    socket.on('data', (d: Buffer) => {
       received.push(d);
-      if (opts.untilText?.test(Buffer.concat(received).toString("latin1")))
-        finish();
+      if (opts.untilText?.test(Buffer.concat(received).toString('latin1'))) finish();
     });
-    socket.on("error", (e) => {
+    socket.on('error', (e) => {
       writeError ??= e.message;
     });
-    socket.on("close", () => {
+    socket.on('close', () => {
       closed = true;
       finish();
     });
-    socket.once("connect", async () => {
+    socket.once('connect', async () => {
       for (const p of pieces) {
         if (settled || socket.destroyed) return;
-        if (typeof p === "object" && !Buffer.isBuffer(p))
-          await sleep(p.pauseMs);
+        if (typeof p === 'object' && !Buffer.isBuffer(p)) await sleep(p.pauseMs);
         else await new Promise<void>((r) => socket.write(p, () => r()));
       }
       if (opts.halfClose) socket.end();
@@ -592,24 +521,17 @@ export function sqliteRows(path: string): StoredRow[] {
 export function integrityCheck(path: string): string {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    return (db.pragma("integrity_check") as { integrity_check: string }[])
-      .map((r) => r.integrity_check)
-      .join("; ");
+    return (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
   } finally {
     db.close();
   }
 }
 
 /** Waits until `cond()` is true, polling; throws after `timeoutMs`. */
-export async function waitFor(
-  cond: () => boolean,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
+export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!cond()) {
-    if (Date.now() > until)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(5);
   }
 }

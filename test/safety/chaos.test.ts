@@ -18,7 +18,16 @@ const run = (seed: number, count: number, rate = 0.5, faults: ChaosFault[] = [..
 
 describe('parseChaosFaults', () => {
   it('accepts every fault, trims, lower-cases and de-duplicates', () => {
-    expect(parseChaosFaults('429, 500,529,TIMEOUT,reset,truncate,slow,503,429')).toEqual(['429', '500', '529', 'timeout', 'reset', 'truncate', 'slow', '503']);
+    expect(parseChaosFaults('429, 500,529,TIMEOUT,reset,truncate,slow,503,429')).toEqual([
+      '429',
+      '500',
+      '529',
+      'timeout',
+      'reset',
+      'truncate',
+      'slow',
+      '503',
+    ]);
   });
 
   it('names the bad entry and lists the valid ones', () => {
@@ -94,8 +103,18 @@ describe('injected error responses', () => {
   it('are provider-shaped, retryable and labelled', () => {
     const openai = respond(openaiFamily, '429');
     expect(openai.response.status).toBe(429);
-    expect(openai.body.error).toMatchObject({ type: 'requests', param: null, code: 'rate_limit_exceeded', message: expect.stringContaining('chaos') });
-    expect(openai.response.headers).toMatchObject({ 'retry-after': '1', 'retry-after-ms': expect.any(String), 'x-should-retry': 'true', 'x-cassette-fault': '429' });
+    expect(openai.body.error).toMatchObject({
+      type: 'requests',
+      param: null,
+      code: 'rate_limit_exceeded',
+      message: expect.stringContaining('chaos'),
+    });
+    expect(openai.response.headers).toMatchObject({
+      'retry-after': '1',
+      'retry-after-ms': expect.any(String),
+      'x-should-retry': 'true',
+      'x-cassette-fault': '429',
+    });
     expect(respond(anthropicFamily, '429').body).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
     expect(respond(anthropicFamily, '529').body.error.type).toBe('overloaded_error');
     expect(respond(anthropicFamily, '500').body.error.type).toBe('api_error');
@@ -128,7 +147,15 @@ describe('official SDKs retry injected faults', () => {
       const response =
         action.kind === 'respond'
           ? action.response
-          : createMockResponse({ family, provider: family.name, method: req.method ?? 'GET', path: url.pathname.slice(prefix.length), query: url.search, body, seed: 0 });
+          : createMockResponse({
+              family,
+              provider: family.name,
+              method: req.method ?? 'GET',
+              path: url.pathname.slice(prefix.length),
+              query: url.search,
+              body,
+              seed: 0,
+            });
       statuses.push(response.status);
       writeRecorded(res, response);
     });
@@ -151,7 +178,11 @@ describe('official SDKs retry injected faults', () => {
     const { server, statuses } = await serveWithChaos(anthropicFamily, '529', '');
     try {
       const client = new Anthropic({ apiKey: 'sk-ant-test', baseURL: server.url, maxRetries: 2 });
-      const result = await client.messages.create({ model: 'claude-sonnet-4-0', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+      const result = await client.messages.create({
+        model: 'claude-sonnet-4-0',
+        max_tokens: 64,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
       expect(result.stop_reason).toBe('end_turn');
       expect(statuses).toEqual([529, 200]);
     } finally {

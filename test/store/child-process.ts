@@ -14,7 +14,8 @@ export function assertFreshBuild(): void {
     seen.add(js);
     if (!existsSync(js)) throw new Error(`${js} is missing: run \`npm run build\` (or npx tsc -p .) before these tests`);
     const ts = join(ROOT, 'src', js.slice(join(ROOT, 'dist').length).replace(/\.js$/, '.ts'));
-    if (existsSync(ts) && statSync(ts).mtimeMs > statSync(js).mtimeMs) throw new Error(`${js} is older than ${ts}: run \`npm run build\` first`);
+    if (existsSync(ts) && statSync(ts).mtimeMs > statSync(js).mtimeMs)
+      throw new Error(`${js} is older than ${ts}: run \`npm run build\` first`);
     for (const m of readFileSync(js, 'utf8').matchAll(/from '(\.{1,2}\/[^']+\.js)'/g)) visit(resolve(dirname(js), m[1] as string));
   };
   visit(BUILT_OPEN_STORE);
@@ -42,7 +43,9 @@ export function startChild(script: string, args: readonly string[]): ChildProces
 }
 
 /** Waits for a child to exit; resolves with its exit code and output. */
-export function finished(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+export function finished(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -19,7 +19,10 @@ beforeAll(() => {
     const episode = `ep-${String(e).padStart(4, '0')}`;
     const interactions: Interaction[] = [];
     for (let p = 1; p <= PER_EPISODE; p++) interactions.push({ ...corpus[(e * PER_EPISODE + p) % corpus.length]!, episode, position: p });
-    store.importTake?.({ episode, take: 1, mode: 'live', createdAt: '2025-01-01T00:00:00.000Z', interactions: 0, incomplete: 0 }, interactions);
+    store.importTake?.(
+      { episode, take: 1, mode: 'live', createdAt: '2025-01-01T00:00:00.000Z', interactions: 0, incomplete: 0 },
+      interactions,
+    );
   }
   store.close();
 }, 120_000);

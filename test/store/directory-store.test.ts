@@ -76,7 +76,9 @@ describe('directory store', () => {
   });
 
   it('leaves small or non-canonical base64 inline', () => {
-    const wrapped = Buffer.alloc(70 * 1024, 1).toString('base64').replace(/(.{76})/g, '$1\n');
+    const wrapped = Buffer.alloc(70 * 1024, 1)
+      .toString('base64')
+      .replace(/(.{76})/g, '$1\n');
     const i = tinyInteraction('e1', 1);
     i.response.body = { kind: 'json', json: { mime: wrapped, tiny: Buffer.alloc(48 * 1024, 2).toString('base64') } };
     const { loaded, text } = roundTrip(i);
@@ -109,7 +111,9 @@ describe('directory store', () => {
   });
 
   it('read-only: needs an existing directory and never writes', () => {
-    expect(() => openDirectoryStore(join(tmp.path, 'missing'), { readonly: true })).toThrow(expect.objectContaining({ code: 'store_unreadable' }));
+    expect(() => openDirectoryStore(join(tmp.path, 'missing'), { readonly: true })).toThrow(
+      expect.objectContaining({ code: 'store_unreadable' }),
+    );
     const ro = openDirectoryStore(tmp.path, { readonly: true });
     expect(() => ro.beginTake('e1', 'live')).toThrow(expect.objectContaining({ code: 'store_write_failed' }));
     expect(() => ro.removeEpisodes(['e1'])).toThrow(expect.objectContaining({ code: 'store_write_failed' }));
@@ -141,7 +145,15 @@ describe('directory store', () => {
 
   it('treats a journal of this very process that no open writer owns as orphaned', () => {
     mkdirSync(join(tmp.path, 'e1'));
-    const header = { type: 'take', episode: 'e1', take: 1, mode: 'live', createdAt: '2025-01-01T00:00:00.000Z', pid: process.pid, thread: threadId };
+    const header = {
+      type: 'take',
+      episode: 'e1',
+      take: 1,
+      mode: 'live',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      pid: process.pid,
+      thread: threadId,
+    };
     const line = JSON.stringify({ type: 'interaction', interaction: { ...tinyInteraction('e1', 1), take: 1 } });
     writeFileSync(join(tmp.path, 'e1', 'take-1.journal.jsonl'), `${JSON.stringify(header)}\n${line}\n`);
     const w = store.continueTake('e1', 'record-missing');

@@ -22,7 +22,9 @@ function recordCorpus(store: Store): Interaction[] {
     w.close();
   }
   const w = store.beginTake('openai', 'record-missing');
-  for (const entry of corpusIndex().filter((e) => e.provider === 'openai').slice(0, 6)) {
+  for (const entry of corpusIndex()
+    .filter((e) => e.provider === 'openai')
+    .slice(0, 6)) {
     const i = { ...corpusInteraction(entry, 'openai', 2, w.nextPosition()), complete: false };
     w.append(i);
     written.push(i);

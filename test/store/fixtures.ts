@@ -30,7 +30,9 @@ export function corpusInteraction(entry: IndexEntry, episode: string, take: numb
   const headers = Object.fromEntries(Object.entries(f.response.headers).map(([k, v]) => [k.toLowerCase(), v.join(', ')]));
   const text = f.response.body_text ?? (f.response.body === undefined ? '' : JSON.stringify(f.response.body));
   const sse = entry.streaming && f.response.status === 200;
-  const requestText = f.request.body_text ?? (f.request.body == null ? '' : typeof f.request.body === 'string' ? f.request.body : JSON.stringify(f.request.body));
+  const requestText =
+    f.request.body_text ??
+    (f.request.body == null ? '' : typeof f.request.body === 'string' ? f.request.body : JSON.stringify(f.request.body));
   return {
     episode,
     take,
@@ -40,7 +42,13 @@ export function corpusInteraction(entry: IndexEntry, episode: string, take: numb
     key: createHash('sha256').update(entry.file).digest('hex'),
     keyVersion: 1,
     occurrence: 1,
-    request: { method: f.request.method, path: url.pathname, query: [...url.searchParams], headers: { 'content-type': 'application/json' }, body: storedBody(requestText) },
+    request: {
+      method: f.request.method,
+      path: url.pathname,
+      query: [...url.searchParams],
+      headers: { 'content-type': 'application/json' },
+      body: storedBody(requestText),
+    },
     response: sse
       ? { status: f.response.status, headers, stream: sseStream(text, headers['content-type'] ?? '') }
       : { status: f.response.status, headers, body: storedBody(text) },
@@ -97,7 +105,11 @@ export function tinyInteraction(episode: string, position: number, tag = 't'): I
     keyVersion: 1,
     occurrence: 1,
     request: { method: 'POST', path: '/v1/chat/completions', query: [], headers: {}, body: { kind: 'json', json: { tag, position } } },
-    response: { status: 200, headers: { 'content-type': 'application/json' }, body: { kind: 'json', json: { answer: `${tag}:${position}` } } },
+    response: {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: { kind: 'json', json: { answer: `${tag}:${position}` } },
+    },
     complete: true,
     timings: { ttfbMs: 1, totalMs: 2 },
     recordedAt: '2025-01-01T00:00:00.000Z',

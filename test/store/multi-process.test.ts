@@ -130,7 +130,8 @@ describe('directory store crash recovery', () => {
     const storePath = join(tmp.path, 'handmade');
     mkdirSync(join(storePath, 'ep'), { recursive: true });
     const header = { type: 'take', episode: 'ep', take: 3, mode: 'live', createdAt: '2025-01-01T00:00:00.000Z', pid: deadPid() };
-    const line = (p: number): string => `${JSON.stringify({ type: 'interaction', interaction: { ...tinyInteraction('ep', p), take: 3 } })}\n`;
+    const line = (p: number): string =>
+      `${JSON.stringify({ type: 'interaction', interaction: { ...tinyInteraction('ep', p), take: 3 } })}\n`;
     const journal = join(storePath, 'ep', 'take-3.journal.jsonl');
     writeFileSync(journal, `${JSON.stringify(header)}\n${line(2)}${line(1)}\u0000\u0000\n`);
     const leftover = join(storePath, 'ep', `take-3.json.tmp-${header.pid}-0a1b`);

@@ -100,7 +100,15 @@ describe.each([
   });
 
   it('imports a take with its number, times and positions, and refuses to overwrite it', () => {
-    const summary = { episode: 'imp', take: 7, mode: 'live' as const, createdAt: '2024-01-01T00:00:00.000Z', closedAt: '2024-01-01T00:01:00.000Z', interactions: 0, incomplete: 0 };
+    const summary = {
+      episode: 'imp',
+      take: 7,
+      mode: 'live' as const,
+      createdAt: '2024-01-01T00:00:00.000Z',
+      closedAt: '2024-01-01T00:01:00.000Z',
+      interactions: 0,
+      incomplete: 0,
+    };
     store.importTake?.(summary, [tinyInteraction('imp', 4), tinyInteraction('imp', 2)]);
     expect(store.listTakes('imp')).toEqual([{ ...summary, interactions: 2 }]);
     expect(store.loadEpisode('imp')?.interactions.map((i) => [i.take, i.position])).toEqual([

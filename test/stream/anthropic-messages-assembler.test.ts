@@ -23,22 +23,13 @@ describe('anthropic messages assembler', () => {
             },
           },
         ],
-        [
-          'content_block_start',
-          { type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'xyz' } },
-        ],
+        ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'redacted_thinking', data: 'xyz' } }],
         [
           'content_block_start',
           { type: 'content_block_start', index: 1, content_block: { type: 'thinking', thinking: '', signature: '' } },
         ],
-        [
-          'content_block_delta',
-          { type: 'content_block_delta', index: 1, delta: { type: 'thinking_delta', thinking: 'a' } },
-        ],
-        [
-          'content_block_delta',
-          { type: 'content_block_delta', index: 1, delta: { type: 'signature_delta', signature: 'SIG' } },
-        ],
+        ['content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'thinking_delta', thinking: 'a' } }],
+        ['content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'signature_delta', signature: 'SIG' } }],
         ['content_block_start', { type: 'content_block_start', index: 2, content_block: { type: 'text', text: '' } }],
         ['content_block_delta', { type: 'content_block_delta', index: 2, delta: { type: 'text_delta', text: 'Hi' } }],
         [

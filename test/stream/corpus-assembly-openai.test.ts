@@ -17,9 +17,7 @@ describe.skipIf(!hasCorpus)('assembling the recorded OpenAI-style streams of the
 
   it('openai chat: a single tool call whose arguments arrive in many pieces', () => {
     const assembled = assembleFile('openai/chat-completions-stream-tool-call-single.json');
-    expect(assembled.toolCalls).toEqual([
-      { id: 'call_1EYWDzueHEp8OsB8jJSEp7WB', name: 'multiply', arguments: { a: 1231, b: 2331 } },
-    ]);
+    expect(assembled.toolCalls).toEqual([{ id: 'call_1EYWDzueHEp8OsB8jJSEp7WB', name: 'multiply', arguments: { a: 1231, b: 2331 } }]);
   });
 
   it('openai chat: no usage without stream_options.include_usage', () => {
@@ -54,9 +52,7 @@ describe.skipIf(!hasCorpus)('assembling the recorded OpenAI-style streams of the
 
   it('groq chat: usage from x_groq.usage', () => {
     const assembled = assembleFile('groq/chat-completions-stream.json');
-    expect(assembled.text).toBe(
-      "Hello! It's nice to meet you. Is there something I can help you with or would you like to chat?",
-    );
+    expect(assembled.text).toBe("Hello! It's nice to meet you. Is there something I can help you with or would you like to chat?");
     expect(assembled.usage).toEqual({ inputTokens: 12, outputTokens: 24 });
   });
 

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assembleEvents } from '../../src/stream/assemblers/create-assembler.js';
-import {
-  assembleCorpusStream as assembleFile,
-  corpusRaws,
-  formatOf,
-  hasCorpus,
-  kindOf,
-  loadCorpus,
-  streamingFiles,
-} from './corpus.js';
+import { assembleCorpusStream as assembleFile, corpusRaws, formatOf, hasCorpus, kindOf, loadCorpus, streamingFiles } from './corpus.js';
 
 describe.skipIf(!hasCorpus)('assembling the recorded streams of the corpus', () => {
   it.each(streamingFiles())('%s: reports a finish reason and a model', (file) => {
@@ -32,17 +24,13 @@ describe.skipIf(!hasCorpus)('assembling the recorded streams of the corpus', () 
 
   it('anthropic: a tool without parameters (empty partial_json) gets {} arguments', () => {
     const assembled = assembleFile('anthropic/messages-stream-tool-use-gzip.json');
-    expect(assembled.toolCalls).toEqual([
-      { id: 'toolu_01CzN6riCPqw4pVSuTd9Dwn7', name: 'pelican_name_generator', arguments: {} },
-    ]);
+    expect(assembled.toolCalls).toEqual([{ id: 'toolu_01CzN6riCPqw4pVSuTd9Dwn7', name: 'pelican_name_generator', arguments: {} }]);
     expect(assembled.usage).toEqual({ inputTokens: 543, outputTokens: 40, cacheReadTokens: 0, cacheWriteTokens: 0 });
   });
 
   it('anthropic: thinking and its signature go to extra, the answer to text', () => {
     const assembled = assembleFile('anthropic/messages-stream-thinking-gzip.json');
-    expect(assembled.text).toBe(
-      '1. **Pouch** - references their iconic bill pouch\n2. **Pelé** - playful take on "pelican"',
-    );
+    expect(assembled.text).toBe('1. **Pouch** - references their iconic bill pouch\n2. **Pelé** - playful take on "pelican"');
     expect(assembled.extra?.thinking).toMatch(/^The user wants two names for a pet pelican/);
     expect(assembled.extra?.thinking).toMatch(/Let me give two brief, catchy names:$/);
     expect(assembled.extra?.thinkingSignatures).toEqual([expect.stringMatching(/^EuYDCmMIDBgCKkC05Zda4P\+/)]);

@@ -63,8 +63,7 @@ describe.skipIf(!hasCorpus)('framing the recorded streams of the corpus', () => 
         const decoder = new TextDecoder('utf-8', { fatal: false });
         const framer = createFramer(format!);
         const out: string[] = [];
-        for (const chunk of byteChunks(bytes, points))
-          out.push(...framer.push(decoder.decode(chunk, { stream: true })));
+        for (const chunk of byteChunks(bytes, points)) out.push(...framer.push(decoder.decode(chunk, { stream: true })));
         out.push(...framer.push(decoder.decode()), ...framer.end());
         expect(out).toEqual(raws);
       }),
@@ -81,8 +80,7 @@ describe.skipIf(!hasCorpus)('framing the recorded streams of the corpus', () => 
     const decoder = new TextDecoder('utf-8', { fatal: false });
     const framer = createFramer('sse');
     const out: string[] = [];
-    for (const chunk of byteChunks(bytes, [at + 1, at + 2, at + 3]))
-      out.push(...framer.push(decoder.decode(chunk, { stream: true })));
+    for (const chunk of byteChunks(bytes, [at + 1, at + 2, at + 3])) out.push(...framer.push(decoder.decode(chunk, { stream: true })));
     out.push(...framer.end());
     expect(out).toEqual(raws);
     expect(out.join('')).not.toContain('\uFFFD');

@@ -22,9 +22,7 @@ describe('detectStreamFormat', () => {
   });
 
   it('reads whole answers, and a missing content type, as no stream', () => {
-    expect(
-      detectStreamFormat('application/json', '/v1beta/models/gemini-2.5-flash:generateContent', ''),
-    ).toBeUndefined();
+    expect(detectStreamFormat('application/json', '/v1beta/models/gemini-2.5-flash:generateContent', '')).toBeUndefined();
     expect(detectStreamFormat('application/json', '/v1/chat/completions', '')).toBeUndefined();
     expect(detectStreamFormat(undefined, '/v1/chat/completions', '')).toBeUndefined();
   });

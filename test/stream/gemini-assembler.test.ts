@@ -11,10 +11,7 @@ describe('gemini assembler', () => {
           candidates: [
             {
               content: {
-                parts: [
-                  { functionCall: { id: 'fc1', name: 'f' } },
-                  { inlineData: { mimeType: 'image/png', data: 'AAAA' } },
-                ],
+                parts: [{ functionCall: { id: 'fc1', name: 'f' } }, { inlineData: { mimeType: 'image/png', data: 'AAAA' } }],
               },
             },
           ],

@@ -9,19 +9,13 @@ describe('openai chat assembler', () => {
       'sse',
       sse(
         {
-          choices: [
-            { index: 0, delta: { tool_calls: [{ index: 1, id: 'b', function: { name: 'g', arguments: '' } }] } },
-          ],
+          choices: [{ index: 0, delta: { tool_calls: [{ index: 1, id: 'b', function: { name: 'g', arguments: '' } }] } }],
         },
         {
-          choices: [
-            { index: 0, delta: { tool_calls: [{ index: 0, id: 'a', function: { name: 'f', arguments: '{"x"' } }] } },
-          ],
+          choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'a', function: { name: 'f', arguments: '{"x"' } }] } }],
         },
         {
-          choices: [
-            { index: 0, delta: { tool_calls: [{ index: 0, id: '', function: { name: '', arguments: ':1}' } }] } },
-          ],
+          choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '', function: { name: '', arguments: ':1}' } }] } }],
         },
         { choices: [{ index: 0, delta: { tool_calls: [{ index: 1, function: { arguments: '{"broken' } }] } }] },
         { choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] },
@@ -123,11 +117,7 @@ describe('openai responses assembler', () => {
   });
 
   it('keeps an error event', () => {
-    const assembled = assembleEvents(
-      'openai-responses',
-      'sse',
-      sse(['error', { type: 'error', code: 'server_error', message: 'x' }]),
-    );
+    const assembled = assembleEvents('openai-responses', 'sse', sse(['error', { type: 'error', code: 'server_error', message: 'x' }]));
     expect(assembled.extra?.error).toEqual({ type: 'error', code: 'server_error', message: 'x' });
   });
 });

@@ -12,19 +12,11 @@ describe('createSseFramer', () => {
 
   it('keeps comment-only blocks as events of their own', () => {
     const body = ': OPENROUTER PROCESSING\n\n: OPENROUTER PROCESSING\n\ndata: {}\n\n';
-    expect(frameAll(createSseFramer, [body])).toEqual([
-      ': OPENROUTER PROCESSING\n\n',
-      ': OPENROUTER PROCESSING\n\n',
-      'data: {}\n\n',
-    ]);
+    expect(frameAll(createSseFramer, [body])).toEqual([': OPENROUTER PROCESSING\n\n', ': OPENROUTER PROCESSING\n\n', 'data: {}\n\n']);
   });
 
   it('treats \\r\\n, \\r and \\n alike as line ends', () => {
-    expect(frameAll(createSseFramer, ['data: a\r\n\r\ndata: b\r\rdata: c\n\n'])).toEqual([
-      'data: a\r\n\r\n',
-      'data: b\r\r',
-      'data: c\n\n',
-    ]);
+    expect(frameAll(createSseFramer, ['data: a\r\n\r\ndata: b\r\rdata: c\n\n'])).toEqual(['data: a\r\n\r\n', 'data: b\r\r', 'data: c\n\n']);
   });
 
   it('waits for the next chunk when one ends in \\r, since a \\n may follow', () => {

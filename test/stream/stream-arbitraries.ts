@@ -76,9 +76,7 @@ export function frameAll(createFramer: () => Framer, chunks: readonly string[]):
   return out;
 }
 
-export const whitespace = fc
-  .array(fc.constantFrom(' ', '\n', '\r\n', '\t'), { maxLength: 3 })
-  .map((parts) => parts.join(''));
+export const whitespace = fc.array(fc.constantFrom(' ', '\n', '\r\n', '\t'), { maxLength: 3 }).map((parts) => parts.join(''));
 
 /**
  * A streamed JSON array the way Gemini writes one (elements pretty-printed or compact,
@@ -86,14 +84,12 @@ export const whitespace = fc
  */
 export function jsonArrayStream(): fc.Arbitrary<{ elements: unknown[]; body: string }> {
   const element = fc.tuple(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(0, 2), whitespace, whitespace);
-  return fc
-    .tuple(whitespace, fc.array(element, { maxLength: 6 }), whitespace, whitespace)
-    .map(([lead, items, close, trail]) => {
-      let body = `${lead}[`;
-      items.forEach(([value, indent, before, after], i) => {
-        body += `${i > 0 ? ',' : ''}${before}${JSON.stringify(value, null, indent)}${after}`;
-      });
-      body += `${close}]${trail}`;
-      return { elements: items.map(([value]) => value), body };
+  return fc.tuple(whitespace, fc.array(element, { maxLength: 6 }), whitespace, whitespace).map(([lead, items, close, trail]) => {
+    let body = `${lead}[`;
+    items.forEach(([value, indent, before, after], i) => {
+      body += `${i > 0 ? ',' : ''}${before}${JSON.stringify(value, null, indent)}${after}`;
     });
+    body += `${close}]${trail}`;
+    return { elements: items.map(([value]) => value), body };
+  });
 }

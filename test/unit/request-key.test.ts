@@ -7,11 +7,15 @@ import type { RecordedRequest, StoredBody } from '../../src/types.js';
 
 const canonical = createCanonicalBody({ ignore: ['user'], normalize: [] });
 const keyOf = (body: StoredBody, extra: Partial<RecordedRequest> = {}): string =>
-  requestKey(canonicalRequest('openai', { method: 'POST', path: '/v1/chat/completions', query: [], headers: {}, body, ...extra }, canonical));
+  requestKey(
+    canonicalRequest('openai', { method: 'POST', path: '/v1/chat/completions', query: [], headers: {}, body, ...extra }, canonical),
+  );
 
 describe('request key', () => {
   it('is the same for bodies that differ only in key order, whitespace or ignored fields', () => {
-    expect(keyOf({ kind: 'json', json: { model: 'm', messages: [], user: 'a' } })).toBe(keyOf({ kind: 'json', json: { messages: [], model: 'm', user: 'b' } }));
+    expect(keyOf({ kind: 'json', json: { model: 'm', messages: [], user: 'a' } })).toBe(
+      keyOf({ kind: 'json', json: { messages: [], model: 'm', user: 'b' } }),
+    );
   });
 
   it('tells a JSON body that looks like a text marker from the text itself', () => {
@@ -20,8 +24,26 @@ describe('request key', () => {
   });
 
   it('sorts the query and includes allow-listed headers', () => {
-    const a = keyOf({ kind: 'empty' }, { query: [['b', '2'], ['a', '1']] });
-    expect(a).toBe(keyOf({ kind: 'empty' }, { query: [['a', '1'], ['b', '2']] }));
+    const a = keyOf(
+      { kind: 'empty' },
+      {
+        query: [
+          ['b', '2'],
+          ['a', '1'],
+        ],
+      },
+    );
+    expect(a).toBe(
+      keyOf(
+        { kind: 'empty' },
+        {
+          query: [
+            ['a', '1'],
+            ['b', '2'],
+          ],
+        },
+      ),
+    );
     expect(keyOf({ kind: 'empty' }, { headers: { 'anthropic-version': '2023-06-01' } })).not.toBe(keyOf({ kind: 'empty' }));
   });
 });
@@ -37,6 +59,11 @@ describe('routing', () => {
 
   it('routes the episode path prefix and keeps the query', () => {
     const r = routeRequest('/episodes/ep-1/gemini/v1beta/models/g:streamGenerateContent?alt=sse', providers);
-    expect([r.provider.name, r.pathEpisode, r.path, r.query]).toEqual(['gemini', 'ep-1', '/v1beta/models/g:streamGenerateContent', 'alt=sse']);
+    expect([r.provider.name, r.pathEpisode, r.path, r.query]).toEqual([
+      'gemini',
+      'ep-1',
+      '/v1beta/models/g:streamGenerateContent',
+      'alt=sse',
+    ]);
   });
 });

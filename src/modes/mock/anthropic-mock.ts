@@ -62,7 +62,8 @@ function messages(ctx: MockContext): RecordedResponse {
     blocks.push({ type: 'thinking', thinking, signature: rng.chars(96, BASE64_CHARS) });
   }
   if (plan.calls.length === 0) blocks.push({ type: 'text', text: plan.text });
-  for (const call of plan.calls) blocks.push({ type: 'tool_use', id: `toolu_01${rng.chars(22, BASE62)}`, name: call.name, input: call.args });
+  for (const call of plan.calls)
+    blocks.push({ type: 'tool_use', id: `toolu_01${rng.chars(22, BASE62)}`, name: call.name, input: call.args });
   const thinkingTokens = blocks[0]?.type === 'thinking' ? estimateTokens(String(blocks[0].thinking).length) : 0;
   const outputTokens = plan.outputTokens + thinkingTokens;
   const stopReason = plan.calls.length > 0 ? 'tool_use' : plan.truncated ? 'max_tokens' : 'end_turn';
@@ -97,7 +98,11 @@ function messages(ctx: MockContext): RecordedResponse {
   blocks.forEach((block, index) => {
     const delta = (d: Block): void => emit('content_block_delta', { index, delta: d });
     const opened =
-      block.type === 'thinking' ? { type: 'thinking', thinking: '', signature: '' } : block.type === 'text' ? { type: 'text', text: '' } : { ...block, input: {} };
+      block.type === 'thinking'
+        ? { type: 'thinking', thinking: '', signature: '' }
+        : block.type === 'text'
+          ? { type: 'text', text: '' }
+          : { ...block, input: {} };
     emit('content_block_start', { index, content_block: opened });
     // Anthropic sends its keep-alive right after the first block opens.
     if (index === 0) emit('ping');

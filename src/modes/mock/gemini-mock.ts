@@ -43,7 +43,10 @@ function geminiTools(tools: unknown): ToolSpec[] {
   return tools.filter(isRecord).flatMap((tool) => {
     const decls = field(tool, 'functionDeclarations');
     return Array.isArray(decls)
-      ? decls.filter(isRecord).filter((d) => typeof d.name === 'string').map((d) => ({ name: d.name as string, schema: field(d, 'parametersJsonSchema') ?? d.parameters }))
+      ? decls
+          .filter(isRecord)
+          .filter((d) => typeof d.name === 'string')
+          .map((d) => ({ name: d.name as string, schema: field(d, 'parametersJsonSchema') ?? d.parameters }))
       : [];
   });
 }
@@ -74,14 +77,19 @@ function generate(ctx: MockContext, model: string, stream: boolean): RecordedRes
   });
   const responseId = rng.chars(23, BASE62);
   const chunk = (parts: Obj[], outputTokens: number, last: boolean): Obj => ({
-    candidates: [{ content: { parts, role: 'model' }, ...(last ? { finishReason: plan.truncated ? 'MAX_TOKENS' : 'STOP' } : {}), index: 0 }],
+    candidates: [
+      { content: { parts, role: 'model' }, ...(last ? { finishReason: plan.truncated ? 'MAX_TOKENS' : 'STOP' } : {}), index: 0 },
+    ],
     usageMetadata: usage(plan, outputTokens),
     modelVersion: model,
     responseId,
   });
   const callParts = plan.calls.map((c) => ({ functionCall: { name: c.name, args: c.args } }));
   if (!stream) {
-    return jsonResponse(chunk(callParts.length > 0 ? callParts : [{ text: plan.text }], plan.outputTokens, true), { indent: 2, contentType: JSON_TYPE });
+    return jsonResponse(chunk(callParts.length > 0 ? callParts : [{ text: plan.text }], plan.outputTokens, true), {
+      indent: 2,
+      contentType: JSON_TYPE,
+    });
   }
   const chunks: Obj[] = [];
   if (callParts.length > 0) chunks.push(chunk(callParts, plan.outputTokens, true));
@@ -122,7 +130,10 @@ function embedding(ctx: MockContext, model: string, request: Obj): Obj {
 function countTokens(body: Obj): RecordedResponse {
   const inner = recordOf(field(body, 'generateContentRequest'));
   const tokens = estimateTokens(promptChars(body) + promptChars(inner));
-  return jsonResponse({ totalTokens: tokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: tokens }] }, { indent: 2, contentType: JSON_TYPE });
+  return jsonResponse(
+    { totalTokens: tokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: tokens }] },
+    { indent: 2, contentType: JSON_TYPE },
+  );
 }
 
 /** Gemini-family endpoints; undefined when the endpoint has no mock. */
@@ -151,6 +162,7 @@ export function geminiMock(ctx: MockContext): RecordedResponse | undefined {
     return jsonResponse({ models: MODELS.map(([id]) => modelObject(id)) }, { indent: 2, contentType: JSON_TYPE });
   }
   const one = /\/models\/([^/:]+)$/.exec(path);
-  if (method === 'GET' && one?.[1] !== undefined) return jsonResponse(modelObject(decodeURIComponent(one[1])), { indent: 2, contentType: JSON_TYPE });
+  if (method === 'GET' && one?.[1] !== undefined)
+    return jsonResponse(modelObject(decodeURIComponent(one[1])), { indent: 2, contentType: JSON_TYPE });
   return undefined;
 }

@@ -88,12 +88,16 @@ export function planAnswer(rng: Rng, options: PlanOptions): AnswerPlan {
     const tool = rng.pick(forced);
     const args = valueFromSchema(tool.schema ?? { type: 'object', properties: {} }, rng);
     const argsJson = JSON.stringify(args);
-    return { text: '', calls: [{ name: tool.name, args, argsJson }], truncated: false, inputTokens, outputTokens: estimateTokens(argsJson.length) };
+    return {
+      text: '',
+      calls: [{ name: tool.name, args, argsJson }],
+      truncated: false,
+      inputTokens,
+      outputTokens: estimateTokens(argsJson.length),
+    };
   }
   let text =
-    options.jsonSchema === undefined
-      ? mockReplyText(rng, options.prompt)
-      : JSON.stringify(valueFromSchema(options.jsonSchema, rng));
+    options.jsonSchema === undefined ? mockReplyText(rng, options.prompt) : JSON.stringify(valueFromSchema(options.jsonSchema, rng));
   let truncated = false;
   if (options.maxTokens !== undefined && options.maxTokens > 0 && estimateTokens(text.length) > options.maxTokens) {
     text = truncateToTokens(text, options.maxTokens);

@@ -60,7 +60,10 @@ function resolveRef(schema: Record<string, unknown>, root: unknown): Record<stri
 function pointer(root: unknown, ref: string): unknown {
   if (!ref.startsWith('#')) return undefined;
   let node = root;
-  for (const raw of ref.slice(1).split('/').filter((s) => s.length > 0)) {
+  for (const raw of ref
+    .slice(1)
+    .split('/')
+    .filter((s) => s.length > 0)) {
     const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
     node = isRecord(node) ? node[key] : Array.isArray(node) ? node[Number(key)] : undefined;
   }
@@ -94,9 +97,7 @@ function schemaType(schema: Record<string, unknown>, rng: Rng): string {
 
 function objectValue(schema: Record<string, unknown>, rng: Rng, root: unknown, depth: number): unknown {
   const properties = isRecord(schema.properties) ? schema.properties : {};
-  const required = new Set(
-    Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : [],
-  );
+  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []);
   const out: Record<string, unknown> = {};
   for (const [name, sub] of Object.entries(properties)) {
     if (required.has(name) || rng.chance(0.5)) out[name] = valueFromSchema(sub, rng, root, depth + 1);

@@ -54,7 +54,11 @@ export function openaiChatCompletion(ctx: MockContext): RecordedResponse {
   const tools = openaiTools(body.tools);
   const format = recordOf(body.response_format);
   const jsonSchema =
-    format.type === 'json_schema' ? (recordOf(format.json_schema).schema ?? ANY_JSON_OBJECT) : format.type === 'json_object' ? ANY_JSON_OBJECT : undefined;
+    format.type === 'json_schema'
+      ? (recordOf(format.json_schema).schema ?? ANY_JSON_OBJECT)
+      : format.type === 'json_object'
+        ? ANY_JSON_OBJECT
+        : undefined;
   const plan = planAnswer(rng, {
     prompt: lastTurnText(body.messages),
     inputChars: stringChars(body.messages) + stringChars(body.tools),
@@ -65,12 +69,21 @@ export function openaiChatCompletion(ctx: MockContext): RecordedResponse {
   const id = `chatcmpl-${rng.chars(29, BASE62)}`;
   const model = typeof body.model === 'string' ? body.model : 'gpt-4o-mini';
   const fingerprint = `fp_${rng.chars(10, HEX)}`;
-  const calls = plan.calls.map((c) => ({ id: `call_${rng.chars(24, BASE62)}`, type: 'function', function: { name: c.name, arguments: c.argsJson } }));
+  const calls = plan.calls.map((c) => ({
+    id: `call_${rng.chars(24, BASE62)}`,
+    type: 'function',
+    function: { name: c.name, arguments: c.argsJson },
+  }));
   const finish = calls.length > 0 ? 'tool_calls' : plan.truncated ? 'length' : 'stop';
   const headers = { 'x-request-id': `req_${rng.chars(32, HEX)}` };
 
   if (body.stream !== true) {
-    const message: Record<string, unknown> = { role: 'assistant', content: calls.length > 0 ? null : plan.text, refusal: null, annotations: [] };
+    const message: Record<string, unknown> = {
+      role: 'assistant',
+      content: calls.length > 0 ? null : plan.text,
+      refusal: null,
+      annotations: [],
+    };
     if (calls.length > 0) message.tool_calls = calls;
     return jsonResponse(
       {

@@ -12,7 +12,8 @@ export function openaiResponse(ctx: MockContext): RecordedResponse {
   const { body, rng } = ctx;
   const tools = openaiTools(body.tools);
   const format = recordOf(recordOf(body.text).format);
-  const jsonSchema = format.type === 'json_schema' ? (format.schema ?? ANY_JSON_OBJECT) : format.type === 'json_object' ? ANY_JSON_OBJECT : undefined;
+  const jsonSchema =
+    format.type === 'json_schema' ? (format.schema ?? ANY_JSON_OBJECT) : format.type === 'json_object' ? ANY_JSON_OBJECT : undefined;
   const plan = planAnswer(rng, {
     prompt: lastTurnText(body.input),
     inputChars: stringChars(body.input) + stringChars(body.instructions) + stringChars(body.tools),
@@ -23,7 +24,14 @@ export function openaiResponse(ctx: MockContext): RecordedResponse {
   const id = `resp_${rng.chars(50, HEX)}`;
   const output: Item[] =
     plan.calls.length > 0
-      ? plan.calls.map((c) => ({ id: `fc_${rng.chars(50, HEX)}`, type: 'function_call', status: 'completed', arguments: c.argsJson, call_id: `call_${rng.chars(24, BASE62)}`, name: c.name }))
+      ? plan.calls.map((c) => ({
+          id: `fc_${rng.chars(50, HEX)}`,
+          type: 'function_call',
+          status: 'completed',
+          arguments: c.argsJson,
+          call_id: `call_${rng.chars(24, BASE62)}`,
+          name: c.name,
+        }))
       : [{ id: `msg_${rng.chars(50, HEX)}`, type: 'message', status: 'completed', content: [outputText(plan.text)], role: 'assistant' }];
   const status = plan.truncated ? 'incomplete' : 'completed';
   const usage = {

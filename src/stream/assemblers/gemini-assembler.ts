@@ -22,9 +22,7 @@ export function readGeminiUsage(metadata: unknown): Usage | undefined {
 
 // An error body (`{"error": {...}}`) is not an answer, though a stream may end with one.
 function isGeminiResponse(json: unknown): json is JsonObject {
-  return (
-    isObject(json) && (Array.isArray(json.candidates) || isObject(json.usageMetadata) || isObject(json.promptFeedback))
-  );
+  return isObject(json) && (Array.isArray(json.candidates) || isObject(json.usageMetadata) || isObject(json.promptFeedback));
 }
 
 // Inline media can be megabytes of base64 already stored in the body; the assembled result

@@ -11,9 +11,7 @@ export function readOllamaUsage(chunk: unknown): Usage | undefined {
 }
 
 function isOllamaAnswer(json: unknown): json is JsonObject {
-  return (
-    isObject(json) && (isObject(json.message) || typeof json.response === 'string' || typeof json.done === 'boolean')
-  );
+  return isObject(json) && (isObject(json.message) || typeof json.response === 'string' || typeof json.done === 'boolean');
 }
 
 /** Assembles Ollama's native `/api/chat` (and `/api/generate`) NDJSON stream. */
@@ -42,11 +40,7 @@ export function createOllamaAssembler(): StreamAssembler {
       // Ollama sends arguments as an object, unlike OpenAI's JSON text; accept both.
       const args = fn?.arguments;
       toolCalls.push(
-        toolCall(
-          stringAt(fn, 'name') ?? '',
-          typeof args === 'string' ? parseArguments(args) : (args ?? {}),
-          stringAt(call, 'id'),
-        ),
+        toolCall(stringAt(fn, 'name') ?? '', typeof args === 'string' ? parseArguments(args) : (args ?? {}), stringAt(call, 'id')),
       );
     }
     if (chunk.done === true) {

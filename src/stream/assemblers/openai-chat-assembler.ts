@@ -15,10 +15,7 @@ export function readOpenAiChatUsage(usage: unknown): Usage | undefined {
   return buildUsage({
     input: numberAt(usage, 'prompt_tokens'),
     output: numberAt(usage, 'completion_tokens'),
-    cacheRead:
-      numberAt(promptDetails, 'cached_tokens') ??
-      numberAt(usage, 'prompt_cache_hit_tokens') ??
-      numberAt(usage, 'cached_tokens'),
+    cacheRead: numberAt(promptDetails, 'cached_tokens') ?? numberAt(usage, 'prompt_cache_hit_tokens') ?? numberAt(usage, 'cached_tokens'),
     cacheWrite: numberAt(promptDetails, 'cache_write_tokens'),
     reasoning: numberAt(objectAt(usage, 'completion_tokens_details'), 'reasoning_tokens'),
     costUsd: numberAt(usage, 'cost'),
