@@ -1,5 +1,5 @@
 import type { Family } from './family.js';
-import { isRecord } from './family.js';
+import { bodyModelFields } from './family.js';
 
 export const anthropicFamily: Family = {
   name: 'anthropic',
@@ -13,15 +13,7 @@ export const anthropicFamily: Family = {
   errorBody(_status, code, message) {
     return { type: 'error', error: { type: code, message } };
   },
-  model(_path, body) {
-    return isRecord(body) && typeof body.model === 'string' ? body.model : undefined;
-  },
-  withModel(path, body, model) {
-    return { path, body: isRecord(body) ? { ...body, model } : body };
-  },
-  isStreamRequest(_path, _query, body) {
-    return isRecord(body) && body.stream === true;
-  },
+  ...bodyModelFields,
   assemblerKind(path) {
     if (/\/messages$/.test(path)) return 'anthropic-messages';
     if (/\/chat\/completions$/.test(path)) return 'openai-chat';

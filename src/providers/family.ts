@@ -30,3 +30,16 @@ export interface Family {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Families whose request body names the model (`model`) and asks for a stream (`stream: true`). */
+export const bodyModelFields: Pick<Family, 'model' | 'withModel' | 'isStreamRequest'> = {
+  model(_path, body) {
+    return isRecord(body) && typeof body.model === 'string' ? body.model : undefined;
+  },
+  withModel(path, body, model) {
+    return { path, body: isRecord(body) ? { ...body, model } : body };
+  },
+  isStreamRequest(_path, _query, body) {
+    return isRecord(body) && body.stream === true;
+  },
+};

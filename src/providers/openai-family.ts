@@ -1,5 +1,5 @@
 import type { Family } from './family.js';
-import { isRecord } from './family.js';
+import { bodyModelFields } from './family.js';
 
 /** OpenAI and every OpenAI-compatible server (OpenRouter, Groq, Together, DeepSeek, Ollama, vLLM). */
 export const openaiFamily: Family = {
@@ -15,15 +15,7 @@ export const openaiFamily: Family = {
   errorBody(_status, code, message) {
     return { error: { message, type: code, param: null, code } };
   },
-  model(_path, body) {
-    return isRecord(body) && typeof body.model === 'string' ? body.model : undefined;
-  },
-  withModel(path, body, model) {
-    return { path, body: isRecord(body) ? { ...body, model } : body };
-  },
-  isStreamRequest(_path, _query, body) {
-    return isRecord(body) && body.stream === true;
-  },
+  ...bodyModelFields,
   assemblerKind(path) {
     if (/\/responses(\/|$)/.test(path)) return 'openai-responses';
     if (/\/chat\/completions$/.test(path)) return 'openai-chat';
