@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CassetteOptions } from '../config/load-config.js';
 import { CassetteError, toCassetteError } from '../errors.js';
@@ -20,10 +19,10 @@ import { Budget } from '../safety/budget.js';
 import { createChaos, parseChaosFaults } from '../safety/chaos.js';
 import type { Chaos } from '../safety/chaos.js';
 import { createRedactor } from '../safety/create-redactor.js';
-import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
 import { createUpstreamAgent } from '../upstream/forward-request.js';
+import { closeServer } from './close-server.js';
 import { handleControl } from './control-endpoints.js';
+import { openModeStore } from './open-mode-store.js';
 import { readBody } from './read-body.js';
 import { assertEpisodeId, routeRequest } from './route-request.js';
 import { buildSummary } from './run-summary.js';
@@ -262,34 +261,6 @@ function canonicalBodyPerProvider(providers: ReadonlyMap<string, Provider>, opti
   return (name) => table.get(name) ?? fallback;
 }
 
-/** Golden never writes: a store that does not exist yet is an empty one, not a new file. */
-function openModeStore(options: CassetteOptions, logger: Logger): Store | undefined {
-  if (options.mode === 'mock' || options.mode === 'passthrough' || options.mode === 'smoke') return undefined;
-  if (options.mode === 'golden' && !existsSync(options.store)) {
-    logger.warn({ store: options.store }, `store ${options.store} does not exist: every request will miss`);
-    return emptyStore(options.store);
-  }
-  return openStore(options.store, { readonly: options.mode === 'golden' });
-}
-
-function emptyStore(location: string): Store {
-  const refuse = (): never => {
-    throw new CassetteError('store_write_failed', 'golden mode never writes to the store');
-  };
-  return {
-    location,
-    loadEpisode: () => undefined,
-    beginTake: refuse,
-    continueTake: refuse,
-    listEpisodes: () => [],
-    listTakes: () => [],
-    interactions: () => [],
-    removeEpisodes: refuse,
-    removeTakes: refuse,
-    close: () => undefined,
-  };
-}
-
 function authorized(req: IncomingMessage, token: string | undefined): boolean {
   if (!token) return true;
   return req.headers['x-cassette-auth'] === token || req.headers['proxy-authorization'] === `Bearer ${token}`;
@@ -303,14 +274,4 @@ function unauthorized(): CassetteError {
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
-async function closeServer(server: Server, inFlight: Set<Promise<unknown>>): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  // In-flight calls get a moment to finish; streams still open after that are cut (recorded incomplete).
-  await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 2_000).unref())]);
-  server.closeAllConnections();
-  await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, 1_000).unref())]);
-  await closed;
 }

@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import type { CassetteOptions } from '../config/load-config.js';
+import { CassetteError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+
+/** Golden never writes: a store that does not exist yet is an empty one, not a new file. */
+export function openModeStore(options: CassetteOptions, logger: Logger): Store | undefined {
+  if (options.mode === 'mock' || options.mode === 'passthrough' || options.mode === 'smoke') return undefined;
+  if (options.mode === 'golden' && !existsSync(options.store)) {
+    logger.warn({ store: options.store }, `store ${options.store} does not exist: every request will miss`);
+    return emptyStore(options.store);
+  }
+  return openStore(options.store, { readonly: options.mode === 'golden' });
+}
+
+function emptyStore(location: string): Store {
+  const refuse = (): never => {
+    throw new CassetteError('store_write_failed', 'golden mode never writes to the store');
+  };
+  return {
+    location,
+    loadEpisode: () => undefined,
+    beginTake: refuse,
+    continueTake: refuse,
+    listEpisodes: () => [],
+    listTakes: () => [],
+    interactions: () => [],
+    removeEpisodes: refuse,
+    removeTakes: refuse,
+    close: () => undefined,
+  };
+}
