@@ -1,0 +1,737 @@
+// Side-by-side benchmarks of llm-cassette and its peers, on loopback only (`npm run bench`).
+// Writes bench/results/latest.json and docs/benchmarks.md. See docs/benchmarks.md for the method.
+//
+// Environment:
+//   BENCH_DURATION=5      seconds of measured load per target and scenario (split over the rounds)
+//   BENCH_ROUNDS=5        the targets of a scenario take turns this many times (drift evens out)
+//   BENCH_WARMUP=1        seconds of warm-up per target before its first round
+//   BENCH_CONNECTIONS=10  autocannon connections
+//   BENCH_TTFE_N=30       streamed requests per target in the time-to-first-event scenario
+//   BENCH_PEERS=talkback,yakbak,aimock   peers to run (empty: none)
+//   BENCH_SKIP_SCALE=1    skip bench/scale.js
+//   BENCH_SCALE_N=100000  interactions in the scale store (1000000 for the full run)
+//   BENCH_SCALE_FULL=FILE also report a full scale run made apart (node bench/scale.js --out FILE)
+//   BENCH_PROFILE=1       also run cassette under --cpu-prof and summarize the hottest functions
+//   BENCH_ONLY=replay,... only these groups (replay, record, ttfe); for working on the bench
+//   BENCH_KEEP_TMP=1      keep stores, tapes and profiles under bench/results/tmp/
+//   BENCH_NICE=-10        run every benchmark process at this niceness (root; on a machine shared with other work)
+//   BENCH_CASSETTE_ROOT=DIR  benchmark another copy of llm-cassette (bin/, dist/, package.json)
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem, release } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  BENCH_DIR,
+  CASSETTE_ROOT,
+  ROOT,
+  canPin,
+  freePort,
+  httpRequest,
+  loadavg,
+  pinSelf,
+  runLoad,
+  stopLoadWorkers,
+  sleep,
+  spawnNode,
+} from './lib/procs.js';
+import { jsonAnswer, requestBody, sseEvents } from './lib/payloads.js';
+import { renderReport } from './lib/report.js';
+import { summarizeProfiles } from './lib/profile.js';
+import { combine } from './lib/stats.js';
+
+const env = process.env;
+const cfg = {
+  duration: Number(env.BENCH_DURATION ?? 5),
+  rounds: Math.max(1, Number(env.BENCH_ROUNDS ?? 5)),
+  warmup: Number(env.BENCH_WARMUP ?? 1),
+  connections: Number(env.BENCH_CONNECTIONS ?? 10),
+  ttfeN: Number(env.BENCH_TTFE_N ?? 30),
+  peers: (env.BENCH_PEERS ?? 'talkback,yakbak,aimock')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+  skipScale: env.BENCH_SKIP_SCALE === '1',
+  scaleN: Number(env.BENCH_SCALE_N ?? 100_000),
+  profile: env.BENCH_PROFILE === '1',
+  only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',') : null,
+};
+const on = (group) => !cfg.only || cfg.only.includes(group);
+
+const PROXY_CORE = 0; // the processes under test
+const LOAD_CORE = 1; // load generator, fake upstream, this orchestrator
+const TMP = join(BENCH_DIR, 'results', 'tmp', `run-${Date.now()}`);
+const PEERS_DIR = join(BENCH_DIR, 'peers');
+const HEADERS = {
+  'content-type': 'application/json',
+  authorization: 'Bearer sk-bench-not-a-real-key-000000000000',
+};
+// What autocannon sends on a keep-alive connection (yakbak hashes every header, talkback matches them).
+const RECORD_HEADERS = { ...HEADERS, connection: 'keep-alive' };
+const JSON_BODY = requestBody({ prompt: 'What is 4200 + 42?' });
+const SSE_BODY = requestBody({
+  prompt: 'Stream the sum of 4200 and 42, please.',
+  stream: true,
+});
+const UNIQUE_JSON_BODY = requestBody({
+  prompt: 'Record me: what is 4200 + 42? [<id>]',
+});
+
+function log(msg) {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+function ensurePeers() {
+  if (cfg.peers.length === 0) return;
+  const wanted = JSON.parse(readFileSync(join(PEERS_DIR, 'package.json'), 'utf8')).dependencies;
+  const missing = Object.keys(wanted).filter((p) => !existsSync(join(PEERS_DIR, 'node_modules', p, 'package.json')));
+  if (missing.length === 0) return;
+  log(`installing the peers into bench/peers (missing: ${missing.join(', ')})`);
+  const r = spawnSync('npm', ['install', '--prefix', PEERS_DIR, '--no-audit', '--no-fund', '--loglevel=error'], {
+    stdio: 'inherit',
+    cwd: ROOT,
+    timeout: 600_000,
+  });
+  if (r.status !== 0) throw new Error('npm install --prefix bench/peers failed');
+}
+
+function peerVersion(name) {
+  try {
+    return JSON.parse(readFileSync(join(PEERS_DIR, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return null;
+  }
+}
+
+// --- the tools ----------------------------------------------------------------------------------
+
+function countFiles(dir) {
+  if (!existsSync(dir)) return 0;
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? countFiles(join(dir, e.name)) : 1;
+  return n;
+}
+
+async function countCassette(store) {
+  if (!existsSync(store)) return 0;
+  const { openStore } = await import(join(CASSETTE_ROOT, 'dist', 'store', 'open-store.js'));
+  const s = openStore(store, { readonly: true });
+  try {
+    return s.listTakes().reduce((n, t) => n + t.interactions, 0);
+  } finally {
+    s.close();
+  }
+}
+
+/** Each tool: start(mode 'record'|'replay', dir, upstreamUrl, port) → process with .url (chat endpoint). */
+const TOOLS = {
+  cassette: {
+    version: () => JSON.parse(readFileSync(join(CASSETTE_ROOT, 'package.json'), 'utf8')).version,
+    async start(mode, dir, upstream, _port, profileDir) {
+      const store = join(dir, 'cassettes.db');
+      const args = [
+        join(CASSETTE_ROOT, 'bin', 'cassette.js'),
+        'serve',
+        '--mode',
+        mode === 'record' ? 'live' : 'golden',
+        '--port',
+        '0',
+        '--store',
+        store,
+        '--quiet',
+        '--json',
+      ];
+      if (mode === 'record') args.push('--upstream', `openai=${upstream}`);
+      const nodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+      const p = await spawnNode(`cassette ${mode}`, args, {
+        core: PROXY_CORE,
+        nodeFlags,
+      });
+      p.url = `http://127.0.0.1:${p.port}/openai/v1/chat/completions`;
+      return p;
+    },
+    recordings: (dir) => countCassette(join(dir, 'cassettes.db')),
+  },
+  talkback: {
+    version: () => peerVersion('talkback'),
+    async start(mode, dir, upstream, port) {
+      const p = await spawnNode(
+        `talkback ${mode}`,
+        [join(BENCH_DIR, 'servers', 'peer.js'), 'talkback', mode, String(port), join(dir, 'tapes'), upstream],
+        { core: PROXY_CORE },
+      );
+      p.url = `http://127.0.0.1:${port}/v1/chat/completions`;
+      return p;
+    },
+    recordings: (dir) => countFiles(join(dir, 'tapes')),
+  },
+  yakbak: {
+    version: () => peerVersion('yakbak'),
+    async start(mode, dir, upstream, port) {
+      const p = await spawnNode(
+        `yakbak ${mode}`,
+        [join(BENCH_DIR, 'servers', 'peer.js'), 'yakbak', mode, String(port), join(dir, 'tapes'), upstream],
+        { core: PROXY_CORE },
+      );
+      p.url = `http://127.0.0.1:${port}/v1/chat/completions`;
+      return p;
+    },
+    recordings: (dir) => countFiles(join(dir, 'tapes')),
+  },
+  aimock: {
+    version: () => peerVersion('@copilotkit/aimock'),
+    async start(mode, dir, upstream, port) {
+      const fixtures = join(dir, 'fixtures');
+      mkdirSync(fixtures, { recursive: true });
+      const cli = join(PEERS_DIR, 'node_modules', '@copilotkit', 'aimock', 'dist', 'cli.js');
+      const args = [cli, '-p', String(port), '-f', fixtures, '--log-level', 'silent'];
+      if (mode === 'record') args.push('--record', '--provider-openai', upstream);
+      // Its own CLI, in a wrapper that runs it in-process and says when the port is open.
+      const p = await spawnNode(`aimock ${mode}`, [join(BENCH_DIR, 'servers', 'announce.js'), String(port), ...args], { core: PROXY_CORE });
+      p.url = `http://127.0.0.1:${port}/v1/chat/completions`;
+      return p;
+    },
+    recordings: (dir) => countFiles(join(dir, 'fixtures')),
+  },
+};
+
+async function startBare(core, sseDelayMs, name) {
+  const port = await freePort();
+  const p = await spawnNode(name, [join(BENCH_DIR, 'servers', 'bare.js'), '--port', String(port), '--sse-delay-ms', String(sseDelayMs)], {
+    core,
+  });
+  p.base = `http://127.0.0.1:${port}`;
+  p.url = `${p.base}/v1/chat/completions`;
+  return p;
+}
+
+// --- measurement --------------------------------------------------------------------------------
+
+const results = {
+  meta: {},
+  scenarios: [],
+  targets: [],
+  notes: [],
+  profiles: null,
+  scale: null,
+};
+
+function load(spec, timeoutMs) {
+  return runLoad(spec, { core: LOAD_CORE, timeoutMs });
+}
+
+/**
+ * Runs autocannon against every target in turn, `rounds` times, so that each one sees the same
+ * share of whatever else the machine does. targets: [{id, url, pids, body, uniqueBody}].
+ */
+async function interleaved(name, targets) {
+  const slice = cfg.duration / cfg.rounds;
+  const slices = new Map(targets.map((t) => [t.id, []]));
+  for (let r = 0; r < cfg.rounds; r++) {
+    for (const t of targets) {
+      const spec = {
+        kind: 'autocannon',
+        url: t.url,
+        method: 'POST',
+        headers: HEADERS,
+        body: t.body,
+        uniqueBody: t.uniqueBody ?? false,
+        connections: cfg.connections,
+        duration: slice,
+        warmup: r === 0 ? cfg.warmup : 0,
+        pids: t.pids,
+        samples: true,
+      };
+      try {
+        slices.get(t.id).push(await load(spec));
+      } catch (err) {
+        t.error = err.message;
+        log(`${name} ${t.id} round ${r + 1}: FAILED ${err.message.split('\n')[0]}`);
+      }
+    }
+    log(`${name}: round ${r + 1}/${cfg.rounds} done`);
+  }
+  return new Map(targets.map((t) => [t.id, slices.get(t.id).length ? combine(slices.get(t.id)) : null]));
+}
+
+function report(entry) {
+  entry.loadavg = loadavg();
+  results.scenarios.push(entry);
+  const l = entry.load;
+  if (entry.error) log(`${entry.id}: FAILED ${entry.error.split('\n')[0]}`);
+  else if (l?.kind === 'autocannon') {
+    log(
+      `${entry.id}: ${l.rps} req/s (${l.rpsPerRound.join(', ')}), p50 ${l.latencyMs.p50} ms, p99 ${l.latencyMs.p99} ms, cpu ${l.cpu?.proxy?.perRequestUs ?? '-'} µs/req, status ${JSON.stringify(l.status)}${entry.memory ? `, peak ${entry.memory.hwmMiB} MiB` : ''}`,
+    );
+  } else if (l) {
+    log(
+      `${entry.id}: first event p50 ${l.firstEventMs.p50} ms p99 ${l.firstEventMs.p99} ms, whole stream p50 ${l.totalMs.p50} ms, status ${JSON.stringify(l.status)}`,
+    );
+  }
+}
+
+/** Checks that a proxy answers a benchmark request as the upstream would. */
+async function probe(url, body, expect) {
+  const r = await httpRequest(url, { headers: RECORD_HEADERS, body });
+  const events = r.body
+    .toString('utf8')
+    .split('\n\n')
+    .filter((s) => s.startsWith('data:')).length;
+  return {
+    status: r.status,
+    bytes: r.body.length,
+    sameBytes: Buffer.compare(r.body, expect) === 0,
+    events,
+  };
+}
+
+async function stopAll(procs) {
+  const mem = {};
+  for (const [k, p] of procs) mem[k] = await p.stop();
+  return mem;
+}
+
+// --- scenarios ----------------------------------------------------------------------------------
+
+/**
+ * Replay, JSON then SSE. Each tool records the two benchmark requests once in its record mode and
+ * is restarted in its replay mode; the bare server (the limit) takes its turns with them.
+ */
+async function replayScenarios(tools, upstream) {
+  const jsonBytes = jsonAnswer();
+  const sseBytes = Buffer.concat(sseEvents());
+  const procs = new Map();
+  const checks = {};
+  const failed = {};
+  try {
+    procs.set('bare', await startBare(PROXY_CORE, 0, 'bare server'));
+    for (const t of tools) {
+      try {
+        const dir = join(TMP, `${t}-replay`);
+        mkdirSync(dir, { recursive: true });
+        const port = await freePort();
+        const rec = await TOOLS[t].start('record', dir, upstream.base, port);
+        try {
+          for (const body of [JSON_BODY, SSE_BODY]) {
+            const r = await httpRequest(rec.url, {
+              headers: RECORD_HEADERS,
+              body,
+            }).catch((e) => {
+              throw new Error(`record phase: ${e.message}; its stderr: ${rec.stderr().slice(-1500)}`);
+            });
+            if (r.status !== 200) throw new Error(`record phase: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
+          }
+        } finally {
+          await rec.stop();
+        }
+        const p = await TOOLS[t].start(
+          'replay',
+          dir,
+          upstream.base,
+          port,
+          cfg.profile && t === 'cassette' ? join(TMP, 'profiles', 'golden') : undefined,
+        );
+        procs.set(t, p);
+        checks[t] = {
+          json: await probe(p.url, JSON_BODY, jsonBytes),
+          sse: await probe(p.url, SSE_BODY, sseBytes),
+        };
+      } catch (err) {
+        failed[t] = err.message;
+      }
+    }
+    const pidsOf = (k) => ({ proxy: procs.get(k).pid });
+    const ids = [...procs.keys()];
+    const json = await interleaved(
+      'replay-json',
+      ids.map((k) => ({
+        id: k,
+        url: procs.get(k).url,
+        body: JSON_BODY,
+        pids: pidsOf(k),
+      })),
+    );
+    const sse = await interleaved(
+      'replay-sse',
+      ids.map((k) => ({
+        id: k,
+        url: procs.get(k).url,
+        body: SSE_BODY,
+        pids: pidsOf(k),
+      })),
+    );
+    const memory = await stopAll(procs);
+    for (const k of ids) {
+      const group = k === 'bare' ? 'limit' : 'replay';
+      report({
+        id: `${group}-json-${k}`,
+        group: `${group}-json`,
+        tool: k,
+        load: json.get(k),
+        check: checks[k]?.json,
+        memory: memory[k],
+      });
+      report({
+        id: `${group}-sse-${k}`,
+        group: `${group}-sse`,
+        tool: k,
+        load: sse.get(k),
+        check: checks[k]?.sse,
+        memory: memory[k],
+      });
+    }
+    for (const [t, e] of Object.entries(failed)) report({ id: `replay-${t}`, group: 'replay-json', tool: t, error: e });
+  } finally {
+    await stopAll(procs);
+  }
+}
+
+/** Record: every request a new prompt (a counter set by autocannon setupRequest): a new recording each. */
+async function recordScenarios(tools, upstream) {
+  const procs = new Map();
+  const dirs = {};
+  const failed = {};
+  try {
+    for (const t of tools) {
+      try {
+        dirs[t] = join(TMP, `${t}-record`);
+        mkdirSync(dirs[t], { recursive: true });
+        procs.set(
+          t,
+          await TOOLS[t].start(
+            'record',
+            dirs[t],
+            upstream.base,
+            await freePort(),
+            cfg.profile && t === 'cassette' ? join(TMP, 'profiles', 'live') : undefined,
+          ),
+        );
+      } catch (err) {
+        failed[t] = err.message;
+      }
+    }
+    const targets = [
+      {
+        id: 'direct',
+        url: upstream.url,
+        body: UNIQUE_JSON_BODY,
+        uniqueBody: true,
+        pids: { upstream: upstream.pid },
+      },
+    ];
+    for (const [t, p] of procs)
+      targets.push({
+        id: t,
+        url: p.url,
+        body: UNIQUE_JSON_BODY,
+        uniqueBody: true,
+        pids: { proxy: p.pid, upstream: upstream.pid },
+      });
+    const res = await interleaved('record-json', targets);
+    const memory = await stopAll(procs);
+    await sleep(200);
+    report({
+      id: 'record-json-direct',
+      group: 'record-json',
+      tool: 'direct',
+      load: res.get('direct'),
+    });
+    for (const t of procs.keys())
+      report({
+        id: `record-json-${t}`,
+        group: 'record-json',
+        tool: t,
+        load: res.get(t),
+        memory: memory[t],
+        recordings: await TOOLS[t].recordings(dirs[t]),
+      });
+    for (const [t, e] of Object.entries(failed))
+      report({
+        id: `record-json-${t}`,
+        group: 'record-json',
+        tool: t,
+        error: e,
+      });
+  } finally {
+    await stopAll(procs);
+  }
+}
+
+/**
+ * Time to the first SSE event while recording; the upstream sends the 40 events 5 ms apart.
+ * One request at a time, the targets taking turns request by request (direct, cassette, peers).
+ */
+async function ttfeScenarios(tools, slow) {
+  const procs = new Map();
+  const dirs = {};
+  const failed = {};
+  try {
+    for (const t of tools) {
+      try {
+        dirs[t] = join(TMP, `${t}-ttfe`);
+        mkdirSync(dirs[t], { recursive: true });
+        procs.set(t, await TOOLS[t].start('record', dirs[t], slow.base, await freePort()));
+      } catch (err) {
+        failed[t] = err.message;
+      }
+    }
+    const urls = [['direct', slow.url], ...[...procs].map(([t, p]) => [t, p.url])];
+    const items = [];
+    for (let i = -3; i < cfg.ttfeN; i++) {
+      for (const [t, url] of urls)
+        items.push({
+          url,
+          group: i < 0 ? `warmup-${t}` : t,
+          body: requestBody({
+            prompt: `Stream a new answer ${i} via ${t}`,
+            stream: true,
+          }),
+        });
+    }
+    const pids = Object.fromEntries([...procs].map(([t, p]) => [t, p.pid]));
+    const l = await load(
+      {
+        kind: 'sequence',
+        url: slow.url,
+        headers: HEADERS,
+        items,
+        groupBy: true,
+        pids,
+      },
+      120_000 + items.length * 2000,
+    );
+    const memory = await stopAll(procs);
+    const direct = l.groups.direct;
+    for (const [t] of urls) {
+      const g = l.groups[t];
+      report({
+        id: `ttfe-${t}`,
+        group: 'ttfe',
+        tool: t,
+        load: {
+          kind: 'sequence',
+          requests: g.n,
+          status: g.status,
+          ttfbMs: g.ttfbMs,
+          firstEventMs: g.firstEventMs,
+          totalMs: { p50: g.p50, p99: g.p99, mean: g.mean },
+        },
+        ...(t === 'direct'
+          ? {}
+          : {
+              memory: memory[t],
+              recordings: await TOOLS[t].recordings(dirs[t]),
+              ratio: {
+                firstEventDeltaMs: Math.round((g.firstEventMs.p50 - direct.firstEventMs.p50) * 100) / 100,
+              },
+            }),
+      });
+    }
+    for (const [t, e] of Object.entries(failed)) report({ id: `ttfe-${t}`, group: 'ttfe', tool: t, error: e });
+  } finally {
+    await stopAll(procs);
+  }
+}
+
+// --- ratios and targets -------------------------------------------------------------------------
+
+function computeRatios() {
+  const get = (id) => results.scenarios.find((s) => s.id === id)?.load;
+  const limitJson = get('limit-json-bare');
+  const limitSse = get('limit-sse-bare');
+  const direct = get('record-json-direct');
+  const r2 = (x) => (x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 100) / 100);
+  results.baselines = {
+    limitJsonRps: limitJson?.rps ?? null,
+    limitSseRps: limitSse?.rps ?? null,
+    limitJsonCpuUs: limitJson?.cpu.proxy.perRequestUs ?? null,
+    limitSseCpuUs: limitSse?.cpu.proxy.perRequestUs ?? null,
+    directRecordRps: direct?.rps ?? null,
+    ttfeDirectP50: get('ttfe-direct')?.firstEventMs.p50 ?? null,
+  };
+  for (const s of results.scenarios) {
+    if (!s.load) continue;
+    const base = s.group.endsWith('-sse') ? limitSse : limitJson;
+    if (s.group.startsWith('limit') || s.group.startsWith('replay')) {
+      s.ratio = {
+        rps: r2(s.load.rps / base?.rps),
+        cpu: r2(s.load.cpu.proxy?.perRequestUs / base?.cpu.proxy.perRequestUs),
+      };
+    } else if (s.group === 'record-json') {
+      s.ratio = {
+        rps: r2(s.load.rps / direct?.rps),
+        limit: r2(s.load.rps / limitJson?.rps),
+      };
+    }
+  }
+}
+
+function computeTargets() {
+  const get = (id) => results.scenarios.find((s) => s.id === id);
+  const b = results.baselines;
+  const t = [];
+  const add = (name, target, value, pass, detail, unit = 'x') =>
+    t.push({
+      name,
+      target,
+      value: value ?? null,
+      unit,
+      pass: value === null || value === undefined ? null : pass,
+      detail,
+    });
+  const gj = get('replay-json-cassette');
+  add(
+    'golden replay (JSON) throughput',
+    '≥ 0.75× bare server',
+    gj?.ratio?.rps,
+    gj?.ratio?.rps >= 0.75,
+    gj?.load
+      ? `${gj.load.rps} vs ${b.limitJsonRps} req/s; CPU ${gj.load.cpu.proxy.perRequestUs} vs ${b.limitJsonCpuUs} µs/req (if both were CPU-bound: ${(b.limitJsonCpuUs / gj.load.cpu.proxy.perRequestUs).toFixed(2)}×)`
+      : 'not run',
+  );
+  const lr = get('record-json-cassette');
+  add(
+    'live record (JSON) throughput',
+    '≥ 0.7× direct upstream',
+    lr?.ratio?.rps,
+    lr?.ratio?.rps >= 0.7,
+    lr?.load ? `${lr.load.rps} vs ${b.directRecordRps} req/s` : 'not run',
+  );
+  const tf = get('ttfe-cassette');
+  add(
+    'first SSE event while recording',
+    'within 2 ms of direct (p50)',
+    tf?.ratio?.firstEventDeltaMs,
+    tf?.ratio?.firstEventDeltaMs <= 2,
+    tf?.load
+      ? `p50 ${tf.load.firstEventMs.p50} vs ${b.ttfeDirectP50} ms; p99 ${tf.load.firstEventMs.p99} vs ${get('ttfe-direct')?.load.firstEventMs.p99} ms`
+      : 'not run',
+    'ms',
+  );
+  const sr = get('replay-sse-cassette');
+  add(
+    'SSE replay throughput',
+    '≥ 0.7× bare server',
+    sr?.ratio?.rps,
+    sr?.ratio?.rps >= 0.7,
+    sr?.load
+      ? `${sr.load.rps} vs ${b.limitSseRps} req/s; CPU ${sr.load.cpu.proxy.perRequestUs} vs ${b.limitSseCpuUs} µs/req (if both were CPU-bound: ${(b.limitSseCpuUs / sr.load.cpu.proxy.perRequestUs).toFixed(2)}×)`
+      : 'not run',
+  );
+  for (const [group, label] of [
+    ['replay-sse', 'peak memory, replay process (JSON then SSE load)'],
+    ['record-json', 'peak memory, record process (JSON load)'],
+    ['ttfe', 'peak memory, recording streams'],
+  ]) {
+    const mine = results.scenarios.find((s) => s.group === group && s.tool === 'cassette')?.memory?.hwmMiB;
+    const peers = results.scenarios.filter((s) => s.group === group && cfg.peers.includes(s.tool) && s.memory?.hwmMiB && !s.error);
+    if (!mine || peers.length === 0) {
+      add(label, '≤ 1.5× lightest peer', null, null, 'not run');
+      continue;
+    }
+    const lightest = peers.reduce((a, c) => (a.memory.hwmMiB <= c.memory.hwmMiB ? a : c));
+    const ratio = Math.round((mine / lightest.memory.hwmMiB) * 100) / 100;
+    add(label, '≤ 1.5× lightest peer', ratio, ratio <= 1.5, `${mine} MiB vs ${lightest.tool} ${lightest.memory.hwmMiB} MiB`);
+  }
+  const d = results.scale?.directory;
+  if (d)
+    add(
+      `directory store of ${d.n.toLocaleString('en')}: spawn → first answer`,
+      '< 1,000 ms',
+      d.firstAnswerMs,
+      d.firstAnswerMs !== null && d.firstAnswerMs < 1000,
+      `--json line at ${d.jsonLineMs} ms; node alone starts in ${results.scale.nodeStartMs} ms`,
+      'ms',
+    );
+  results.targets = t;
+}
+
+// --- main ---------------------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  mkdirSync(TMP, { recursive: true });
+  const pinned = pinSelf(LOAD_CORE);
+  ensurePeers();
+  for (const p of cfg.peers) if (!TOOLS[p]) throw new Error(`unknown peer ${p} (known: ${Object.keys(TOOLS).join(', ')})`);
+  results.meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform} ${release()}`,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    pinning: canPin()
+      ? {
+          proxy: PROXY_CORE,
+          loadAndUpstream: LOAD_CORE,
+          orchestrator: pinned ? LOAD_CORE : null,
+        }
+      : null,
+    config: cfg,
+    cassetteRoot: CASSETTE_ROOT === ROOT ? '.' : CASSETTE_ROOT,
+    versions: Object.fromEntries(['cassette', ...cfg.peers].map((t) => [t, TOOLS[t].version()])),
+    autocannon: JSON.parse(readFileSync(join(ROOT, 'node_modules', 'autocannon', 'package.json'), 'utf8')).version,
+    nice: env.BENCH_NICE ? Number(env.BENCH_NICE) : null,
+    mitmproxy: spawnSync('sh', ['-c', 'command -v mitmdump']).status === 0,
+    loadavgStart: loadavg(),
+    payload: {
+      jsonBytes: jsonAnswer().length,
+      sseEvents: sseEvents().length,
+      sseBytes: sseEvents().reduce((n, e) => n + e.length, 0),
+    },
+  };
+  if (!canPin())
+    results.notes.push('taskset is not available (or there is one core): processes were not pinned and competed for every core.');
+  log(`config ${JSON.stringify(cfg)}; pinning ${JSON.stringify(results.meta.pinning)}; load average ${results.meta.loadavgStart}`);
+
+  const upstream = await startBare(LOAD_CORE, 0, 'fake upstream');
+  const slow = await startBare(LOAD_CORE, 5, 'fake upstream, 5 ms between events');
+  const tools = ['cassette', ...cfg.peers];
+  try {
+    if (on('replay')) await replayScenarios(tools, upstream);
+    if (on('record')) await recordScenarios(tools, upstream);
+    if (on('ttfe')) await ttfeScenarios(tools, slow);
+  } finally {
+    await upstream.stop();
+    await slow.stop();
+  }
+  stopLoadWorkers();
+  results.meta.loadavgEnd = loadavg();
+  results.meta.mainSeconds = Math.round((Date.now() - started) / 1000);
+  if (cfg.profile) results.profiles = summarizeProfiles(join(TMP, 'profiles'));
+
+  if (!cfg.skipScale) {
+    log(`scale scenarios (bench/scale.js, ${cfg.scaleN.toLocaleString('en')} interactions)`);
+    const r = spawnSync(process.execPath, [join(BENCH_DIR, 'scale.js'), '--out', join(TMP, 'scale.json')], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      cwd: ROOT,
+      env: { ...env, BENCH_TMP: TMP },
+      timeout: 3_600_000,
+    });
+    if (r.status === 0 && existsSync(join(TMP, 'scale.json'))) results.scale = JSON.parse(readFileSync(join(TMP, 'scale.json'), 'utf8'));
+    else results.notes.push(`bench/scale.js failed (exit ${r.status ?? r.signal}); no scale results in this run.`);
+  } else {
+    results.notes.push('The scale scenarios were skipped in this run (BENCH_SKIP_SCALE=1).');
+  }
+  computeRatios();
+  computeTargets();
+  results.meta.loadavgEnd = loadavg();
+  results.meta.totalSeconds = Math.round((Date.now() - started) / 1000);
+
+  // A full scale run made apart (BENCH_SCALE_FULL=FILE, the output of `node bench/scale.js --out FILE` with
+  // BENCH_SCALE_N=1000000) is carried into the report beside this run's.
+  if (env.BENCH_SCALE_FULL && existsSync(env.BENCH_SCALE_FULL)) results.scaleFull = JSON.parse(readFileSync(env.BENCH_SCALE_FULL, 'utf8'));
+  mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
+  writeFileSync(join(BENCH_DIR, 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderReport(results));
+  log(`wrote bench/results/latest.json and docs/benchmarks.md (${results.meta.totalSeconds} s)`);
+  for (const t of results.targets)
+    log(`target ${t.name}: ${t.pass === null ? 'not measured' : t.pass ? 'PASS' : 'FAIL'} (${t.value ?? '-'}; ${t.target}; ${t.detail})`);
+  if (env.BENCH_KEEP_TMP !== '1') rmSync(TMP, { recursive: true, force: true });
+  stopLoadWorkers();
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err}\n`);
+  process.exit(1);
+});
