@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   // upstream trouble
   upstream_unreachable: { exitCode: 3, httpStatus: 502 },
   upstream_timeout: { exitCode: 3, httpStatus: 504 },
+  // nginx's 499: no one reads the answer; logged so an aborted call is not mistaken for an outage.
+  client_closed_request: { exitCode: 1, httpStatus: 499 },
   // store and run
   store_unreadable: { exitCode: 3, httpStatus: 500 },
   store_write_failed: { exitCode: 3, httpStatus: 500 },

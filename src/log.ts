@@ -6,6 +6,8 @@
 export type LogLevel = 'quiet' | 'info' | 'verbose';
 
 export interface Logger {
+  /** False under --quiet: callers skip building per-request fields nobody will read. */
+  readonly infoEnabled: boolean;
   info(fields: Record<string, unknown>, msg: string): void;
   warn(fields: Record<string, unknown>, msg: string): void;
   error(fields: Record<string, unknown>, msg: string): void;
@@ -30,6 +32,7 @@ export function createLogger(level: LogLevel, stream: NodeJS.WritableStream = pr
     }
   };
   return {
+    infoEnabled: level !== 'quiet',
     info: (f, m) => level !== 'quiet' && write('info', f, m),
     warn: (f, m) => write('warn', f, m),
     error: (f, m) => write('error', f, m),
@@ -67,4 +70,4 @@ process.once('exit', () => {
 });
 
 /** A logger that drops everything (programmatic use without output). */
-export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+export const silentLogger: Logger = { infoEnabled: false, info() {}, warn() {}, error() {}, debug() {} };

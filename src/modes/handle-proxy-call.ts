@@ -73,6 +73,8 @@ export async function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): Promis
     return { outcome: truncate ? 'fault' : 'forwarded', status: response.status };
   }
 
+  // Passthrough neither replays nor records: it needs no key.
+  if (options.mode === 'passthrough') return forward(rt, call, undefined, truncate);
   const matched = rt.matcher.match({
     method: call.req.method ?? 'GET',
     provider: call.provider.name,
@@ -97,14 +99,14 @@ export async function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): Promis
 async function forward(
   rt: ProxyRuntime,
   call: ProxyCall,
-  matched: MatchedRequest,
+  matched: MatchedRequest | undefined,
   truncate: Extract<ChaosAction, { kind: 'truncate' }> | undefined,
-): Promise<{ outcome: Outcome; status: number; key: string }> {
+): Promise<{ outcome: Outcome; status: number; key?: string }> {
   const { options } = rt;
   if (!rt.agent) throw new CassetteError('internal_error', `mode ${options.mode} must not forward`);
   const upstream = buildUpstreamRequest(call, options.allowUpstream);
   rt.budget.take();
-  const record = rt.recorder !== undefined && (options.mode === 'live' || options.mode === 'record-missing');
+  const record = matched !== undefined && rt.recorder !== undefined && (options.mode === 'live' || options.mode === 'record-missing');
   const slot = record ? rt.recorder?.reserve(call.episode, matched.key) : undefined;
   const outcome: Outcome = truncate ? 'fault' : record ? 'recorded' : 'forwarded';
   const result = await forwardRequest(
@@ -128,13 +130,13 @@ async function forward(
     rt.agent,
   );
   try {
-    storeForwarded(rt, call, matched, slot, result);
+    if (matched) storeForwarded(rt, call, matched, slot, result);
   } catch (err) {
     result.release(false);
     throw err;
   }
   result.release(true);
-  return { outcome: result.complete ? outcome : 'fault', status: result.status, key: matched.key };
+  return { outcome: result.complete ? outcome : 'fault', status: result.status, ...(matched ? { key: matched.key } : {}) };
 }
 
 /** Builds the interaction of a forwarded call and stores it (live, record-missing) or checks it (smoke). */

@@ -171,7 +171,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     } catch (err) {
       const error = toCassetteError(err);
       const outcome =
-        error.code === 'cassette_budget_exceeded' || error.code === 'cassette_upstream_not_allowed' || error.httpStatus < 500
+        error.code !== 'client_closed_request' && error.httpStatus < 500
           ? 'refused'
           : 'fault';
       sendError(res, provider, error, error.code === 'cassette_miss' ? { 'x-cassette-miss': '1' } : {});
@@ -183,6 +183,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       const ms = performance.now() - startedAt;
       const name = provider?.name ?? 'unknown';
       stats.count(name, outcome, ms / 1000);
+      if (!error && !logger.infoEnabled) return;
       const fields = {
         episode,
         provider: name,

@@ -85,6 +85,9 @@ export async function forwardRequest(input: ForwardInput, agent: Agent): Promise
     });
   } catch (err) {
     res.off('close', onClientClose);
+    if (abort.signal.aborted) {
+      throw new CassetteError('client_closed_request', 'the client closed the connection before the upstream answered', { cause: err });
+    }
     throw upstreamError(err, input.url);
   }
   const ttfbMs = performance.now() - input.startedAt;
