@@ -170,10 +170,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       finish(result.outcome, result.status, result.key);
     } catch (err) {
       const error = toCassetteError(err);
-      const outcome =
-        error.code !== 'client_closed_request' && error.httpStatus < 500
-          ? 'refused'
-          : 'fault';
+      const outcome = error.code !== 'client_closed_request' && error.httpStatus < 500 ? 'refused' : 'fault';
       sendError(res, provider, error, error.code === 'cassette_miss' ? { 'x-cassette-miss': '1' } : {});
       if (error.code === 'body_too_large') res.once('finish', () => req.socket.destroySoon());
       finish(outcome, error.httpStatus, undefined, error);
