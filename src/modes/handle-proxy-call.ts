@@ -73,16 +73,20 @@ export async function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): Promis
     return { outcome: truncate ? 'fault' : 'forwarded', status: response.status };
   }
 
-  // Passthrough neither replays nor records: it needs no key.
+  const match = (): MatchedRequest =>
+    rt.matcher.match({
+      method: call.req.method ?? 'GET',
+      provider: call.provider.name,
+      path: call.path,
+      query: call.query,
+      headers: call.req.headers,
+      body: call.body,
+    });
+  // Passthrough neither replays nor records: it needs no key. Live and smoke compute it while the
+  // upstream is already working on the request, so matching adds nothing to time to first byte.
   if (options.mode === 'passthrough') return forward(rt, call, undefined, truncate);
-  const matched = rt.matcher.match({
-    method: call.req.method ?? 'GET',
-    provider: call.provider.name,
-    path: call.path,
-    query: call.query,
-    headers: call.req.headers,
-    body: call.body,
-  });
+  if (options.mode === 'live' || options.mode === 'smoke') return forward(rt, call, match, truncate);
+  const matched = match();
 
   if (rt.replayer && (options.mode === 'golden' || options.mode === 'record-missing')) {
     const found = rt.replayer.find(call.episode, matched.key);
@@ -93,23 +97,22 @@ export async function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): Promis
     }
     if (options.mode === 'golden') return sendMiss(rt, call, matched, found.exhausted);
   }
-  return forward(rt, call, matched, truncate);
+  return forward(rt, call, () => matched, truncate);
 }
 
 async function forward(
   rt: ProxyRuntime,
   call: ProxyCall,
-  matched: MatchedRequest | undefined,
+  getMatched: (() => MatchedRequest) | undefined,
   truncate: Extract<ChaosAction, { kind: 'truncate' }> | undefined,
 ): Promise<{ outcome: Outcome; status: number; key?: string }> {
   const { options } = rt;
   if (!rt.agent) throw new CassetteError('internal_error', `mode ${options.mode} must not forward`);
   const upstream = buildUpstreamRequest(call, options.allowUpstream);
   rt.budget.take();
-  const record = matched !== undefined && rt.recorder !== undefined && (options.mode === 'live' || options.mode === 'record-missing');
-  const slot = record ? rt.recorder?.reserve(call.episode, matched.key) : undefined;
+  const record = getMatched !== undefined && rt.recorder !== undefined && (options.mode === 'live' || options.mode === 'record-missing');
   const outcome: Outcome = truncate ? 'fault' : record ? 'recorded' : 'forwarded';
-  const result = await forwardRequest(
+  const pending = forwardRequest(
     {
       method: call.req.method ?? 'GET',
       url: upstream.url,
@@ -125,10 +128,23 @@ async function forward(
       ...(truncate ? { truncateAfterBytes: truncate.afterBytes } : {}),
       // A recorded answer is finished for the client only once it is in the store: a crash can
       // then never lose an answer the client holds, and --on-store-error fail can still cut it.
-      holdEnd: slot !== undefined,
+      holdEnd: record,
     },
     rt.agent,
   );
+  let matched: MatchedRequest | undefined;
+  let slot: ReturnType<Recorder['reserve']> | undefined;
+  try {
+    matched = getMatched?.();
+    slot = record && matched ? rt.recorder?.reserve(call.episode, matched.key) : undefined;
+  } catch (err) {
+    void pending.then(
+      (r) => r.release(false),
+      () => undefined,
+    );
+    throw err;
+  }
+  const result = await pending;
   try {
     if (matched) storeForwarded(rt, call, matched, slot, result);
   } catch (err) {
