@@ -435,6 +435,22 @@ async function main() {
   log(`export: ${out.export.seconds} s via ${out.export.how}; ${out.export.note}`);
   rmSync(exportDir, { recursive: true, force: true });
 
+  // Contract drift over the whole store: learn the baselines, then check the newest takes against them.
+  const contractsDir = join(TMP, 'contracts-big');
+  out.contract = {};
+  for (const step of ['update', 'check']) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [CLI, 'contract', step, '--store', big, '--contracts', contractsDir, '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: Math.max(120_000, N * 2),
+    });
+    out.contract[step] = { seconds: Number(((performance.now() - t0) / 1000).toFixed(1)), exitCode: r.status };
+    log(`contract ${step}: ${out.contract[step].seconds} s, exit ${r.status}`);
+  }
+  rmSync(contractsDir, { recursive: true, force: true });
+
   // Live recording with 8 concurrent clients: into an empty store, and into the big one.
   try {
     out.record = await recordInto([

@@ -226,6 +226,8 @@ function scaleSection(res, key = 'scale') {
       s.export.seconds === null ? 'not run' : `${f1(s.export.seconds)} s`,
       s.export.note ?? '',
     );
+  for (const [step, c] of Object.entries(s.contract ?? {}))
+    add(`\`cassette contract ${step}\` over the whole store`, `${f1(c.seconds)} s`, `exit code ${c.exitCode}`);
   for (const r of s.record ?? [])
     add(
       `live record, 8 concurrent clients, ${r.label}`,
