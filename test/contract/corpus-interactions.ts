@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FamilyName, Interaction, StoredBody, StreamEvent, StreamFormat } from '../../src/types.js';
 
-export const CORPUS_DIR = process.env.CASSETTE_CORPUS ?? join(import.meta.dirname, '../../../shared/corpus');
+import { CORPUS_DIR } from '../helpers/corpus.js';
+
+export { CORPUS_DIR };
 
 interface IndexEntry {
   file: string;

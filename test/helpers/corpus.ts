@@ -1,8 +1,11 @@
-// Typed access to the recorded provider traffic corpus (/work/shared/corpus, see its README.md).
-import { readFileSync } from 'node:fs';
+// Typed access to the recorded provider traffic corpus (../shared/corpus beside the repo, see its README.md).
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const CORPUS_DIR = process.env.CASSETTE_CORPUS_DIR ?? '/work/shared/corpus';
+// CI clones the repo with shared/ beside it, wherever that is; CASSETTE_CORPUS_DIR overrides.
+const besideRepo = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
+export const CORPUS_DIR = process.env.CASSETTE_CORPUS_DIR ?? (existsSync(besideRepo) ? besideRepo : '/work/shared/corpus');
 
 /** Header name → values, names in whatever case the recording client kept. */
 export type CorpusHeaders = Record<string, string[]>;

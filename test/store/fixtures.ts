@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { FamilyName, Interaction, StoredBody, StoredStream } from '../../src/types.js';
 
-export const CORPUS_DIR = process.env.CASSETTE_CORPUS_DIR ?? '/work/shared/corpus';
+import { CORPUS_DIR } from '../helpers/corpus.js';
+
+export { CORPUS_DIR };
 
 interface IndexEntry {
   file: string;

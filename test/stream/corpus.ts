@@ -7,7 +7,9 @@ import { detectStreamFormat } from '../../src/stream/detect-stream-format.js';
 import type { AssemblerKind, StreamFormat } from '../../src/stream/types.js';
 import type { Assembled } from '../../src/types.js';
 
-export const CORPUS_DIR = process.env.CASSETTE_CORPUS_DIR ?? '/work/shared/corpus';
+import { CORPUS_DIR } from '../helpers/corpus.js';
+
+export { CORPUS_DIR };
 export const hasCorpus = existsSync(join(CORPUS_DIR, 'index.json'));
 
 export interface CorpusIndexEntry {
