@@ -37,7 +37,9 @@ export async function replayLive(episodes: string[], flags: LiveFlags): Promise<
   const { statuses } = await resendInteractions(options, recorded, into, flags.model);
   const unreachable = statuses.filter((s) => s === 502 || s === 504).length;
   const fresh = readTake(options.store, into);
-  const steps = recorded.map((r, n) => compareSteps(n + 1, r, fresh[n], minSimilarity));
+  // Steps were re-sent one at a time, so step n is position n of the new take (a cut answer leaves a gap).
+  const byPosition = new Map(fresh.map((i) => [i.position, i]));
+  const steps = recorded.map((r, n) => compareSteps(n + 1, r, byPosition.get(n + 1), minSimilarity));
   const changed = steps.filter((s) => s.changed).length;
   if (flags.json) printJson({ ok: changed === 0 && unreachable === 0, episode, into, steps });
   printTalk(formatSteps(episode, into, steps));

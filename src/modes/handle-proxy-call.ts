@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from 'undici';
 import type { CassetteOptions } from '../config/load-config.js';
-import { CassetteError, toCassetteError } from '../errors.js';
+import { CassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { CanonicalBodyFn } from '../match/canonical-body.js';
 import type { MatchedRequest, RequestMatcher } from '../match/request-matcher.js';
@@ -18,6 +18,7 @@ import type { Recorder } from './recorder.js';
 import type { Replayer } from './replayer.js';
 import type { SmokeFinding } from './smoke-checker.js';
 import { prepareResponse, sendPrepared } from './send-recorded.js';
+import { sendError } from './send-error.js';
 import { buildUpstreamRequest } from './upstream-request.js';
 
 /** Everything a proxied call may use; built once per server. */
@@ -69,7 +70,7 @@ export async function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): Promis
       body: parseJson(call.body),
       seed: options.seed,
     });
-    await sendPrepared(call.res, prepareResponse(response), sendOptions(rt, 'forwarded', truncate));
+    await sendPrepared(call.res, prepareResponse(response), sendOptions(rt, truncate));
     return { outcome: truncate ? 'fault' : 'forwarded', status: response.status };
   }
 
@@ -92,7 +93,7 @@ export async function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): Promis
     const found = rt.replayer.find(call.episode, matched.key);
     if (found.kind === 'hit') {
       rt.stats.addUsage(found.interaction.usage, found.interaction.costUsd, true);
-      await sendPrepared(call.res, found.prepared, sendOptions(rt, 'hit', truncate));
+      await sendPrepared(call.res, found.prepared, sendOptions(rt, truncate));
       return { outcome: truncate ? 'fault' : 'hit', status: found.prepared.status, key: matched.key };
     }
     if (options.mode === 'golden') return sendMiss(rt, call, matched, found.exhausted);
@@ -241,43 +242,7 @@ async function injectFault(rt: ProxyRuntime, call: ProxyCall, action: ChaosActio
   }
 }
 
-/** Writes a CassetteError in the provider family's own error shape. */
-export function sendError(
-  res: ServerResponse,
-  provider: Provider | undefined,
-  error: CassetteError,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const body = provider
-    ? provider.family.errorBody(error.httpStatus, error.code, error.message)
-    : {
-        error: {
-          type: error.code,
-          code: error.code,
-          message: error.message,
-          ...(error.hint ? { hint: error.hint } : {}),
-          ...error.details,
-        },
-      };
-  const bytes = Buffer.from(JSON.stringify(body));
-  res.writeHead(error.httpStatus, {
-    'content-type': 'application/json',
-    'content-length': String(bytes.length),
-    // The proxy's own refusals are final; an unreachable or slow upstream may be worth a retry.
-    ...(error.httpStatus < 500 ? { 'x-should-retry': 'false' } : {}),
-    'x-cassette-error': error.code,
-    ...headers,
-  });
-  res.end(bytes);
-}
-
-export { toCassetteError };
-
-function sendOptions(rt: ProxyRuntime, _outcome: Outcome, truncate: Extract<ChaosAction, { kind: 'truncate' }> | undefined) {
+function sendOptions(rt: ProxyRuntime, truncate: Extract<ChaosAction, { kind: 'truncate' }> | undefined) {
   return { timing: rt.options.timing, ...(truncate ? { truncateAfterEvents: truncate.afterEvents } : {}) };
 }
 

@@ -1,0 +1,37 @@
+import type { ServerResponse } from 'node:http';
+import type { CassetteError } from '../errors.js';
+import type { Provider } from '../providers/provider-registry.js';
+
+/** Writes a CassetteError in the provider family's own error shape. */
+export function sendError(
+  res: ServerResponse,
+  provider: Provider | undefined,
+  error: CassetteError,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = provider
+    ? provider.family.errorBody(error.httpStatus, error.code, error.message)
+    : {
+        error: {
+          type: error.code,
+          code: error.code,
+          message: error.message,
+          ...(error.hint ? { hint: error.hint } : {}),
+          ...error.details,
+        },
+      };
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.writeHead(error.httpStatus, {
+    'content-type': 'application/json',
+    'content-length': String(bytes.length),
+    // The proxy's own refusals are final; an unreachable or slow upstream may be worth a retry.
+    ...(error.httpStatus < 500 ? { 'x-should-retry': 'false' } : {}),
+    'x-cassette-error': error.code,
+    ...headers,
+  });
+  res.end(bytes);
+}
