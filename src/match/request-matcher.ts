@@ -21,6 +21,7 @@ export interface MatchedRequest {
 }
 
 const CACHE_LIMIT = 10_000;
+const MEMO_INLINE_BYTES = 16 * 1024;
 
 /**
  * Turns incoming requests into their stored form and key. The raw bytes are hashed first so a
@@ -40,10 +41,12 @@ export class RequestMatcher {
 
   match(parts: IncomingRequestParts): MatchedRequest {
     const headerValues = this.#headers.map((h) => headerValue(parts.headers[h]) ?? '');
-    const hash = createHash('sha1')
-      .update(`${parts.method}\0${parts.provider}\0${parts.path}\0${parts.query}\0${headerValues.join('\0')}\0`)
-      .update(parts.body)
-      .digest('base64');
+    const head = `${parts.method}\0${parts.provider}\0${parts.path}\0${parts.query}\0${headerValues.join('\0')}\0`;
+    // Small bodies are their own memo key (a latin1 copy is cheaper than a hash); large ones are hashed.
+    const hash =
+      parts.body.length <= MEMO_INLINE_BYTES
+        ? `${head}b${parts.body.toString('latin1')}`
+        : `${head}h${createHash('sha1').update(parts.body).digest('base64')}`;
     const cached = this.#cache.get(hash);
     if (cached) return cached;
     const headers: Record<string, string> = {};

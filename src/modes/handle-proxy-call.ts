@@ -93,7 +93,9 @@ export async function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): Promis
     const found = rt.replayer.find(call.episode, matched.key);
     if (found.kind === 'hit') {
       rt.stats.addUsage(found.interaction.usage, found.interaction.costUsd, true);
-      await sendPrepared(call.res, found.prepared, sendOptions(rt, truncate));
+      // A hit at instant timing is written synchronously: no promise to wait for.
+      const sending = sendPrepared(call.res, found.prepared, sendOptions(rt, truncate));
+      if (sending) await sending;
       return { outcome: truncate ? 'fault' : 'hit', status: found.prepared.status, key: matched.key };
     }
     if (options.mode === 'golden') return sendMiss(rt, call, matched, found.exhausted);

@@ -17,6 +17,8 @@ export interface MissRecord {
 /** Counters of one proxy's life, read by `/__cassette/stats`, `/__cassette/metrics` and summaries. */
 export class ProxyStats {
   readonly byOutcome = new Map<string, number>();
+  /** `provider\0outcome` strings made once per provider, not once per request. */
+  readonly #outcomeKeys = new Map<string, Map<Outcome, string>>();
   readonly durations = new Map<string, { buckets: number[]; sum: number; count: number }>();
   readonly misses: MissRecord[] = [];
   readonly drift: { severity: string; check: string; path: string; provider: string; message?: string }[] = [];
@@ -30,7 +32,9 @@ export class ProxyStats {
   bytesOut = 0;
 
   count(provider: string, outcome: Outcome, seconds: number): void {
-    const k = `${provider}\0${outcome}`;
+    let keys = this.#outcomeKeys.get(provider);
+    if (!keys) this.#outcomeKeys.set(provider, (keys = new Map(OUTCOMES.map((o) => [o, `${provider}\0${o}`]))));
+    const k = keys.get(outcome) as string;
     this.byOutcome.set(k, (this.byOutcome.get(k) ?? 0) + 1);
     let h = this.durations.get(provider);
     if (!h) {
