@@ -1,7 +1,8 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** Commander option parser for repeatable options: each use adds a value. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** The options every proxy-running command shares (SPEC §7 "Common options"). */
 export function addProxyOptions(cmd: Command): Command {

@@ -17,6 +17,7 @@ import { openStore } from '../store/open-store.js';
 import type { Interaction } from '../types.js';
 import { printData, printJson, printTalk } from './output.js';
 import { resendInteractions } from './resend-interactions.js';
+import { collect } from './common-options.js';
 
 type ContractFlags = CliFlags & {
   contracts?: string;
@@ -29,8 +30,6 @@ type ContractFlags = CliFlags & {
   provider?: string[];
   allTakes?: boolean;
 };
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** `cassette contract update | check`: learn contracts from the cassettes, compare answers with them. */
 export function registerContractCommand(program: Command, setExit: (code: number) => void): void {

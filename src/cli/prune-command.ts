@@ -8,6 +8,7 @@ import { printData, printJson, printTalk } from './output.js';
 import { positiveInt } from './positive-int.js';
 import { addStoreOption, resolveStorePath, withStore } from './store-option.js';
 import { unknownEpisode } from './unknown-episode.js';
+import { collect } from './common-options.js';
 
 interface PruneFlags {
   keepTakes?: string;
@@ -17,8 +18,6 @@ interface PruneFlags {
   store?: string;
   json?: boolean;
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /**
  * `cassette prune`: removes older takes. Each episode always keeps its newest take and the take
