@@ -63,7 +63,7 @@ export async function startCassette(options: StartCassetteOptions = {}): Promise
     ...(options.config ? { config: options.config } : {}),
     upstream: Object.entries(options.upstreams ?? {}).map(([k, v]) => `${k}=${v}`),
   };
-  const resolved = loadOptions(flags);
+  const resolved = await loadOptions(flags);
   const server = await startCassetteServer(resolved, { logger: options.log ? createLogger(resolved.logLevel) : silentLogger });
   return {
     url: server.url,

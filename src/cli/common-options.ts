@@ -1,5 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { DEFAULT_STORE } from '../config/config-defaults.js';
 
 /** Commander option parser for repeatable options: each use adds a value. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -30,4 +31,12 @@ export function addProxyOptions(cmd: Command): Command {
     .option('--quiet', 'log only warnings and errors')
     .option('--verbose', 'log debug details too')
     .option('--json', 'machine-readable output on stdout');
+}
+
+/** Adds `--store PATH` to a store-keeping command. */
+export function addStoreOption(cmd: Command): Command {
+  return cmd.option(
+    '--store <path>',
+    `store: *.db/*.sqlite/*.sqlite3 = SQLite, else a JSON directory (env CASSETTE_STORE, default ${DEFAULT_STORE})`,
+  );
 }

@@ -1,38 +1,11 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadOptions } from '../config/load-config.js';
-import type { CliFlags } from '../config/load-config.js';
-import { DEFAULT_CONTRACTS_DIR } from '../contract/contract-files.js';
-import type { FailOn } from '../contract/contract-types.js';
-import { renderJson } from '../contract/render-json.js';
-import { renderJunit } from '../contract/render-junit.js';
-import { renderMarkdown } from '../contract/render-markdown.js';
-import { renderText } from '../contract/render-text.js';
-import { checkInteractions, runContractCheck } from '../contract/run-contract-check.js';
-import type { ContractCheckResult } from '../contract/run-contract-check.js';
-import { runContractUpdate } from '../contract/run-contract-update.js';
-import { CassetteError } from '../errors.js';
-import { openStore } from '../store/open-store.js';
-import type { Interaction } from '../types.js';
-import { printData, printJson, printTalk } from './output.js';
-import { resendInteractions } from './resend-interactions.js';
+import { DEFAULT_CONTRACTS_DIR } from '../contract/contract-types.js';
 import { collect } from './common-options.js';
-
-type ContractFlags = CliFlags & {
-  contracts?: string;
-  json?: boolean;
-  junit?: string;
-  markdown?: string;
-  failOn?: string;
-  live?: boolean;
-  episode?: string;
-  provider?: string[];
-  allTakes?: boolean;
-};
+import { lazyAction } from './lazy-action.js';
+import type { SetExit } from './lazy-action.js';
 
 /** `cassette contract update | check`: learn contracts from the cassettes, compare answers with them. */
-export function registerContractCommand(program: Command, setExit: (code: number) => void): void {
+export function registerContractCommand(program: Command, setExit: SetExit): void {
   const contract = program.command('contract').description('infer response contracts from the store and check for drift');
   contract
     .command('update')
@@ -43,26 +16,7 @@ export function registerContractCommand(program: Command, setExit: (code: number
     .option('--provider <name>', 'only this provider (repeatable)', collect)
     .option('--all-takes', 'learn from every take, not only the newest of each episode')
     .option('--json', 'machine-readable output')
-    .action((flags: ContractFlags) => {
-      const options = loadOptions(flags);
-      const store = openStore(options.store, { readonly: true });
-      try {
-        const result = runContractUpdate(store, {
-          contractsDir: resolve(flags.contracts ?? DEFAULT_CONTRACTS_DIR),
-          ...(flags.provider ? { providers: flags.provider } : {}),
-          ...(flags.allTakes ? { allTakes: true } : {}),
-        });
-        if (flags.json) printJson(result);
-        else
-          printData(
-            result.contracts.map((c) => `${c.changed ? 'wrote    ' : 'unchanged'} ${c.path}`).join('\n') ||
-              'no recordings: nothing to learn',
-          );
-        setExit(result.exitCode);
-      } finally {
-        store.close();
-      }
-    });
+    .action(lazyAction(async () => (await import('./contract-action.js')).contractUpdateAction, setExit));
   contract
     .command('check')
     .description('compare the newest take of each episode (or a live probe with --live) with the baselines')
@@ -79,74 +33,5 @@ export function registerContractCommand(program: Command, setExit: (code: number
     .option('--json', 'print {"ok","findings":[...]} on stdout')
     .option('--junit <file>', 'also write a JUnit XML report')
     .option('--markdown <file>', 'also write a markdown report (for a PR comment or an issue)')
-    .action(async (flags: ContractFlags) => {
-      const failOn = parseFailOn(flags.failOn);
-      const options = loadOptions({ ...flags, episode: undefined });
-      const contractsDir = resolve(flags.contracts ?? DEFAULT_CONTRACTS_DIR);
-      const common = {
-        contractsDir,
-        failOn,
-        config: options.file.contract,
-        ...(flags.provider ? { providers: flags.provider } : {}),
-      };
-      let result: ContractCheckResult;
-      if (flags.live) {
-        result = await checkLive(options, flags, common);
-      } else {
-        const store = openStore(options.store, { readonly: true });
-        try {
-          result = runContractCheck(store, { ...common, ...(flags.episode ? { episodes: [flags.episode] } : {}) });
-        } finally {
-          store.close();
-        }
-      }
-      if (flags.junit) writeFileSync(flags.junit, renderJunit(result));
-      if (flags.markdown) writeFileSync(flags.markdown, renderMarkdown(result));
-      if (flags.json) printData(renderJson(result));
-      else printTalk(renderText(result));
-      setExit(result.exitCode);
-    });
-}
-
-/** Probes: the newest take of each chosen episode, re-sent live into `<episode>.probe`. */
-async function checkLive(
-  options: ReturnType<typeof loadOptions>,
-  flags: ContractFlags,
-  common: Parameters<typeof checkInteractions>[1],
-): Promise<ContractCheckResult> {
-  const store = openStore(options.store, { readonly: true });
-  let probes: Interaction[][];
-  try {
-    const episodes = flags.episode ? [flags.episode] : store.listEpisodes().filter((e) => !e.endsWith('.probe') && !e.endsWith('.live'));
-    probes = episodes.map((e) => store.loadEpisode(e)?.interactions ?? []).filter((l) => l.length > 0);
-  } finally {
-    store.close();
-  }
-  if (probes.length === 0) throw new CassetteError('episode_not_found', `no recorded requests to probe with in ${options.store}`);
-  const fresh: Interaction[] = [];
-  const failed = new Map<string, string>();
-  for (const list of probes) {
-    const into = `${(list[0] as Interaction).episode}.probe`.slice(0, 128);
-    const { statuses } = await resendInteractions(options, list, into);
-    statuses.forEach((status, n) => {
-      // 401/403: no usable key; 402: budget spent; 502/504: unreachable. None of these is "no drift".
-      if ([401, 402, 403, 502, 504].includes(status)) failed.set((list[n] as Interaction).provider, `probe answered HTTP ${status}`);
-    });
-    const s = openStore(options.store, { readonly: true });
-    try {
-      fresh.push(...(s.loadEpisode(into)?.interactions ?? []).filter((i) => !failed.has(i.provider)));
-    } finally {
-      s.close();
-    }
-  }
-  const result = checkInteractions(fresh, common);
-  if (failed.size === 0) return result;
-  const unchecked = [...result.unchecked, ...[...failed].map(([provider, reason]) => ({ provider, reason }))];
-  return { ...result, unchecked, ok: false, exitCode: result.exitCode === 1 ? 1 : 3 };
-}
-
-function parseFailOn(value: string | undefined): FailOn {
-  const v = value ?? 'breaking';
-  if (v === 'breaking' || v === 'warning' || v === 'info' || v === 'never') return v;
-  throw new CassetteError('bad_usage', `--fail-on expects breaking, warning, info or never, got "${v}"`);
+    .action(lazyAction(async () => (await import('./contract-action.js')).contractCheckAction, setExit));
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { SetExit } from './lazy-action.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -11,8 +12,11 @@ import { registerVerifyCommand } from './verify-command.js';
 import { registerExportCommands } from './export-command.js';
 import { registerContractCommand } from './contract-command.js';
 
-/** Every `cassette` command, in the order `--help` lists them. */
-export function registerCommands(program: Command, setExit: (code: number) => void): void {
+/**
+ * Every `cassette` command, in the order `--help` lists them. Each `*-command.ts` only declares its
+ * options; the code that runs is in its `*-action.ts`, imported when the command runs (lazyAction).
+ */
+export function registerCommands(program: Command, setExit: SetExit): void {
   registerServeCommand(program, setExit);
   registerRunCommand(program, setExit);
   registerReplayCommand(program, setExit);

@@ -26,7 +26,7 @@ export async function replayLive(episodes: string[], flags: LiveFlags): Promise<
   if (failOn !== 'changed' && failOn !== 'never')
     throw new CassetteError('bad_usage', `--fail-on expects changed or never, got "${failOn}"`);
 
-  const options = loadOptions({ ...flags, mode: 'live', port: '0', episode: into });
+  const options = await loadOptions({ ...flags, mode: 'live', port: '0', episode: into });
   const recorded = readTake(options.store, episode).filter((i) => !flags.provider || i.provider === flags.provider);
   if (recorded.length === 0)
     throw new CassetteError(

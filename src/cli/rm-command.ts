@@ -1,22 +1,11 @@
 import type { Command } from 'commander';
-import { printJson, printTalk } from './output.js';
-import { addStoreOption, resolveStorePath, withStore } from './store-option.js';
-import { unknownEpisode } from './unknown-episode.js';
+import { addStoreOption } from './common-options.js';
+import { lazyAction } from './lazy-action.js';
+import type { SetExit } from './lazy-action.js';
 
 /** `cassette rm EPISODE...`: removes episodes with all their takes. */
-export function registerRmCommand(program: Command, _setExit: (code: number) => void): void {
+export function registerRmCommand(program: Command, setExit: SetExit): void {
   addStoreOption(program.command('rm').description('remove episodes (every take) from the store').argument('<episodes...>', 'episode ids'))
     .option('--json', 'print {"ok":true,"episodes":[...],"interactions":N}')
-    .action((episodes: string[], flags: { store?: string; json?: boolean }) => {
-      const unique = [...new Set(episodes)];
-      const removed = withStore(resolveStorePath(flags.store), { readonly: false }, (store) => {
-        const known = store.listEpisodes();
-        // All or nothing: a typo in one id must not leave the others half-removed.
-        const missing = unique.filter((e) => !known.includes(e));
-        if (missing.length > 0) throw unknownEpisode(missing, known);
-        return store.removeEpisodes(unique);
-      });
-      if (flags.json) printJson({ ok: true, episodes: unique, interactions: removed });
-      printTalk(`removed ${unique.length} episode${unique.length === 1 ? '' : 's'} (${removed} interaction${removed === 1 ? '' : 's'})`);
-    });
+    .action(lazyAction(async () => (await import('./rm-action.js')).rmAction, setExit));
 }

@@ -1,15 +1,10 @@
 import type { Command } from 'commander';
-import { loadOptions } from '../config/load-config.js';
-import type { CliFlags } from '../config/load-config.js';
-import { createLogger } from '../log.js';
-import { startCassetteServer } from '../server/create-cassette-server.js';
 import { addProxyOptions } from './common-options.js';
-import { formatSummary } from './format-summary.js';
-import { printJson, printTalk } from './output.js';
-import { runChild } from './run-child.js';
+import { lazyAction } from './lazy-action.js';
+import type { SetExit } from './lazy-action.js';
 
 /** `cassette run [opts] -- CMD...`: proxy on a free port around one command. */
-export function registerRunCommand(program: Command, setExit: (code: number) => void): void {
+export function registerRunCommand(program: Command, setExit: SetExit): void {
   addProxyOptions(
     program
       .command('run')
@@ -17,19 +12,5 @@ export function registerRunCommand(program: Command, setExit: (code: number) => 
       .argument('<cmd...>', 'the command to run, after --'),
   )
     .passThroughOptions()
-    .action(async (cmd: string[], flags: CliFlags & { json?: boolean }) => {
-      const options = loadOptions({ ...flags, port: flags.port ?? '0' });
-      const logger = createLogger(options.logLevel);
-      const server = await startCassetteServer(options, { logger });
-      let code: number;
-      try {
-        code = await runChild(cmd, { ...server.env, CASSETTE_EPISODE: options.episode });
-      } finally {
-        await server.stop();
-      }
-      const summary = server.summary();
-      printTalk(formatSummary(summary));
-      if (flags.json) printJson({ ...summary, exitCode: code });
-      setExit(code !== 0 ? code : summary.ok ? 0 : 1);
-    });
+    .action(lazyAction(async () => (await import('./run-action.js')).runAction, setExit));
 }

@@ -1,41 +1,11 @@
 import type { Command } from 'commander';
-import { loadOptions } from '../config/load-config.js';
-import type { CliFlags } from '../config/load-config.js';
-import { createLogger } from '../log.js';
-import { startCassetteServer } from '../server/create-cassette-server.js';
 import { addProxyOptions } from './common-options.js';
-import { printData, printJson } from './output.js';
-import { waitForSignal } from './wait-for-signal.js';
+import { lazyAction } from './lazy-action.js';
+import type { SetExit } from './lazy-action.js';
 
 /** `cassette serve`: runs the proxy until SIGINT/SIGTERM. */
-export function registerServeCommand(program: Command, setExit: (code: number) => void): void {
+export function registerServeCommand(program: Command, setExit: SetExit): void {
   addProxyOptions(program.command('serve').description('run the proxy and print the base URLs to export')).action(
-    async (flags: CliFlags & { json?: boolean }) => {
-      const options = loadOptions(flags);
-      const logger = createLogger(options.logLevel);
-      const server = await startCassetteServer(options, { logger });
-      if (flags.json) {
-        printJson({
-          ok: true,
-          url: server.url,
-          port: server.port,
-          mode: options.mode,
-          store: options.store,
-          episode: options.episode,
-          env: server.env,
-        });
-      } else {
-        printData(
-          [
-            `# llm-cassette ${options.mode} proxy on ${server.url} (store ${options.store}, episode ${options.episode})`,
-            ...Object.entries(server.env).map(([k, v]) => `export ${k}=${v}`),
-          ].join('\n'),
-        );
-      }
-      const signal = await waitForSignal();
-      logger.info({ signal }, 'stopping');
-      await server.stop();
-      setExit(0);
-    },
+    lazyAction(async () => (await import('./serve-action.js')).serveAction, setExit),
   );
 }

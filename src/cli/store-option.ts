@@ -1,17 +1,8 @@
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
-import { DEFAULT_STORE } from '../config/load-config.js';
+import { DEFAULT_STORE } from '../config/config-defaults.js';
 import { CassetteError } from '../errors.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-
-/** Adds `--store PATH` to a store-keeping command. */
-export function addStoreOption(cmd: Command): Command {
-  return cmd.option(
-    '--store <path>',
-    `store: *.db/*.sqlite/*.sqlite3 = SQLite, else a JSON directory (env CASSETTE_STORE, default ${DEFAULT_STORE})`,
-  );
-}
 
 /** `--store`, else CASSETTE_STORE, else the default path. */
 export function resolveStorePath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseJsonPath } from '../match/json-path.js';
 import { FAMILIES } from '../types.js';
+import { CONFIG_DEFAULTS } from './config-defaults.js';
 
 /** A regex replacement on string values; `path` limits it to one JSON path (dots and `[*]`). */
 const rewriteRule = z
@@ -42,39 +43,39 @@ const provider = z
   })
   .strict();
 
-/** The file `cassette.config.json`: every key optional, defaults filled in here only. */
+/** The file `cassette.config.json`: every key optional, defaults filled in from CONFIG_DEFAULTS. */
 export const configFileSchema = z
   .object({
     $schema: z.string().optional(),
-    providers: z.array(provider).default([]),
+    providers: z.array(provider).default(CONFIG_DEFAULTS.providers),
     match: z
       .object({
-        ignore: z.array(jsonPathString()).default([]),
-        normalize: z.array(rewriteRule).default([]),
-        headers: z.array(z.string().min(1)).default(['anthropic-version', 'anthropic-beta', 'openai-beta']),
+        ignore: z.array(jsonPathString()).default(CONFIG_DEFAULTS.match.ignore),
+        normalize: z.array(rewriteRule).default(CONFIG_DEFAULTS.match.normalize),
+        headers: z.array(z.string().min(1)).default(CONFIG_DEFAULTS.match.headers),
       })
       .strict()
-      .default({ ignore: [], normalize: [], headers: ['anthropic-version', 'anthropic-beta', 'openai-beta'] }),
-    redact: z.array(rewriteRule).default([]),
+      .default(CONFIG_DEFAULTS.match),
+    redact: z.array(rewriteRule).default(CONFIG_DEFAULTS.redact),
     limits: z
       .object({
-        maxBodyBytes: z
-          .number()
-          .int()
-          .positive()
-          .default(32 * 1024 * 1024),
+        maxBodyBytes: z.number().int().positive().default(CONFIG_DEFAULTS.limits.maxBodyBytes),
         /** Time to wait for the upstream's response headers. */
-        upstreamTimeoutMs: z.number().int().positive().default(120_000),
+        upstreamTimeoutMs: z.number().int().positive().default(CONFIG_DEFAULTS.limits.upstreamTimeoutMs),
         /** Longest silence inside a streamed body; generous for reasoning models. */
-        idleTimeoutMs: z.number().int().positive().default(300_000),
+        idleTimeoutMs: z.number().int().positive().default(CONFIG_DEFAULTS.limits.idleTimeoutMs),
       })
       .strict()
-      .default({ maxBodyBytes: 32 * 1024 * 1024, upstreamTimeoutMs: 120_000, idleTimeoutMs: 300_000 }),
+      .default(CONFIG_DEFAULTS.limits),
     allowUpstream: z.array(z.string().min(1)).optional(),
     verify: z
-      .object({ patterns: z.array(z.string().refine(isValidRegex, { message: 'Invalid regular expression' })).default([]) })
+      .object({
+        patterns: z
+          .array(z.string().refine(isValidRegex, { message: 'Invalid regular expression' }))
+          .default(CONFIG_DEFAULTS.verify.patterns),
+      })
       .strict()
-      .default({ patterns: [] }),
+      .default(CONFIG_DEFAULTS.verify),
     /** USD per million tokens, per model name prefix; overrides the built-in table. */
     prices: z
       .record(
@@ -88,10 +89,10 @@ export const configFileSchema = z
           })
           .strict(),
       )
-      .default({}),
+      .default(CONFIG_DEFAULTS.prices),
     contract: z
       .object({
-        severity: z.record(z.string(), z.enum(['breaking', 'warning', 'info', 'off'])).default({}),
+        severity: z.record(z.string(), z.enum(['breaking', 'warning', 'info', 'off'])).default(CONFIG_DEFAULTS.contract.severity),
         ignore: z
           .array(
             z
@@ -107,10 +108,10 @@ export const configFileSchema = z
               })
               .strict(),
           )
-          .default([]),
+          .default(CONFIG_DEFAULTS.contract.ignore),
       })
       .strict()
-      .default({ severity: {}, ignore: [] }),
+      .default(CONFIG_DEFAULTS.contract),
   })
   .strict();
 

@@ -1,17 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { z } from 'zod';
+import { DEFAULT_CONTRACTS_DIR } from '../contract/contract-types.js';
 import { CassetteError } from '../errors.js';
 import { parseChaosFaults } from '../safety/chaos.js';
 import type { ChaosFault } from '../safety/chaos.js';
 import { MODES } from '../types.js';
 import type { Mode } from '../types.js';
-import { configFileSchema } from './config-schema.js';
+import { CONFIG_DEFAULTS, DEFAULT_CONFIG_FILE, DEFAULT_PORT, DEFAULT_STORE } from './config-defaults.js';
 import type { ConfigFile } from './config-schema.js';
-
-export const DEFAULT_PORT = 8787;
-export const DEFAULT_STORE = 'cassettes/cassettes.db';
-export const DEFAULT_CONFIG_FILE = 'cassette.config.json';
 
 export type Timing = 'instant' | 'recorded' | number;
 
@@ -67,8 +64,8 @@ export interface CliFlags {
 const TEST_MODE_MAP: Record<string, Mode> = { GOLDEN: 'golden', LIVE: 'live', LIVE_SMOKE: 'smoke', MOCK: 'mock' };
 
 /** Resolves options; throws CassetteError('bad_usage' | 'bad_config') naming the bad input. */
-export function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): CassetteOptions {
-  const { file, path: configPath } = readConfigFile(flags.config, cwd);
+export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<CassetteOptions> {
+  const { file, path: configPath } = await readConfigFile(flags.config, cwd);
   const upstreams: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
     const m = /^CASSETTE_UPSTREAM_([A-Z0-9_]+)$/.exec(name);
@@ -107,7 +104,7 @@ export function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = process.en
     authToken: flags.authToken ?? env.CASSETTE_AUTH_TOKEN,
     onStoreError: oneOf('--on-store-error', flags.onStoreError ?? 'fail', ['fail', 'forward'] as const),
     logLevel: flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'info',
-    contractsDir: resolve(cwd, flags.contracts ?? 'contracts'),
+    contractsDir: resolve(cwd, flags.contracts ?? DEFAULT_CONTRACTS_DIR),
     configPath,
     file,
   };
@@ -125,12 +122,15 @@ function resolveMode(flag: string | undefined, env: NodeJS.ProcessEnv): Mode {
   return 'golden';
 }
 
-/** Reads and validates the config file; errors name the file and the key. */
-export function readConfigFile(flagPath: string | undefined, cwd: string): { file: ConfigFile; path: string | undefined } {
+/**
+ * Reads and validates the config file; errors name the file and the key. The zod schema (and zod,
+ * ~12 MiB) is imported only when there is a file to validate.
+ */
+export async function readConfigFile(flagPath: string | undefined, cwd: string): Promise<{ file: ConfigFile; path: string | undefined }> {
   const path = flagPath === undefined ? resolve(cwd, DEFAULT_CONFIG_FILE) : resolve(cwd, flagPath);
   if (!existsSync(path)) {
     if (flagPath !== undefined) throw configError(`${flagPath}: file not found`);
-    return { file: configFileSchema.parse({}), path: undefined };
+    return { file: CONFIG_DEFAULTS, path: undefined };
   }
   let raw: unknown;
   try {
@@ -138,6 +138,7 @@ export function readConfigFile(flagPath: string | undefined, cwd: string): { fil
   } catch (err) {
     throw configError(`${path}: not valid JSON (${(err as Error).message})`);
   }
+  const { configFileSchema } = await import('./config-schema.js');
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) throw configError(`${path}: ${describeIssues(parsed.error)}`);
   return { file: parsed.data, path };

@@ -4,9 +4,6 @@ import { z } from 'zod';
 import { CassetteError } from '../errors.js';
 import type { Contract } from './contract-types.js';
 
-/** Default baseline directory, relative to the working directory (SPEC §7). */
-export const DEFAULT_CONTRACTS_DIR = 'contracts';
-
 /** JSON with keys sorted at every level, 2-space indent and a trailing newline. */
 export function stableStringify(value: unknown): string {
   return `${JSON.stringify(sortKeys(value), null, 2)}\n`;

@@ -10,11 +10,12 @@ export type {
   Severity,
   StreamGrammar,
 } from './contract-types.js';
+export { DEFAULT_CONTRACTS_DIR } from './contract-types.js';
 export { applyContractConfig, today } from './apply-config.js';
 export { builtinSchemaFor, validateSample } from './builtin-schemas.js';
 export { checkAnswer } from './check-answer.js';
 export { CHECKS, atOrAbove, compareFindings, countBySeverity, type CheckId } from './classify-finding.js';
-export { DEFAULT_CONTRACTS_DIR, contractPath, readContract, readContracts, stableStringify, writeContract } from './contract-files.js';
+export { contractPath, readContract, readContracts, stableStringify, writeContract } from './contract-files.js';
 export { diffContract, diffEndpoint } from './diff-contract.js';
 export { endpointOf, interactionRef, routeTemplate } from './endpoint-of.js';
 export { ContractBuilder, inferContracts } from './infer-contract.js';

@@ -13,7 +13,6 @@ import type { ProxyRuntime } from '../modes/handle-proxy-call.js';
 import { ProxyStats } from '../modes/proxy-stats.js';
 import { Recorder } from '../modes/recorder.js';
 import { Replayer } from '../modes/replayer.js';
-import { createSmokeChecker } from '../modes/smoke-checker.js';
 import { createProviderRegistry } from '../providers/provider-registry.js';
 import type { Provider } from '../providers/provider-registry.js';
 import { Budget } from '../safety/budget.js';
@@ -74,6 +73,8 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   const globalChaos = options.chaos ? createChaos(options.chaos) : undefined;
   const episodeChaos = new Map<string, Chaos | undefined>();
   for (const e of start.preload ?? []) replayer?.load(e);
+  // Imported here, not at the top: the contract checker (and zod with it) serves smoke mode only.
+  const smoke = options.mode === 'smoke' ? await import('../modes/smoke-checker.js') : undefined;
 
   const rt: ProxyRuntime = {
     options,
@@ -87,7 +88,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     replayer,
     recorder,
     chaos: (episode) => (episodeChaos.has(episode) ? episodeChaos.get(episode) : globalChaos),
-    ...(options.mode === 'smoke' ? { checkAnswer: createSmokeChecker(options.contractsDir, options.file.contract, logger) } : {}),
+    ...(smoke ? { checkAnswer: smoke.createSmokeChecker(options.contractsDir, options.file.contract, logger) } : {}),
   };
 
   const setEpisode = (id: string, chaos?: { rate: number; seed?: number; faults?: string } | null): void => {

@@ -138,7 +138,7 @@ describe('mode selection', () => {
 
   it('maps every TEST_MODE value and refuses unknown ones with exit 2', async () => {
     const table = { GOLDEN: 'golden', LIVE: 'live', LIVE_SMOKE: 'smoke', MOCK: 'mock' };
-    for (const [value, mode] of Object.entries(table)) expect(loadOptions({}, { TEST_MODE: value }, tempDir()).mode).toBe(mode);
+    for (const [value, mode] of Object.entries(table)) expect((await loadOptions({}, { TEST_MODE: value }, tempDir())).mode).toBe(mode);
     const bad = await runCli(['serve', '--port', '0'], { env: { TEST_MODE: 'REPLAY' } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('TEST_MODE=REPLAY');

@@ -28,7 +28,7 @@ export interface TestProxy extends CassetteServer {
  * process environment for option resolution (default: empty, so the caller's CASSETTE_* never leak in).
  */
 export async function startProxy(flags: CliFlags, opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<TestProxy> {
-  const options = loadOptions({ port: '0', verbose: true, ...flags }, opts.env ?? {}, opts.cwd ?? process.cwd());
+  const options = await loadOptions({ port: '0', verbose: true, ...flags }, opts.env ?? {}, opts.cwd ?? process.cwd());
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {

@@ -423,7 +423,7 @@ describe('cassette.config.json with arbitrary content', () => {
     },
   );
 
-  it('refuses, naming the key, what used to load and then break the server (found by the property below)', () => {
+  it('refuses, naming the key, what used to load and then break the server (found by the property below)', async () => {
     const cases: [unknown, string][] = [
       [{ redact: [{ pattern: '\\d+', flags: 'ss' }] }, 'redact[0].flags'],
       [{ match: { normalize: [{ pattern: '\\-', flags: 'u' }] } }, 'match.normalize[0].flags'],
@@ -434,7 +434,7 @@ describe('cassette.config.json with arbitrary content', () => {
       writeFileSync(path, JSON.stringify(value));
       let error: unknown;
       try {
-        loadOptions({ config: path }, {}, dir);
+        await loadOptions({ config: path }, {}, dir);
       } catch (err) {
         error = err;
       }
@@ -445,15 +445,15 @@ describe('cassette.config.json with arbitrary content', () => {
   });
 
   // 400 cases (4,000 soak).
-  it('either loads and works, or fails with CassetteError(bad_config) naming the key', () => {
+  it('either loads and works, or fails with CassetteError(bad_config) naming the key', async () => {
     let loaded = 0;
     let refused = 0;
-    fc.assert(
-      fc.property(config, (value) => {
+    await fc.assert(
+      fc.asyncProperty(config, async (value) => {
         writeFileSync(path, JSON.stringify(value));
-        let file: ReturnType<typeof loadOptions>['file'];
+        let file: Awaited<ReturnType<typeof loadOptions>>['file'];
         try {
-          file = loadOptions({ config: path }, {}, dir).file;
+          file = (await loadOptions({ config: path }, {}, dir)).file;
         } catch (err) {
           expect(err, String(err)).toBeInstanceOf(CassetteError);
           const e = err as CassetteError;

@@ -1,0 +1,70 @@
+import { readConfigFile } from '../config/load-config.js';
+import type { TakeSummary } from '../types.js';
+import { formatDate, formatTable, formatUsd } from './format-table.js';
+import { printData, printJson, printTalk } from './output.js';
+import { readTakes } from './read-takes.js';
+import { resolveStorePath, withStore } from './store-option.js';
+import { summarizeInteractions } from './summarize-interactions.js';
+
+/** One row of `cassette ls`. */
+export interface EpisodeListing {
+  episode: string;
+  takes: number;
+  /** The take golden serves (else the newest), whose figures the row shows. */
+  take: number;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  recordedAt: string | null;
+}
+
+/** `cassette ls`: the episodes of a store with their newest take's calls, tokens and cost. */
+export async function lsAction(flags: { store?: string; config?: string; json?: boolean }): Promise<void> {
+  const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
+  const rows = withStore(resolveStorePath(flags.store), { readonly: true }, (store) => {
+    const served = new Map(readTakes(store).map((t) => [t.episode, t]));
+    const takesOf = new Map<string, TakeSummary[]>();
+    for (const t of store.listTakes()) takesOf.set(t.episode, [...(takesOf.get(t.episode) ?? []), t]);
+    return [...takesOf].map(([episode, takes]): EpisodeListing => {
+      const newest = takes.reduce((a, b) => (b.take > a.take ? b : a));
+      const shown = served.get(episode);
+      const summary = summarizeInteractions(shown?.interactions ?? [], prices);
+      const take = takes.find((t) => t.take === (shown?.take ?? newest.take)) ?? newest;
+      return {
+        episode,
+        takes: takes.length,
+        take: take.take,
+        calls: take.interactions,
+        inputTokens: summary.inputTokens,
+        outputTokens: summary.outputTokens,
+        costUsd: summary.costUsd ?? null,
+        recordedAt: take.createdAt ?? null,
+      };
+    });
+  });
+  if (flags.json) return printJson(rows);
+  if (rows.length === 0) return printTalk(`no episodes in ${resolveStorePath(flags.store)}`);
+  printData(
+    formatTable(
+      [
+        { title: 'EPISODE' },
+        { title: 'TAKES', align: 'right' },
+        { title: 'TAKE', align: 'right' },
+        { title: 'CALLS', align: 'right' },
+        { title: 'TOKENS', align: 'right' },
+        { title: 'COST', align: 'right' },
+        { title: 'RECORDED' },
+      ],
+      rows.map((r) => [
+        r.episode,
+        String(r.takes),
+        String(r.take),
+        String(r.calls),
+        String(r.inputTokens + r.outputTokens),
+        formatUsd(r.costUsd ?? undefined),
+        formatDate(r.recordedAt ?? undefined),
+      ]),
+    ),
+  );
+}

@@ -1,0 +1,35 @@
+import { loadOptions } from '../config/load-config.js';
+import type { CliFlags } from '../config/load-config.js';
+import { createLogger } from '../log.js';
+import { startCassetteServer } from '../server/create-cassette-server.js';
+import { printData, printJson } from './output.js';
+import { waitForSignal } from './wait-for-signal.js';
+
+/** `cassette serve`: runs the proxy until SIGINT/SIGTERM. */
+export async function serveAction(flags: CliFlags & { json?: boolean }): Promise<number> {
+  const options = await loadOptions(flags);
+  const logger = createLogger(options.logLevel);
+  const server = await startCassetteServer(options, { logger });
+  if (flags.json) {
+    printJson({
+      ok: true,
+      url: server.url,
+      port: server.port,
+      mode: options.mode,
+      store: options.store,
+      episode: options.episode,
+      env: server.env,
+    });
+  } else {
+    printData(
+      [
+        `# llm-cassette ${options.mode} proxy on ${server.url} (store ${options.store}, episode ${options.episode})`,
+        ...Object.entries(server.env).map(([k, v]) => `export ${k}=${v}`),
+      ].join('\n'),
+    );
+  }
+  const signal = await waitForSignal();
+  logger.info({ signal }, 'stopping');
+  await server.stop();
+  return 0;
+}

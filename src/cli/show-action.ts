@@ -1,0 +1,57 @@
+import { readConfigFile } from '../config/load-config.js';
+import { CassetteError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { TakeSummary } from '../types.js';
+import { formatInteraction } from './format-interaction.js';
+import { printData, printJson } from './output.js';
+import { positiveInt } from './positive-int.js';
+import { resolveStorePath, withStore } from './store-option.js';
+import { unknownEpisode } from './unknown-episode.js';
+
+interface ShowFlags {
+  take?: string;
+  step?: string;
+  store?: string;
+  config?: string;
+  json?: boolean;
+}
+
+/** `cassette show EPISODE`: every step of a take, readable, or the full interactions with --json. */
+export async function showAction(episode: string, flags: ShowFlags): Promise<void> {
+  const takeFlag = flags.take === undefined ? undefined : positiveInt('--take', flags.take);
+  const step = flags.step === undefined ? undefined : positiveInt('--step', flags.step);
+  const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
+  const { take, interactions } = withStore(resolveStorePath(flags.store), { readonly: true }, (store) => {
+    const take = pickTake(store, episode, takeFlag);
+    const all = [...store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true })]
+      .filter((i) => i.take === take.take)
+      .sort((a, b) => a.position - b.position);
+    return { take, interactions: step === undefined ? all : all.filter((i) => i.position === step) };
+  });
+  if (step !== undefined && interactions.length === 0) {
+    throw new CassetteError(
+      'episode_not_found',
+      `take ${take.take} of episode "${episode}" has no step ${step} (it has ${take.interactions})`,
+    );
+  }
+  if (flags.json) return printJson({ ok: true, episode, take: take.take, interactions });
+  const header = `episode "${episode}" take ${take.take} (${take.mode}, created ${take.createdAt}, ${take.interactions} calls${
+    take.incomplete ? `, ${take.incomplete} incomplete` : ''
+  })`;
+  printData([header, ...interactions.map((i) => formatInteraction(i, prices))].join('\n\n'));
+}
+
+/** The take asked for, else the one golden serves (the newest holding a complete call), else the newest. */
+function pickTake(store: Store, episode: string, wanted: number | undefined): TakeSummary {
+  const takes = store.listTakes(episode);
+  if (takes.length === 0) throw unknownEpisode(episode, store.listEpisodes());
+  const newestFirst = [...takes].sort((a, b) => b.take - a.take);
+  if (wanted === undefined) return newestFirst.find((t) => t.interactions > t.incomplete) ?? (newestFirst[0] as TakeSummary);
+  const take = takes.find((t) => t.take === wanted);
+  if (!take) {
+    throw new CassetteError('episode_not_found', `episode "${episode}" has no take ${wanted}`, {
+      hint: `Its takes: ${takes.map((t) => t.take).join(', ')}.`,
+    });
+  }
+  return take;
+}

@@ -1,0 +1,67 @@
+import { readConfigFile } from '../config/load-config.js';
+import { PRICE_TABLE_DATE } from '../safety/price-table.js';
+import { formatTable, formatUsd } from './format-table.js';
+import { printData, printJson, printTalk } from './output.js';
+import { readTakes } from './read-takes.js';
+import { resolveStorePath, withStore } from './store-option.js';
+import { summarizeInteractions } from './summarize-interactions.js';
+import type { CallSummary } from './summarize-interactions.js';
+
+/** `cassette stats`: calls, tokens, cost and latency per episode, and in total. */
+export async function statsAction(flags: { store?: string; allTakes?: boolean; config?: string; json?: boolean }): Promise<void> {
+  const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
+  const takes = withStore(resolveStorePath(flags.store), { readonly: true }, (store) =>
+    readTakes(store, { allTakes: flags.allTakes === true }),
+  );
+  const episodes = takes.map((t) => ({ episode: t.episode, take: t.take, ...jsonOf(summarizeInteractions(t.interactions, prices)) }));
+  // Totals pool every call, so their percentiles are over all calls, not an average of averages.
+  const totals = jsonOf(
+    summarizeInteractions(
+      takes.flatMap((t) => t.interactions),
+      prices,
+    ),
+  );
+  if (flags.json) return printJson({ ok: true, priceTableDate: PRICE_TABLE_DATE, episodes, totals });
+  if (episodes.length === 0) return printTalk(`no recorded calls in ${resolveStorePath(flags.store)}`);
+  const ms = (v: number | null): string => (v === null ? '-' : String(Math.round(v)));
+  const row = (name: string, take: string, s: typeof totals): string[] => [
+    name,
+    take,
+    String(s.calls),
+    String(s.inputTokens),
+    String(s.outputTokens),
+    String(s.cacheReadTokens),
+    String(s.cacheWriteTokens),
+    String(s.reasoningTokens),
+    formatUsd(s.costUsd ?? undefined),
+    ms(s.latencyMs.p50),
+    ms(s.latencyMs.p95),
+    ms(s.latencyMs.meanTtfb),
+  ];
+  const right = (title: string) => ({ title, align: 'right' as const });
+  const table = formatTable(
+    [
+      { title: 'EPISODE' },
+      right('TAKE'),
+      right('CALLS'),
+      right('INPUT'),
+      right('OUTPUT'),
+      right('CACHE READ'),
+      right('CACHE WRITE'),
+      right('REASONING'),
+      right('COST'),
+      right('P50 MS'),
+      right('P95 MS'),
+      right('TTFB MS'),
+    ],
+    [...episodes.map((e) => row(e.episode, String(e.take), e)), row('TOTAL', '', totals)],
+  );
+  printData(
+    `${table}\n\ncost at list prices of ${PRICE_TABLE_DATE} (config prices override); latency: total time p50/p95, mean time to first byte`,
+  );
+}
+
+/** JSON form: an unknown cost is null, not absent, so every row has the same keys. */
+function jsonOf(s: CallSummary): Omit<CallSummary, 'costUsd'> & { costUsd: number | null } {
+  return { ...s, costUsd: s.costUsd ?? null };
+}

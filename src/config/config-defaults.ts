@@ -1,0 +1,34 @@
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_STORE = 'cassettes/cassettes.db';
+export const DEFAULT_CONFIG_FILE = 'cassette.config.json';
+
+/**
+ * The config of a proxy without `cassette.config.json`, and the default of each key the file leaves
+ * out (the zod schema takes its `.default()`s from here). Plain data, so that the common case, no
+ * config file, needs neither the schema nor zod. Frozen: every server in a process shares it.
+ * (Not annotated as ConfigFile, which is inferred from the schema that uses it; the schema's
+ * `.default()` calls type-check each part, and a test checks it equals the schema's parse of `{}`.)
+ */
+export const CONFIG_DEFAULTS = deepFreeze({
+  providers: [],
+  match: { ignore: [], normalize: [], headers: ['anthropic-version', 'anthropic-beta', 'openai-beta'] },
+  redact: [],
+  limits: {
+    maxBodyBytes: 32 * 1024 * 1024,
+    /** Time to wait for the upstream's response headers. */
+    upstreamTimeoutMs: 120_000,
+    /** Longest silence inside a streamed body; generous for reasoning models. */
+    idleTimeoutMs: 300_000,
+  },
+  verify: { patterns: [] },
+  prices: {},
+  contract: { severity: {}, ignore: [] },
+});
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
