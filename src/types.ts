@@ -105,6 +105,11 @@ export interface Interaction {
   family: FamilyName;
   key: string;
   keyVersion: number;
+  /**
+   * Fingerprint of the key rules `key` was computed under (KEY_VERSION and the provider's
+   * `match.ignore`/`match.normalize` rules). Absent in older stores: golden then recomputes the key.
+   */
+  keyRules?: string;
   occurrence: number;
   request: RecordedRequest;
   response: RecordedResponse;

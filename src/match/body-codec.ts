@@ -12,9 +12,9 @@ export const MAX_JSON_DEPTH = 256;
 
 /**
  * Turns body bytes into their stored form: JSON when it parses (with what reproduces the exact
- * bytes), text when it is UTF-8, base64 otherwise.
+ * bytes), text when it is UTF-8, base64 otherwise. `redact` rewrites the text first (secrets out).
  */
-export function encodeBody(bytes: Buffer, contentType: string | undefined): StoredBody {
+export function encodeBody(bytes: Buffer, contentType: string | undefined, redact?: (text: string) => string): StoredBody {
   if (bytes.length === 0) return { kind: 'empty' };
   let text: string;
   try {
@@ -22,6 +22,7 @@ export function encodeBody(bytes: Buffer, contentType: string | undefined): Stor
   } catch {
     return { kind: 'base64', base64: bytes.toString('base64') };
   }
+  if (redact) text = redact(text);
   if (looksLikeJson(text, contentType)) {
     let json: unknown;
     try {
@@ -37,9 +38,10 @@ export function encodeBody(bytes: Buffer, contentType: string | undefined): Stor
 
 /** A JSON stored body that re-serializes to exactly `text`. */
 export function jsonBody(json: unknown, text: string): StoredBody {
-  for (const indent of [0, 2, 4]) {
-    if (JSON.stringify(json, null, indent) === text) return indent === 0 ? { kind: 'json', json } : { kind: 'json', json, indent };
-  }
+  // Only the indentation the text itself shows is worth a try: one JSON.stringify, not three.
+  const indent = /^[[{]\n( +)/.exec(text)?.[1]?.length ?? 0;
+  if (indent <= 10 && JSON.stringify(json, null, indent) === text)
+    return indent === 0 ? { kind: 'json', json } : { kind: 'json', json, indent };
   // Trailing newline, odd spacing, key order JS cannot keep (numeric keys), big numbers: keep the bytes.
   return { kind: 'json', json, raw: text };
 }

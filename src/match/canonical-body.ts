@@ -1,6 +1,6 @@
 import stableStringify from 'fast-json-stable-stringify';
 import type { RewriteRule } from '../config/config-schema.js';
-import { deleteJsonPath, mapStrings, mapStringsAt } from './json-path.js';
+import { mapStrings, mapStringsAt, withoutJsonPath } from './json-path.js';
 
 /** The rules that turn a request body into its matching form. */
 export interface CanonicalRules {
@@ -12,21 +12,31 @@ export interface CanonicalRules {
 export interface CanonicalBodyFn {
   /** Returns the matching form of a (redacted) JSON body: ignored paths gone, strings normalized. */
   (json: unknown): unknown;
+  /**
+   * The rules applied, as stable JSON: part of the fingerprint stored with every key, so golden
+   * can tell whether a stored key is still valid. Absent on hand-made functions (keys recomputed).
+   */
+  readonly rules?: string;
 }
 
 /** Compiles ignore paths and normalize rules into one function. */
 export function createCanonicalBody(rules: CanonicalRules): CanonicalBodyFn {
   const everywhere = rules.normalize.filter((r) => r.path === undefined).map(compile);
   const atPath = rules.normalize.filter((r) => r.path !== undefined).map((r) => ({ path: r.path as string, ...compile(r) }));
-  return (json) => {
-    let out = structuredClone(json);
-    for (const path of rules.ignore) deleteJsonPath(out, path);
+  const rewrites = everywhere.length > 0 || atPath.length > 0;
+  const fn = (json: unknown): unknown => {
+    // Copy-on-write deletes; a whole copy only when normalize rules rewrite strings in place.
+    let out = json;
+    for (const path of rules.ignore) out = withoutJsonPath(out, path);
+    if (!rewrites) return out;
+    out = structuredClone(out);
     if (everywhere.length > 0) {
       out = mapStrings(out, (s) => everywhere.reduce((acc, r) => acc.replace(r.regex, r.replacement), s));
     }
     for (const r of atPath) out = mapStringsAt(out, r.path, (s) => s.replace(r.regex, r.replacement));
     return out;
   };
+  return Object.assign(fn, { rules: stableJson({ ignore: rules.ignore, normalize: rules.normalize }) });
 }
 
 /** Key-sorted JSON text: equal for bodies that differ only in key order or whitespace. */

@@ -14,7 +14,8 @@ export interface MissExplanation {
 }
 
 export interface Candidate {
-  interaction: Interaction;
+  /** The recording: its position and stored request (nothing else is read). */
+  interaction: Pick<Interaction, 'position' | 'request'>;
   canonical: CanonicalRequest;
 }
 

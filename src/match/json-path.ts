@@ -24,16 +24,45 @@ export function parseJsonPath(path: string): Segment[] {
   return segments;
 }
 
-/** Deletes every value the path names, in place. */
-export function deleteJsonPath(root: unknown, path: string): void {
-  const segments = parseJsonPath(path);
-  visitParents(root, segments, (parent, last) => {
-    if ('key' in last && isObject(parent)) delete parent[last.key];
-    else if (Array.isArray(parent)) {
-      if ('every' in last) parent.length = 0;
-      else if ('index' in last && last.index < parent.length) parent.splice(last.index, 1);
+/**
+ * `root` without every value the path names (an `[*]` at the end empties the array). Only the
+ * objects and arrays on the way to a deleted value are copied; `root` itself is never changed.
+ */
+export function withoutJsonPath(root: unknown, path: string): unknown {
+  return without(root, parseJsonPath(path), 0);
+}
+
+function without(node: unknown, segments: Segment[], at: number): unknown {
+  const head = segments[at];
+  if (!head) return node;
+  const last = at === segments.length - 1;
+  if ('key' in head) {
+    if (!isObject(node) || !(head.key in node)) return node;
+    if (last) {
+      const copy = { ...node };
+      delete copy[head.key];
+      return copy;
     }
-  });
+    const child = without(node[head.key], segments, at + 1);
+    return child === node[head.key] ? node : { ...node, [head.key]: child };
+  }
+  if (!Array.isArray(node)) return node;
+  if ('every' in head) {
+    if (last) return node.length === 0 ? node : [];
+    let copy: unknown[] | undefined;
+    node.forEach((item, i) => {
+      const changed = without(item, segments, at + 1);
+      if (changed !== item) (copy ??= [...node])[i] = changed;
+    });
+    return copy ?? node;
+  }
+  if (head.index >= node.length) return node;
+  if (last) return node.filter((_, i) => i !== head.index);
+  const child = without(node[head.index], segments, at + 1);
+  if (child === node[head.index]) return node;
+  const copy = [...node];
+  copy[head.index] = child;
+  return copy;
 }
 
 /** Replaces every string value at or below the places the path names, in place. */

@@ -9,6 +9,15 @@ import type { CanonicalBodyFn } from './canonical-body.js';
  */
 export const KEY_VERSION = 2;
 
+/**
+ * Fingerprint of the rules a key is computed under: KEY_VERSION and a provider's canonical body
+ * rules (`CanonicalBodyFn.rules`: ignored fields, normalize rules). Stored beside each key
+ * (`keyRules`); golden trusts a stored key only when its fingerprint equals the current one.
+ */
+export function keyRulesFingerprint(bodyRules: string): string {
+  return createHash('sha256').update(`k${KEY_VERSION}\n${bodyRules}`).digest('hex').slice(0, 16);
+}
+
 /** Query parameters that carry credentials: never stored, never part of a key. */
 export const SECRET_QUERY_PARAMS: ReadonlySet<string> = new Set(['key', 'api_key', 'api-key', 'access_token', 'token']);
 

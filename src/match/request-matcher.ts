@@ -3,7 +3,7 @@ import type { Redactor } from '../safety/create-redactor.js';
 import type { RecordedRequest, StoredBody } from '../types.js';
 import { encodeBody } from './body-codec.js';
 import type { CanonicalBodyFn } from './canonical-body.js';
-import { SECRET_QUERY_PARAMS, canonicalRequest, requestKey } from './request-key.js';
+import { SECRET_QUERY_PARAMS, canonicalRequest, keyRulesFingerprint, requestKey } from './request-key.js';
 
 export interface IncomingRequestParts {
   method: string;
@@ -32,6 +32,7 @@ export class RequestMatcher {
   readonly #redactor: Redactor;
   readonly #canonicalBody: (provider: string) => CanonicalBodyFn;
   readonly #cache = new Map<string, MatchedRequest>();
+  readonly #fingerprints = new Map<string, string | undefined>();
 
   constructor(headers: readonly string[], redactor: Redactor, canonicalBody: (provider: string) => CanonicalBodyFn) {
     this.#headers = headers.map((h) => h.toLowerCase());
@@ -69,6 +70,18 @@ export class RequestMatcher {
   /** The key of a stored request under the current rules (used to re-key stores on load). */
   keyOf(provider: string, request: RecordedRequest): string {
     return requestKey(canonicalRequest(provider, request, this.#canonicalBody(provider)));
+  }
+
+  /**
+   * Fingerprint of the rules `keyOf` applies to a provider's requests (see `keyRulesFingerprint`);
+   * undefined when the canonical body function does not name its rules: then no stored key is trusted.
+   */
+  rulesFingerprint(provider: string): string | undefined {
+    if (this.#fingerprints.has(provider)) return this.#fingerprints.get(provider);
+    const rules = this.#canonicalBody(provider).rules;
+    const fingerprint = rules === undefined ? undefined : keyRulesFingerprint(rules);
+    this.#fingerprints.set(provider, fingerprint);
+    return fingerprint;
   }
 
   #redactBody(body: StoredBody): StoredBody {

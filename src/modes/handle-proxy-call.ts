@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Agent } from 'undici';
 import type { CassetteOptions } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -10,7 +9,7 @@ import type { Provider } from '../providers/provider-registry.js';
 import type { Budget } from '../safety/budget.js';
 import type { Chaos, ChaosAction } from '../safety/chaos.js';
 import type { Redactor } from '../safety/create-redactor.js';
-import { forwardRequest } from '../upstream/forward-request.js';
+import type { ForwardResult, Upstream } from '../upstream/forward-request.js';
 import { buildInteraction } from './build-interaction.js';
 import { createMockResponse } from './mock-response.js';
 import type { Outcome, ProxyStats } from './proxy-stats.js';
@@ -31,7 +30,7 @@ export interface ProxyRuntime {
   logger: Logger;
   budget: Budget;
   /** Absent in golden and mock: those modes cannot open a connection. */
-  agent: Agent | undefined;
+  upstream: Upstream | undefined;
   replayer: Replayer | undefined;
   recorder: Recorder | undefined;
   chaos: (episode: string) => Chaos | undefined;
@@ -92,7 +91,7 @@ export async function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): Promis
   if (rt.replayer && (options.mode === 'golden' || options.mode === 'record-missing')) {
     const found = rt.replayer.find(call.episode, matched.key);
     if (found.kind === 'hit') {
-      rt.stats.addUsage(found.interaction.usage, found.interaction.costUsd, true);
+      rt.stats.addUsage(found.usage, found.costUsd, true);
       // A hit at instant timing is written synchronously: no promise to wait for.
       const sending = sendPrepared(call.res, found.prepared, sendOptions(rt, truncate));
       if (sending) await sending;
@@ -110,31 +109,29 @@ async function forward(
   truncate: Extract<ChaosAction, { kind: 'truncate' }> | undefined,
 ): Promise<{ outcome: Outcome; status: number; key?: string }> {
   const { options } = rt;
-  if (!rt.agent) throw new CassetteError('internal_error', `mode ${options.mode} must not forward`);
+  if (!rt.upstream) throw new CassetteError('internal_error', `mode ${options.mode} must not forward`);
   const upstream = buildUpstreamRequest(call, options.allowUpstream);
   rt.budget.take();
   const record = getMatched !== undefined && rt.recorder !== undefined && (options.mode === 'live' || options.mode === 'record-missing');
   const outcome: Outcome = truncate ? 'fault' : record ? 'recorded' : 'forwarded';
-  const pending = forwardRequest(
-    {
-      method: call.req.method ?? 'GET',
-      url: upstream.url,
-      headers: upstream.headers,
-      body: call.body,
-      res: call.res,
-      extraHeaders: { 'x-cassette-outcome': outcome },
-      startedAt: call.startedAt,
-      capture: record || options.mode === 'smoke',
-      redactor: rt.redactor,
-      path: call.path,
-      query: call.query,
-      ...(truncate ? { truncateAfterBytes: truncate.afterBytes } : {}),
-      // A recorded answer is finished for the client only once it is in the store: a crash can
-      // then never lose an answer the client holds, and --on-store-error fail can still cut it.
-      holdEnd: record,
-    },
-    rt.agent,
-  );
+  const pending = rt.upstream.forward({
+    method: call.req.method ?? 'GET',
+    origin: upstream.origin,
+    path: upstream.path,
+    headers: upstream.headers,
+    body: call.body,
+    res: call.res,
+    extraHeaders: { 'x-cassette-outcome': outcome },
+    startedAt: call.startedAt,
+    capture: record || options.mode === 'smoke',
+    redactor: rt.redactor,
+    streamPath: call.path,
+    query: call.query,
+    ...(truncate ? { truncateAfterBytes: truncate.afterBytes } : {}),
+    // A recorded answer is finished for the client only once it is in the store: a crash can
+    // then never lose an answer the client holds, and --on-store-error fail can still cut it.
+    holdEnd: record,
+  });
   let matched: MatchedRequest | undefined;
   let slot: ReturnType<Recorder['reserve']> | undefined;
   try {
@@ -149,7 +146,7 @@ async function forward(
   }
   const result = await pending;
   try {
-    if (matched) storeForwarded(rt, call, matched, slot, result);
+    if (matched) await storeForwarded(rt, call, matched, slot, result);
   } catch (err) {
     result.release(false);
     throw err;
@@ -158,15 +155,19 @@ async function forward(
   return { outcome: result.complete ? outcome : 'fault', status: result.status, ...(matched ? { key: matched.key } : {}) };
 }
 
-/** Builds the interaction of a forwarded call and stores it (live, record-missing) or checks it (smoke). */
+/**
+ * Builds the interaction of a forwarded call and stores it (live, record-missing) or checks it
+ * (smoke). Resolves once it is committed to the store.
+ */
 function storeForwarded(
   rt: ProxyRuntime,
   call: ProxyCall,
   matched: MatchedRequest,
   slot: ReturnType<Recorder['reserve']> | undefined,
-  result: Awaited<ReturnType<typeof forwardRequest>>,
-): void {
+  result: ForwardResult,
+): Promise<void> | undefined {
   const { options } = rt;
+  let stored: Promise<void> | undefined;
   if (slot || options.mode === 'smoke') {
     const interaction = buildInteraction({
       episode: call.episode,
@@ -183,7 +184,7 @@ function storeForwarded(
     rt.budget.addCost(interaction.costUsd);
     rt.stats.addUsage(interaction.usage, interaction.costUsd, false);
     if (slot && rt.recorder) {
-      rt.recorder.append(interaction);
+      stored = rt.recorder.append(interaction);
       if (interaction.complete && options.mode === 'record-missing') rt.replayer?.add(call.episode, interaction);
     }
     if (options.mode === 'smoke' && rt.checkAnswer) {
@@ -193,6 +194,7 @@ function storeForwarded(
       }
     }
   }
+  return stored;
 }
 
 function sendMiss(

@@ -3,6 +3,12 @@ import type { Logger } from '../log.js';
 import type { Store, TakeWriter } from '../store/store.js';
 import type { Interaction, Mode } from '../types.js';
 
+interface PendingAppend {
+  interaction: Interaction;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
 /**
  * Writes recordings of one proxy session: one take per episode, opened on the first recording
  * (`live`: a new take; `record-missing`: the newest take, continued). Positions are handed out
@@ -13,16 +19,26 @@ export class Recorder {
   readonly #mode: Mode;
   readonly #logger: Logger;
   readonly #onStoreError: 'fail' | 'forward';
+  readonly #keyRules: (provider: string) => string | undefined;
   readonly #writers = new Map<string, TakeWriter>();
   readonly #occurrences = new Map<string, Map<string, number>>();
+  #queue: PendingAppend[] = [];
   recorded = 0;
   failed = 0;
 
-  constructor(store: Store, mode: Mode, logger: Logger, onStoreError: 'fail' | 'forward') {
+  /** `keyRules`: the fingerprint of the rules the session's keys are computed under, per provider (stored with each key). */
+  constructor(
+    store: Store,
+    mode: Mode,
+    logger: Logger,
+    onStoreError: 'fail' | 'forward',
+    keyRules: (provider: string) => string | undefined = () => undefined,
+  ) {
     this.#store = store;
     this.#mode = mode;
     this.#logger = logger;
     this.#onStoreError = onStoreError;
+    this.#keyRules = keyRules;
   }
 
   /** Reserves the call position and the occurrence of `key` in the episode's take. */
@@ -44,29 +60,65 @@ export class Recorder {
     return { position: writer.nextPosition(), occurrence, take };
   }
 
-  /** Stores an interaction; a store failure is logged loudly and, with `--on-store-error fail`, thrown. */
-  append(interaction: Interaction): void {
+  /**
+   * Stores an interaction. Appends that arrive in one turn of the event loop are committed together
+   * in one transaction (group commit): the promise resolves once this interaction's row is
+   * committed, so holding an answer until then keeps the same durability as a commit per row.
+   * A store failure is logged loudly and, with `--on-store-error fail`, rejects.
+   */
+  append(interaction: Interaction): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.#queue.length === 0) setImmediate(() => this.#flush());
+      this.#queue.push({ interaction, resolve, reject });
+    });
+  }
+
+  #flush(): void {
+    const batch = this.#queue;
+    this.#queue = [];
+    const failed = new Map<PendingAppend, unknown>();
     try {
-      this.#writer(interaction.episode).append(interaction);
-      this.recorded++;
+      this.#store.batch(() => {
+        for (const p of batch) {
+          try {
+            this.#writer(p.interaction.episode).append(this.#withKeyRules(p.interaction));
+          } catch (err) {
+            failed.set(p, err);
+          }
+        }
+      });
     } catch (err) {
-      this.failed++;
-      const lost = this.#onStoreError === 'forward' ? ' (the answer was forwarded; this interaction is NOT recorded)' : '';
-      const error = new CassetteError(
-        'store_write_failed',
-        `could not write to the store ${this.#store.location}: ${(err as Error).message}${lost}`,
-        {
-          cause: err,
-          hint: 'Check disk space and permissions; --on-store-error forward keeps proxying without recording.',
-        },
-      );
-      this.#logger.error({ code: error.code, episode: interaction.episode, position: interaction.position }, error.message);
-      if (this.#onStoreError === 'fail') throw error;
+      // The commit itself failed: nothing of this batch is stored.
+      for (const p of batch) if (!failed.has(p)) failed.set(p, err);
+    }
+    for (const p of batch) {
+      if (failed.has(p)) this.#fail(p, failed.get(p));
+      else {
+        this.recorded++;
+        p.resolve();
+      }
     }
   }
 
-  /** Closes every take this session opened. */
+  #fail(p: PendingAppend, err: unknown): void {
+    this.failed++;
+    const lost = this.#onStoreError === 'forward' ? ' (the answer was forwarded; this interaction is NOT recorded)' : '';
+    const error = new CassetteError(
+      'store_write_failed',
+      `could not write to the store ${this.#store.location}: ${(err as Error).message}${lost}`,
+      {
+        cause: err,
+        hint: 'Check disk space and permissions; --on-store-error forward keeps proxying without recording.',
+      },
+    );
+    this.#logger.error({ code: error.code, episode: p.interaction.episode, position: p.interaction.position }, error.message);
+    if (this.#onStoreError === 'fail') p.reject(error);
+    else p.resolve();
+  }
+
+  /** Closes every take this session opened (after writing what is still queued). */
   close(): void {
+    if (this.#queue.length > 0) this.#flush();
     for (const w of this.#writers.values()) {
       try {
         w.close();
@@ -75,6 +127,13 @@ export class Recorder {
       }
     }
     this.#writers.clear();
+  }
+
+  /** Golden trusts a stored key only with the fingerprint of the rules that computed it. */
+  #withKeyRules(interaction: Interaction): Interaction {
+    if (interaction.keyRules !== undefined) return interaction;
+    const keyRules = this.#keyRules(interaction.provider);
+    return keyRules === undefined ? interaction : { ...interaction, keyRules };
   }
 
   #writer(episode: string): TakeWriter {

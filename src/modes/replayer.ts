@@ -5,10 +5,15 @@ import { canonicalRequest } from '../match/request-key.js';
 import type { CanonicalBodyFn } from '../match/canonical-body.js';
 import type { RequestMatcher } from '../match/request-matcher.js';
 import { summarizeRequest } from '../match/summarize-request.js';
+import { indexEpisode } from '../store/index-episode.js';
+import type { Store } from '../store/store.js';
+import type { Interaction, RecordedRequest, Usage } from '../types.js';
+import { AnswerCache } from './answer-cache.js';
+import type { Answer } from './answer-cache.js';
+import { Endpoints, EpisodeRecordings } from './episode-recordings.js';
+import type { Recording } from './episode-recordings.js';
 import { prepareResponse } from './send-recorded.js';
 import type { PreparedResponse } from './send-recorded.js';
-import type { Store } from '../store/store.js';
-import type { Interaction, RecordedRequest } from '../types.js';
 
 /** What a replay remembers of an episode: small, kept for the proxy's life. */
 interface EpisodeState {
@@ -21,58 +26,79 @@ interface EpisodeState {
   divergence: string | undefined;
 }
 
-/** An episode's recordings as golden serves them: the newest take, by key. Evictable, reloaded on demand. */
-interface EpisodeData {
-  take: number | undefined;
-  interactions: Interaction[];
-  byKey: Map<string, Interaction[]>;
-  prepared: Map<number, PreparedResponse>;
+export type FindResult =
+  | {
+      kind: 'hit';
+      position: number;
+      occurrence: number;
+      prepared: PreparedResponse;
+      usage: Usage | undefined;
+      costUsd: number | undefined;
+    }
+  | { kind: 'miss'; exhausted?: number };
+
+/** What golden keeps in memory at most, across episodes (a store of a million interactions must not end up there). */
+export interface ReplayerLimits {
+  /** Recordings indexed (key, row id, position, endpoint: ~150 bytes each). */
+  indexedRecordings: number;
+  /** Whole interactions held (stores without a small index, such as the directory store; ~5 KB each and up). */
+  heldInteractions: number;
+  /** Answers kept ready for the wire, and their bytes. */
+  answers: number;
+  answerBytes: number;
 }
 
-export type FindResult =
-  { kind: 'hit'; interaction: Interaction; occurrence: number; prepared: PreparedResponse } | { kind: 'miss'; exhausted?: number };
+const DEFAULT_LIMITS: ReplayerLimits = { indexedRecordings: 200_000, heldInteractions: 20_000, answers: 4_096, answerBytes: 64 * 2 ** 20 };
+
+/** Answers are cached under `serial * SLOTS + slot`: exact in a double for 2^32 indexes of up to 2^21 recordings. */
+const SLOTS = 2 ** 21;
 
 /**
- * Recordings held in memory at most, across episodes: a store of a million interactions must not
- * end up in memory because a long-running proxy touched many episodes. Least recently used
- * episodes are dropped and reloaded when asked for again; what was served of them is kept.
- */
-const MAX_LOADED_INTERACTIONS = 20_000;
-
-/**
- * Serves recordings for golden and record-missing modes. Episodes load lazily from the store;
- * keys are recomputed from the stored requests under the current rules, so a store written
- * with another key version or other `match` rules still matches instead of silently missing.
+ * Serves recordings for golden and record-missing modes. An episode is indexed lazily (key →
+ * recordings, no bodies); an answer is read from the store when it is first served and kept, ready
+ * for the wire, in a bounded cache. Least recently used episode indexes are dropped when over the
+ * limits and read again when asked for; what was served of them is kept.
  */
 export class Replayer {
   readonly #store: Store;
   readonly #matcher: RequestMatcher;
   readonly #strict: boolean;
+  readonly #limits: ReplayerLimits;
   readonly #states = new Map<string, EpisodeState>();
   /** In least-recently-used order (a Map iterates in insertion order). */
-  readonly #data = new Map<string, EpisodeData>();
-  #loaded = 0;
+  readonly #episodes = new Map<string, EpisodeRecordings>();
+  readonly #answers: AnswerCache<number>;
+  readonly #endpoints = new Endpoints();
+  #serial = 0;
+  #indexed = 0;
+  #held = 0;
 
-  constructor(store: Store, matcher: RequestMatcher, strict: boolean) {
+  constructor(store: Store, matcher: RequestMatcher, strict: boolean, limits: Partial<ReplayerLimits> = {}) {
     this.#store = store;
     this.#matcher = matcher;
     this.#strict = strict;
+    this.#limits = { ...DEFAULT_LIMITS, ...limits };
+    this.#answers = new AnswerCache(this.#limits.answers, this.#limits.answerBytes);
   }
 
-  /** Loads an episode now (replay preloads its scope so untouched recordings count as unused). */
-  load(episode: string): EpisodeData {
-    let data = this.#data.get(episode);
+  /** Answers kept ready for the wire, and their approximate bytes. */
+  get cachedAnswers(): { count: number; bytes: number } {
+    return { count: this.#answers.size, bytes: this.#answers.bytes };
+  }
+
+  /** Indexes an episode now (replay preloads its scope so untouched recordings count as unused). */
+  load(episode: string): EpisodeRecordings {
+    let data = this.#episodes.get(episode);
     if (data) {
-      this.#data.delete(episode);
-      this.#data.set(episode, data);
+      this.#episodes.delete(episode);
+      this.#episodes.set(episode, data);
       return data;
     }
-    const index = this.#store.loadEpisode(episode);
-    data = { take: index?.take, interactions: [], byKey: new Map(), prepared: new Map() };
-    for (const i of index?.interactions ?? []) this.#index(data, i);
-    this.#evictFor(data.interactions.length);
-    this.#data.set(episode, data);
-    this.#loaded += data.interactions.length;
+    data = new EpisodeRecordings(indexEpisode(this.#store, episode), this.#matcher, this.#endpoints, ++this.#serial);
+    this.#evictFor(data);
+    this.#episodes.set(episode, data);
+    this.#indexed += data.size;
+    this.#held += data.held;
     this.#state(episode);
     return data;
   }
@@ -82,48 +108,57 @@ export class Replayer {
     const data = this.load(episode);
     const e = this.#state(episode);
     e.calls++;
-    const list = data.byKey.get(key);
-    if (!list || list.length === 0) return { kind: 'miss' };
+    const slots = data.slotsOf(key);
+    if (slots === undefined) return { kind: 'miss' };
+    const count = typeof slots === 'number' ? 1 : slots.length;
     const n = e.used.get(key) ?? 0;
-    if (n >= list.length && this.#strict) return { kind: 'miss', exhausted: list.length };
+    if (n >= count && this.#strict) return { kind: 'miss', exhausted: count };
+    const slot = typeof slots === 'number' ? slots : (slots[Math.min(n, count - 1)] as number);
+    const answer = this.#answer(data, slot);
     e.used.set(key, n + 1);
-    const interaction = list[Math.min(n, list.length - 1)] as Interaction;
-    this.#noteOrder(data, e, interaction);
-    e.served.add(interaction.position);
-    let prepared = data.prepared.get(interaction.position);
-    if (!prepared) {
-      prepared = prepareResponse(interaction.response, { 'x-cassette-outcome': 'hit', 'x-cassette-take': String(interaction.take) });
-      data.prepared.set(interaction.position, prepared);
-    }
-    return { kind: 'hit', interaction, occurrence: n + 1, prepared };
+    this.#noteOrder(data, e, slot);
+    const position = data.position(slot);
+    e.served.add(position);
+    return {
+      kind: 'hit',
+      position,
+      occurrence: n + 1,
+      prepared: answer.prepared,
+      usage: answer.usage,
+      costUsd: answer.costUsd,
+    };
   }
 
   /** Makes a just-recorded interaction replayable (record-missing). */
   add(episode: string, interaction: Interaction): void {
     const data = this.load(episode);
     const e = this.#state(episode);
-    this.#index(data, interaction);
-    this.#loaded++;
-    e.used.set(interaction.key, (e.used.get(interaction.key) ?? 0) + 1);
+    const key = data.add(interaction);
+    this.#indexed++;
+    this.#held++;
+    e.used.set(key, (e.used.get(key) ?? 0) + 1);
     e.served.add(interaction.position);
   }
 
-  /** Explains a miss against the nearest recording of the episode. */
+  /** Explains a miss against the nearest recording of the episode (requests read from the store now). */
   explain(episode: string, provider: Provider, request: RecordedRequest, canonicalBody: (p: string) => CanonicalBodyFn): MissExplanation {
-    const candidates: Candidate[] = this.load(episode)
-      .interactions.slice(0, 500)
-      .map((interaction) => ({
-        interaction,
-        canonical: canonicalRequest(interaction.provider, interaction.request, canonicalBody(interaction.provider)),
-      }));
+    const data = this.load(episode);
+    const candidates: Candidate[] = [];
+    for (let slot = 0; slot < Math.min(500, data.size); slot++) {
+      const { position, provider: p } = data.recording(slot);
+      const stored = data.request(slot);
+      candidates.push({ interaction: { position, request: stored }, canonical: canonicalRequest(p, stored, canonicalBody(p)) });
+    }
     return explainMiss(canonicalRequest(provider.name, request, canonicalBody(provider.name)), candidates);
   }
 
-  /** Recordings not served, per episode asked for (an evicted episode is read again). */
-  unused(): { episode: string; take: number | undefined; interactions: Interaction[] }[] {
+  /** Recordings not served, per episode asked for (an evicted episode is indexed again). */
+  unused(): { episode: string; take: number | undefined; recordings: Recording[] }[] {
     return [...this.#states].map(([episode, e]) => {
       const data = this.load(episode);
-      return { episode, take: data.take, interactions: data.interactions.filter((i) => !e.served.has(i.position)) };
+      const recordings: Recording[] = [];
+      for (let slot = 0; slot < data.size; slot++) if (!e.served.has(data.position(slot))) recordings.push(data.recording(slot));
+      return { episode, take: data.take, recordings };
     });
   }
 
@@ -133,12 +168,40 @@ export class Replayer {
   }
 
   recordingCount(episode: string): number {
-    return this.load(episode).interactions.length;
+    return this.load(episode).size;
   }
 
   /** Forgets what was served (a test switching to an episode starts it afresh). */
   reset(episode: string): void {
     if (this.#states.has(episode)) this.#states.set(episode, { used: new Map(), served: new Set(), calls: 0, divergence: undefined });
+  }
+
+  /** A missed call diverges from the recording at once: remember where, in words. */
+  noteMiss(episode: string, provider: string, request: RecordedRequest): void {
+    const data = this.load(episode);
+    const e = this.#state(episode);
+    if (e.divergence !== undefined) return;
+    const expected = data.firstNotIn(e.served);
+    const got = `${provider} ${request.method} ${request.path} ${summarizeRequest(request)}`.trim();
+    e.divergence =
+      expected >= 0
+        ? `step ${e.calls}: expected a call to ${describe(data, expected)}; got ${got}, which has no recording`
+        : `step ${e.calls}: every recording was already served; got ${got}`;
+  }
+
+  #answer(data: EpisodeRecordings, slot: number): Answer {
+    const cacheKey = data.serial * SLOTS + slot;
+    let answer = this.#answers.get(cacheKey);
+    if (!answer) {
+      const i = data.read(slot);
+      answer = {
+        prepared: prepareResponse(i.response, { 'x-cassette-outcome': 'hit', 'x-cassette-take': String(i.take) }),
+        usage: i.usage,
+        costUsd: i.costUsd,
+      };
+      if (slot < SLOTS) this.#answers.set(cacheKey, answer);
+    }
+    return answer;
   }
 
   #state(episode: string): EpisodeState {
@@ -147,44 +210,28 @@ export class Replayer {
     return e;
   }
 
-  #index(data: EpisodeData, interaction: Interaction): void {
-    const key = this.#matcher.keyOf(interaction.provider, interaction.request);
-    data.interactions.push(interaction);
-    const list = data.byKey.get(key);
-    if (list) list.push(interaction);
-    else data.byKey.set(key, [interaction]);
-  }
-
-  /** Drops least recently used episodes until `incoming` more recordings fit under the limit. */
-  #evictFor(incoming: number): void {
-    for (const [episode, data] of this.#data) {
-      if (this.#loaded + incoming <= MAX_LOADED_INTERACTIONS) return;
-      this.#data.delete(episode);
-      this.#loaded -= data.interactions.length;
+  /** Drops least recently used episodes (and their cached answers) until `incoming` fits under the limits. */
+  #evictFor(incoming: EpisodeRecordings): void {
+    for (const [episode, data] of this.#episodes) {
+      if (this.#indexed + incoming.size <= this.#limits.indexedRecordings && this.#held + incoming.held <= this.#limits.heldInteractions)
+        return;
+      this.#episodes.delete(episode);
+      this.#indexed -= data.size;
+      this.#held -= data.held;
+      for (let slot = 0; slot < Math.min(data.size, SLOTS); slot++) this.#answers.delete(data.serial * SLOTS + slot);
     }
   }
 
-  /** A missed call diverges from the recording at once: remember where, in words. */
-  noteMiss(episode: string, provider: string, request: RecordedRequest): void {
-    const data = this.load(episode);
-    const e = this.#state(episode);
-    if (e.divergence !== undefined) return;
-    const expected = data.interactions.find((i) => !e.served.has(i.position));
-    const got = `${provider} ${request.method} ${request.path} ${summarizeRequest(request)}`.trim();
-    e.divergence = expected
-      ? `step ${e.calls}: expected a call to ${describe(expected)}; got ${got}, which has no recording`
-      : `step ${e.calls}: every recording was already served; got ${got}`;
-  }
-
   /** A call is in order when it is the earliest recording not yet served. */
-  #noteOrder(data: EpisodeData, e: EpisodeState, served: Interaction): void {
-    if (e.divergence !== undefined || e.served.has(served.position)) return;
-    const expected = data.interactions.find((i) => !e.served.has(i.position));
-    if (!expected || expected === served) return;
-    e.divergence = `step ${e.calls}: expected a call to ${describe(expected)}; got ${describe(served)}`;
+  #noteOrder(data: EpisodeRecordings, e: EpisodeState, served: number): void {
+    if (e.divergence !== undefined || e.served.has(data.position(served))) return;
+    const expected = data.firstNotIn(e.served);
+    if (expected < 0 || expected === served) return;
+    e.divergence = `step ${e.calls}: expected a call to ${describe(data, expected)}; got ${describe(data, served)}`;
   }
 }
 
-function describe(i: Interaction): string {
-  return `${i.provider} ${i.request.method} ${i.request.path} ${summarizeRequest(i.request)}`.trim() + ` (recorded step ${i.position})`;
+function describe(data: EpisodeRecordings, slot: number): string {
+  const r = data.recording(slot);
+  return `${r.provider} ${r.method} ${r.path} ${summarizeRequest(data.request(slot))}`.trim() + ` (recorded step ${r.position})`;
 }

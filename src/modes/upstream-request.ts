@@ -1,6 +1,10 @@
 import { assertUpstreamAllowed } from '../safety/assert-upstream-allowed.js';
+import type { Provider } from '../providers/provider-registry.js';
 import { HOP_BY_HOP } from '../upstream/normalize-headers.js';
 import type { ProxyCall } from './handle-proxy-call.js';
+
+/** Where a provider's requests go, worked out (and checked against the allow-list it names) once. */
+const targets = new WeakMap<Provider, { origin: string; basePath: string; allow: readonly string[] | undefined }>();
 
 /**
  * The request as the provider gets it: the SUT's own headers and bytes, minus hop-by-hop and
@@ -10,15 +14,19 @@ import type { ProxyCall } from './handle-proxy-call.js';
 export function buildUpstreamRequest(
   call: ProxyCall,
   allow: readonly string[] | undefined,
-): { url: URL; headers: Record<string, string | string[]> } {
-  const base = call.provider.upstream;
-  const url = new URL(base.href);
-  // A bare origin's pathname is '/', never '': without the trim, /v1/x would go upstream as //v1/x.
-  url.pathname = `${base.pathname.replace(/\/+$/, '')}${call.path}`;
-  url.search = call.query ? `?${call.query}` : '';
-  assertUpstreamAllowed(url, allow);
+): { origin: string; path: string; headers: Record<string, string | string[]> } {
+  let target = targets.get(call.provider);
+  if (!target || target.allow !== allow) {
+    const base = call.provider.upstream;
+    assertUpstreamAllowed(base, allow);
+    // A bare origin's pathname is '/', never '': without the trim, /v1/x would go upstream as //v1/x.
+    target = { origin: base.origin, basePath: base.pathname.replace(/\/+$/, ''), allow };
+    targets.set(call.provider, target);
+  }
   const headers: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(call.req.headers)) {
+  const incoming = call.req.headers;
+  for (const k in incoming) {
+    const v = incoming[k];
     if (v === undefined || HOP_BY_HOP.has(k) || k.startsWith('x-cassette-')) continue;
     headers[k] = v;
   }
@@ -27,5 +35,5 @@ export function buildUpstreamRequest(
     const [name, value] = call.provider.family.apiKeyHeader(envKey);
     if (!headers[name] && !headers.authorization && !/[?&]key=/.test(call.query)) headers[name] = value;
   }
-  return { url, headers };
+  return { origin: target.origin, path: `${target.basePath}${call.path}${call.query ? `?${call.query}` : ''}`, headers };
 }

@@ -19,7 +19,6 @@ import { Budget } from '../safety/budget.js';
 import { createChaos, parseChaosFaults } from '../safety/chaos.js';
 import type { Chaos } from '../safety/chaos.js';
 import { createRedactor } from '../safety/create-redactor.js';
-import { createUpstreamAgent } from '../upstream/forward-request.js';
 import { closeServer } from './close-server.js';
 import { handleControl } from './control-endpoints.js';
 import { openModeStore } from './open-mode-store.js';
@@ -65,9 +64,12 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   const stats = new ProxyStats();
   const replayer =
     store && (options.mode === 'golden' || options.mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
-  const recorder = store && RECORDING_MODES.has(options.mode) ? new Recorder(store, options.mode, logger, options.onStoreError) : undefined;
+  const recorder =
+    store && RECORDING_MODES.has(options.mode)
+      ? new Recorder(store, options.mode, logger, options.onStoreError, (p) => matcher.rulesFingerprint(p))
+      : undefined;
   const forwarding = options.mode !== 'golden' && options.mode !== 'mock';
-  const agent = forwarding ? createUpstreamAgent(options.file.limits) : undefined;
+  const upstream = forwarding ? (await import('../upstream/forward-request.js')).createUpstream(options.file.limits) : undefined;
 
   const state = { episode: options.episode };
   const globalChaos = options.chaos ? createChaos(options.chaos) : undefined;
@@ -84,7 +86,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     stats,
     logger,
     budget: new Budget(options.maxRequests, options.maxCostUsd),
-    agent,
+    upstream,
     replayer,
     recorder,
     chaos: (episode) => (episodeChaos.has(episode) ? episodeChaos.get(episode) : globalChaos),
@@ -233,7 +235,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     async stop() {
       await closeServer(server, inFlight);
       recorder?.close();
-      await agent?.close().catch(() => undefined);
+      await upstream?.close().catch(() => undefined);
       store?.close();
     },
   };

@@ -29,6 +29,7 @@ function emptyStore(location: string): Store {
     interactions: () => [],
     removeEpisodes: refuse,
     removeTakes: refuse,
+    batch: refuse,
     close: () => undefined,
   };
 }

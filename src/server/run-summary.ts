@@ -47,13 +47,13 @@ export function buildSummary(
   recorder: Recorder | undefined,
 ): RunSummary {
   const unused: UnusedRecording[] = (replayer?.unused() ?? []).flatMap((e) =>
-    e.interactions.map((i) => ({
+    e.recordings.map((r) => ({
       episode: e.episode,
       take: e.take,
-      position: i.position,
-      provider: i.provider,
-      method: i.request.method,
-      path: i.request.path,
+      position: r.position,
+      provider: r.provider,
+      method: r.method,
+      path: r.path,
     })),
   );
   const divergences = replayer?.divergences() ?? [];

@@ -143,6 +143,10 @@ class DirectoryStore implements Store {
     });
   }
 
+  batch(fn: () => void): void {
+    fn();
+  }
+
   close(): void {
     if (this.#ctx.closed) return;
     const failures: unknown[] = [];

@@ -33,4 +33,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      UNIQUE (take_id, position)
    );
    CREATE INDEX interactions_key ON interactions (key);`,
+  // 2: the fingerprint of the key rules each key was computed under (NULL: unknown, golden re-keys),
+  // and a covering index for golden's per-take index: one index range per episode, bodies untouched.
+  // No query looks interactions up by key alone: its index only cost every append a random page.
+  `ALTER TABLE interactions ADD COLUMN key_rules TEXT;
+   CREATE INDEX interactions_take_keys ON interactions (take_id, complete, position, key, key_rules, provider, method, path);
+   DROP INDEX interactions_key;`,
 ];

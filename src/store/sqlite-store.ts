@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { CassetteError } from '../errors.js';
 import type { Interaction, Mode, TakeSummary } from '../types.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
-import type { EpisodeIndex, InteractionFilter, Store, TakeWriter } from './store.js';
+import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
+import type { EpisodeIndex, InteractionFilter, Store, TakeIndex, TakeWriter } from './store.js';
 
 type Row = Record<string, unknown>;
 
@@ -68,11 +69,15 @@ class SqliteStore implements Store {
   readonly location: string;
   #db: Database.Database;
   #stmts: ReturnType<typeof prepare>;
+  readonly #batch: Database.Transaction<(fn: () => void) => void>;
+  #indexTake: ReturnType<typeof createSqliteTakeIndexer>;
 
   constructor(db: Database.Database, location: string) {
     this.#db = db;
     this.location = location;
     this.#stmts = prepare(db);
+    this.#batch = db.transaction((fn: () => void) => fn());
+    this.#indexTake = createSqliteTakeIndexer(db, location);
   }
 
   loadEpisode(episode: string): EpisodeIndex | undefined {
@@ -80,6 +85,11 @@ class SqliteStore implements Store {
     if (!take) return undefined;
     const rows = this.#stmts.completeOfTake.all(take.id) as Row[];
     return { episode, take: take.take, interactions: rows.map(fromRow) };
+  }
+
+  indexEpisode(episode: string): TakeIndex | undefined {
+    const take = this.#stmts.newestTake.get(episode) as { id: number; take: number } | undefined;
+    return take && this.#indexTake(episode, take);
   }
 
   beginTake(episode: string, mode: Mode): TakeWriter {
@@ -154,6 +164,10 @@ class SqliteStore implements Store {
         for (const i of interactions) this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
       })
       .immediate();
+  }
+
+  batch(fn: () => void): void {
+    this.#batch.immediate(fn);
   }
 
   close(): void {
@@ -238,6 +252,7 @@ function insertParams(takeId: number, i: Interaction): Record<string, unknown> {
     path: i.request.path,
     key: i.key,
     key_version: i.keyVersion,
+    key_rules: i.keyRules ?? null,
     occurrence: i.occurrence,
     status: i.response.status,
     complete: i.complete ? 1 : 0,
@@ -283,11 +298,12 @@ function prepare(db: Database.Database) {
     deleteEpisodeTakes: db.prepare(`DELETE FROM takes WHERE episode = ?`),
     deleteTakeInteractions: db.prepare(`DELETE FROM interactions WHERE take_id IN (SELECT id FROM takes WHERE episode = ? AND take = ?)`),
     deleteTake: db.prepare(`DELETE FROM takes WHERE episode = ? AND take = ?`),
+    // key_rules is missing only from a schema-1 store opened read-only, which never inserts.
     insert: db.prepare(
       `INSERT INTO interactions (take_id, position, provider, method, path, key, key_version, occurrence, status,
-         complete, input_tokens, output_tokens, cost_usd, total_ms, recorded_at, data)
+         complete, input_tokens, output_tokens, cost_usd, total_ms, recorded_at, data${keyRulesColumn(db)})
        VALUES (@take_id, @position, @provider, @method, @path, @key, @key_version, @occurrence, @status,
-         @complete, @input_tokens, @output_tokens, @cost_usd, @total_ms, @recorded_at, @data)`,
+         @complete, @input_tokens, @output_tokens, @cost_usd, @total_ms, @recorded_at, @data${keyRulesColumn(db, '@')})`,
     ),
   };
 }

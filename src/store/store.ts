@@ -1,11 +1,38 @@
-import type { Interaction, Mode, TakeSummary } from '../types.js';
+import type { Interaction, Mode, RecordedRequest, TakeSummary } from '../types.js';
 
-/** What golden replay needs of one episode: the newest take's complete interactions, by key. */
+/** The newest take of an episode, whole: its complete interactions with their bodies. */
 export interface EpisodeIndex {
   episode: string;
   take: number;
   /** Every complete interaction of the take in call order (position ascending), bodies included. */
   interactions: Interaction[];
+}
+
+/** One complete interaction as golden indexes it: matched, ordered and reported without its bodies. */
+export interface IndexedInteraction {
+  /** What `TakeIndex.read` and `readRequest` take (the SQLite row id); opaque to callers. */
+  id: number;
+  position: number;
+  provider: string;
+  method: string;
+  path: string;
+  /** The key as stored, and the fingerprint of the rules that computed it (`Interaction.keyRules`). */
+  key: string;
+  keyRules: string | undefined;
+}
+
+/** What golden needs of an episode: the newest take with complete interactions, small, bodies read on demand. */
+export interface TakeIndex {
+  episode: string;
+  take: number;
+  /** Position ascending. */
+  interactions: IndexedInteraction[];
+  /** True when the index holds the whole interactions in memory (stores without `indexEpisode`). */
+  resident: boolean;
+  /** Reads one interaction whole (the answer to serve). A plain function: golden keeps it, not the index. */
+  read: (id: number) => Interaction;
+  /** Reads one interaction's request (to recompute a key, explain a miss). A plain function too. */
+  readRequest: (id: number) => RecordedRequest;
 }
 
 export interface InteractionFilter {
@@ -35,6 +62,11 @@ export interface Store {
   readonly location: string;
   /** The newest take of an episode that has complete interactions, or undefined. */
   loadEpisode(episode: string): EpisodeIndex | undefined;
+  /**
+   * The same take as `loadEpisode`, as a small index whose bodies are read when needed. Optional:
+   * `indexEpisode()` (src/store/index-episode.ts) indexes a store without it from `loadEpisode`.
+   */
+  indexEpisode?(episode: string): TakeIndex | undefined;
   /** Opens a new take for a live session. */
   beginTake(episode: string, mode: Mode): TakeWriter;
   /** Appends to the newest take (record-missing), creating take 1 when there is none. */
@@ -51,6 +83,12 @@ export interface Store {
    * `import`); throws bad_usage when the episode already has that take. Both stores implement it.
    */
   importTake?(summary: TakeSummary, interactions: Interaction[]): void;
+  /**
+   * Runs `fn`, appends to any takes, as one write: SQLite commits them in one transaction (one
+   * commit for many rows; when `batch` throws, none of them is stored). The directory store
+   * writes each append as it comes, whole or not at all.
+   */
+  batch(fn: () => void): void;
   /** Writes pending state and releases files and locks. */
   close(): void;
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
-import { Agent, errors as undiciErrors, request } from 'undici';
+import { Agent, errors as undiciErrors } from 'undici';
+import type { Dispatcher } from 'undici';
 import { CassetteError } from '../errors.js';
 import type { Redactor } from '../safety/create-redactor.js';
 import { detectStreamFormat } from '../stream/detect-stream-format.js';
@@ -10,7 +10,10 @@ import type { CapturedBody } from './response-capture.js';
 
 export interface ForwardInput {
   method: string;
-  url: URL;
+  /** `http(s)://host[:port]` of the upstream. */
+  origin: string;
+  /** Path and query as the upstream gets them. */
+  path: string;
   headers: Record<string, string | string[]>;
   body: Buffer;
   /** Where the answer goes, chunk by chunk as it arrives. */
@@ -22,7 +25,7 @@ export interface ForwardInput {
   capture: boolean;
   redactor: Redactor;
   /** Path and query below the provider prefix, to tell a stream's format. */
-  path: string;
+  streamPath: string;
   query: string;
   /** Cut the body after this many bytes and close (chaos `truncate`). */
   truncateAfterBytes?: number;
@@ -50,172 +53,223 @@ export interface ForwardResult extends CapturedBody {
 /** Response headers that describe the upstream connection, not the answer. */
 const HOP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);
 
+/** The way out to the providers; only forwarding modes create one (golden never loads undici). */
+export interface Upstream {
+  /**
+   * Sends a request upstream and tees the answer: each chunk is written to the client as soon as
+   * it arrives (the upstream is paused while the client is slow), and a decoded copy is captured
+   * for the store. A cut on either side is passed on as the same cut and recorded as incomplete.
+   * Rejects with CassetteError upstream_unreachable / upstream_timeout / client_closed_request
+   * when no answer began.
+   */
+  forward(input: ForwardInput): Promise<ForwardResult>;
+  close(): Promise<void>;
+}
+
 /** One keep-alive pool for all upstreams; timeouts come from config `limits`. */
-export function createUpstreamAgent(limits: { upstreamTimeoutMs: number; idleTimeoutMs: number }): Agent {
-  return new Agent({
+export function createUpstream(limits: { upstreamTimeoutMs: number; idleTimeoutMs: number }): Upstream {
+  const agent = new Agent({
     keepAliveTimeout: 10_000,
     connections: 256,
     headersTimeout: limits.upstreamTimeoutMs,
     bodyTimeout: limits.idleTimeoutMs,
     connectTimeout: Math.min(limits.upstreamTimeoutMs, 30_000),
   });
+  return {
+    forward: (input) =>
+      new Promise((resolve, reject) => {
+        const { origin, path, headers, body } = input;
+        const method = input.method as Dispatcher.HttpMethod;
+        agent.dispatch({ origin, path, method, headers, body: body.length > 0 ? body : null }, new Exchange(input, resolve, reject));
+      }),
+    close: () => agent.close(),
+  };
 }
 
-/**
- * Sends a request upstream and tees the answer: each chunk is written to the client as soon as it
- * arrives (waiting on backpressure), and a decoded copy is captured for the store. A cut on
- * either side is passed on as the same cut and recorded as incomplete.
- * Throws CassetteError upstream_unreachable / upstream_timeout when no answer began.
- */
-export async function forwardRequest(input: ForwardInput, agent: Agent): Promise<ForwardResult> {
-  const { res } = input;
-  const abort = new AbortController();
-  const onClientClose = (): void => {
-    if (!res.writableFinished) abort.abort();
-  };
-  res.once('close', onClientClose);
-  let upstream: Awaited<ReturnType<typeof request>>;
-  try {
-    upstream = await request(input.url, {
-      method: input.method as 'POST',
-      headers: input.headers,
-      body: input.body.length > 0 ? input.body : null,
-      dispatcher: agent,
-      signal: abort.signal,
-    });
-  } catch (err) {
-    res.off('close', onClientClose);
-    if (abort.signal.aborted) {
-      throw new CassetteError('client_closed_request', 'the client closed the connection before the upstream answered', { cause: err });
-    }
-    throw upstreamError(err, input.url);
+/** One upstream call, driven by undici's dispatcher callbacks (no stream or iterator in between). */
+class Exchange implements Dispatcher.DispatchHandler {
+  readonly #input: ForwardInput;
+  readonly #resolve: (r: ForwardResult) => void;
+  readonly #reject: (e: unknown) => void;
+  #controller: Dispatcher.DispatchController | undefined;
+  #clientGone = false;
+  #status = 0;
+  #headers: Record<string, string | string[]> = {};
+  #outHeaders: Record<string, string | string[]> = {};
+  #ttfbMs = 0;
+  #capture: ResponseCapture | undefined;
+  #truncateAt: number | undefined;
+  /** A content-length body under holdEnd: its last chunk waits for release(). */
+  #holdLast = false;
+  #held: Buffer | undefined;
+  #headWritten = false;
+  #sent = 0;
+  #done = false;
+
+  constructor(input: ForwardInput, resolve: (r: ForwardResult) => void, reject: (e: unknown) => void) {
+    this.#input = input;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    input.res.once('close', this.#onClientClose);
   }
-  const ttfbMs = performance.now() - input.startedAt;
-  const headers = flattenHeaders(upstream.headers);
-  const contentType = first(headers['content-type']);
-  const format = detectStreamFormat(contentType, input.path, input.query);
-  const capture = input.capture
-    ? new ResponseCapture({
-        startedAt: input.startedAt,
+
+  readonly #onClientClose = (): void => {
+    if (this.#input.res.writableFinished) return;
+    this.#clientGone = true;
+    this.#controller?.abort(new Error('client closed'));
+  };
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#clientGone) controller.abort(new Error('client closed'));
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[]>): void {
+    const { res } = this.#input;
+    this.#ttfbMs = performance.now() - this.#input.startedAt;
+    this.#status = status;
+    this.#headers = headers;
+    const contentType = first(headers['content-type']);
+    const format = detectStreamFormat(contentType, this.#input.streamPath, this.#input.query);
+    if (this.#input.capture) {
+      this.#capture = new ResponseCapture({
+        startedAt: this.#input.startedAt,
         contentType,
         contentEncoding: first(headers['content-encoding']),
         // An error answer under a stream content type (Gemini 404) is one JSON body, not events.
-        format: upstream.statusCode < 300 ? format : undefined,
-        redactor: input.redactor,
-      })
-    : undefined;
-
-  const outHeaders: Record<string, string | string[]> = { ...input.extraHeaders };
-  for (const [k, v] of Object.entries(headers)) if (!HOP_RESPONSE.has(k)) outHeaders[k] = v;
-  let truncateAt = input.truncateAfterBytes;
-  if (truncateAt !== undefined) {
-    // A cut must cut: never past the end of a body whose length is known.
-    const length = Number(first(headers['content-length']));
-    if (Number.isFinite(length) && length > 0) truncateAt = Math.min(truncateAt, length - 1);
-    delete outHeaders['content-length'];
+        format: status < 300 ? format : undefined,
+        redactor: this.#input.redactor,
+      });
+    }
+    const out: Record<string, string | string[]> = { ...this.#input.extraHeaders };
+    for (const k in headers) if (!HOP_RESPONSE.has(k)) out[k] = headers[k] as string | string[];
+    this.#truncateAt = this.#input.truncateAfterBytes;
+    if (this.#truncateAt !== undefined) {
+      // A cut must cut: never past the end of a body whose length is known.
+      const length = Number(first(headers['content-length']));
+      if (Number.isFinite(length) && length > 0) this.#truncateAt = Math.min(this.#truncateAt, length - 1);
+      delete out['content-length'];
+    }
+    this.#outHeaders = out;
+    // holdEnd with a content-length body: the client would take it as complete once every byte is
+    // there, so its last chunk waits for release(). (A chunked body is held by not ending it.)
+    this.#holdLast = this.#input.holdEnd === true && this.#truncateAt === undefined && headers['content-length'] !== undefined;
+    // The status line waits for the first byte of a held body: an answer that fits in one chunk
+    // has then sent nothing when release(false) comes, and the caller can still answer 5xx.
+    if (!this.#holdLast || format) this.#writeHead();
+    if (format) res.flushHeaders();
+    if (res.destroyed) controller.abort(new Error('client closed'));
   }
-  // holdEnd with a content-length body: the client would take it as complete once every byte is
-  // there, so its last chunk waits for release(). (A chunked body is held by not ending it.)
-  const holdLast = input.holdEnd === true && truncateAt === undefined && headers['content-length'] !== undefined;
-  let held: Buffer | undefined;
-  // The status line waits for the first byte of a held body: an answer that fits in one chunk
-  // has then sent nothing when release(false) comes, and the caller can still answer 5xx.
-  let headWritten = false;
-  const writeHead = (): void => {
-    if (headWritten) return;
-    headWritten = true;
-    res.writeHead(upstream.statusCode, outHeaders);
-  };
-  if (!holdLast || format) writeHead();
-  if (format) res.flushHeaders();
 
-  let complete = true;
-  let sent = 0;
-  try {
-    for await (const chunk of upstream.body as AsyncIterable<Buffer>) {
-      if (res.destroyed) {
-        complete = false;
-        break;
-      }
-      let piece = chunk;
-      if (truncateAt !== undefined && sent + chunk.length >= truncateAt) {
-        piece = chunk.subarray(0, Math.max(0, truncateAt - sent));
-      }
-      capture?.push(piece);
-      sent += piece.length;
-      let out: Buffer | undefined = piece;
-      if (holdLast) [out, held] = [held, piece];
-      if (out) writeHead();
-      if (out && !res.write(out)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-      if (piece !== chunk) {
-        complete = false;
-        break;
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const { res } = this.#input;
+    if (this.#done) return;
+    if (res.destroyed) {
+      controller.abort(new Error('client closed'));
+      return;
+    }
+    let piece = chunk;
+    const cut = this.#truncateAt !== undefined && this.#sent + chunk.length >= this.#truncateAt;
+    if (cut) piece = chunk.subarray(0, Math.max(0, (this.#truncateAt as number) - this.#sent));
+    this.#capture?.push(piece);
+    this.#sent += piece.length;
+    let out: Buffer | undefined = piece;
+    if (this.#holdLast) [out, this.#held] = [this.#held, piece];
+    if (out) {
+      this.#writeHead();
+      if (!res.write(out) && !controller.paused) {
+        controller.pause();
+        res.once('drain', () => controller.resume());
       }
     }
-  } catch {
-    complete = false;
-  } finally {
-    res.off('close', onClientClose);
+    if (cut) {
+      controller.abort(new Error('truncated (chaos)'));
+      this.#finish(false);
+    }
   }
-  if (!complete) {
-    abort.abort();
-    upstream.body.destroy();
+
+  onResponseEnd(): void {
+    this.#finish(!this.#input.res.destroyed);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    if (this.#status === 0) {
+      this.#done = true;
+      this.#input.res.off('close', this.#onClientClose);
+      if (this.#clientGone) {
+        this.#reject(
+          new CassetteError('client_closed_request', 'the client closed the connection before the upstream answered', { cause: err }),
+        );
+      } else {
+        this.#reject(upstreamError(err, this.#input.origin));
+      }
+      return;
+    }
+    this.#finish(false);
+  }
+
+  #writeHead(): void {
+    if (this.#headWritten) return;
+    this.#headWritten = true;
+    this.#input.res.writeHead(this.#status, this.#outHeaders);
+  }
+
+  #finish(complete: boolean): void {
+    if (this.#done) return;
+    this.#done = true;
+    const { res } = this.#input;
+    res.off('close', this.#onClientClose);
     // The client of a cut stream gets the same cut, not a made-up ending.
-    res.destroy();
-  } else if (res.destroyed) {
-    complete = false;
-  } else if (!input.holdEnd) {
-    res.end();
+    if (!complete) res.destroy();
+    else if (!this.#input.holdEnd) res.end();
+    const base = {
+      status: this.#status,
+      headers: this.#headers,
+      complete,
+      release: (ok: boolean) => this.#release(ok),
+    };
+    const timings = (): Timings => ({ ttfbMs: round(this.#ttfbMs), totalMs: round(performance.now() - this.#input.startedAt) });
+    if (!this.#capture) {
+      this.#resolve({ ...base, timings: timings() });
+      return;
+    }
+    this.#capture.finish(complete).then(
+      (captured) => this.#resolve({ ...base, ...captured, complete, timings: timings() }),
+      (err: unknown) => {
+        this.#release(false);
+        this.#reject(err);
+      },
+    );
   }
-  const release = (ok: boolean): boolean => {
+
+  #release(ok: boolean): boolean {
+    const { res } = this.#input;
     if (res.writableEnded || res.destroyed) return true;
     if (ok) {
-      writeHead();
-      res.end(held);
-    } else if (headWritten) {
+      this.#writeHead();
+      res.end(this.#held);
+    } else if (this.#headWritten) {
       res.destroy();
     } else {
       // Nothing went out: the response is left to the caller's own error answer.
       return false;
     }
     return true;
-  };
-  let captured: CapturedBody;
-  try {
-    captured = capture ? await capture.finish(complete) : {};
-  } catch (err) {
-    release(false);
-    throw err;
   }
-  return {
-    status: upstream.statusCode,
-    headers,
-    ...captured,
-    complete,
-    timings: { ttfbMs: round(ttfbMs), totalMs: round(performance.now() - input.startedAt) },
-    release,
-  };
 }
 
-function upstreamError(err: unknown, url: URL): CassetteError {
-  const target = `${url.protocol}//${url.host}`;
+function upstreamError(err: unknown, origin: string): CassetteError {
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.ConnectTimeoutError) {
-    return new CassetteError('upstream_timeout', `the upstream ${target} did not answer in time`, {
+    return new CassetteError('upstream_timeout', `the upstream ${origin} did not answer in time`, {
       cause: err,
       hint: 'Raise limits.upstreamTimeoutMs in cassette.config.json, or check the upstream.',
     });
   }
   const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-  return new CassetteError('upstream_unreachable', `cannot reach the upstream ${target}${code ? ` (${code})` : ''}`, {
+  return new CassetteError('upstream_unreachable', `cannot reach the upstream ${origin}${code ? ` (${code})` : ''}`, {
     cause: err,
     hint: 'Check --upstream / CASSETTE_UPSTREAM_<NAME> and the network, or replay with --mode golden.',
   });
-}
-
-function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = v;
-  return out;
 }
 
 function first(v: string | string[] | undefined): string | undefined {

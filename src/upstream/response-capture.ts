@@ -24,7 +24,7 @@ export class ResponseCapture {
   readonly #framer: Framer | undefined;
   readonly #decoder: zlib.Gunzip | zlib.BrotliDecompress | zlib.Inflate | undefined;
   // ignoreBOM: a leading byte order mark is part of the stream's bytes; replay must send it too.
-  readonly #text = new TextDecoder('utf-8', { ignoreBOM: true });
+  readonly #text: InstanceType<typeof TextDecoder> | undefined;
   readonly #chunks: Buffer[] = [];
   readonly #events: StreamEvent[] = [];
   #decodeFailed = false;
@@ -41,6 +41,7 @@ export class ResponseCapture {
     this.#contentType = options.contentType;
     this.#format = options.format;
     this.#framer = options.format ? createFramer(options.format) : undefined;
+    this.#text = options.format ? new TextDecoder('utf-8', { ignoreBOM: true }) : undefined;
     this.#decoder = createDecoder(options.contentEncoding);
     if (this.#decoder) {
       this.#decoder.on('data', (chunk: Buffer) => this.#onDecoded(chunk));
@@ -67,17 +68,17 @@ export class ResponseCapture {
     }
     const ok = complete && !this.#decodeFailed;
     if (this.#framer && this.#format) {
-      const tail = this.#text.decode();
+      const tail = this.#text?.decode();
       const rest = [...(tail ? this.#framer.push(tail) : []), ...this.#framer.end()];
       this.#addEvents(rest);
       return { stream: { format: this.#format, events: this.#events, complete: ok }, complete: ok };
     }
-    const text = Buffer.concat(this.#chunks);
-    return { body: this.#redactBody(encodeBody(text, this.#contentType)), complete: ok };
+    const bytes = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
+    return { body: encodeBody(bytes, this.#contentType, this.#redactor.text), complete: ok };
   }
 
   #onDecoded(chunk: Buffer): void {
-    if (this.#framer) this.#addEvents(this.#framer.push(this.#text.decode(chunk, { stream: true })));
+    if (this.#framer) this.#addEvents(this.#framer.push((this.#text as InstanceType<typeof TextDecoder>).decode(chunk, { stream: true })));
     else this.#chunks.push(chunk);
   }
 
@@ -85,14 +86,6 @@ export class ResponseCapture {
     if (raws.length === 0) return;
     const ms = Math.round((performance.now() - this.#startedAt) * 10) / 10;
     for (const raw of raws) this.#events.push({ ms, raw: this.#redactor.text(raw) });
-  }
-
-  #redactBody(body: StoredBody): StoredBody {
-    if (body.kind === 'text') return { kind: 'text', text: this.#redactor.text(body.text) };
-    if (body.kind !== 'json') return body;
-    const text = body.raw ?? JSON.stringify(body.json, null, body.indent ?? 0);
-    const redacted = this.#redactor.text(text);
-    return redacted === text ? body : encodeBody(Buffer.from(redacted), this.#contentType);
   }
 }
 

@@ -25,6 +25,7 @@ export function memoryStore(all: Interaction[]): Store {
     },
     removeEpisodes: unsupported,
     removeTakes: unsupported,
+    batch: unsupported,
     close: () => undefined,
   };
 }

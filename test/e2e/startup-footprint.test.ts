@@ -33,14 +33,15 @@ export async function load(url, context, next) {
   };
 }
 
-/** Starts `serve --json` in golden mode and returns the modules loaded by the time it printed its ready line. */
-async function loadedBySettledServe(trace: ReturnType<typeof traceLoads>): Promise<string[]> {
-  const cli = spawnCli(['serve', '--json', '--mode', 'golden', '--store', tempStore(), '--port', '0'], { cwd: trace.cwd, env: trace.env });
-  expect(JSON.parse(await cli.firstLine())).toMatchObject({ ok: true, mode: 'golden' });
+/** Starts `serve --json` (golden unless told) and returns the modules loaded by the time it printed its ready line. */
+async function loadedBySettledServe(trace: ReturnType<typeof traceLoads>, mode = 'golden'): Promise<string[]> {
+  const cli = spawnCli(['serve', '--json', '--mode', mode, '--store', tempStore(), '--port', '0'], { cwd: trace.cwd, env: trace.env });
+  expect(JSON.parse(await cli.firstLine())).toMatchObject({ ok: true, mode });
   return trace.loaded();
 }
 
 const isZod = (url: string): boolean => url.includes('/node_modules/zod/');
+const isUndici = (url: string): boolean => url.includes('/node_modules/undici/');
 /** The `*-action.js` modules that hold the code of a command (lazy-action.js is the loader they share). */
 const commandCode = (loaded: string[]): string[] =>
   loaded.map((u) => u.slice(u.lastIndexOf('/') + 1)).filter((name) => name.endsWith('-action.js') && name !== 'lazy-action.js');
@@ -49,12 +50,13 @@ const isContractChecker = (url: string): boolean =>
   url.endsWith('/modes/smoke-checker.js') || (url.includes('/dist/contract/') && !url.endsWith('/contract-types.js'));
 
 describe('start-up footprint', () => {
-  it('serve in golden mode without a config file loads neither zod nor the contract checker', async () => {
+  it('serve in golden mode without a config file loads neither zod, nor undici, nor the contract checker', async () => {
     const trace = traceLoads();
     const loaded = await loadedBySettledServe(trace);
     // The hook saw the proxy itself load, so an empty list below means something.
     expect(loaded.some((u) => u.endsWith('/dist/server/create-cassette-server.js'))).toBe(true);
     expect(loaded.filter(isZod)).toEqual([]);
+    expect(loaded.filter(isUndici)).toEqual([]);
     expect(loaded.filter(isContractChecker)).toEqual([]);
     expect(commandCode(loaded)).toEqual(['serve-action.js']);
   });
@@ -64,6 +66,13 @@ describe('start-up footprint', () => {
     writeFileSync(join(trace.cwd, 'cassette.config.json'), JSON.stringify({ match: { ignore: ['metadata'] } }));
     const loaded = await loadedBySettledServe(trace);
     expect(loaded.some(isZod)).toBe(true);
+    expect(loaded.filter(isContractChecker)).toEqual([]);
+  });
+
+  it('serve in live mode loads undici, the upstream client, and still no contract checker', async () => {
+    const trace = traceLoads();
+    const loaded = await loadedBySettledServe(trace, 'live');
+    expect(loaded.some(isUndici)).toBe(true);
     expect(loaded.filter(isContractChecker)).toEqual([]);
   });
 

@@ -165,7 +165,7 @@ export async function startLlmUpstream(opts: { longEventMs?: number; shortEventM
     try {
       for (const event of sseEvents(prompt, eventCount(prompt))) {
         if (res.destroyed) return;
-        if (!res.write(event) && delay === 0) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        if (!res.write(event) && delay === 0) await drainOrClose(res);
         if (!counted) {
           counted = true;
           openStreams++;
@@ -534,4 +534,17 @@ export async function waitFor(cond: () => boolean, timeoutMs: number, what: stri
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(5);
   }
+}
+
+/** Waits for the client to take more (or go away), leaving no listener behind. */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

@@ -1,65 +1,251 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCanonicalBody } from '../../src/match/canonical-body.js';
 import { RequestMatcher } from '../../src/match/request-matcher.js';
+import { silentLogger } from '../../src/log.js';
+import { Recorder } from '../../src/modes/recorder.js';
 import { Replayer } from '../../src/modes/replayer.js';
+import type { ReplayerLimits } from '../../src/modes/replayer.js';
 import { createRedactor } from '../../src/safety/create-redactor.js';
+import { openDirectoryStore } from '../../src/store/directory-store.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
 import type { Interaction } from '../../src/types.js';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const stores: Store[] = [];
+afterEach(() => {
+  stores.splice(0).forEach((s) => s.close());
+  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
 
-const matcher = new RequestMatcher([], createRedactor([]), () => createCanonicalBody({ ignore: [], normalize: [] }));
+const matcherWith = (ignore: string[]): RequestMatcher =>
+  new RequestMatcher([], createRedactor([]), () => createCanonicalBody({ ignore, normalize: [] }));
+const matcher = matcherWith([]);
 
-function interaction(episode: string, position: number, prompt: string): Interaction {
+function tempPath(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'replayer-'));
+  dirs.push(dir);
+  return join(dir, name);
+}
+
+function open(path: string, options: { readonly?: boolean } = {}): Store {
+  const store = path.endsWith('.db') ? openSqliteStore(path, options) : openDirectoryStore(path, options);
+  stores.push(store);
+  return store;
+}
+
+/** An interaction as the recorder stores it under `m`'s rules (key and its fingerprint). */
+function interaction(episode: string, position: number, prompt: string, m: RequestMatcher = matcher, user = 'u1'): Interaction {
   const request = {
     method: 'POST',
     path: '/v1/chat/completions',
     query: [],
     headers: {},
-    body: { kind: 'json' as const, json: { prompt } },
+    body: { kind: 'json' as const, json: { prompt, user } },
   };
+  const keyRules = m.rulesFingerprint('openai');
   return {
     episode,
     take: 1,
     position,
     provider: 'openai',
     family: 'openai',
-    key: matcher.keyOf('openai', request),
+    key: m.keyOf('openai', request),
     keyVersion: 2,
+    ...(keyRules === undefined ? {} : { keyRules }),
     occurrence: 1,
     request,
     response: { status: 200, headers: { 'content-type': 'application/json' }, body: { kind: 'json', json: { answer: prompt } } },
     complete: true,
     timings: { ttfbMs: 1, totalMs: 2 },
+    usage: { inputTokens: prompt.length, outputTokens: 1 },
     recordedAt: '2026-11-21T00:00:00.000Z',
     productVersion: 'test',
   };
 }
 
+function record(store: Store, episode: string, list: Interaction[]): void {
+  const w = store.beginTake(episode, 'live');
+  for (const i of list) w.append({ ...i, position: w.nextPosition() });
+  w.close();
+}
+
+const keyOf = (prompt: string, m: RequestMatcher = matcher, user = 'u1'): string => interaction('x', 0, prompt, m, user).key;
+const bodyOf = (found: ReturnType<Replayer['find']>): unknown =>
+  found.kind === 'hit' ? JSON.parse(found.prepared.body?.toString('utf8') ?? 'null') : undefined;
+
+/** Rewrites stored rows behind the store's back (another connection to the same file). */
+function tamper(path: string, sql: string, ...params: unknown[]): void {
+  const db = new Database(path);
+  db.prepare(sql).run(...params);
+  db.close();
+}
+
 describe('Replayer', () => {
   it('keeps occurrences and unused recordings of episodes it had to drop from memory', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'replayer-'));
-    dirs.push(dir);
-    const store = openSqliteStore(join(dir, 'c.db'));
-    // 30 episodes of 1,000 recordings: more than the replayer keeps loaded at once.
+    const path = tempPath('c.db');
+    const store = open(path);
+    // 30 episodes of 100 recordings: more than the replayer may keep indexed at once.
     for (let e = 0; e < 30; e++) {
-      const w = store.beginTake(`ep${e}`, 'live');
-      for (let p = 1; p <= 1000; p++) w.append(interaction(`ep${e}`, w.nextPosition(), p === 2 ? 'same' : p === 3 ? 'same' : `q${p}`));
-      w.close();
+      record(
+        store,
+        `ep${e}`,
+        Array.from({ length: 100 }, (_, n) => interaction(`ep${e}`, 0, n === 1 || n === 2 ? 'same' : `q${n + 1}`)),
+      );
     }
-    const replayer = new Replayer(store, matcher, true);
-    const same = interaction('ep0', 0, 'same').key;
-    expect(replayer.find('ep0', same)).toMatchObject({ kind: 'hit', occurrence: 1, interaction: { position: 2 } });
-    for (let e = 1; e < 30; e++) replayer.find(`ep${e}`, interaction('x', 0, 'q1').key);
+    const replayer = new Replayer(store, matcher, true, { indexedRecordings: 1_000 });
+    const same = keyOf('same');
+    expect(replayer.find('ep0', same)).toMatchObject({ kind: 'hit', occurrence: 1, position: 2 });
+    for (let e = 1; e < 30; e++) replayer.find(`ep${e}`, keyOf('q1'));
     // ep0 was dropped and is read again: the second identical call still gets the second recording.
-    expect(replayer.find('ep0', same)).toMatchObject({ kind: 'hit', occurrence: 2, interaction: { position: 3 } });
+    expect(replayer.find('ep0', same)).toMatchObject({ kind: 'hit', occurrence: 2, position: 3 });
     expect(replayer.find('ep0', same)).toMatchObject({ kind: 'miss', exhausted: 2 });
     const unused = replayer.unused().find((u) => u.episode === 'ep0');
-    expect(unused?.interactions).toHaveLength(998);
-    store.close();
+    expect(unused?.recordings).toHaveLength(98);
+    expect(unused?.recordings[0]).toMatchObject({ position: 1, provider: 'openai', method: 'POST', path: '/v1/chat/completions' });
+  });
+
+  it('uses a stored key as it is when it was computed under the current rules', () => {
+    const store = open(tempPath('c.db'));
+    // A key no request hashes to: only a replayer that trusts the stored key can find it.
+    record(store, 'e', [{ ...interaction('e', 0, 'a'), key: 'stored-key' }, interaction('e', 0, 'b')]);
+    const replayer = new Replayer(store, matcher, false);
+    expect(replayer.find('e', 'stored-key')).toMatchObject({ kind: 'hit', position: 1 });
+    expect(replayer.find('e', keyOf('a'))).toEqual({ kind: 'miss' });
+    expect(replayer.find('e', keyOf('b'))).toMatchObject({ kind: 'hit', position: 2, usage: { inputTokens: 1, outputTokens: 1 } });
+  });
+
+  it('recomputes the keys of recordings made under other match rules', () => {
+    const store = open(tempPath('c.db'));
+    const before = matcherWith([]);
+    const after = matcherWith(['user']);
+    expect(after.rulesFingerprint('openai')).not.toBe(before.rulesFingerprint('openai'));
+    record(store, 'e', [{ ...interaction('e', 0, 'a', before, 'alice'), key: 'stale-key' }]);
+    const replayer = new Replayer(store, after, false);
+    // `user` is ignored now: another user's identical prompt matches the recording.
+    expect(replayer.find('e', keyOf('a', after, 'bob'))).toMatchObject({ kind: 'hit', position: 1 });
+    expect(replayer.find('e', 'stale-key')).toEqual({ kind: 'miss' });
+  });
+
+  it('recomputes the keys of a store written before keys carried their rules (schema 1)', () => {
+    const path = tempPath('old.db');
+    const db = new Database(path);
+    db.exec(SQLITE_MIGRATIONS[0] as string);
+    db.pragma('user_version = 1');
+    db.prepare(`INSERT INTO takes (id, episode, take, mode, created_at) VALUES (1, 'e', 1, 'live', '2025-01-01T00:00:00.000Z')`).run();
+    const insert = db.prepare(
+      `INSERT INTO interactions (take_id, position, provider, method, path, key, key_version, occurrence, status, complete, total_ms, recorded_at, data)
+       VALUES (1, ?, 'openai', 'POST', '/v1/chat/completions', 'key-of-version-1', 1, 1, 200, 1, 2, '2025-01-01T00:00:00.000Z', ?)`,
+    );
+    for (const [position, prompt] of [
+      [1, 'a'],
+      [2, 'b'],
+    ] as const) {
+      const { keyRules: _, ...old } = { ...interaction('e', position, prompt), key: 'key-of-version-1', keyVersion: 1 };
+      insert.run(position, JSON.stringify(old));
+    }
+    db.close();
+
+    // Golden opens it read-only (no migration): no key_rules column, every key recomputed.
+    const golden = new Replayer(open(path, { readonly: true }), matcher, false);
+    expect(golden.find('e', keyOf('b'))).toMatchObject({ kind: 'hit', position: 2 });
+    expect(golden.find('e', 'key-of-version-1')).toEqual({ kind: 'miss' });
+    stores.splice(0).forEach((s) => s.close());
+
+    // A writer migrates it; the old rows' rules stay unknown, so their keys are still recomputed.
+    const migrated = open(path);
+    expect(new Database(path, { readonly: true }).pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
+    expect(new Replayer(migrated, matcher, false).find('e', keyOf('a'))).toMatchObject({ kind: 'hit', position: 1 });
+  });
+
+  it('indexes an episode without reading its answers, and reads each one when it is served', () => {
+    const path = tempPath('c.db');
+    const store = open(path);
+    record(
+      store,
+      'e',
+      ['a', 'b', 'c'].map((p) => interaction('e', 0, p)),
+    );
+    tamper(path, `UPDATE interactions SET data = 'not json' WHERE position = 3`);
+    const replayer = new Replayer(store, matcher, false);
+    expect(replayer.recordingCount('e')).toBe(3);
+    expect(bodyOf(replayer.find('e', keyOf('a')))).toEqual({ answer: 'a' });
+    expect(() => replayer.find('e', keyOf('c'))).toThrow();
+    // The unreadable one was not served.
+    expect(replayer.unused()[0]?.recordings.map((r) => r.position)).toEqual([2, 3]);
+  });
+
+  it.each<[string, Partial<ReplayerLimits>, number, string]>([
+    ['keeps served answers ready', {}, 3, 'a'],
+    ['reads an answer again once more recent ones pushed it out of the cache', { answers: 2 }, 2, 'changed'],
+    ['does not keep answers larger than the byte budget', { answerBytes: 100 }, 0, 'changed'],
+  ])('%s', (_name, limits, cached, expected) => {
+    const path = tempPath('c.db');
+    const store = open(path);
+    record(
+      store,
+      'e',
+      ['a', 'b', 'c'].map((p) => interaction('e', 0, p)),
+    );
+    const replayer = new Replayer(store, matcher, false, limits);
+    expect(bodyOf(replayer.find('e', keyOf('a')))).toEqual({ answer: 'a' });
+    tamper(path, `UPDATE interactions SET data = json_set(data, '$.response.body.json.answer', 'changed') WHERE position = 1`);
+    replayer.find('e', keyOf('b'));
+    replayer.find('e', keyOf('c'));
+    expect(replayer.cachedAnswers.count).toBe(cached);
+    expect(bodyOf(replayer.find('e', keyOf('a')))).toEqual({ answer: expected });
+  });
+
+  it('serves recordings added this session (record-missing) before they are read back', () => {
+    const store = open(tempPath('c.db'));
+    record(store, 'e', [interaction('e', 0, 'a')]);
+    const replayer = new Replayer(store, matcher, true);
+    expect(replayer.find('e', keyOf('b'))).toEqual({ kind: 'miss' });
+    // Not in the store: the replayer holds it whole.
+    replayer.add('e', { ...interaction('e', 2, 'b'), take: 1 });
+    expect(replayer.recordingCount('e')).toBe(2);
+    expect(replayer.find('e', keyOf('b'))).toEqual({ kind: 'miss', exhausted: 1 });
+    expect(bodyOf(replayer.find('e', keyOf('a')))).toEqual({ answer: 'a' });
+    expect(replayer.unused()).toEqual([{ episode: 'e', take: 1, recordings: [] }]);
+  });
+
+  it('serves a directory store, held whole within its own limit', () => {
+    const store = open(tempPath('cassettes'));
+    for (const e of ['e1', 'e2', 'e3'])
+      record(
+        store,
+        e,
+        ['a', 'b'].map((p) => interaction(e, 0, `${e}-${p}`)),
+      );
+    const replayer = new Replayer(store, matcher, true, { heldInteractions: 4 });
+    for (const e of ['e1', 'e2', 'e3']) expect(bodyOf(replayer.find(e, keyOf(`${e}-b`)))).toEqual({ answer: `${e}-b` });
+    expect(replayer.find('e1', keyOf('e1-b'))).toEqual({ kind: 'miss', exhausted: 1 });
+    expect(replayer.divergences().map((d) => d.episode)).toEqual(['e1', 'e2', 'e3']);
+    expect(replayer.divergences()[0]?.message).toMatch(
+      /^step 1: expected a call to openai POST \/v1\/chat\/completions.*\(recorded step 1\); got .*\(recorded step 2\)$/,
+    );
+    expect(replayer.unused().map((u) => u.recordings.map((r) => r.position))).toEqual([[1], [1], [1]]);
+  });
+});
+
+describe('Recorder', () => {
+  it('stores the fingerprint of the key rules with every key, so golden can trust it', async () => {
+    const path = tempPath('c.db');
+    const store = open(path);
+    const recorder = new Recorder(store, 'live', silentLogger, 'fail', (p) => matcher.rulesFingerprint(p));
+    const { keyRules: _, ...unstamped } = interaction('e', 1, 'a');
+    await recorder.append(unstamped);
+    recorder.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare(`SELECT key_rules, json_extract(data, '$.keyRules') AS data FROM interactions`).get()).toEqual({
+      key_rules: matcher.rulesFingerprint('openai'),
+      data: matcher.rulesFingerprint('openai'),
+    });
+    db.close();
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createCanonicalBody } from '../../src/match/canonical-body.js';
 import { canonicalRequest, requestKey } from '../../src/match/request-key.js';
+import { RequestMatcher } from '../../src/match/request-matcher.js';
 import { createProviderRegistry } from '../../src/providers/provider-registry.js';
+import { createRedactor } from '../../src/safety/create-redactor.js';
 import { routeRequest } from '../../src/server/route-request.js';
 import type { RecordedRequest, StoredBody } from '../../src/types.js';
 
@@ -65,5 +67,22 @@ describe('routing', () => {
       '/v1beta/models/g:streamGenerateContent',
       'alt=sse',
     ]);
+  });
+});
+
+describe('key rules fingerprint', () => {
+  const fingerprint = (ignore: string[], normalize: { pattern: string; replacement: string }[] = []): string | undefined =>
+    new RequestMatcher([], createRedactor([]), () => createCanonicalBody({ ignore, normalize })).rulesFingerprint('openai');
+
+  it('is the same for the same rules and changes with any ignore or normalize rule', () => {
+    expect(fingerprint(['user'])).toMatch(/^[0-9a-f]{16}$/);
+    expect(fingerprint(['user'])).toBe(fingerprint(['user']));
+    expect(fingerprint(['user'])).not.toBe(fingerprint([]));
+    expect(fingerprint([], [{ pattern: '\\d+', replacement: 'N' }])).not.toBe(fingerprint([]));
+    expect(fingerprint([], [{ pattern: '\\d+', replacement: 'N' }])).not.toBe(fingerprint([], [{ pattern: '\\d+', replacement: '#' }]));
+  });
+
+  it('is unknown for a canonical body function that does not name its rules (no stored key is trusted)', () => {
+    expect(new RequestMatcher([], createRedactor([]), () => (json) => json).rulesFingerprint('openai')).toBeUndefined();
   });
 });
