@@ -10,11 +10,18 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export const MAX_JSON_DEPTH = 256;
 
+export interface EncodeOptions {
+  /** Rewrites the text before it is parsed (secrets out). */
+  redact?: (text: string) => string;
+  /** False: a JSON body needs only its parsed value, not what reproduces its exact bytes (requests). */
+  exact?: boolean;
+}
+
 /**
  * Turns body bytes into their stored form: JSON when it parses (with what reproduces the exact
- * bytes), text when it is UTF-8, base64 otherwise. `redact` rewrites the text first (secrets out).
+ * bytes), text when it is UTF-8, base64 otherwise.
  */
-export function encodeBody(bytes: Buffer, contentType: string | undefined, redact?: (text: string) => string): StoredBody {
+export function encodeBody(bytes: Buffer, contentType: string | undefined, options: EncodeOptions = {}): StoredBody {
   if (bytes.length === 0) return { kind: 'empty' };
   let text: string;
   try {
@@ -22,7 +29,7 @@ export function encodeBody(bytes: Buffer, contentType: string | undefined, redac
   } catch {
     return { kind: 'base64', base64: bytes.toString('base64') };
   }
-  if (redact) text = redact(text);
+  if (options.redact) text = options.redact(text);
   if (looksLikeJson(text, contentType)) {
     let json: unknown;
     try {
@@ -31,7 +38,7 @@ export function encodeBody(bytes: Buffer, contentType: string | undefined, redac
       return { kind: 'text', text };
     }
     if (deeperThan(json, MAX_JSON_DEPTH)) return { kind: 'text', text };
-    return jsonBody(json, text);
+    return options.exact === false ? { kind: 'json', json } : jsonBody(json, text);
   }
   return { kind: 'text', text };
 }

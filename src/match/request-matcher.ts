@@ -20,7 +20,11 @@ export interface MatchedRequest {
   key: string;
 }
 
-const CACHE_LIMIT = 10_000;
+/**
+ * Distinct requests remembered. A test suite repeats a few hundred requests; a recording session
+ * sends mostly new ones, and each entry holds its parsed body (1–2 KB), so more is memory for nothing.
+ */
+const CACHE_LIMIT = 1_000;
 const MEMO_INLINE_BYTES = 16 * 1024;
 
 /**
@@ -59,7 +63,7 @@ export class RequestMatcher {
       path: parts.path,
       query: parseQuery(parts.query).map(([k, v]) => [k, this.#redactor.text(v)]),
       headers,
-      body: this.#redactBody(encodeBody(parts.body, headerValue(parts.headers['content-type']))),
+      body: this.#redactBody(encodeBody(parts.body, headerValue(parts.headers['content-type']), { exact: false })),
     };
     const matched = { request, key: this.keyOf(parts.provider, request) };
     if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();

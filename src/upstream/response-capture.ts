@@ -74,7 +74,7 @@ export class ResponseCapture {
       return { stream: { format: this.#format, events: this.#events, complete: ok }, complete: ok };
     }
     const bytes = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
-    return { body: encodeBody(bytes, this.#contentType, this.#redactor.text), complete: ok };
+    return { body: encodeBody(bytes, this.#contentType, { redact: this.#redactor.text }), complete: ok };
   }
 
   #onDecoded(chunk: Buffer): void {
