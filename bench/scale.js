@@ -7,7 +7,7 @@
 // 10,000 interactions: time from spawn to the first answer.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   BENCH_DIR,
   CASSETTE_ROOT,
@@ -412,16 +412,29 @@ async function main() {
       },
       { core: LOAD_CORE },
     );
-    out.lookups = {
-      random,
-      warm,
-      memoryAfter,
-      memoryAfterWarm: memOf(proc.pid),
-      touchedEpisodes: touched.size,
-    };
+    const memoryAfterWarm = memOf(proc.pid);
+    // The limit of this client and machine: the bare server asked the same sequence on the same core.
+    const barePort = await freePort();
+    const bare = await spawnNode('bare (limit)', [join(BENCH_DIR, 'servers', 'bare.js'), '--port', String(barePort)], { core: PROXY_CORE });
+    let limit;
+    try {
+      limit = await runLoad(
+        {
+          kind: 'sequence',
+          url: `http://127.0.0.1:${barePort}/v1/chat/completions`,
+          headers: HEADERS,
+          items: warmItems,
+          pids: { proxy: bare.pid },
+        },
+        { core: LOAD_CORE },
+      );
+    } finally {
+      await bare.stop();
+    }
+    out.lookups = { random, warm, limit, memoryAfter, memoryAfterWarm, touchedEpisodes: touched.size };
     const g = random.groups;
     log(
-      `lookups: first touch p50 ${g['first-touch']?.p50} ms p99 ${g['first-touch']?.p99} ms; warm p50 ${warm.totalMs.p50} ms p99 ${warm.totalMs.p99} ms; RSS ${memoryAfter.rssMiB} MiB; status ${JSON.stringify(random.status)}`,
+      `lookups: first touch p50 ${g['first-touch']?.p50} ms p99 ${g['first-touch']?.p99} ms; warm p50 ${warm.totalMs.p50} ms p99 ${warm.totalMs.p99} ms (bare server: p50 ${limit.totalMs.p50} ms p99 ${limit.totalMs.p99} ms); RSS ${memoryAfter.rssMiB} MiB; status ${JSON.stringify(random.status)}`,
     );
   } finally {
     await proc.stop();
@@ -512,7 +525,8 @@ async function main() {
     `every episode holds the same ${PER_EPISODE} requests (a test suite recorded ${out.episodes.toLocaleString('en')} times); keys and stored form come from a real recording through the proxy.`,
   );
   stopLoadWorkers();
-  if (env.BENCH_KEEP_TMP !== '1') rmSync(TMP, { recursive: true, force: true });
+  // TMP is <run dir>/scale: remove the run dir too, unless the caller named it (BENCH_TMP).
+  if (env.BENCH_KEEP_TMP !== '1') rmSync(env.BENCH_TMP ? TMP : dirname(TMP), { recursive: true, force: true });
   const json = JSON.stringify(out, null, 2);
   if (OUT) writeFileSync(OUT, json + '\n');
   else process.stdout.write(json + '\n');

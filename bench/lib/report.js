@@ -207,6 +207,12 @@ function scaleSection(res, key = 'scale') {
       `${ms(s.lookups.warm.totalMs.p50)} / ${ms(s.lookups.warm.totalMs.p99)} ms`,
       `${s.lookups.warm.requests} requests over touched episodes`,
     );
+    if (s.lookups.limit)
+      add(
+        'the same requests to the bare server (p50 / p99)',
+        `${ms(s.lookups.limit.totalMs.p50)} / ${ms(s.lookups.limit.totalMs.p99)} ms`,
+        'the limit of this client and machine: one request at a time, same cores',
+      );
     add(
       'statuses',
       Object.entries(s.lookups.random.status)
