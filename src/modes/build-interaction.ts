@@ -15,6 +15,8 @@ export interface InteractionParts {
   occurrence: number;
   provider: Provider;
   key: string;
+  /** Fingerprint of the rules that computed `key` (RequestMatcher.rulesFingerprint). */
+  keyRules: string | undefined;
   request: RecordedRequest;
   forwarded: ForwardResult;
   prices: Readonly<Record<string, Price>>;
@@ -45,6 +47,7 @@ export function buildInteraction(p: InteractionParts): Interaction {
     family: provider.family.name,
     key: p.key,
     keyVersion: KEY_VERSION,
+    ...(p.keyRules !== undefined ? { keyRules: p.keyRules } : {}),
     occurrence: p.occurrence,
     request: p.request,
     response: {

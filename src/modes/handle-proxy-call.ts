@@ -176,6 +176,7 @@ function storeForwarded(
       occurrence: slot?.occurrence ?? 1,
       provider: call.provider,
       key: matched.key,
+      keyRules: rt.matcher.rulesFingerprint(call.provider.name),
       request: matched.request,
       // Redact rules apply to everything stored, response headers included (SPEC §4).
       forwarded: { ...result, headers: redactHeaders(rt.redactor, result.headers) },

@@ -19,26 +19,17 @@ export class Recorder {
   readonly #mode: Mode;
   readonly #logger: Logger;
   readonly #onStoreError: 'fail' | 'forward';
-  readonly #keyRules: (provider: string) => string | undefined;
   readonly #writers = new Map<string, TakeWriter>();
   readonly #occurrences = new Map<string, Map<string, number>>();
   #queue: PendingAppend[] = [];
   recorded = 0;
   failed = 0;
 
-  /** `keyRules`: the fingerprint of the rules the session's keys are computed under, per provider (stored with each key). */
-  constructor(
-    store: Store,
-    mode: Mode,
-    logger: Logger,
-    onStoreError: 'fail' | 'forward',
-    keyRules: (provider: string) => string | undefined = () => undefined,
-  ) {
+  constructor(store: Store, mode: Mode, logger: Logger, onStoreError: 'fail' | 'forward') {
     this.#store = store;
     this.#mode = mode;
     this.#logger = logger;
     this.#onStoreError = onStoreError;
-    this.#keyRules = keyRules;
   }
 
   /** Reserves the call position and the occurrence of `key` in the episode's take. */
@@ -81,7 +72,7 @@ export class Recorder {
       this.#store.batch(() => {
         for (const p of batch) {
           try {
-            this.#writer(p.interaction.episode).append(this.#withKeyRules(p.interaction));
+            this.#writer(p.interaction.episode).append(p.interaction);
           } catch (err) {
             failed.set(p, err);
           }
@@ -130,11 +121,6 @@ export class Recorder {
   }
 
   /** Golden trusts a stored key only with the fingerprint of the rules that computed it. */
-  #withKeyRules(interaction: Interaction): Interaction {
-    if (interaction.keyRules !== undefined) return interaction;
-    const keyRules = this.#keyRules(interaction.provider);
-    return keyRules === undefined ? interaction : { ...interaction, keyRules };
-  }
 
   #writer(episode: string): TakeWriter {
     let w = this.#writers.get(episode);

@@ -64,10 +64,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   const stats = new ProxyStats();
   const replayer =
     store && (options.mode === 'golden' || options.mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
-  const recorder =
-    store && RECORDING_MODES.has(options.mode)
-      ? new Recorder(store, options.mode, logger, options.onStoreError, (p) => matcher.rulesFingerprint(p))
-      : undefined;
+  const recorder = store && RECORDING_MODES.has(options.mode) ? new Recorder(store, options.mode, logger, options.onStoreError) : undefined;
   const forwarding = options.mode !== 'golden' && options.mode !== 'mock';
   const upstream = forwarding ? (await import('../upstream/forward-request.js')).createUpstream(options.file.limits) : undefined;
 

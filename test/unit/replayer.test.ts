@@ -5,8 +5,6 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCanonicalBody } from '../../src/match/canonical-body.js';
 import { RequestMatcher } from '../../src/match/request-matcher.js';
-import { silentLogger } from '../../src/log.js';
-import { Recorder } from '../../src/modes/recorder.js';
 import { Replayer } from '../../src/modes/replayer.js';
 import type { ReplayerLimits } from '../../src/modes/replayer.js';
 import { createRedactor } from '../../src/safety/create-redactor.js';
@@ -15,6 +13,10 @@ import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import type { Interaction } from '../../src/types.js';
+import { corpus } from '../helpers/corpus.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
+import { startProxy } from '../helpers/proxy.js';
+import { openaiClient } from '../helpers/sdk.js';
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -233,19 +235,18 @@ describe('Replayer', () => {
   });
 });
 
-describe('Recorder', () => {
-  it('stores the fingerprint of the key rules with every key, so golden can trust it', async () => {
+describe('recording through the proxy', () => {
+  it('stores the fingerprint of the key rules with every key, in the column and in the JSON', async () => {
     const path = tempPath('c.db');
-    const store = open(path);
-    const recorder = new Recorder(store, 'live', silentLogger, 'fail', (p) => matcher.rulesFingerprint(p));
-    const { keyRules: _, ...unstamped } = interaction('e', 1, 'a');
-    await recorder.append(unstamped);
-    recorder.close();
+    const upstream = await startFakeUpstream({ queue: [corpus('openai/chat-completions-basic.json')] });
+    const live = await startProxy({ mode: 'live', store: path, upstream: [`openai=${upstream.url}`] });
+    await openaiClient(live).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'What is 4200 + 42?' }] });
+    await live.stop();
+    await upstream.stop();
     const db = new Database(path, { readonly: true });
-    expect(db.prepare(`SELECT key_rules, json_extract(data, '$.keyRules') AS data FROM interactions`).get()).toEqual({
-      key_rules: matcher.rulesFingerprint('openai'),
-      data: matcher.rulesFingerprint('openai'),
-    });
+    const row = db.prepare(`SELECT key_rules, json_extract(data, '$.keyRules') AS data FROM interactions`).get() as Record<string, unknown>;
     db.close();
+    expect(row.key_rules).toMatch(/^[0-9a-f]{16}$/);
+    expect(row.data).toBe(row.key_rules);
   });
 });
