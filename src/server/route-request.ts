@@ -14,22 +14,25 @@ export interface Route {
   query: string;
 }
 
-/** Parses `/[episodes/<id>/]<provider>/<path>?<query>`; throws 404 / 400 CassetteErrors. */
+/** A `.` or `..` segment, also percent-encoded. */
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?=\/|$)/i;
+
+/** Parses `/[episodes/<id>/]<provider>/<path>?<query>`; throws 404 / 400 CassetteErrors. On every request: no split, no arrays. */
 export function routeRequest(url: string, providers: ReadonlyMap<string, Provider>): Route {
   const q = url.indexOf('?');
   const rawPath = q === -1 ? url : url.slice(0, q);
   const query = q === -1 ? '' : url.slice(q + 1);
-  const segments = rawPath.split('/');
-  // segments[0] is '' (the path starts with '/').
-  let i = 1;
+  // rawPath[0] is '/'; a segment runs to the next '/' or the end.
+  let start = 1;
   let pathEpisode: string | undefined;
-  if (segments[1] === 'episodes') {
-    const id = safeDecode(segments[2] ?? '');
+  if (segmentAt(rawPath, 1) === 'episodes') {
+    const segment = segmentAt(rawPath, 10);
+    const id = safeDecode(segment);
     assertEpisodeId(id, 'path prefix /episodes/<id>/');
     pathEpisode = id;
-    i = 3;
+    start = 10 + segment.length + 1;
   }
-  const name = segments[i] ?? '';
+  const name = segmentAt(rawPath, start);
   const provider = providers.get(name);
   if (!provider) {
     const known = [...providers.keys()];
@@ -42,17 +45,23 @@ export function routeRequest(url: string, providers: ReadonlyMap<string, Provide
       },
     );
   }
-  const restSegments = segments.slice(i + 1);
+  const rest = rawPath.slice(start + name.length);
   // A dot segment would be resolved by the URL parser and could climb out of the provider's
   // upstream path prefix (openrouter.ai/api): refuse it rather than rewrite it.
-  if (restSegments.some((seg) => /^(\.|%2e){1,2}$/i.test(seg))) {
+  if (DOT_SEGMENT.test(rest)) {
     throw new CassetteError('bad_usage', `the path ${rawPath} has a "." or ".." segment`, {
       httpStatus: 400,
       hint: 'Send the provider path as it is, without dot segments.',
     });
   }
-  const rest = restSegments.join('/');
-  return { provider, pathEpisode, path: `/${rest}`, query };
+  return { provider, pathEpisode, path: rest.length > 1 ? rest : '/', query };
+}
+
+/** The path segment that starts at `from` (empty past the end). */
+function segmentAt(path: string, from: number): string {
+  if (from >= path.length) return '';
+  const end = path.indexOf('/', from);
+  return path.slice(from, end === -1 ? undefined : end);
 }
 
 /** Throws bad_episode_id unless `id` is a valid episode id. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCanonicalBody } from '../../src/match/canonical-body.js';
 import { canonicalRequest, requestKey } from '../../src/match/request-key.js';
@@ -57,6 +58,36 @@ describe('routing', () => {
     for (const url of ['/openrouter/../x', '/openrouter/v1/%2e%2e/admin', '/openai/./v1']) {
       expect(() => routeRequest(url, providers), url).toThrow(/dot|"\."|\.\./);
     }
+  });
+
+  it('reads any URL as its path segments say: provider, episode prefix, rest, query', () => {
+    // The reference reading, the obvious way: split on '/' and look at whole segments.
+    const expected = (url: string): string => {
+      const [path = '', ...q] = url.split('?');
+      const segs = path.split('/');
+      const at = segs[1] === 'episodes' ? 3 : 1;
+      if (at === 3 && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(decodeURIComponent(segs[2] ?? ''))) return 'bad_episode_id';
+      if (!providers.has(segs[at] ?? '')) return 'unknown_provider';
+      const rest = segs.slice(at + 1);
+      if (rest.some((s) => /^(\.|%2e){1,2}$/i.test(s))) return 'bad_usage';
+      return JSON.stringify([segs[at], at === 3 ? decodeURIComponent(segs[2] ?? '') : null, `/${rest.join('/')}`, q.join('?')]);
+    };
+    const actual = (url: string): string => {
+      try {
+        const r = routeRequest(url, providers);
+        return JSON.stringify([r.provider.name, r.pathEpisode ?? null, r.path, r.query]);
+      } catch (err) {
+        return (err as { code: string }).code;
+      }
+    };
+    const segment = fc.constantFrom('', '.', '..', '%2E', '%2e%2e', 'episodes', 'openai', 'gemini', 'ep-1', 'v1', 'a?b', '-x');
+    const url = fc.array(segment, { maxLength: 6 }).map((segs) => `/${segs.join('/')}`);
+    fc.assert(
+      fc.property(url, (u) => {
+        expect(actual(u)).toBe(expected(u));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('routes the episode path prefix and keeps the query', () => {
