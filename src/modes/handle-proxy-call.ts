@@ -38,6 +38,8 @@ export interface ProxyRuntime {
   checkAnswer?: (provider: Provider, interaction: ReturnType<typeof buildInteraction>) => SmokeFinding[];
 }
 
+type Truncate = Extract<ChaosAction, { kind: 'truncate' }>;
+
 export interface ProxyCall {
   req: IncomingMessage;
   res: ServerResponse;
@@ -49,29 +51,27 @@ export interface ProxyCall {
   startedAt: number;
 }
 
-/** Serves one proxied request in the configured mode; resolves with its outcome. */
-export async function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): Promise<{ outcome: Outcome; status: number; key?: string }> {
-  const { options } = rt;
-  const action = rt.chaos(call.episode)?.next(call.provider.family) ?? { kind: 'none' };
-  if (action.kind !== 'none' && action.kind !== 'truncate' && action.kind !== 'slow') {
-    return injectFault(rt, call, action);
-  }
-  if (action.kind === 'slow') await sleep(action.delayMs);
-  const truncate = action.kind === 'truncate' ? action : undefined;
+export interface CallResult {
+  outcome: Outcome;
+  status: number;
+  key?: string;
+}
 
-  if (options.mode === 'mock') {
-    const response = createMockResponse({
-      family: call.provider.family,
-      provider: call.provider.name,
-      method: call.req.method ?? 'GET',
-      path: call.path,
-      query: call.query,
-      body: parseJson(call.body),
-      seed: options.seed,
-    });
-    await sendPrepared(call.res, prepareResponse(response), sendOptions(rt, truncate));
-    return { outcome: truncate ? 'fault' : 'forwarded', status: response.status };
-  }
+/**
+ * Serves one proxied request in the configured mode. A golden hit answered at instant timing
+ * returns its result directly: the hot path of replay allocates no promise and waits for no tick.
+ */
+export function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): CallResult | Promise<CallResult> {
+  const action = rt.chaos(call.episode)?.next(call.provider.family) ?? { kind: 'none' };
+  if (action.kind === 'none') return serve(rt, call, undefined);
+  if (action.kind === 'truncate') return serve(rt, call, action);
+  if (action.kind === 'slow') return sleep(action.delayMs).then(() => serve(rt, call, undefined));
+  return injectFault(rt, call, action);
+}
+
+function serve(rt: ProxyRuntime, call: ProxyCall, truncate: Truncate | undefined): CallResult | Promise<CallResult> {
+  const { options } = rt;
+  if (options.mode === 'mock') return serveMock(rt, call, truncate);
 
   const match = (): MatchedRequest =>
     rt.matcher.match({
@@ -92,22 +92,35 @@ export async function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): Promis
     const found = rt.replayer.find(call.episode, matched.key);
     if (found.kind === 'hit') {
       rt.stats.addUsage(found.usage, found.costUsd, true);
-      // A hit at instant timing is written synchronously: no promise to wait for.
+      const result: CallResult = { outcome: truncate ? 'fault' : 'hit', status: found.prepared.status, key: matched.key };
       const sending = sendPrepared(call.res, found.prepared, sendOptions(rt, truncate));
-      if (sending) await sending;
-      return { outcome: truncate ? 'fault' : 'hit', status: found.prepared.status, key: matched.key };
+      return sending ? sending.then(() => result) : result;
     }
     if (options.mode === 'golden') return sendMiss(rt, call, matched, found.exhausted);
   }
   return forward(rt, call, () => matched, truncate);
 }
 
+async function serveMock(rt: ProxyRuntime, call: ProxyCall, truncate: Truncate | undefined): Promise<CallResult> {
+  const response = createMockResponse({
+    family: call.provider.family,
+    provider: call.provider.name,
+    method: call.req.method ?? 'GET',
+    path: call.path,
+    query: call.query,
+    body: parseJson(call.body),
+    seed: rt.options.seed,
+  });
+  await sendPrepared(call.res, prepareResponse(response), sendOptions(rt, truncate));
+  return { outcome: truncate ? 'fault' : 'forwarded', status: response.status };
+}
+
 async function forward(
   rt: ProxyRuntime,
   call: ProxyCall,
   getMatched: (() => MatchedRequest) | undefined,
-  truncate: Extract<ChaosAction, { kind: 'truncate' }> | undefined,
-): Promise<{ outcome: Outcome; status: number; key?: string }> {
+  truncate: Truncate | undefined,
+): Promise<CallResult> {
   const { options } = rt;
   if (!rt.upstream) throw new CassetteError('internal_error', `mode ${options.mode} must not forward`);
   const upstream = buildUpstreamRequest(call, options.allowUpstream);
@@ -198,12 +211,7 @@ function storeForwarded(
   return stored;
 }
 
-function sendMiss(
-  rt: ProxyRuntime,
-  call: ProxyCall,
-  matched: MatchedRequest,
-  exhausted: number | undefined,
-): { outcome: Outcome; status: number; key: string } {
+function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedRequest, exhausted: number | undefined): CallResult {
   const endpoint = `${matched.request.method} ${call.path}`;
   let message: string;
   if (exhausted !== undefined) {
@@ -224,7 +232,7 @@ function sendMiss(
   return { outcome: 'miss', status: 404, key: matched.key };
 }
 
-async function injectFault(rt: ProxyRuntime, call: ProxyCall, action: ChaosAction): Promise<{ outcome: Outcome; status: number }> {
+async function injectFault(rt: ProxyRuntime, call: ProxyCall, action: ChaosAction): Promise<CallResult> {
   switch (action.kind) {
     case 'respond':
       await sendPrepared(call.res, prepareResponse(action.response), { timing: 'instant' });
@@ -247,7 +255,7 @@ async function injectFault(rt: ProxyRuntime, call: ProxyCall, action: ChaosActio
   }
 }
 
-function sendOptions(rt: ProxyRuntime, truncate: Extract<ChaosAction, { kind: 'truncate' }> | undefined) {
+function sendOptions(rt: ProxyRuntime, truncate: Truncate | undefined) {
   return { timing: rt.options.timing, ...(truncate ? { truncateAfterEvents: truncate.afterEvents } : {}) };
 }
 

@@ -167,7 +167,8 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       if (typeof header === 'string') assertEpisodeId(header, 'header x-cassette-episode');
       episode = typeof header === 'string' ? header : (route.pathEpisode ?? state.episode);
       const body = await readBody(req, options.file.limits.maxBodyBytes);
-      const result = await handleProxyCall(rt, { req, res, provider, episode, path: route.path, query: route.query, body, startedAt });
+      const served = handleProxyCall(rt, { req, res, provider, episode, path: route.path, query: route.query, body, startedAt });
+      const result = served instanceof Promise ? await served : served;
       finish(result.outcome, result.status, result.key);
     } catch (err) {
       const error = toCassetteError(err);
