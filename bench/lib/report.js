@@ -240,7 +240,7 @@ function scaleSection(res, key = 'scale') {
       `${f0(r.load?.rps)} req/s`,
       r.error
         ? `failed: ${r.error}`
-        : `p50 ${ms(r.load.latencyMs.p50)} / p99 ${ms(r.load.latencyMs.p99)} ms; ${f0(r.load.cpu.proxy.perRequestUs)} µs CPU/req; ${status({ load: r.load })}; ${r.recordings} recordings`,
+        : `p50 ${ms(r.load.latencyMs.p50)} / p99 ${ms(r.load.latencyMs.p99)} ms; ${f0(r.load.cpu.proxy.perRequestUs)} µs CPU/req; ${status({ load: r.load })}; ${r.recordings} recordings; group commit (docs/store-format.md)`,
     );
   if (s.directory) {
     const d = s.directory;
