@@ -77,6 +77,7 @@ function record(store: Store, episode: string, list: Interaction[]): void {
   w.close();
 }
 
+const threePrompts = (): Interaction[] => ['a', 'b', 'c'].map((p) => interaction('e', 0, p));
 const keyOf = (prompt: string, m: RequestMatcher = matcher, user = 'u1'): string => interaction('x', 0, prompt, m, user).key;
 const bodyOf = (found: ReturnType<Replayer['find']>): unknown =>
   found.kind === 'hit' ? JSON.parse(found.prepared.body?.toString('utf8') ?? 'null') : undefined;
@@ -168,11 +169,7 @@ describe('Replayer', () => {
   it('indexes an episode without reading its answers, and reads each one when it is served', () => {
     const path = tempPath('c.db');
     const store = open(path);
-    record(
-      store,
-      'e',
-      ['a', 'b', 'c'].map((p) => interaction('e', 0, p)),
-    );
+    record(store, 'e', threePrompts());
     tamper(path, `UPDATE interactions SET data = 'not json' WHERE position = 3`);
     const replayer = new Replayer(store, matcher, false);
     expect(replayer.recordingCount('e')).toBe(3);
@@ -189,11 +186,7 @@ describe('Replayer', () => {
   ])('%s', (_name, limits, cached, expected) => {
     const path = tempPath('c.db');
     const store = open(path);
-    record(
-      store,
-      'e',
-      ['a', 'b', 'c'].map((p) => interaction('e', 0, p)),
-    );
+    record(store, 'e', threePrompts());
     const replayer = new Replayer(store, matcher, false, limits);
     expect(bodyOf(replayer.find('e', keyOf('a')))).toEqual({ answer: 'a' });
     tamper(path, `UPDATE interactions SET data = json_set(data, '$.response.body.json.answer', 'changed') WHERE position = 1`);
