@@ -66,6 +66,7 @@ export class Recorder {
 
   #flush(): void {
     const batch = this.#queue;
+    if (batch.length === 0) return; // close() wrote it already
     this.#queue = [];
     const failed = new Map<PendingAppend, unknown>();
     try {
