@@ -3,7 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDirectoryStore } from '../../src/store/directory-store.js';
 import type { Interaction } from '../../src/types.js';
-import { corpusIndex, corpusInteraction, tempDir } from './fixtures.js';
+import { corpusIndex } from '../helpers/corpus.js';
+import { storedCorpusInteraction, tempDir } from './fixtures.js';
 
 // Not a benchmark: prints how long opening a 10,000-interaction directory store and answering
 // the first request (loading one episode) takes. Asserts only that it found the episode.
@@ -13,7 +14,7 @@ let tmp: ReturnType<typeof tempDir>;
 
 beforeAll(() => {
   tmp = tempDir('cassette-10k-');
-  const corpus = corpusIndex().map((entry) => corpusInteraction(entry, 'x', 1, 1));
+  const corpus = corpusIndex().map((entry) => storedCorpusInteraction(entry, 'x', 1, 1));
   const store = openDirectoryStore(join(tmp.path, 'dir'));
   for (let e = 0; e < EPISODES; e++) {
     const episode = `ep-${String(e).padStart(4, '0')}`;

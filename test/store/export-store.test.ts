@@ -5,7 +5,8 @@ import { exportStore, importStore } from '../../src/store/export-store.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import type { Interaction } from '../../src/types.js';
-import { corpusIndex, corpusInteraction, snapshot, tempDir, tinyInteraction } from './fixtures.js';
+import { corpusIndex } from '../helpers/corpus.js';
+import { snapshot, storedCorpusInteraction, tempDir, tinyInteraction } from './fixtures.js';
 
 /** Records every corpus file into `store`: one episode per provider, a second openai take with incomplete answers. */
 function recordCorpus(store: Store): Interaction[] {
@@ -15,7 +16,7 @@ function recordCorpus(store: Store): Interaction[] {
   for (const [provider, entries] of byProvider) {
     const w = store.beginTake(provider, 'live');
     for (const entry of entries) {
-      const i = corpusInteraction(entry, provider, 1, w.nextPosition());
+      const i = storedCorpusInteraction(entry, provider, 1, w.nextPosition());
       w.append(i);
       written.push(i);
     }
@@ -25,7 +26,7 @@ function recordCorpus(store: Store): Interaction[] {
   for (const entry of corpusIndex()
     .filter((e) => e.provider === 'openai')
     .slice(0, 6)) {
-    const i = { ...corpusInteraction(entry, 'openai', 2, w.nextPosition()), complete: false };
+    const i = { ...storedCorpusInteraction(entry, 'openai', 2, w.nextPosition()), complete: false };
     w.append(i);
     written.push(i);
   }

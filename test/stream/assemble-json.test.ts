@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { assembleJson } from '../../src/stream/assemblers/create-assembler.js';
-import { corpusIndex, hasCorpus, kindOf, loadCorpus } from './corpus.js';
+import { corpus, corpusIndex, hasCorpus } from '../helpers/corpus.js';
+import { kindOf } from './corpus.js';
 
 function jsonOf(file: string): unknown {
-  const recorded = loadCorpus(file);
+  const recorded = corpus(file);
   return recorded.response.body ?? JSON.parse(recorded.response.body_text ?? 'null');
 }
 
 function assembleFile(file: string) {
-  return assembleJson(kindOf(loadCorpus(file)), jsonOf(file));
+  return assembleJson(kindOf(corpus(file)), jsonOf(file));
 }
 
 describe.skipIf(!hasCorpus)('assembling the whole JSON answers of the corpus', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assembleCorpusStream as assembleFile, hasCorpus } from './corpus.js';
+import { hasCorpus } from '../helpers/corpus.js';
+import { assembleCorpusStream as assembleFile } from './corpus.js';
 
 describe.skipIf(!hasCorpus)('assembling the recorded OpenAI-style streams of the corpus', () => {
   it('openai chat: two parallel tool calls with parsed arguments and usage', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assembleEvents } from '../../src/stream/assemblers/create-assembler.js';
-import { assembleCorpusStream as assembleFile, corpusRaws, formatOf, hasCorpus, kindOf, loadCorpus, streamingFiles } from './corpus.js';
+import { corpus, corpusRaws, formatOf, hasCorpus } from '../helpers/corpus.js';
+import { assembleCorpusStream as assembleFile, kindOf, streamingFiles } from './corpus.js';
 
 describe.skipIf(!hasCorpus)('assembling the recorded streams of the corpus', () => {
   it.each(streamingFiles())('%s: reports a finish reason and a model', (file) => {
@@ -96,7 +97,7 @@ describe.skipIf(!hasCorpus)('assembling the recorded streams of the corpus', () 
   });
 
   it.each(streamingFiles())('%s: a stream cut short anywhere assembles to a prefix of the answer', (file) => {
-    const recorded = loadCorpus(file);
+    const recorded = corpus(file);
     const format = formatOf(recorded)!;
     const kind = kindOf(recorded);
     const raws = corpusRaws(file);

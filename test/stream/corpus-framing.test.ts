@@ -2,14 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFramer } from '../../src/stream/create-framer.js';
 import { parseEvent } from '../../src/stream/parse-event.js';
-import { bodyTextOf, formatOf, hasCorpus, loadCorpus, streamingFiles } from './corpus.js';
+import { corpus, formatOf, hasCorpus, responseText } from '../helpers/corpus.js';
+import { streamingFiles } from './corpus.js';
 import { chunkAt, frameAll } from './stream-arbitraries.js';
 
 function frameBody(file: string): { body: string; raws: string[]; format: ReturnType<typeof formatOf> } {
-  const recorded = loadCorpus(file);
+  const recorded = corpus(file);
   const format = formatOf(recorded);
   if (format === undefined) throw new Error(`${file}: not detected as a stream`);
-  const body = bodyTextOf(recorded);
+  const body = responseText(recorded);
   return { body, raws: frameAll(() => createFramer(format), [body]), format };
 }
 
@@ -115,8 +116,8 @@ describe.skipIf(!hasCorpus)('framing the recorded streams of the corpus', () => 
   });
 
   it('frames the Gemini 404 served as text/event-stream (plain JSON, no blank line) as one piece', () => {
-    const recorded = loadCorpus('gemini/error-404-model-not-found-stream.json');
-    const body = bodyTextOf(recorded);
+    const recorded = corpus('gemini/error-404-model-not-found-stream.json');
+    const body = responseText(recorded);
     expect(formatOf(recorded)).toBe('sse');
     expect(frameAll(() => createFramer('sse'), [body])).toEqual([body]);
   });

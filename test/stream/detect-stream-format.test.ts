@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectStreamFormat } from '../../src/stream/detect-stream-format.js';
-import { contentTypeOf, corpusIndex, hasCorpus, loadCorpus, routeOf } from './corpus.js';
+import { corpus, corpusIndex, hasCorpus, headerOf, routeOf } from '../helpers/corpus.js';
 
 describe('detectStreamFormat', () => {
   it('reads text/event-stream as SSE, whatever its parameters and case', () => {
@@ -29,9 +29,9 @@ describe('detectStreamFormat', () => {
 
   it.skipIf(!hasCorpus)('agrees with the corpus about which 2xx answers are streams', () => {
     for (const entry of corpusIndex().filter((e) => e.status === 200)) {
-      const file = loadCorpus(entry.file);
+      const file = corpus(entry.file);
       const { path, query } = routeOf(file);
-      const format = detectStreamFormat(contentTypeOf(file), path, query);
+      const format = detectStreamFormat(headerOf(file.response.headers, 'content-type'), path, query);
       expect({ file: entry.file, stream: format !== undefined }).toEqual({ file: entry.file, stream: entry.streaming });
     }
   });
