@@ -4,6 +4,7 @@ import { CassetteError, toCassetteError } from '../errors.js';
 import type { Interaction, Mode, TakeSummary } from '../types.js';
 import { removeDirIfEmpty, writeFileAtomic } from './atomic-write.js';
 import { BLOB_DIR } from './blob-files.js';
+import { collectBlobs } from './collect-blobs.js';
 import { withDirLock } from './dir-lock.js';
 import { busy, DirectoryTakeWriter, type DirectoryContext } from './directory-take-writer.js';
 import { assertEpisodeDirName, isEpisodeDirName } from './episode-dir-name.js';
@@ -100,28 +101,32 @@ class DirectoryStore implements Store {
 
   removeEpisodes(episodes: readonly string[]): number {
     this.#assertWritable();
-    return this.#locked(() =>
-      episodes.filter(isEpisodeDirName).reduce((n, episode) => {
-        const removed = this.#takes(episode).reduce((k, r) => k + r.interactions.length, 0);
+    return this.#locked(() => {
+      const removed = episodes.filter(isEpisodeDirName).reduce((n, episode) => {
+        const count = this.#takes(episode).reduce((k, r) => k + r.interactions.length, 0);
         rmSync(this.#dir(episode), { recursive: true, force: true });
-        return n + removed;
-      }, 0),
-    );
+        return n + count;
+      }, 0);
+      collectBlobs(this.#ctx.root);
+      return removed;
+    });
   }
 
   removeTakes(takes: readonly { episode: string; take: number }[]): number {
     this.#assertWritable();
-    return this.#locked(() =>
-      takes.reduce((n, { episode, take }) => {
+    return this.#locked(() => {
+      const removed = takes.reduce((n, { episode, take }) => {
         if (!isEpisodeDirName(episode) || !Number.isSafeInteger(take)) return n;
         const dir = this.#dir(episode);
-        const removed = readTake(dir, episode, take)?.interactions.length ?? 0;
+        const count = readTake(dir, episode, take)?.interactions.length ?? 0;
         rmSync(journalPath(dir, take), { force: true });
         rmSync(takeFilePath(dir, take), { force: true });
         if (takeNumbers(dir).length === 0) removeDirIfEmpty(dir);
-        return n + removed;
-      }, 0),
-    );
+        return n + count;
+      }, 0);
+      collectBlobs(this.#ctx.root);
+      return removed;
+    });
   }
 
   /** Writes a whole take with its recorded number, times and positions (import/export). */

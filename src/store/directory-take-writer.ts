@@ -68,6 +68,8 @@ export class DirectoryTakeWriter implements TakeWriter {
         `position ${interaction.position} of episode ${this.episode} take ${this.#take} is already recorded`,
       );
     }
+    // The journal exists before any blob is written or reused: blob collection (under the lock)
+    // finds it and deletes nothing while another process or thread may still append (#collectBlobs).
     const fd = this.#ensureJournal();
     guard(() => {
       const row = { ...interaction, episode: this.episode, take: this.#take as number };

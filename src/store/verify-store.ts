@@ -1,9 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CassetteError } from '../errors.js';
 import { credentialMatchers, maskCredentials } from '../safety/find-credentials.js';
 import type { CredentialMatcher } from '../safety/find-credentials.js';
 import type { Interaction } from '../types.js';
+import { BLOB_DIR } from './blob-files.js';
+import { findUnreferencedBlobs } from './collect-blobs.js';
 import { openStore } from './open-store.js';
 import type { Store } from './store.js';
 import type { VerifyFinding } from './verify-finding.js';
@@ -62,6 +65,10 @@ function verifyDirectory(path: string, matchers: readonly CredentialMatcher[]): 
     for (const [ordinal, i] of readAll(store, findings)) findings.push(...checkRequiredFields(i, ordinal));
   } finally {
     store.close();
+  }
+  for (const hex of findUnreferencedBlobs(path)) {
+    const where = join(path, BLOB_DIR, `${hex}.bin`);
+    findings.push({ kind: 'integrity', where, message: 'no take refers to this blob (the next cassette rm or prune deletes it)' });
   }
   return findings;
 }
