@@ -19,8 +19,8 @@ describe('volatile re-record', () => {
   it('really changed the volatile values', () => {
     const before = allCorpus().find((i) => i.episode === 'openai.chat-completions-basic')!;
     const after = volatileRerecord(before, 7);
-    const a = before.response.body!.kind === 'json' ? (before.response.body.json as Record<string, any>) : {};
-    const b = after.response.body!.kind === 'json' ? (after.response.body.json as Record<string, any>) : {};
+    const a = before.response.body?.kind === 'json' ? (before.response.body.json as Record<string, any>) : {};
+    const b = after.response.body?.kind === 'json' ? (after.response.body.json as Record<string, any>) : {};
     expect(b.id).not.toBe(a.id);
     expect(b.id.startsWith('chatcmpl-')).toBe(true);
     expect(b.created).not.toBe(a.created);

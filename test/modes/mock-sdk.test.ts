@@ -16,11 +16,11 @@ afterAll(async () => {
 });
 
 const weatherSchema = {
-  type: 'object',
+  type: 'object' as const,
   properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
   required: ['city', 'unit'],
   additionalProperties: false,
-} as const;
+};
 
 describe('openai SDK against mock mode', () => {
   const client = () => new OpenAI({ apiKey: 'sk-test', baseURL: `${server.url}/openai/v1`, maxRetries: 0 });
