@@ -200,7 +200,7 @@ function scaleSection(res, key = 'scale') {
     add(
       'golden lookup, first touch of an episode (p50 / p99)',
       `${ms(g['first-touch']?.p50)} / ${ms(g['first-touch']?.p99)} ms`,
-      `${g['first-touch']?.n ?? 0} requests; loads the episode's ${s.perEpisode} interactions`,
+      `${g['first-touch']?.n ?? 0} requests; indexes the episode's ${s.perEpisode} recordings (no bodies read) and reads the answer`,
     );
     add(
       'golden lookup, episode already loaded (p50 / p99)',
