@@ -75,9 +75,8 @@ export class Recorder {
           try {
             this.#writer(p.interaction.episode).append(p.interaction);
           } catch (err) {
-            // One bad row fails alone and the group goes on. (Known gap: an error after which SQLite
-            // rolls the whole transaction back itself, SQLITE_FULL or IOERR, lets the rows after it
-            // commit one by one; the failed commit below then reports them failed although stored.)
+            // One bad row fails alone and the group goes on (the store refuses the rest of a
+            // group whose transaction an error rolled back).
             failed.set(p, err);
           }
         }

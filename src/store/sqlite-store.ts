@@ -70,6 +70,7 @@ class SqliteStore implements Store {
   #db: Database.Database;
   #stmts: ReturnType<typeof prepare>;
   readonly #batch: Database.Transaction<(fn: () => void) => void>;
+  readonly #writing: WriteContext;
   #indexTake: ReturnType<typeof createSqliteTakeIndexer>;
 
   constructor(db: Database.Database, location: string) {
@@ -77,6 +78,7 @@ class SqliteStore implements Store {
     this.location = location;
     this.#stmts = prepare(db);
     this.#batch = db.transaction((fn: () => void) => fn());
+    this.#writing = { db, stmts: this.#stmts, batching: false };
     this.#indexTake = createSqliteTakeIndexer(db, location);
   }
 
@@ -93,11 +95,11 @@ class SqliteStore implements Store {
   }
 
   beginTake(episode: string, mode: Mode): TakeWriter {
-    return new SqliteTakeWriter(this.#db, this.#stmts, episode, mode, 'new');
+    return new SqliteTakeWriter(this.#writing, episode, mode, 'new');
   }
 
   continueTake(episode: string, mode: Mode): TakeWriter {
-    return new SqliteTakeWriter(this.#db, this.#stmts, episode, mode, 'continue');
+    return new SqliteTakeWriter(this.#writing, episode, mode, 'continue');
   }
 
   listEpisodes(): string[] {
@@ -167,7 +169,14 @@ class SqliteStore implements Store {
   }
 
   batch(fn: () => void): void {
-    this.#batch.immediate(fn);
+    this.#batch.immediate(() => {
+      this.#writing.batching = true;
+      try {
+        fn();
+      } finally {
+        this.#writing.batching = false;
+      }
+    });
   }
 
   close(): void {
@@ -188,24 +197,35 @@ class SqliteStore implements Store {
   }
 }
 
+/** What the take writers of one store share. */
+interface WriteContext {
+  db: Database.Database;
+  stmts: ReturnType<typeof prepare>;
+  /** Inside `batch()`: an append must still find the group's transaction open. */
+  batching: boolean;
+}
+
 class SqliteTakeWriter implements TakeWriter {
   readonly episode: string;
   #take: { id: number; take: number } | undefined;
   #position = 0;
+  private readonly db: Database.Database;
+  private readonly stmts: ReturnType<typeof prepare>;
 
   constructor(
-    private readonly db: Database.Database,
-    private readonly stmts: ReturnType<typeof prepare>,
+    private readonly ctx: WriteContext,
     episode: string,
     private readonly mode: Mode,
     how: 'new' | 'continue',
   ) {
+    this.db = ctx.db;
+    this.stmts = ctx.stmts;
     this.episode = episode;
     if (how === 'continue') {
-      const t = stmts.latestTake.get(episode) as { id: number; take: number } | undefined;
+      const t = this.stmts.latestTake.get(episode) as { id: number; take: number } | undefined;
       if (t) {
         this.#take = t;
-        this.#position = (stmts.maxPosition.get(t.id) as { p: number | null }).p ?? 0;
+        this.#position = (this.stmts.maxPosition.get(t.id) as { p: number | null }).p ?? 0;
       }
     }
   }
@@ -219,6 +239,9 @@ class SqliteTakeWriter implements TakeWriter {
   }
 
   append(i: Interaction): void {
+    // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, IOERR): the rest of
+    // the group would then commit row by row, and be reported failed with the group although stored.
+    if (this.ctx.batching && !this.db.inTransaction) throw new Error('an earlier error rolled back this group of appends');
     const take = this.#ensureTake();
     this.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take }));
   }
