@@ -5,6 +5,7 @@ import { CassetteError } from '../errors.js';
 import type { Interaction, Mode, TakeSummary } from '../types.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
+import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
 import type { EpisodeIndex, InteractionFilter, Store, TakeIndex, TakeWriter } from './store.js';
 
 type Row = Record<string, unknown>;
@@ -195,97 +196,6 @@ class SqliteStore implements Store {
     }
     this.#db.close();
   }
-}
-
-/** What the take writers of one store share. */
-interface WriteContext {
-  db: Database.Database;
-  stmts: ReturnType<typeof prepare>;
-  /** Inside `batch()`: an append must still find the group's transaction open. */
-  batching: boolean;
-}
-
-class SqliteTakeWriter implements TakeWriter {
-  readonly episode: string;
-  #take: { id: number; take: number } | undefined;
-  #position = 0;
-  private readonly db: Database.Database;
-  private readonly stmts: ReturnType<typeof prepare>;
-
-  constructor(
-    private readonly ctx: WriteContext,
-    episode: string,
-    private readonly mode: Mode,
-    how: 'new' | 'continue',
-  ) {
-    this.db = ctx.db;
-    this.stmts = ctx.stmts;
-    this.episode = episode;
-    if (how === 'continue') {
-      const t = this.stmts.latestTake.get(episode) as { id: number; take: number } | undefined;
-      if (t) {
-        this.#take = t;
-        this.#position = (this.stmts.maxPosition.get(t.id) as { p: number | null }).p ?? 0;
-      }
-    }
-  }
-
-  get take(): number {
-    return this.#ensureTake().take;
-  }
-
-  nextPosition(): number {
-    return ++this.#position;
-  }
-
-  append(i: Interaction): void {
-    // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, IOERR): the rest of
-    // the group would then commit row by row, and be reported failed with the group although stored.
-    if (this.ctx.batching && !this.db.inTransaction) throw new Error('an earlier error rolled back this group of appends');
-    const take = this.#ensureTake();
-    this.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take }));
-  }
-
-  close(): void {
-    if (this.#take) this.stmts.closeTake.run(new Date().toISOString(), this.#take.id);
-  }
-
-  /** Takes are created on the first append: a session that records nothing leaves no empty take. */
-  #ensureTake(): { id: number; take: number } {
-    if (!this.#take) {
-      // IMMEDIATE: two processes opening a take of one episode at once get distinct numbers.
-      this.#take = this.db
-        .transaction(() => {
-          const next = (this.stmts.maxTake.get(this.episode) as { t: number | null }).t ?? 0;
-          const info = this.stmts.insertTake.run(this.episode, next + 1, this.mode, new Date().toISOString());
-          return { id: Number(info.lastInsertRowid), take: next + 1 };
-        })
-        .immediate();
-    }
-    return this.#take;
-  }
-}
-
-function insertParams(takeId: number, i: Interaction): Record<string, unknown> {
-  return {
-    take_id: takeId,
-    position: i.position,
-    provider: i.provider,
-    method: i.request.method,
-    path: i.request.path,
-    key: i.key,
-    key_version: i.keyVersion,
-    key_rules: i.keyRules ?? null,
-    occurrence: i.occurrence,
-    status: i.response.status,
-    complete: i.complete ? 1 : 0,
-    input_tokens: i.usage?.inputTokens ?? null,
-    output_tokens: i.usage?.outputTokens ?? null,
-    cost_usd: i.costUsd ?? null,
-    total_ms: i.timings.totalMs,
-    recorded_at: i.recordedAt,
-    data: JSON.stringify(i),
-  };
 }
 
 function fromRow(row: Row): Interaction {

@@ -1,0 +1,91 @@
+import type Database from 'better-sqlite3';
+import type { Interaction, Mode } from '../types.js';
+import type { TakeWriter } from './store.js';
+
+/** What the take writers of one store share. */
+export interface WriteContext {
+  db: Database.Database;
+  stmts: Record<'latestTake' | 'maxPosition' | 'maxTake' | 'insertTake' | 'closeTake' | 'insert', Database.Statement>;
+  /** Inside `batch()`: an append must still find the group's transaction open. */
+  batching: boolean;
+}
+
+export class SqliteTakeWriter implements TakeWriter {
+  readonly episode: string;
+  #take: { id: number; take: number } | undefined;
+  #position = 0;
+
+  constructor(
+    private readonly ctx: WriteContext,
+    episode: string,
+    private readonly mode: Mode,
+    how: 'new' | 'continue',
+  ) {
+    this.episode = episode;
+    if (how === 'continue') {
+      const t = this.ctx.stmts.latestTake.get(episode) as { id: number; take: number } | undefined;
+      if (t) {
+        this.#take = t;
+        this.#position = (this.ctx.stmts.maxPosition.get(t.id) as { p: number | null }).p ?? 0;
+      }
+    }
+  }
+
+  get take(): number {
+    return this.#ensureTake().take;
+  }
+
+  nextPosition(): number {
+    return ++this.#position;
+  }
+
+  append(i: Interaction): void {
+    // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, IOERR): the rest of
+    // the group would then commit row by row, and be reported failed with the group although stored.
+    if (this.ctx.batching && !this.ctx.db.inTransaction) throw new Error('an earlier error rolled back this group of appends');
+    const take = this.#ensureTake();
+    this.ctx.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take }));
+  }
+
+  close(): void {
+    if (this.#take) this.ctx.stmts.closeTake.run(new Date().toISOString(), this.#take.id);
+  }
+
+  /** Takes are created on the first append: a session that records nothing leaves no empty take. */
+  #ensureTake(): { id: number; take: number } {
+    if (!this.#take) {
+      // IMMEDIATE: two processes opening a take of one episode at once get distinct numbers.
+      this.#take = this.ctx.db
+        .transaction(() => {
+          const next = (this.ctx.stmts.maxTake.get(this.episode) as { t: number | null }).t ?? 0;
+          const info = this.ctx.stmts.insertTake.run(this.episode, next + 1, this.mode, new Date().toISOString());
+          return { id: Number(info.lastInsertRowid), take: next + 1 };
+        })
+        .immediate();
+    }
+    return this.#take;
+  }
+}
+
+/** The row of an interaction: a few columns for queries and golden's index, and the whole of it as JSON. */
+export function insertParams(takeId: number, i: Interaction): Record<string, unknown> {
+  return {
+    take_id: takeId,
+    position: i.position,
+    provider: i.provider,
+    method: i.request.method,
+    path: i.request.path,
+    key: i.key,
+    key_version: i.keyVersion,
+    key_rules: i.keyRules ?? null,
+    occurrence: i.occurrence,
+    status: i.response.status,
+    complete: i.complete ? 1 : 0,
+    input_tokens: i.usage?.inputTokens ?? null,
+    output_tokens: i.usage?.outputTokens ?? null,
+    cost_usd: i.costUsd ?? null,
+    total_ms: i.timings.totalMs,
+    recorded_at: i.recordedAt,
+    data: JSON.stringify(i),
+  };
+}
