@@ -144,14 +144,21 @@ export async function readConfigFile(flagPath: string | undefined, cwd: string):
   return { file: parsed.data, path };
 }
 
-/** `providers[2].upstream: Invalid URL; match.ignore: ...` */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * `providers[2].upstream: Invalid URL; match.ignore: ...`. A key that is not an identifier is
+ * quoted (`prices["gpt-4o"]`), so no key can make the path ambiguous.
+ */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
-      const where = issue.path.reduce<string>(
-        (acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${String(seg)}` : String(seg)),
-        '',
-      );
+      const where = issue.path.reduce<string>((acc, seg) => {
+        if (typeof seg === 'number') return `${acc}[${seg}]`;
+        const key = String(seg);
+        if (!IDENTIFIER.test(key)) return `${acc}[${JSON.stringify(key)}]`;
+        return acc ? `${acc}.${key}` : key;
+      }, '');
       const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
       return `${where || '(root)'}: ${issue.message}${keys}`;
     })

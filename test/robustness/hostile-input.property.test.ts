@@ -29,6 +29,10 @@ const runs = (n: number): { numRuns: number } => ({
   numRuns: SOAK ? n * 10 : n,
 });
 
+/** A config key path as error messages print it: `(root)`, or `a.b[0]["odd key"]`, then `: `. */
+const SEGMENT = String.raw`(?:\[\d+\]|\["(?:[^"\\]|\\.)*"\])`;
+const KEY_PATH = new RegExp(String.raw`^(?:\(root\)|(?:[A-Za-z_$][\w$]*|${SEGMENT})(?:\.[A-Za-z_$][\w$]*|${SEGMENT})*): `);
+
 /** The episode id rule of SPEC §2, written out independently of the product. */
 const SPEC_EPISODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -444,6 +448,13 @@ describe('cassette.config.json with arbitrary content', () => {
     }
   });
 
+  it('quotes a key that is not an identifier, so the path stays readable (found by the soak run)', async () => {
+    writeFileSync(path, JSON.stringify({ prices: { ':': false, 'gpt-4o': 'cheap' } }));
+    const error = await loadOptions({ config: path }, {}, dir).catch((err: unknown) => err);
+    expect((error as CassetteError).message).toContain(`${path}: prices[":"]: `);
+    expect((error as CassetteError).message).toContain(`prices["gpt-4o"]: `);
+  });
+
   // 400 cases (4,000 soak).
   it('either loads and works, or fails with CassetteError(bad_config) naming the key', async () => {
     let loaded = 0;
@@ -459,9 +470,9 @@ describe('cassette.config.json with arbitrary content', () => {
           const e = err as CassetteError;
           expect(e.code, e.message).toBe('bad_config');
           expect(e.exitCode).toBe(2);
-          // `<file>: <key path>: <what>`, e.g. `providers[0].upstream: Invalid URL`.
+          // `<file>: <key path>: <what>`, e.g. `providers[0].upstream: Invalid URL` or `prices[":"]: ...`.
           expect(e.message.startsWith(`${path}: `), e.message).toBe(true);
-          expect(e.message.slice(path.length + 2), e.message).toMatch(/^(\(root\)|[A-Za-z_$][\w$]*|\[\d+\])[^:]*: /);
+          expect(e.message.slice(path.length + 2), e.message).toMatch(KEY_PATH);
           refused++;
           return;
         }
