@@ -338,7 +338,7 @@ The peers live in a package of their own, \`bench/peers/package.json\` (exact ve
 
 - **One run, loopback only.** \`bench/run.js\` starts every process itself on 127.0.0.1 and stops it; every load is
   bounded in time (\`BENCH_DURATION\`) or in count (\`BENCH_TTFE_N\`).
-- **Payloads.** The JSON answer is the body of \`shared/corpus/openai/chat-completions-basic.json\` (an OpenAI chat
+- **Payloads.** The JSON answer is the body of \`test/fixtures/corpus/openai/chat-completions-basic.json\` (an OpenAI chat
   completion, pretty-printed as the API sends it) with the assistant text padded to ${m.payload.jsonBytes} bytes. The stream is
   ${m.payload.sseEvents} events: 39 \`data: {chat.completion.chunk}\\n\\n\` and \`data: [DONE]\\n\\n\`, ${m.payload.sseBytes} bytes, each event
   written separately. \`bench/lib/payloads.js\` renders them once; the bare server and the fake upstream are the same

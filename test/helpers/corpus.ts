@@ -1,4 +1,4 @@
-// Typed access to the recorded provider traffic corpus (../shared/corpus beside the repo, see its README.md).
+// Typed access to the recorded provider traffic corpus (test/fixtures/corpus, see its README.md).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,9 +7,9 @@ import { createFramer } from '../../src/stream/create-framer.js';
 import { detectStreamFormat } from '../../src/stream/detect-stream-format.js';
 import type { FamilyName, Interaction, StoredBody, StreamFormat } from '../../src/types.js';
 
-// CI clones the repo with shared/ beside it, wherever that is; CASSETTE_CORPUS_DIR overrides.
-const besideRepo = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
-export const CORPUS_DIR = process.env.CASSETTE_CORPUS_DIR ?? (existsSync(besideRepo) ? besideRepo : '/work/shared/corpus');
+// Vendored so a fresh clone tests on its own; CASSETTE_CORPUS_DIR points at another copy.
+const vendored = fileURLToPath(new URL('../fixtures/corpus', import.meta.url));
+export const CORPUS_DIR = process.env.CASSETTE_CORPUS_DIR ?? vendored;
 export const hasCorpus = existsSync(join(CORPUS_DIR, 'index.json'));
 
 /** Header name → values, names in whatever case the recording client kept. */
