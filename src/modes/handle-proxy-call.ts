@@ -4,11 +4,13 @@ import type { CassetteOptions } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { CanonicalBodyFn } from '../match/canonical-body.js';
+import type { MissExplanation } from '../match/explain-miss.js';
 import type { MatchedRequest, RequestMatcher } from '../match/request-matcher.js';
 import type { Provider } from '../providers/provider-registry.js';
 import type { Budget } from '../safety/budget.js';
 import type { Chaos, ChaosAction } from '../safety/chaos.js';
 import type { Redactor } from '../safety/create-redactor.js';
+import type { RecordedRequest } from '../types.js';
 import type { ForwardResult, Upstream } from '../upstream/forward-request.js';
 import { buildInteraction } from './build-interaction.js';
 import { createMockResponse } from './mock-response.js';
@@ -55,6 +57,15 @@ export interface CallResult {
   outcome: Outcome;
   status: number;
   key?: string;
+  /** A miss: what was asked and the nearest recording (the UI's live view and reports show it). */
+  miss?: MissDetail;
+}
+
+/** A missed request as stored (redacted) and why it missed. */
+export interface MissDetail {
+  message: string;
+  request: RecordedRequest;
+  explanation?: MissExplanation;
 }
 
 /**
@@ -214,12 +225,13 @@ function storeForwarded(
 function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedRequest, exhausted: number | undefined): CallResult {
   const endpoint = `${matched.request.method} ${call.path}`;
   let message: string;
+  let why: MissExplanation | undefined;
   if (exhausted !== undefined) {
     message = `cassette miss in episode "${call.episode}": all ${exhausted} recording(s) of ${call.provider.name} ${endpoint} were already used (--strict).`;
   } else if (rt.replayer?.recordingCount(call.episode) === 0) {
     message = `cassette miss: episode "${call.episode}" has no recordings in ${rt.options.store}. Record it first (--mode live or record-missing).`;
   } else {
-    const why = rt.replayer?.explain(call.episode, call.provider, matched.request, rt.canonicalBody);
+    why = rt.replayer?.explain(call.episode, call.provider, matched.request, rt.canonicalBody);
     const nearest = why?.nearest
       ? ` Nearest recording: step ${why.nearest.position} (${why.nearest.method} ${why.nearest.path}); differs: ${why.differences.join('; ') || 'only in ignored details'}.`
       : '';
@@ -229,7 +241,12 @@ function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedRequest, ex
   rt.stats.misses.push({ episode: call.episode, provider: call.provider.name, method: matched.request.method, path: call.path, message });
   rt.logger.warn({ episode: call.episode, provider: call.provider.name, key: matched.key, code: 'cassette_miss' }, message);
   sendError(call.res, call.provider, new CassetteError('cassette_miss', message), { 'x-cassette-miss': '1' });
-  return { outcome: 'miss', status: 404, key: matched.key };
+  return {
+    outcome: 'miss',
+    status: 404,
+    key: matched.key,
+    miss: { message, request: matched.request, ...(why ? { explanation: why } : {}) },
+  };
 }
 
 async function injectFault(rt: ProxyRuntime, call: ProxyCall, action: ChaosAction): Promise<CallResult> {
