@@ -9,7 +9,7 @@ import type { CanonicalBodyFn } from '../match/canonical-body.js';
 import { RequestMatcher } from '../match/request-matcher.js';
 import { handleProxyCall } from '../modes/handle-proxy-call.js';
 import { sendError } from '../modes/send-error.js';
-import type { ProxyRuntime } from '../modes/handle-proxy-call.js';
+import type { MissDetail, ProxyRuntime } from '../modes/handle-proxy-call.js';
 import { ProxyStats } from '../modes/proxy-stats.js';
 import { Recorder } from '../modes/recorder.js';
 import { Replayer } from '../modes/replayer.js';
@@ -25,6 +25,10 @@ import { openModeStore } from './open-mode-store.js';
 import { readBody } from './read-body.js';
 import { assertEpisodeId, routeRequest } from './route-request.js';
 import { buildSummary } from './run-summary.js';
+import { ActivityFeed } from '../ui/activity-feed.js';
+import { createUiHost, isUiPath } from '../ui/ui-host.js';
+import type { UiHost } from '../ui/ui-host.js';
+import { PRODUCT_VERSION } from '../version.js';
 import type { RunSummary } from './run-summary.js';
 
 export interface CassetteServer {
@@ -41,6 +45,9 @@ export interface CassetteServer {
   summary(): RunSummary;
   /** How many replayable recordings an episode has (golden and record-missing). */
   recordingCount(episode: string): number;
+  /** The web UI at `/__cassette/ui` (its service builds reports), and this session's calls. */
+  readonly ui: UiHost;
+  readonly activity: ActivityFeed;
   /** Stops accepting, waits for in-flight calls (bounded), closes the store. */
   stop(): Promise<void>;
 }
@@ -105,6 +112,17 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     globalChaos?.reset();
   };
   const summary = (): RunSummary => buildSummary(options, stats, replayer, recorder);
+  const activity = new ActivityFeed();
+  const ui = createUiHost({
+    store,
+    activity,
+    redactor,
+    contractsDir: options.contractsDir,
+    ...(options.file.contract ? { contractConfig: options.file.contract } : {}),
+    authToken: options.authToken,
+    host: options.host,
+    info: { mode: options.mode, store: options.store, live: true, version: PRODUCT_VERSION },
+  });
   const inFlight = new Set<Promise<unknown>>();
 
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
@@ -141,6 +159,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
     const url = req.url ?? '/';
+    if (isUiPath(url)) return ui.serve(req, res).catch((err: unknown) => sendError(res, undefined, toCassetteError(err)));
     if (url.startsWith('/__cassette/')) {
       if (!authorized(req, options.authToken)) return sendError(res, undefined, unauthorized());
       const name = url.slice('/__cassette/'.length).split('?')[0] ?? '';
@@ -169,7 +188,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       const body = await readBody(req, options.file.limits.maxBodyBytes);
       const served = handleProxyCall(rt, { req, res, provider, episode, path: route.path, query: route.query, body, startedAt });
       const result = served instanceof Promise ? await served : served;
-      finish(result.outcome, result.status, result.key);
+      finish(result.outcome, result.status, result.key, undefined, result.miss);
     } catch (err) {
       const error = toCassetteError(err);
       const outcome = error.code !== 'client_closed_request' && error.httpStatus < 500 ? 'refused' : 'fault';
@@ -178,10 +197,28 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       finish(outcome, error.httpStatus, undefined, error);
     }
 
-    function finish(outcome: Parameters<ProxyStats['count']>[1], status: number, key?: string, error?: CassetteError): void {
+    function finish(
+      outcome: Parameters<ProxyStats['count']>[1],
+      status: number,
+      key?: string,
+      error?: CassetteError,
+      miss?: MissDetail,
+    ): void {
       const ms = performance.now() - startedAt;
       const name = provider?.name ?? 'unknown';
       stats.count(name, outcome, ms / 1000);
+      const path = url.split('?')[0] ?? url;
+      activity.push({
+        at: new Date().toISOString(),
+        episode,
+        provider: name,
+        method: req.method ?? 'GET',
+        path,
+        outcome,
+        status,
+        ms: Math.round(ms * 10) / 10,
+        ...(miss ? { detail: miss } : {}),
+      });
       if (!error && !logger.infoEnabled) return;
       const fields = {
         episode,
@@ -230,6 +267,8 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     setEpisode: (id) => setEpisode(id),
     summary,
     recordingCount: (episode) => replayer?.recordingCount(episode) ?? 0,
+    ui,
+    activity,
     async stop() {
       await closeServer(server, inFlight);
       recorder?.close();
