@@ -28,7 +28,21 @@ function distIsFresh(): boolean {
   return true;
 }
 
+/** The browser bundle (scripts/build-ui.mjs) is older than a file of web/ or src/ui/shared/. */
+function uiBundleIsFresh(): boolean {
+  const bundle = join(REPO, 'dist', 'ui-assets', 'app.js');
+  if (!existsSync(bundle)) return false;
+  const built = statSync(bundle).mtimeMs;
+  for (const dir of [join(REPO, 'web'), join(REPO, 'src', 'ui', 'shared')]) {
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && statSync(join(entry.parentPath, entry.name)).mtimeMs > built) return false;
+    }
+  }
+  return true;
+}
+
 export default function setup(): void {
+  if (!uiBundleIsFresh()) execFileSync(process.execPath, [join(REPO, 'scripts', 'build-ui.mjs')], { cwd: REPO, stdio: 'pipe' });
   if (distIsFresh()) return;
   const tsc = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
   const started = Date.now();
