@@ -11,6 +11,8 @@ import { registerStatsCommand } from './stats-command.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerExportCommands } from './export-command.js';
 import { registerContractCommand } from './contract-command.js';
+import { registerReportCommand } from './report-command.js';
+import { registerUiCommand } from './ui-command.js';
 
 /**
  * Every `cassette` command, in the order `--help` lists them. Each `*-command.ts` only declares its
@@ -28,4 +30,6 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerExportCommands(program, setExit);
   registerContractCommand(program, setExit);
   registerVerifyCommand(program, setExit);
+  registerUiCommand(program, setExit);
+  registerReportCommand(program, setExit);
 }

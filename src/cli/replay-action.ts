@@ -9,6 +9,7 @@ import { assertEpisodeId } from '../server/route-request.js';
 import { printData, printJson, printTalk } from './output.js';
 import { replayLive } from './replay-live.js';
 import { runChild } from './run-child.js';
+import { writeSessionReport } from './write-report.js';
 import { waitForSignal } from './wait-for-signal.js';
 
 export interface EpisodeReport {
@@ -26,6 +27,7 @@ export interface EpisodeReport {
 type ReplayFlags = CliFlags & {
   json?: boolean;
   batch?: string;
+  report?: string;
   live?: boolean;
   model?: string;
   into?: string;
@@ -77,6 +79,17 @@ export async function replayAction(args: string[], flags: ReplayFlags): Promise<
       }
     }
   } finally {
+    // Written before the proxy stops: the report reads the store through it.
+    if (flags.report) {
+      const failed = reports.some((r) => !r.ok);
+      const path = await writeSessionReport(server, flags.report, {
+        kind: 'replay',
+        episodes,
+        ...(command.length ? { command } : {}),
+        ...(failed ? { exitCode: 1 } : {}),
+      });
+      printTalk(`cassette replay: report written to ${path}`);
+    }
     await server.stop();
   }
   const ok = reports.every((r) => r.ok);

@@ -11,6 +11,7 @@ export function registerReplayCommand(program: Command, setExit: SetExit): void 
       .description('replay whole episodes in golden mode (strict), or re-run one against the live provider with --live')
       .argument('[episodes-and-cmd...]', 'episode ids, then -- and the command to run per episode'),
   )
+    .option('--report <file>', 'write a one-file HTML report of the replay (misses explained) at the end')
     .option('--batch <file>', 'read episode ids from a file, one a line (# comments and blank lines skipped)')
     .option('--live', 're-send the newest take of EPISODE to the live provider and compare step by step')
     .option('--model <model>', 'with --live: rewrite the model of every request')

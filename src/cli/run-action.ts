@@ -5,16 +5,27 @@ import { startCassetteServer } from '../server/create-cassette-server.js';
 import { formatSummary } from './format-summary.js';
 import { printJson, printTalk } from './output.js';
 import { runChild } from './run-child.js';
+import { writeSessionReport } from './write-report.js';
 
 /** `cassette run [opts] -- CMD...`: proxy on a free port around one command; the child's exit code, else 1 on a miss. */
-export async function runAction(cmd: string[], flags: CliFlags & { json?: boolean }): Promise<number> {
+export async function runAction(cmd: string[], flags: CliFlags & { json?: boolean; report?: string }): Promise<number> {
   const options = await loadOptions({ ...flags, port: flags.port ?? '0' });
   const logger = createLogger(options.logLevel);
   const server = await startCassetteServer(options, { logger });
-  let code: number;
+  let code: number | undefined;
   try {
     code = await runChild(cmd, { ...server.env, CASSETTE_EPISODE: options.episode });
   } finally {
+    // Written before the proxy stops: the report reads the store through it.
+    if (flags.report) {
+      const path = await writeSessionReport(server, flags.report, {
+        kind: 'run',
+        episodes: [options.episode],
+        command: cmd,
+        ...(code !== undefined ? { exitCode: code } : {}),
+      });
+      printTalk(`cassette run: report written to ${path}`);
+    }
     await server.stop();
   }
   const summary = server.summary();

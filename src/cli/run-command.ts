@@ -11,6 +11,7 @@ export function registerRunCommand(program: Command, setExit: SetExit): void {
       .description('start the proxy on a free port, run CMD with the base URLs set, print a summary')
       .argument('<cmd...>', 'the command to run, after --'),
   )
+    .option('--report <file>', 'write a one-file HTML report of the run (misses explained) at the end')
     .passThroughOptions()
     .action(lazyAction(async () => (await import('./run-action.js')).runAction, setExit));
 }
