@@ -19,6 +19,8 @@ export interface EpisodeSession {
   hits: number;
   misses: number;
   lastUsed: string;
+  /** The feed's sequence number of the episode's last call. */
+  seq: number;
 }
 
 /** Recent calls kept for a page that opens mid-run. */
@@ -53,10 +55,11 @@ export class ActivityFeed {
     }
     if (c.detail && this.#misses.length < MISSES) this.#misses.push(c);
     let s = this.#sessions.get(c.episode);
-    if (!s) this.#sessions.set(c.episode, (s = { hits: 0, misses: 0, lastUsed: c.at }));
+    if (!s) this.#sessions.set(c.episode, (s = { hits: 0, misses: 0, lastUsed: c.at, seq: c.seq }));
     if (c.outcome === 'hit') s.hits++;
     else if (c.outcome === 'miss') s.misses++;
     s.lastUsed = c.at;
+    s.seq = c.seq;
     for (const l of this.#listeners) l(c);
   }
 

@@ -16,12 +16,12 @@ export interface CatalogEntry extends EpisodeRow {
 
 /** The episode list keeps this much prompt and answer text per episode for search. */
 const SEARCH_CHARS = 4000;
-/** Re-reads the store's take list at most this often when asked. */
-const REFRESH_MS = 1000;
+/** Lists every take of the store again at most this often (catches other writers and removals). */
+const FULL_REFRESH_MS = 30_000;
 /** How long a first query waits for the first build before answering with what is indexed so far. */
-const FIRST_WAIT_MS = 150;
+const FIRST_WAIT_MS = 100;
 /** Interactions read between two turns of the event loop while indexing. */
-const SLICE = 500;
+const SLICE = 100;
 
 /**
  * What the UI knows about a store: one small row per episode (no bodies), kept in memory so
@@ -36,7 +36,8 @@ export class UiCatalog {
   readonly #entries = new Map<string, CatalogEntry>();
   readonly #signatures = new Map<string, string>();
   #refreshing: Promise<void> | undefined;
-  #checkedAt = 0;
+  #fullAt = 0;
+  #full = false;
   #built = false;
 
   constructor(store: CatalogStore, feed: ActivityFeed) {
@@ -47,10 +48,11 @@ export class UiCatalog {
   /** One page of episodes; starts or continues indexing, and answers from what is indexed so far. */
   async episodes(query: EpisodeQuery): Promise<EpisodePage> {
     const refresh = this.refresh();
-    // Later refreshes are quick: wait for them. A first build waits a little (a small store is read
-    // by then); a big store's goes on in the background and the page shows what is indexed so far.
-    if (this.#built) await refresh;
-    else await Promise.race([refresh, sleep(FIRST_WAIT_MS)]);
+    // Refreshing the episodes this proxy just served is quick: wait for it. A periodic full look
+    // goes on behind the answer. A first build waits a little (a small store is read by then); a
+    // big store's goes on in the background and the page shows what is indexed so far.
+    if (!this.#built) await Promise.race([refresh, sleep(FIRST_WAIT_MS)]);
+    else if (!this.#full) await refresh;
     for (const [episode, s] of this.#feed.sessions()) {
       const entry = this.#entries.get(episode);
       if (entry) Object.assign(entry, { hits: s.hits, misses: s.misses, lastUsed: later(entry.lastUsed, s.lastUsed) });
@@ -111,22 +113,39 @@ export class UiCatalog {
 
   refresh(): Promise<void> {
     if (this.#refreshing) return this.#refreshing;
-    // New calls may have recorded something: look again at once; otherwise at most once a second.
-    if (this.#feed.seq === this.#feedSeq && Date.now() - this.#checkedAt < REFRESH_MS) return Promise.resolve();
-    this.#refreshing = this.#refresh().finally(() => {
+    const full = Date.now() - this.#fullAt >= FULL_REFRESH_MS;
+    if (!full && this.#feed.seq === this.#feedSeq) return Promise.resolve();
+    this.#full = full;
+    this.#refreshing = this.#refresh(full).finally(() => {
       this.#refreshing = undefined;
+      this.#full = false;
     });
     return this.#refreshing;
   }
 
-  async #refresh(): Promise<void> {
+  /**
+   * A full refresh lists every take of the store (a SQLite store of 10,000 takes needs a quarter of
+   * a second for that), so it runs at most every FULL_REFRESH_MS; in between only the episodes this
+   * proxy served since the last look are listed again.
+   */
+  async #refresh(full: boolean): Promise<void> {
+    const since = this.#feedSeq;
     this.#feedSeq = this.#feed.seq;
-    this.#checkedAt = Date.now();
     const byEpisode = new Map<string, TakeSummary[]>();
-    for (const t of await this.#store.listTakes()) {
-      const list = byEpisode.get(t.episode);
-      if (list) list.push(t);
-      else byEpisode.set(t.episode, [t]);
+    let scope: string[] | undefined;
+    if (full) {
+      this.#fullAt = Date.now();
+      for (const t of await this.#store.listTakes()) {
+        const list = byEpisode.get(t.episode);
+        if (list) list.push(t);
+        else byEpisode.set(t.episode, [t]);
+      }
+    } else {
+      scope = [...this.#feed.sessions()].filter(([, s]) => s.seq > since).map(([e]) => e);
+      for (const episode of scope) {
+        const takes = await this.#store.listTakes(episode);
+        if (takes.length > 0) byEpisode.set(episode, takes);
+      }
     }
     const changed: string[] = [];
     for (const [episode, takes] of byEpisode) {
@@ -136,7 +155,7 @@ export class UiCatalog {
         this.#signatures.set(episode, signature);
       }
     }
-    for (const episode of [...this.#entries.keys()]) {
+    for (const episode of scope ?? [...this.#entries.keys()]) {
       if (!byEpisode.has(episode)) {
         this.#entries.delete(episode);
         this.#signatures.delete(episode);

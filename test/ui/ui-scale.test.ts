@@ -1,0 +1,113 @@
+// The UI over a 100,000-interaction store: the page never gets everything at once (pages of at most
+// `limit` rows, no search text, no bodies), the first answer comes while the catalog is still being
+// built, and once built, list, search, filters and deep pages find exactly what they should.
+// Timing is measured by bench/ui-scale.js, not asserted here.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedactor } from '../../src/safety/create-redactor.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import type { Interaction } from '../../src/types.js';
+import { ActivityFeed } from '../../src/ui/activity-feed.js';
+import { UiService } from '../../src/ui/ui-service.js';
+import { runDeferred, tempDir } from '../helpers/cleanup.js';
+
+const EPISODES = 1000;
+const PER_EPISODE = 100;
+const MODELS = ['gpt-4o-mini', 'gpt-4o', 'o3-mini'];
+
+function interaction(e: number, j: number): Interaction {
+  const model = MODELS[e % MODELS.length] as string;
+  const prompt = `question ${j} of run ${e}${e === 424 && j === 7 ? ' about zanzibar' : ''}`;
+  return {
+    episode: `run-${String(e).padStart(4, '0')}`,
+    take: 1,
+    position: j + 1,
+    provider: 'openai',
+    family: 'openai',
+    key: `k${e}-${j}`,
+    keyVersion: 1,
+    occurrence: 1,
+    request: {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      query: [],
+      headers: {},
+      body: { kind: 'json', json: { model, messages: [{ role: 'user', content: prompt }] } },
+    },
+    response: {
+      status: 200,
+      headers: {},
+      body: { kind: 'json', json: { choices: [{ message: { role: 'assistant', content: `answer ${j}` } }] } },
+    },
+    complete: true,
+    timings: { ttfbMs: 10, totalMs: 20 },
+    usage: { inputTokens: 10, outputTokens: 5 },
+    costUsd: e === 999 ? 1 : 0.001,
+    assembled: { text: `answer ${j}`, toolCalls: [], model },
+    recordedAt: new Date(Date.UTC(2026, 0, 1) + e * 60_000).toISOString(),
+    productVersion: 'test',
+  };
+}
+
+let store: Store;
+let ui: UiService;
+let dir: string;
+
+beforeAll(() => {
+  dir = tempDir();
+  const path = join(dir, 'big.db');
+  const writer = openStore(path);
+  for (let e = 0; e < EPISODES; e++) {
+    const w = writer.beginTake(`run-${String(e).padStart(4, '0')}`, 'live');
+    writer.batch(() => {
+      for (let j = 0; j < PER_EPISODE; j++) w.append(interaction(e, j));
+    });
+    w.close();
+  }
+  writer.close();
+  store = openStore(path, { readonly: true });
+  ui = new UiService({
+    store,
+    activity: new ActivityFeed(),
+    redactor: createRedactor([]),
+    contractsDir: join(dir, 'contracts'),
+    info: { mode: 'test', store: path, live: false, version: 'test' },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  store?.close();
+  await runDeferred();
+});
+
+describe('a 100,000-interaction store', () => {
+  it('answers the first page while the catalog is still being built, with at most one page of rows', async () => {
+    const first = await ui.episodes({ limit: 50 });
+    expect(first.indexing).toBe(true);
+    expect(first.indexed).toBeLessThan(EPISODES);
+    expect(first.items.length).toBeLessThanOrEqual(50);
+    await ui.catalog.ready();
+    const built = await ui.episodes({ limit: 50 });
+    expect(built.indexing).toBe(false);
+    expect(built.total).toBe(EPISODES);
+    expect(built.items).toHaveLength(50);
+    expect(built.items[0]).toMatchObject({ episode: 'run-0999', calls: 100, recorded: 100, takes: 1 });
+    expect(built.items[0]).not.toHaveProperty('search');
+  }, 120_000);
+
+  it('finds one episode by a word of one prompt, filters by model, sorts by cost, and pages to the end', async () => {
+    await ui.catalog.ready();
+    const found = await ui.episodes({ q: 'Zanzibar' });
+    expect(found.items.map((r) => r.episode)).toEqual(['run-0424']);
+    const byModel = await ui.episodes({ model: 'o3-mini', limit: 10 });
+    expect(byModel.total).toBe(333);
+    expect(byModel.items.every((r) => r.models.includes('o3-mini'))).toBe(true);
+    expect((await ui.episodes({ sort: 'cost', limit: 1 })).items[0]?.episode).toBe('run-0999');
+    const last = await ui.episodes({ sort: 'episode', offset: 990, limit: 50 });
+    expect(last.items.map((r) => r.episode)).toEqual(Array.from({ length: 10 }, (_, i) => `run-0${990 + i}`));
+    const steps = await ui.episode('run-0424');
+    expect(steps?.steps).toHaveLength(100);
+    expect(steps?.steps[7]?.prompt).toContain('zanzibar');
+  }, 120_000);
+});
