@@ -247,7 +247,16 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       episode = typeof header === 'string' ? header : (route.pathEpisode ?? state.episode);
       const body = await readBody(req, options.file.limits.maxBodyBytes);
       const own = episodeModes.get(episode);
-      const served = handleProxyCall(own === undefined ? rt : (await runtimeFor(own)).rt, { req, res, provider, episode, path: route.path, query: route.query, body, startedAt });
+      const served = handleProxyCall(own === undefined ? rt : (await runtimeFor(own)).rt, {
+        req,
+        res,
+        provider,
+        episode,
+        path: route.path,
+        query: route.query,
+        body,
+        startedAt,
+      });
       const result = served instanceof Promise ? await served : served;
       finish(result.outcome, result.status, result.key);
     } catch (err) {
