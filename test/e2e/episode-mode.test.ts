@@ -83,6 +83,6 @@ describe('POST /__cassette/episode with a mode', () => {
     const r = await control(proxy, { id: 'ep', mode: 'replay-ish' });
     expect(r.status).toBe(400);
     expect(r.json.error.message).toContain('unknown mode "replay-ish"');
-    expect((await (await fetch(`${proxy.url}/__cassette/episode`)).json()).id).toBe('default');
+    expect(((await (await fetch(`${proxy.url}/__cassette/episode`)).json()) as { id: string }).id).toBe('default');
   });
 });
