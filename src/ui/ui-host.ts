@@ -11,7 +11,7 @@ const UI_PREFIX = '/__cassette/ui';
 const COOKIE = 'cassette_ui';
 
 export interface UiHostOptions {
-  store: Store | undefined;
+  store: Store | undefined | (() => Store | undefined);
   activity: ActivityFeed;
   redactor: Redactor;
   contractsDir: string;

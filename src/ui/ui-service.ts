@@ -19,10 +19,11 @@ import type {
   TakeDiff,
 } from './shared/ui-types.js';
 import { UiCatalog } from './ui-catalog.js';
+import type { CatalogStore } from './ui-catalog.js';
 
 export interface UiServiceOptions {
   /** Absent for a proxy mode without a store (passthrough, smoke, mock): only live activity shows. */
-  store: Store | undefined;
+  store: Store | undefined | (() => Store | undefined);
   activity: ActivityFeed;
   redactor: Redactor;
   /** Baseline directory of `contract check` (the drift view). */
@@ -42,7 +43,19 @@ export class UiService {
   constructor(options: UiServiceOptions) {
     this.#o = options;
     this.activity = options.activity;
-    this.catalog = new UiCatalog(options.store ?? NO_STORE, options.activity);
+    this.catalog = new UiCatalog(
+      {
+        listTakes: (episode?: string) => (this.#store() ?? NO_STORE).listTakes(episode),
+        interactions: (filter) => (this.#store() ?? NO_STORE).interactions(filter),
+      } as CatalogStore,
+      options.activity,
+    );
+  }
+
+  /** The store now (a proxy may swap a placeholder for the real one once another mode records). */
+  #store(): Store | undefined {
+    const s = this.#o.store;
+    return typeof s === 'function' ? s() : s;
   }
 
   get info(): UiServiceOptions['info'] {
@@ -110,9 +123,9 @@ export class UiService {
   async drift(fresh = false): Promise<DriftView> {
     if (!fresh && this.#drift && Date.now() - this.#drift.at < 10_000) return this.#drift.view;
     const { runContractCheck } = await import('../contract/run-contract-check.js');
-    if (!this.#o.store)
-      return { checkedAt: new Date().toISOString(), contractsDir: this.#o.contractsDir, ok: true, findings: [], unchecked: [] };
-    const result = await runContractCheck(this.#o.store, {
+    const store = this.#store();
+    if (!store) return { checkedAt: new Date().toISOString(), contractsDir: this.#o.contractsDir, ok: true, findings: [], unchecked: [] };
+    const result = await runContractCheck(store, {
       contractsDir: this.#o.contractsDir,
       ...(this.#o.contractConfig ? { config: this.#o.contractConfig } : {}),
     });
@@ -153,7 +166,7 @@ export class UiService {
   }
 }
 
-const NO_STORE = { listTakes: () => [], interactions: () => [] };
+const NO_STORE: CatalogStore = { listTakes: () => [], interactions: () => [] };
 
 function bodyView(i: Interaction): unknown {
   return requestView(i.request);
