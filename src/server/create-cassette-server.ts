@@ -3,6 +3,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
 import type { CassetteOptions } from '../config/load-config.js';
 import { CassetteError, toCassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -210,7 +211,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   }
 
   // WebSocket sessions (docs/websocket.md): `ws` is loaded on the first upgrade, not at start.
-  const sockets = new Set<{ terminate(): void }>();
+  const sockets = new Set<WebSocket>();
   let upgrades: Promise<(req: IncomingMessage, socket: Duplex, head: Buffer) => void> | undefined;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -218,6 +219,10 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       m.createUpgradeHandler({
         rt,
         sockets,
+        track(work) {
+          inFlight.add(work);
+          void work.finally(() => inFlight.delete(work));
+        },
         route(r) {
           if (!authorized(r, options.authToken)) throw unauthorized();
           const route = routeRequest(r.url ?? '/', providers);
@@ -267,7 +272,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     summary,
     recordingCount: (episode) => replayer?.recordingCount(episode) ?? 0,
     async stop() {
-      for (const s of sockets) s.terminate();
+      if (sockets.size > 0) await (await import('../modes/websocket/handle-upgrade.js')).closeSessions(sockets);
       await closeServer(server, inFlight);
       recorder?.close();
       await upstream?.close().catch(() => undefined);

@@ -27,7 +27,10 @@ export interface TlsMaterial {
  */
 export function loadTlsMaterial(tls: TlsOptions): TlsMaterial {
   if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) {
-    throw new CassetteError('bad_usage', '--tls-cert and --tls-key go together: give both, or neither (--tls makes a self-signed certificate)');
+    throw new CassetteError(
+      'bad_usage',
+      '--tls-cert and --tls-key go together: give both, or neither (--tls makes a self-signed certificate)',
+    );
   }
   if (tls.certFile !== undefined && tls.keyFile !== undefined) {
     return { cert: read(tls.certFile, '--tls-cert'), key: read(tls.keyFile, '--tls-key'), certFile: tls.certFile, selfSigned: false };
@@ -67,10 +70,14 @@ function createSelfSigned(dir: string, certFile: string, keyFile: string): void 
     );
     chmodSync(keyFile, 0o600);
   } catch (err) {
-    throw new CassetteError('cannot_start', `could not make a self-signed TLS certificate in ${dir}: ${(err as Error).message.split('\n')[0]}`, {
-      cause: err,
-      hint: 'Install openssl, or pass your own certificate with --tls-cert FILE --tls-key FILE.',
-    });
+    throw new CassetteError(
+      'cannot_start',
+      `could not make a self-signed TLS certificate in ${dir}: ${(err as Error).message.split('\n')[0]}`,
+      {
+        cause: err,
+        hint: 'Install openssl, or pass your own certificate with --tls-cert FILE --tls-key FILE.',
+      },
+    );
   }
 }
 
@@ -78,6 +85,10 @@ function read(file: string, what: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw new CassetteError('bad_usage', `cannot read the TLS ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
+    throw new CassetteError(
+      'bad_usage',
+      `cannot read the TLS ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { cause: err },
+    );
   }
 }

@@ -18,7 +18,10 @@ describe('the openai SDK Realtime client (OpenAIRealtimeWS) through the proxy wi
     const child = writeOpenAIRealtimeChild(dir);
     const upstream = await startFakeWsUpstream(loadWsFixture('openai-realtime-tool-call.json'));
 
-    const live = await startProxy({ mode: 'live', store, tls: true, upstream: [`openai=${upstream.url}`] }, { env: { CASSETTE_TLS_DIR: tlsDir } });
+    const live = await startProxy(
+      { mode: 'live', store, tls: true, upstream: [`openai=${upstream.url}`] },
+      { env: { CASSETTE_TLS_DIR: tlsDir } },
+    );
     expect(live.url).toMatch(/^https:/);
     expect(live.env.NODE_EXTRA_CA_CERTS).toBe(join(tlsDir, 'localhost-cert.pem'));
     const env = { OPENAI_BASE_URL: live.env.OPENAI_BASE_URL, OPENAI_API_KEY: API_KEY, NODE_EXTRA_CA_CERTS: live.env.NODE_EXTRA_CA_CERTS };
