@@ -57,6 +57,8 @@ const RECORDING_MODES = new Set(['live', 'record-missing']);
 /** Starts the proxy on `options.host:options.port` (0 = any free port). */
 export async function startCassetteServer(options: CassetteOptions, start: StartOptions): Promise<CassetteServer> {
   const { logger } = start;
+  // Checked before the store opens or anything is forwarded: a bad id would be paid for, then unstorable.
+  assertEpisodeId(options.episode, options.episodeFrom ?? 'options');
   const providers = createProviderRegistry(options.file.providers, options.upstreams);
   const redactor = createRedactor(options.file.redact);
   const canonicalBody = canonicalBodyPerProvider(providers, options);
