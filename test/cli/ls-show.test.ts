@@ -122,7 +122,9 @@ describe('store-keeping commands on a directory store', () => {
     writeStore(dir, { checkout: [[{ ask: 'old' }], [{ ask: 'Hello there', usage: { inputTokens: 3, outputTokens: 4 } }]] });
     const ls = await cassette(['ls', '--json', '--store', dir], tmp.dir);
     expect(ls.code).toBe(0);
-    expect(JSON.parse(ls.stdout).episodes).toMatchObject([{ episode: 'checkout', takes: 2, take: 2, calls: 1, inputTokens: 3, outputTokens: 4 }]);
+    expect(JSON.parse(ls.stdout).episodes).toMatchObject([
+      { episode: 'checkout', takes: 2, take: 2, calls: 1, inputTokens: 3, outputTokens: 4 },
+    ]);
     const show = await cassette(['show', 'checkout', '--store', dir], tmp.dir);
     expect(show.stdout).toMatch(/request:\s+"Hello there"/);
     const stats = await cassette(['stats', '--json', '--store', dir], tmp.dir);

@@ -19,7 +19,9 @@ beforeEach(() => {
 afterAll(() => tmp.cleanup());
 
 const episodesOf = async (): Promise<unknown[]> =>
-  (JSON.parse((await cassette(['ls', '--json', '--store', store], tmp.dir)).stdout).episodes as { episode: string }[]).map((r) => r.episode);
+  (JSON.parse((await cassette(['ls', '--json', '--store', store], tmp.dir)).stdout).episodes as { episode: string }[]).map(
+    (r) => r.episode,
+  );
 
 /** Backdates a take, as if it had been recorded `days` ago. */
 function backdate(episode: string, take: number, days: number): void {
