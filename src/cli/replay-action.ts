@@ -74,23 +74,26 @@ export async function replayAction(args: string[], flags: ReplayFlags): Promise<
           });
           continue;
         }
-        const code = await runChild(command, server.envFor(e));
+        const code = await runChild(command, server.envFor(e), { stdoutToStderr: flags.json === true });
         reports.push(reportEpisode(server, e, code));
       }
     }
   } finally {
     // Written before the proxy stops: the report reads the store through it.
-    if (flags.report) {
-      const failed = reports.some((r) => !r.ok);
-      const path = await writeSessionReport(server, flags.report, {
-        kind: 'replay',
-        episodes,
-        ...(command.length ? { command } : {}),
-        ...(failed ? { exitCode: 1 } : {}),
-      });
-      printTalk(`cassette replay: report written to ${path}`);
+    try {
+      if (flags.report) {
+        const failed = reports.some((r) => !r.ok);
+        const path = await writeSessionReport(server, flags.report, {
+          kind: 'replay',
+          episodes,
+          ...(command.length ? { command } : {}),
+          ...(failed ? { exitCode: 1 } : {}),
+        });
+        printTalk(`cassette replay: report written to ${path}`);
+      }
+    } finally {
+      await server.stop();
     }
-    await server.stop();
   }
   const ok = reports.every((r) => r.ok);
   if (flags.json) printJson({ ok, episodes: reports });

@@ -14,22 +14,27 @@ export async function runAction(cmd: string[], flags: CliFlags & { json?: boolea
   const server = await startCassetteServer(options, { logger });
   let code: number | undefined;
   try {
-    code = await runChild(cmd, { ...server.env, CASSETTE_EPISODE: options.episode });
+    code = await runChild(cmd, { ...server.env, CASSETTE_EPISODE: options.episode }, { stdoutToStderr: flags.json === true });
   } finally {
     // Written before the proxy stops: the report reads the store through it.
-    if (flags.report) {
-      const path = await writeSessionReport(server, flags.report, {
-        kind: 'run',
-        episodes: [options.episode],
-        command: cmd,
-        ...(code !== undefined ? { exitCode: code } : {}),
-      });
-      printTalk(`cassette run: report written to ${path}`);
+    try {
+      if (flags.report) {
+        const path = await writeSessionReport(server, flags.report, {
+          kind: 'run',
+          episodes: [options.episode],
+          command: cmd,
+          ...(code !== undefined ? { exitCode: code } : {}),
+        });
+        printTalk(`cassette run: report written to ${path}`);
+      }
+    } finally {
+      await server.stop();
     }
-    await server.stop();
   }
   const summary = server.summary();
   printTalk(formatSummary(summary));
-  if (flags.json) printJson({ ...summary, exitCode: code });
-  return code !== 0 ? code : summary.ok ? 0 : 1;
+  const exitCode = code !== 0 ? code : summary.ok ? 0 : 1;
+  // `ok` is the run's verdict (what the exit code says), the proxy's own in `proxyOk`.
+  if (flags.json) printJson({ ...summary, ok: exitCode === 0, proxyOk: summary.ok, exitCode, commandExitCode: code });
+  return exitCode;
 }
