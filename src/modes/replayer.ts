@@ -129,6 +129,26 @@ export class Replayer {
     };
   }
 
+  /**
+   * A recorded WebSocket session for `key`, with the occurrence rules of `find`: the whole
+   * interaction (its frames), read from the store now, and marked served.
+   */
+  findSession(episode: string, key: string): { kind: 'hit'; interaction: Interaction } | { kind: 'miss'; exhausted?: number } {
+    const data = this.load(episode);
+    const e = this.#state(episode);
+    e.calls++;
+    const slots = data.slotsOf(key);
+    if (slots === undefined) return { kind: 'miss' };
+    const count = typeof slots === 'number' ? 1 : slots.length;
+    const n = e.used.get(key) ?? 0;
+    if (n >= count && this.#strict) return { kind: 'miss', exhausted: count };
+    const slot = typeof slots === 'number' ? slots : (slots[Math.min(n, count - 1)] as number);
+    e.used.set(key, n + 1);
+    this.#noteOrder(data, e, slot);
+    e.served.add(data.position(slot));
+    return { kind: 'hit', interaction: data.read(slot) };
+  }
+
   /** Makes a just-recorded interaction replayable (record-missing). */
   add(episode: string, interaction: Interaction): void {
     const data = this.load(episode);

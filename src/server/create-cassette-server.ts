@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { CassetteOptions } from '../config/load-config.js';
 import { CassetteError, toCassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -56,6 +57,8 @@ const RECORDING_MODES = new Set(['live', 'record-missing']);
 /** Starts the proxy on `options.host:options.port` (0 = any free port). */
 export async function startCassetteServer(options: CassetteOptions, start: StartOptions): Promise<CassetteServer> {
   const { logger } = start;
+  // Checked before the store opens or anything is forwarded: a bad id would be paid for, then unstorable.
+  assertEpisodeId(options.episode, options.episodeFrom ?? 'options');
   const providers = createProviderRegistry(options.file.providers, options.upstreams);
   const redactor = createRedactor(options.file.redact);
   const canonicalBody = canonicalBodyPerProvider(providers, options);
@@ -199,6 +202,31 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     }
   }
 
+  // WebSocket sessions (docs/websocket.md): `ws` is loaded on the first upgrade, not at start.
+  const sockets = new Set<{ terminate(): void }>();
+  let upgrades: Promise<(req: IncomingMessage, socket: Duplex, head: Buffer) => void> | undefined;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    upgrades ??= import('../modes/websocket/handle-upgrade.js').then((m) =>
+      m.createUpgradeHandler({
+        rt,
+        sockets,
+        route(r) {
+          if (!authorized(r, options.authToken)) throw unauthorized();
+          const route = routeRequest(r.url ?? '/', providers);
+          const header = r.headers['x-cassette-episode'];
+          if (typeof header === 'string') assertEpisodeId(header, 'header x-cassette-episode');
+          const episode = typeof header === 'string' ? header : (route.pathEpisode ?? state.episode);
+          return { provider: route.provider, episode, path: route.path, query: route.query };
+        },
+      }),
+    );
+    upgrades.then(
+      (handle) => handle(req, socket, head),
+      () => socket.destroy(),
+    );
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
@@ -231,6 +259,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     summary,
     recordingCount: (episode) => replayer?.recordingCount(episode) ?? 0,
     async stop() {
+      for (const s of sockets) s.terminate();
       await closeServer(server, inFlight);
       recorder?.close();
       await upstream?.close().catch(() => undefined);
