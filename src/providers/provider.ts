@@ -3,6 +3,7 @@ import type { HttpChaosFault } from '../safety/chaos-responses.js';
 import type { Assembled, RecordedResponse } from '../types.js';
 import type { StreamAssembler } from '../stream/types.js';
 import type { MockContext } from './mock-kit/mock-context.js';
+import type { SessionRules } from './session-rules.js';
 
 /** USD per million tokens. */
 export interface Price {
@@ -86,6 +87,9 @@ export interface Provider {
   mock(ctx: MockContext): RecordedResponse | undefined;
   /** The endpoints `mock` answers, for the 404 of any other. */
   readonly mockEndpoints: string;
+
+  /** Its WebSocket protocol (OpenAI Realtime, Gemini Live), when it has one (docs/websocket.md). */
+  readonly sessionRules?: SessionRules;
 
   /**
    * Loads what `contractSchema` needs (zod schemas) before the first call; the contract checker

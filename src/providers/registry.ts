@@ -4,6 +4,8 @@ import { gemini } from './gemini/provider.js';
 import { openai } from './openai/provider.js';
 import { openrouter } from './openrouter/provider.js';
 import type { Provider } from './provider.js';
+import type { SessionRules } from './session-rules.js';
+import { genericSessionRules } from './session-rules.js';
 
 /** A provider the config file adds (`providers` in cassette.config.json). */
 export interface RouteConfig {
@@ -128,4 +130,9 @@ export function volatileResponseHeaders(): { names: ReadonlySet<string>; prefixe
     names: new Set(PROVIDERS.flatMap((p) => p.volatileResponseHeaders ?? [])),
     prefixes: PROVIDERS.flatMap((p) => p.volatileResponseHeaderPrefixes ?? []),
   };
+}
+
+/** The WebSocket rules of a wire family (a family without a socket API gets neutral ones). */
+export function sessionRulesOf(family: string): SessionRules {
+  return providerOfFamily(family)?.sessionRules ?? genericSessionRules;
 }

@@ -1,5 +1,6 @@
 import type { HttpChaosFault } from '../../safety/chaos-responses.js';
 import type { Provider } from '../provider.js';
+import { geminiSessionRules } from './session-rules.js';
 import { lazyContract } from '../lazy-contract.js';
 import { assembleGeminiJson, createGeminiAssembler } from './assembler.js';
 import { geminiMock } from './mock.js';
@@ -38,6 +39,7 @@ export const gemini: Provider = {
   // The Gemini SDKs read either name.
   baseUrlEnvAliases: ['GEMINI_BASE_URL'],
   baseUrlSuffix: '',
+  sessionRules: geminiSessionRules,
   apiKeyEnv: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
   // `labels` are billing tags (Vertex); they never change the answer.
   ignoredFields: ['labels'],

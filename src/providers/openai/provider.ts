@@ -1,5 +1,6 @@
 import { openaiCompatible } from '../openai-compatible/provider.js';
 import type { Provider } from '../provider.js';
+import { openaiSessionRules } from './session-rules.js';
 
 /** api.openai.com: the OpenAI-compatible wire at its home, with OpenAI's list prices. */
 export const openai: Provider = {
@@ -7,6 +8,7 @@ export const openai: Provider = {
   name: 'openai',
   upstream: 'https://api.openai.com',
   baseUrlEnv: 'OPENAI_BASE_URL',
+  sessionRules: openaiSessionRules,
   prices: {
     'gpt-5-nano': { input: 0.05, output: 0.4, cacheRead: 0.005 },
     'gpt-5-mini': { input: 0.25, output: 2, cacheRead: 0.025 },
