@@ -196,6 +196,20 @@ export class Replayer {
     if (this.#states.has(episode)) this.#states.set(episode, { used: new Map(), served: new Set(), calls: 0, divergence: undefined });
   }
 
+  /**
+   * Drops what is known of an episode, index included: another mode of the same proxy may have
+   * recorded it since (per-episode modes), so it is read from the store again when next asked for.
+   */
+  forget(episode: string): void {
+    const data = this.#episodes.get(episode);
+    this.#states.delete(episode);
+    if (!data) return;
+    this.#episodes.delete(episode);
+    this.#indexed -= data.size;
+    this.#held -= data.held;
+    for (let slot = 0; slot < Math.min(data.size, SLOTS); slot++) this.#answers.delete(data.serial * SLOTS + slot);
+  }
+
   /** A missed call diverges from the recording at once: remember where, in words. */
   noteMiss(episode: string, provider: string, request: RecordedRequest): void {
     const data = this.load(episode);

@@ -43,8 +43,8 @@ export interface RunSummary {
 export function buildSummary(
   options: CassetteOptions,
   stats: ProxyStats,
-  replayer: Replayer | undefined,
-  recorder: Recorder | undefined,
+  replayer: Pick<Replayer, 'unused' | 'divergences'> | undefined,
+  recorder: Pick<Recorder, 'failed'> | undefined,
 ): RunSummary {
   const unused: UnusedRecording[] = (replayer?.unused() ?? []).flatMap((e) =>
     e.recordings.map((r) => ({
