@@ -1,6 +1,6 @@
 import { labelChanges } from '../match/explain-miss.js';
 import { diffJson } from '../match/json-diff.js';
-import { familyByName } from '../providers/family-by-name.js';
+import { providerOfFamily } from '../providers/registry.js';
 import type { Interaction } from '../types.js';
 import { compareSteps } from './compare-steps.js';
 
@@ -79,7 +79,7 @@ function bodyOf(i: Interaction): unknown {
 
 function ref(i: Interaction): StepRef {
   const body = i.request.body.kind === 'json' ? i.request.body.json : undefined;
-  const model = i.assembled?.model ?? familyByName(i.family).model(i.request.path, body);
+  const model = i.assembled?.model ?? providerOfFamily(i.family)?.model(i.request.path, body);
   return {
     take: i.take,
     position: i.position,

@@ -1,5 +1,5 @@
 import { lastUserText, messageText, truncate } from '../match/message-text.js';
-import { familyByName } from '../providers/family-by-name.js';
+import { providerOfFamily } from '../providers/registry.js';
 import type { Interaction } from '../types.js';
 import type { StepRow, ToolResultView } from './shared/ui-types.js';
 
@@ -7,7 +7,7 @@ import type { StepRow, ToolResultView } from './shared/ui-types.js';
 export function modelOf(i: Interaction): string | undefined {
   if (i.assembled?.model) return i.assembled.model;
   const body = i.request.body.kind === 'json' ? i.request.body.json : undefined;
-  return familyByName(i.family)?.model(i.request.path, body);
+  return providerOfFamily(i.family)?.model(i.request.path, body);
 }
 
 /** One row of an episode's step list, without the bodies. */

@@ -1,6 +1,6 @@
-import { familyByName } from '../providers/family-by-name.js';
+import { providerOfFamily } from '../providers/registry.js';
 import type { Redactor } from '../safety/create-redactor.js';
-import { createAssembler } from '../stream/assemblers/create-assembler.js';
+import { createAssembler } from '../providers/assemblers.js';
 import { parseEvent } from '../stream/parse-event.js';
 import type { Interaction } from '../types.js';
 import { modelOf } from './describe-step.js';
@@ -23,7 +23,7 @@ export function interactionDetail(i: Interaction, redactor: Redactor): Interacti
   };
   const stream = i.response.stream;
   if (stream) {
-    const assembler = createAssembler(familyByName(i.family).assemblerKind(i.request.path));
+    const assembler = createAssembler(providerOfFamily(i.family)?.assemblerKind(i.request.path) ?? 'generic');
     const events: TimelineEvent[] = [];
     let text = '';
     for (const e of stream.events) {
