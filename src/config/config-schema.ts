@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gatesConfigSchema } from '../gates/gates-config-schema.js';
 import { parseJsonPath } from '../match/json-path.js';
 import { FAMILIES } from '../types.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
@@ -112,6 +113,8 @@ export const configFileSchema = z
       })
       .strict()
       .default(CONFIG_DEFAULTS.contract),
+    /** Quality gates (docs/gates.md); every key optional, the built-in thresholds otherwise. */
+    gates: gatesConfigSchema.optional(),
   })
   .strict();
 
