@@ -33,7 +33,8 @@ export async function startKnobUpstream(knobs: UpstreamKnobs): Promise<FakeUpstr
 }
 
 /**
- * Writes child.mjs into `dir`. Env: CHILD_CALLS (parallel calls, default 1), CHILD_PROMPT_FILE
+ * Writes child.mjs into `dir`. Env: CHILD_CALLS (parallel calls, default 1), CHILD_STAGGER_MS (call n
+ * starts n × this later), CHILD_PROMPT_FILE
  * (its text is the system prompt), CHILD_ASK (the user text), CHILD_JUNIT + CHILD_COUNTER +
  * CHILD_FAIL_PLAN (`{"test": [runs in which it fails]}`): the run number is kept in CHILD_COUNTER.
  */
@@ -46,12 +47,15 @@ const base = process.env.OPENAI_BASE_URL;
 const calls = Number(process.env.CHILD_CALLS ?? 1);
 const system = process.env.CHILD_PROMPT_FILE ? readFileSync(process.env.CHILD_PROMPT_FILE, 'utf8') : 'be brief';
 const ask = process.env.CHILD_ASK ?? 'hello';
-await Promise.all(Array.from({ length: calls }, (_, n) =>
-  fetch(base + '/chat/completions', {
+const stagger = Number(process.env.CHILD_STAGGER_MS ?? 0);
+await Promise.all(Array.from({ length: calls }, async (_, n) => {
+  await new Promise((r) => setTimeout(r, n * stagger));
+  return fetch(base + '/chat/completions', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' },
     body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'system', content: system }, { role: 'user', content: ask + ' ' + n }] }),
-  }).then((r) => r.text())));
+  }).then((r) => r.text());
+}));
 if (process.env.CHILD_JUNIT) {
   const counter = process.env.CHILD_COUNTER;
   const run = existsSync(counter) ? Number(readFileSync(counter, 'utf8')) + 1 : 1;
