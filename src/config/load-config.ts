@@ -19,6 +19,8 @@ export interface CassetteOptions {
   port: number;
   store: string;
   episode: string;
+  /** Where `episode` came from (`--episode`, `CASSETTE_EPISODE`), named when it is not a valid id. */
+  episodeFrom?: string;
   seed: number;
   strict: boolean;
   timing: Timing;
@@ -86,6 +88,7 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
     port: flags.port === undefined ? DEFAULT_PORT : integer('--port', flags.port, 0, 65535),
     store: flags.store ?? env.CASSETTE_STORE ?? DEFAULT_STORE,
     episode: flags.episode ?? env.CASSETTE_EPISODE ?? 'default',
+    episodeFrom: flags.episode !== undefined ? '--episode' : env.CASSETTE_EPISODE !== undefined ? 'CASSETTE_EPISODE' : 'the default',
     seed: integer('--seed', flags.seed ?? env.CASSETTE_SEED ?? env.TEST_SEED ?? '0', 0, 2 ** 32 - 1),
     strict: flags.strict ?? false,
     timing: parseTiming(flags.timing ?? 'instant'),

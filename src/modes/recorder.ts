@@ -123,6 +123,19 @@ export class Recorder {
     this.#writers.clear();
   }
 
+  /** The episode's next recording opens a new take (`POST /__cassette/episode {"freshTake":true}`). */
+  restart(episode: string): void {
+    if (this.#queue.length > 0) this.#flush();
+    const w = this.#writers.get(episode);
+    this.#writers.delete(episode);
+    this.#occurrences.delete(episode);
+    try {
+      w?.close();
+    } catch (err) {
+      this.#logger.error({ code: 'store_write_failed' }, `could not close take: ${(err as Error).message}`);
+    }
+  }
+
   /** Golden trusts a stored key only with the fingerprint of the rules that computed it. */
 
   #writer(episode: string): TakeWriter {

@@ -129,6 +129,26 @@ export class Replayer {
     };
   }
 
+  /**
+   * A recorded WebSocket session for `key`, with the occurrence rules of `find`: the whole
+   * interaction (its frames), read from the store now, and marked served.
+   */
+  findSession(episode: string, key: string): { kind: 'hit'; interaction: Interaction } | { kind: 'miss'; exhausted?: number } {
+    const data = this.load(episode);
+    const e = this.#state(episode);
+    e.calls++;
+    const slots = data.slotsOf(key);
+    if (slots === undefined) return { kind: 'miss' };
+    const count = typeof slots === 'number' ? 1 : slots.length;
+    const n = e.used.get(key) ?? 0;
+    if (n >= count && this.#strict) return { kind: 'miss', exhausted: count };
+    const slot = typeof slots === 'number' ? slots : (slots[Math.min(n, count - 1)] as number);
+    e.used.set(key, n + 1);
+    this.#noteOrder(data, e, slot);
+    e.served.add(data.position(slot));
+    return { kind: 'hit', interaction: data.read(slot) };
+  }
+
   /** Makes a just-recorded interaction replayable (record-missing). */
   add(episode: string, interaction: Interaction): void {
     const data = this.load(episode);
@@ -174,6 +194,20 @@ export class Replayer {
   /** Forgets what was served (a test switching to an episode starts it afresh). */
   reset(episode: string): void {
     if (this.#states.has(episode)) this.#states.set(episode, { used: new Map(), served: new Set(), calls: 0, divergence: undefined });
+  }
+
+  /**
+   * Drops what is known of an episode, index included: another mode of the same proxy may have
+   * recorded it since (per-episode modes), so it is read from the store again when next asked for.
+   */
+  forget(episode: string): void {
+    const data = this.#episodes.get(episode);
+    this.#states.delete(episode);
+    if (!data) return;
+    this.#episodes.delete(episode);
+    this.#indexed -= data.size;
+    this.#held -= data.held;
+    for (let slot = 0; slot < Math.min(data.size, SLOTS); slot++) this.#answers.delete(data.serial * SLOTS + slot);
   }
 
   /** A missed call diverges from the recording at once: remember where, in words. */

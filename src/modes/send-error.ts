@@ -28,8 +28,9 @@ export function sendError(
   res.writeHead(error.httpStatus, {
     'content-type': 'application/json',
     'content-length': String(bytes.length),
-    // The proxy's own refusals are final; an unreachable or slow upstream may be worth a retry.
-    ...(error.httpStatus < 500 ? { 'x-should-retry': 'false' } : {}),
+    // Every answer the proxy makes itself is final, 5xx included: an SDK retrying a broken take,
+    // a failed store write or an unreachable upstream three times only triples the wait and the bill.
+    'x-should-retry': 'false',
     'x-cassette-error': error.code,
     ...headers,
   });

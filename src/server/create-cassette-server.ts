@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { CassetteOptions } from '../config/load-config.js';
+import { MODES } from '../types.js';
+import type { Mode } from '../types.js';
 import { CassetteError, toCassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { createCanonicalBody } from '../match/canonical-body.js';
@@ -21,6 +25,7 @@ import type { Chaos } from '../safety/chaos.js';
 import { createRedactor } from '../safety/create-redactor.js';
 import { closeServer } from './close-server.js';
 import { handleControl } from './control-endpoints.js';
+import type { EpisodeSettings } from './control-endpoints.js';
 import { openModeStore } from './open-mode-store.js';
 import { readBody } from './read-body.js';
 import { assertEpisodeId, routeRequest } from './route-request.js';
@@ -56,44 +61,76 @@ const RECORDING_MODES = new Set(['live', 'record-missing']);
 /** Starts the proxy on `options.host:options.port` (0 = any free port). */
 export async function startCassetteServer(options: CassetteOptions, start: StartOptions): Promise<CassetteServer> {
   const { logger } = start;
+  // Checked before the store opens or anything is forwarded: a bad id would be paid for, then unstorable.
+  assertEpisodeId(options.episode, options.episodeFrom ?? 'options');
   const providers = createProviderRegistry(options.file.providers, options.upstreams);
   const redactor = createRedactor(options.file.redact);
   const canonicalBody = canonicalBodyPerProvider(providers, options);
   const matcher = new RequestMatcher(options.file.match.headers, redactor, canonicalBody);
-  const store = openModeStore(options, logger);
   const stats = new ProxyStats();
-  const replayer =
-    store && (options.mode === 'golden' || options.mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
-  const recorder = store && RECORDING_MODES.has(options.mode) ? new Recorder(store, options.mode, logger, options.onStoreError) : undefined;
-  const forwarding = options.mode !== 'golden' && options.mode !== 'mock';
-  const upstream = forwarding ? (await import('../upstream/forward-request.js')).createUpstream(options.file.limits) : undefined;
-
+  const budget = new Budget(options.maxRequests, options.maxCostUsd);
   const state = { episode: options.episode };
   const globalChaos = options.chaos ? createChaos(options.chaos) : undefined;
   const episodeChaos = new Map<string, Chaos | undefined>();
-  for (const e of start.preload ?? []) replayer?.load(e);
-  // Imported here, not at the top: the contract checker (and zod with it) serves smoke mode only.
-  const smoke = options.mode === 'smoke' ? await import('../modes/smoke-checker.js') : undefined;
+  const chaosOf = (episode: string): Chaos | undefined => (episodeChaos.has(episode) ? episodeChaos.get(episode) : globalChaos);
 
-  const rt: ProxyRuntime = {
-    options,
-    matcher,
-    canonicalBody,
-    redactor,
-    stats,
-    logger,
-    budget: new Budget(options.maxRequests, options.maxCostUsd),
-    upstream,
-    replayer,
-    recorder,
-    chaos: (episode) => (episodeChaos.has(episode) ? episodeChaos.get(episode) : globalChaos),
-    ...(smoke ? { checkAnswer: smoke.createSmokeChecker(options.contractsDir, options.file.contract, logger) } : {}),
+  /** The parts one mode needs: store handle, replayer, recorder, upstream, smoke checker. */
+  interface ModeRuntime {
+    rt: ProxyRuntime;
+    store: ReturnType<typeof openModeStore>;
+    /** Golden opened before the store existed: it reads the store once another mode made it. */
+    placeholder: boolean;
+  }
+  const buildRuntime = async (mode: Mode): Promise<ModeRuntime> => {
+    const o: CassetteOptions = mode === options.mode ? options : { ...options, mode };
+    const placeholder = mode === 'golden' && !existsSync(options.store);
+    const store = openModeStore(o, logger);
+    const replayer = store && (mode === 'golden' || mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
+    const recorder = store && RECORDING_MODES.has(mode) ? new Recorder(store, mode, logger, options.onStoreError) : undefined;
+    const forwarding = mode !== 'golden' && mode !== 'mock';
+    const upstream = forwarding ? (await import('../upstream/forward-request.js')).createUpstream(options.file.limits) : undefined;
+    // Imported here, not at the top: the contract checker (and zod with it) serves smoke mode only.
+    const smoke = mode === 'smoke' ? await import('../modes/smoke-checker.js') : undefined;
+    const rt: ProxyRuntime = {
+      options: o,
+      matcher,
+      canonicalBody,
+      redactor,
+      stats,
+      logger,
+      budget,
+      upstream,
+      replayer,
+      recorder,
+      chaos: chaosOf,
+      ...(smoke ? { checkAnswer: smoke.createSmokeChecker(options.contractsDir, options.file.contract, logger) } : {}),
+    };
+    return { rt, store, placeholder };
   };
+  const main = await buildRuntime(options.mode);
+  const { rt } = main;
+  /**
+   * Per-episode modes (`POST /__cassette/episode {"id","mode"}`): the runtime of each other mode
+   * is built when an episode first asks for it and kept for the proxy's life.
+   */
+  const runtimes = new Map<Mode, Promise<ModeRuntime>>([[options.mode, Promise.resolve(main)]]);
+  const built: ModeRuntime[] = [main];
+  const episodeModes = new Map<string, Mode>();
+  const runtimeFor = (mode: Mode): Promise<ModeRuntime> => {
+    let r = runtimes.get(mode);
+    if (!r) {
+      r = buildRuntime(mode).then((m) => (built.push(m), m));
+      runtimes.set(mode, r);
+      r.catch(() => runtimes.delete(mode));
+    }
+    return r;
+  };
+  for (const e of start.preload ?? []) rt.replayer?.load(e);
 
   const setEpisode = (id: string, chaos?: { rate: number; seed?: number; faults?: string } | null): void => {
     assertEpisodeId(id, 'setEpisode');
     state.episode = id;
-    replayer?.reset(id);
+    for (const m of built) m.rt.replayer?.reset(id);
     if (chaos === null) episodeChaos.set(id, undefined);
     else if (chaos) {
       episodeChaos.set(
@@ -104,7 +141,52 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     episodeChaos.get(id)?.reset();
     globalChaos?.reset();
   };
-  const summary = (): RunSummary => buildSummary(options, stats, replayer, recorder);
+  /** The control API's switch: also sets the episode's own mode (`null`: the server's) and, live, a fresh take. */
+  const switchEpisode = async (
+    id: string,
+    chaos: { rate: number; seed?: number; faults?: string } | null | undefined,
+    settings: EpisodeSettings,
+  ): Promise<{ mode: Mode; recordings: number | null }> => {
+    assertEpisodeId(id, 'POST /__cassette/episode');
+    let mode = episodeModes.get(id) ?? options.mode;
+    if (settings.mode !== undefined) {
+      if (settings.mode !== null && !(MODES as readonly string[]).includes(settings.mode))
+        throw new CassetteError('bad_usage', `POST /__cassette/episode: unknown mode "${settings.mode}"`, {
+          httpStatus: 400,
+          hint: `Modes: ${MODES.join(', ')}.`,
+        });
+      mode = (settings.mode as Mode | null) ?? options.mode;
+    }
+    const target = await runtimeFor(mode);
+    // Another mode may have recorded this episode since a replayer indexed it.
+    for (const m of built) {
+      if (m.placeholder && existsSync(options.store)) {
+        const fresh = await buildRuntime('golden');
+        m.store?.close();
+        Object.assign(m, { store: fresh.store, placeholder: fresh.placeholder });
+        m.rt.replayer = fresh.rt.replayer;
+      }
+      m.rt.replayer?.forget(id);
+    }
+    if (mode === options.mode) episodeModes.delete(id);
+    else episodeModes.set(id, mode);
+    setEpisode(id, chaos);
+    if (settings.freshTake) for (const m of built) m.rt.recorder?.restart(id);
+    const counter = target.rt.replayer ?? built.find((m) => m.rt.replayer)?.rt.replayer;
+    return { mode, recordings: counter ? counter.recordingCount(id) : null };
+  };
+  // Unused recordings, divergences and store failures of every mode's runtime.
+  const allReplayers = {
+    unused: () => built.flatMap((m) => m.rt.replayer?.unused() ?? []),
+    divergences: () => built.flatMap((m) => m.rt.replayer?.divergences() ?? []),
+  };
+  const allRecorders = {
+    get failed() {
+      return built.reduce((n, m) => n + (m.rt.recorder?.failed ?? 0), 0);
+    },
+  };
+  const summary = (): RunSummary =>
+    built.length === 1 ? buildSummary(options, stats, rt.replayer, rt.recorder) : buildSummary(options, stats, allReplayers, allRecorders);
   const inFlight = new Set<Promise<unknown>>();
 
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
@@ -149,7 +231,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
           req,
           res,
           name,
-          { mode: options.mode, store: options.store, episode: state.episode, stats, setEpisode, summary },
+          { mode: options.mode, store: options.store, episode: state.episode, stats, setEpisode, switchEpisode, summary },
           () => readBody(req, 1024 * 1024),
         );
       } catch (err) {
@@ -167,7 +249,17 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       if (typeof header === 'string') assertEpisodeId(header, 'header x-cassette-episode');
       episode = typeof header === 'string' ? header : (route.pathEpisode ?? state.episode);
       const body = await readBody(req, options.file.limits.maxBodyBytes);
-      const served = handleProxyCall(rt, { req, res, provider, episode, path: route.path, query: route.query, body, startedAt });
+      const own = episodeModes.get(episode);
+      const served = handleProxyCall(own === undefined ? rt : (await runtimeFor(own)).rt, {
+        req,
+        res,
+        provider,
+        episode,
+        path: route.path,
+        query: route.query,
+        body,
+        startedAt,
+      });
       const result = served instanceof Promise ? await served : served;
       finish(result.outcome, result.status, result.key);
     } catch (err) {
@@ -199,6 +291,31 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     }
   }
 
+  // WebSocket sessions (docs/websocket.md): `ws` is loaded on the first upgrade, not at start.
+  const sockets = new Set<{ terminate(): void }>();
+  let upgrades: Promise<(req: IncomingMessage, socket: Duplex, head: Buffer) => void> | undefined;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    upgrades ??= import('../modes/websocket/handle-upgrade.js').then((m) =>
+      m.createUpgradeHandler({
+        rt,
+        sockets,
+        route(r) {
+          if (!authorized(r, options.authToken)) throw unauthorized();
+          const route = routeRequest(r.url ?? '/', providers);
+          const header = r.headers['x-cassette-episode'];
+          if (typeof header === 'string') assertEpisodeId(header, 'header x-cassette-episode');
+          const episode = typeof header === 'string' ? header : (route.pathEpisode ?? state.episode);
+          return { provider: route.provider, episode, path: route.path, query: route.query };
+        },
+      }),
+    );
+    upgrades.then(
+      (handle) => handle(req, socket, head),
+      () => socket.destroy(),
+    );
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
@@ -229,12 +346,15 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     stats,
     setEpisode: (id) => setEpisode(id),
     summary,
-    recordingCount: (episode) => replayer?.recordingCount(episode) ?? 0,
+    recordingCount: (episode) => rt.replayer?.recordingCount(episode) ?? 0,
     async stop() {
+      for (const s of sockets) s.terminate();
       await closeServer(server, inFlight);
-      recorder?.close();
-      await upstream?.close().catch(() => undefined);
-      store?.close();
+      for (const m of built) {
+        m.rt.recorder?.close();
+        await m.rt.upstream?.close().catch(() => undefined);
+        m.store?.close();
+      }
     },
   };
 }

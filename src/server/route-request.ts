@@ -1,3 +1,4 @@
+import { suggestEpisodeId } from './episode-id.js';
 import { CassetteError } from '../errors.js';
 import type { Provider } from '../providers/provider-registry.js';
 
@@ -68,7 +69,8 @@ function segmentAt(path: string, from: number): string {
 export function assertEpisodeId(id: string, where: string): void {
   if (!EPISODE_ID.test(id)) {
     throw new CassetteError('bad_episode_id', `invalid episode id ${JSON.stringify(id.slice(0, 200))} (from ${where})`, {
-      hint: 'An episode id is 1-128 characters of letters, digits, ".", "_" and "-", starting with a letter or digit.',
+      hint: `An episode id is 1-128 characters of letters, digits, ".", "_" and "-", starting with a letter or digit: try "${suggestEpisodeId(id)}".`,
+      details: { suggestion: suggestEpisodeId(id) },
     });
   }
 }
