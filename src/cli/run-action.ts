@@ -32,16 +32,17 @@ export async function runAction(cmd: string[], flags: CliFlags & LedgerFlags & {
     const server = await startCassetteServer(options, { logger });
     let code: number;
     try {
-      code = await runChild(cmd, { ...server.env, CASSETTE_EPISODE: options.episode });
+      code = await runChild(cmd, { ...server.env, CASSETTE_EPISODE: options.episode }, { stdoutToStderr: flags.json === true });
     } finally {
       await server.stop();
     }
     const endedAt = new Date();
     const summary = server.summary();
     printTalk(formatSummary(summary));
-    if (flags.json && times === 1) printJson({ ...summary, exitCode: code });
-    const runCode = code !== 0 ? code : summary.ok ? 0 : 1;
-    if (result === 0) result = runCode;
+    const exitCode = code !== 0 ? code : summary.ok ? 0 : 1;
+    // `ok` is the run's verdict (what the exit code says), the proxy's own in `proxyOk`.
+    if (flags.json && times === 1) printJson({ ...summary, ok: exitCode === 0, proxyOk: summary.ok, exitCode, commandExitCode: code });
+    if (result === 0) result = exitCode;
     if (!ledger) continue;
     const id = newRunId(startedAt);
     series ??= id;
@@ -51,7 +52,7 @@ export async function runAction(cmd: string[], flags: CliFlags & LedgerFlags & {
       endedAt,
       mode: options.mode,
       episode: options.episode,
-      exitCode: runCode,
+      exitCode,
       hits: summary.hits,
       misses: summary.misses,
       recorded: summary.recorded,
@@ -60,8 +61,9 @@ export async function runAction(cmd: string[], flags: CliFlags & LedgerFlags & {
       ...(flags.label === undefined ? {} : { label: flags.label }),
     });
     await appendToLedger(options.store, record);
-    if (times > 1) printTalk(`cassette: run ${index}/${times} exited ${runCode}`);
+    if (times > 1) printTalk(`cassette: run ${index}/${times} exited ${exitCode}`);
   }
+  // --repeat: one document for the series, the first failing run's code.
   if (flags.json && times > 1) printJson({ ok: result === 0, repeat: times, series, exitCode: result });
   return result;
 }
