@@ -11,6 +11,7 @@ import { registerStatsCommand } from './stats-command.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerExportCommands } from './export-command.js';
 import { registerContractCommand } from './contract-command.js';
+import { registerGateCommands } from './gate-commands.js';
 import { registerReportCommand } from './report-command.js';
 import { registerUiCommand } from './ui-command.js';
 
@@ -30,6 +31,7 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerExportCommands(program, setExit);
   registerContractCommand(program, setExit);
   registerVerifyCommand(program, setExit);
+  registerGateCommands(program, setExit);
   registerUiCommand(program, setExit);
   registerReportCommand(program, setExit);
 }

@@ -12,6 +12,10 @@ export function registerRunCommand(program: Command, setExit: SetExit): void {
       .argument('<cmd...>', 'the command to run, after --'),
   )
     .option('--report <file>', 'write a one-file HTML report of the run (misses explained) at the end')
+    .option('--junit <file>', 'read the JUnit XML CMD writes to FILE and record per-test outcomes in the run ledger')
+    .option('--repeat <n>', 'run CMD N times, each its own proxy session and ledger entry (measures flakiness)')
+    .option('--label <name>', 'label the ledger entry (e.g. the CI job), so flaky can tell suites apart')
+    .option('--no-ledger', 'do not record this run in the run ledger')
     .passThroughOptions()
     .action(lazyAction(async () => (await import('./run-action.js')).runAction, setExit));
 }
