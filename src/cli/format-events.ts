@@ -1,6 +1,5 @@
 import { decodeBody } from '../match/body-codec.js';
-import { sessionRulesOf } from '../providers/session-rules.js';
-import { FAMILIES } from '../types.js';
+import { sessionRulesOf } from '../providers/registry.js';
 import type { Interaction, StoredSession, WebSocketFrame } from '../types.js';
 
 /** Frames of a session `show` prints without `--events`. */
@@ -23,7 +22,7 @@ export function describeSession(session: StoredSession): string {
 export function formatTimeline(i: Interaction, all: boolean): string[] {
   const session = i.response.session;
   if (session) {
-    const rules = (FAMILIES as readonly string[]).includes(i.family) ? sessionRulesOf(i.family) : undefined;
+    const rules = sessionRulesOf(i.family);
     const shown = all ? session.frames : session.frames.slice(0, PREVIEW_FRAMES);
     const lines = shown.map((f) => `    ${`+${f.ms} ms`.padStart(12)}  ${f.from === 'client' ? '→' : '←'} ${frameLabel(f, rules)}`);
     if (shown.length < session.frames.length)
