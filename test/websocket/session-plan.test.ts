@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCanonicalBody } from '../../src/match/canonical-body.js';
-import { sessionRulesOf } from '../../src/providers/session-rules.js';
+import { sessionRulesOf } from '../../src/providers/registry.js';
 import { SessionPlan } from '../../src/modes/websocket/session-plan.js';
 import type { StoredBody, StoredSession, WebSocketFrame } from '../../src/types.js';
 
