@@ -36,7 +36,8 @@ const VOLATILE = new Set([
   'strict-transport-security',
 ]);
 
-const VOLATILE_PREFIX = /^(x-ratelimit-|anthropic-ratelimit-|x-groq-|cf-|x-kong-|x-amz)/;
+// access-control-*: a replayed answer must never grant a web page cross-origin reads.
+const VOLATILE_PREFIX = /^(x-ratelimit-|anthropic-ratelimit-|x-groq-|cf-|x-kong-|x-amz|access-control-)/;
 
 /** Response headers as stored: lower-cased, volatile and transport headers dropped, keys sorted. */
 export function normalizeResponseHeaders(
