@@ -55,7 +55,7 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
       };
     });
   });
-  if (flags.json) return printJson(rows);
+  if (flags.json) return printJson({ ok: true, store: resolveStorePath(flags.store), episodes: rows });
   if (rows.length === 0) return printTalk(`no episodes in ${resolveStorePath(flags.store)}`);
   printData(
     formatTable(
