@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gatesConfigSchema } from '../gates/gates-config-schema.js';
 import { parseJsonPath } from '../match/json-path.js';
 import { knownFamilies } from '../providers/registry.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
@@ -126,6 +127,8 @@ export const configFileSchema = z
       })
       .strict()
       .default(CONFIG_DEFAULTS.contract),
+    /** Quality gates (docs/gates.md); every key optional, the built-in thresholds otherwise. */
+    gates: gatesConfigSchema.optional(),
   })
   .strict();
 
