@@ -5,6 +5,7 @@ import { sendError } from '../modes/send-error.js';
 import type { Redactor } from '../safety/create-redactor.js';
 import type { Store } from '../store/store.js';
 import type { ContractConfig } from '../contract/contract-types.js';
+import { createRequestGuard } from '../server/request-guard.js';
 import { PRODUCT_VERSION } from '../version.js';
 import { ActivityFeed } from './activity-feed.js';
 import { UI_PATH } from './render-page.js';
@@ -37,8 +38,9 @@ export async function startUiServer(o: {
     redactor: o.redactor,
     contractsDir: o.contractsDir,
     ...(o.contractConfig ? { contractConfig: o.contractConfig } : {}),
+    // Read-only on 127.0.0.1: the control API's Host and Origin rules, no token.
+    guard: createRequestGuard({ host, allowedHosts: [], allowedOrigins: [], authToken: undefined }),
     authToken: undefined,
-    host,
     info: { mode: 'store', store: o.store.location, live: false, version: PRODUCT_VERSION },
   });
   const server = createServer((req, res) => {

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { CassetteError } from '../errors.js';
 import type { Redactor } from '../safety/create-redactor.js';
 import type { Store } from '../store/store.js';
 import type { ContractConfig } from '../contract/contract-types.js';
+import type { RequestGuard } from '../server/request-guard.js';
 import type { ActivityFeed } from './activity-feed.js';
 import type { UiService } from './ui-service.js';
 
@@ -16,10 +17,10 @@ export interface UiHostOptions {
   redactor: Redactor;
   contractsDir: string;
   contractConfig?: ContractConfig;
-  /** The proxy's --auth-token: the UI asks for it like the control API does. */
+  /** The control API's Host, Origin and auth-token checks (src/server/request-guard.ts). */
+  guard: RequestGuard;
+  /** The proxy's --auth-token, for the `?token=` cookie a browser needs. */
   authToken: string | undefined;
-  /** The address the server is bound to (a Host naming it is this machine too). */
-  host: string;
   info: { mode: string; store: string; live: boolean; version: string };
 }
 
@@ -36,9 +37,9 @@ export function isUiPath(url: string): boolean {
 }
 
 /**
- * The UI follows the control API's rules: the same auth token (as the `x-cassette-auth` header,
- * or, for a browser that cannot set headers, once as `?token=` which becomes an HttpOnly cookie),
- * a Host that names this machine, and no cross-origin requests.
+ * The UI follows the control API's rules (the same guard: a Host that names this machine, no
+ * cross-origin requests, the auth token), and is read-only. A browser cannot set the token header
+ * on a page load, so `?token=` once sets it as an HttpOnly, SameSite=Strict cookie for the UI.
  */
 export function createUiHost(o: UiHostOptions): UiHost {
   let service: Promise<UiService> | undefined;
@@ -49,12 +50,12 @@ export function createUiHost(o: UiHostOptions): UiHost {
   return {
     service: getService,
     async serve(req, res) {
-      const [{ assertUiRequestAllowed }, { handleUiRequest }] = await Promise.all([
-        import('./ui-request-guard.js'),
-        import('./handle-ui-request.js'),
-      ]);
-      assertUiRequestAllowed(req, o.host);
-      if (o.authToken) {
+      const { handleUiRequest } = await import('./handle-ui-request.js');
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        throw new CassetteError('bad_usage', `the UI is read-only: ${req.method} is not allowed`, { httpStatus: 405 });
+      }
+      o.guard.control(req);
+      if (o.authToken && !o.guard.authorized(req)) {
         const url = new URL(req.url ?? '/', 'http://ui.invalid');
         const offered = url.searchParams.get('token');
         if (offered !== null && same(offered, o.authToken)) {
@@ -66,7 +67,7 @@ export function createUiHost(o: UiHostOptions): UiHost {
           res.end();
           return;
         }
-        if (!tokenOf(req, o.authToken)) {
+        if (!same(cookieOf(req) ?? '', o.authToken)) {
           throw new CassetteError('unauthorized', 'this proxy requires --auth-token: open the UI once as /__cassette/ui?token=<token>', {
             hint: 'Or send the x-cassette-auth header.',
           });
@@ -77,17 +78,16 @@ export function createUiHost(o: UiHostOptions): UiHost {
   };
 }
 
-function tokenOf(req: IncomingMessage, token: string): boolean {
-  if (req.headers['x-cassette-auth'] === token || req.headers['proxy-authorization'] === `Bearer ${token}`) return true;
+function cookieOf(req: IncomingMessage): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, v] = part.trim().split('=');
-    if (k === COOKIE && v !== undefined && same(decodeURIComponent(v), token)) return true;
+    if (k === COOKIE && v !== undefined) return decodeURIComponent(v);
   }
-  return false;
+  return undefined;
 }
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** Constant-time comparison (of digests, so lengths say nothing either). */
+function same(offered: string, token: string): boolean {
+  const digest = (v: string): Buffer => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(offered), digest(token));
 }

@@ -140,9 +140,10 @@ describe('the web UI on the proxy', () => {
     const { rawRequest } = await import('../helpers/record-replay.js');
     const rebound = await rawRequest(`${golden.url}/__cassette/ui/api/episodes`, { headers: { host: 'attacker.example:80' } });
     expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body.toString('utf8')).error.code).toBe('host_not_allowed');
     const crossSite = await rawRequest(`${golden.url}/__cassette/ui/api/episodes`, { headers: { origin: 'http://attacker.example' } });
     expect(crossSite.status).toBe(403);
-    expect(JSON.parse(crossSite.body.toString('utf8')).error.code).toBe('ui_forbidden');
+    expect(JSON.parse(crossSite.body.toString('utf8')).error.code).toBe('origin_not_allowed');
   });
 });
 
