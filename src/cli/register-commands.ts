@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { SetExit } from './lazy-action.js';
+import { addExamples } from './command-examples.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -28,4 +29,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerExportCommands(program, setExit);
   registerContractCommand(program, setExit);
   registerVerifyCommand(program, setExit);
+  addExamples(program);
 }
