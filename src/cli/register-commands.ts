@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { SetExit } from './lazy-action.js';
+import { addExamples } from './command-examples.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -34,4 +35,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerGateCommands(program, setExit);
   registerUiCommand(program, setExit);
   registerReportCommand(program, setExit);
+  addExamples(program);
 }
