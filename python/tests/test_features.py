@@ -104,3 +104,17 @@ def test_clear_errors(harness):
                           .replace("import os, requests", "import os, requests, pytest"))
     r = harness.pytest(bad)
     assert "episode id 'no spaces allowed' is outside" in r.outcome("::test_two")[1]
+
+
+def test_the_docs_allow_list_conftest(harness):
+    """The staging-only conftest of docs/pytest.md, verbatim."""
+    doc = (CASSETTE_JS.parent.parent / "docs" / "pytest.md").read_text()
+    start = doc.index("# conftest.py\n")
+    conftest = doc[start:doc.index("```", start)]
+    project = harness.project("policy", MINI)
+    (project / "conftest.py").write_text(conftest)
+    with FakeUpstream() as up:
+        r = harness.pytest(project, "--record-mode=all", env={**up.env(), **FAKE_KEYS})
+        assert r.rc == 4 and "forwards to real providers" in r.output and len(up.requests) == 0
+    # golden never forwards: allowed
+    assert harness.pytest(project, env={"PROMPT": "x"}).rc == 1  # runs (and misses: nothing recorded)
