@@ -138,6 +138,11 @@ export interface Interaction {
   response: RecordedResponse;
   /** False when the response was cut short: never served as golden. */
   complete: boolean;
+  /**
+   * Why the answer's body is not stored (it was over `limits.maxRecordedBytes` or decompressed past
+   * `limits.maxDecompressionRatio`). Such an interaction is incomplete: golden never serves it.
+   */
+  unrecordable?: string;
   timings: Timings;
   usage?: Usage;
   costUsd?: number;

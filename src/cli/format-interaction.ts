@@ -41,7 +41,9 @@ export function formatInteraction(i: Interaction, prices: Readonly<Record<string
   if (cost !== undefined) field('cost', formatUsd(cost));
   if (i.timings) field('timings', `ttfb ${i.timings.ttfbMs} ms, total ${i.timings.totalMs} ms`);
   field('recorded', `${i.recordedAt} (llm-cassette ${i.productVersion}), occurrence ${i.occurrence}`);
-  if (!i.complete) lines.push('  incomplete: the answer was cut short, so golden never serves it');
+  if (i.unrecordable !== undefined) {
+    lines.push(`  unrecordable: ${i.unrecordable}; the client got the whole answer, the store keeps no body, golden never serves it`);
+  } else if (!i.complete) lines.push('  incomplete: the answer was cut short, so golden never serves it');
   return lines.join('\n');
 }
 

@@ -17,6 +17,9 @@ export interface EpisodeListing {
   outputTokens: number;
   costUsd: number | null;
   recordedAt: string | null;
+  /** Calls of the take whose answer was over a limit and is not stored, and the first reason. */
+  unrecordable: number;
+  unrecordableReason?: string;
 }
 
 /** `cassette ls`: the episodes of a store with their newest take's calls, tokens and cost. */
@@ -31,6 +34,13 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
       const shown = served.get(episode);
       const summary = summarizeInteractions(shown?.interactions ?? [], prices);
       const take = takes.find((t) => t.take === (shown?.take ?? newest.take)) ?? newest;
+      // Only a take with incomplete calls can hold unrecordable ones: read those calls then.
+      const unrecordable =
+        take.incomplete > 0
+          ? [...store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true })].filter(
+              (i) => i.take === take.take && i.unrecordable !== undefined,
+            )
+          : [];
       return {
         episode,
         takes: takes.length,
@@ -40,10 +50,12 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
         outputTokens: summary.outputTokens,
         costUsd: summary.costUsd ?? null,
         recordedAt: take.createdAt ?? null,
+        unrecordable: unrecordable.length,
+        ...(unrecordable[0]?.unrecordable !== undefined ? { unrecordableReason: unrecordable[0].unrecordable } : {}),
       };
     });
   });
-  if (flags.json) return printJson(rows);
+  if (flags.json) return printJson({ ok: true, store: resolveStorePath(flags.store), episodes: rows });
   if (rows.length === 0) return printTalk(`no episodes in ${resolveStorePath(flags.store)}`);
   printData(
     formatTable(
@@ -67,4 +79,7 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
       ]),
     ),
   );
+  for (const r of rows) {
+    if (r.unrecordable > 0) printTalk(`episode "${r.episode}": ${r.unrecordable} answer(s) not recorded: ${r.unrecordableReason ?? ''}`);
+  }
 }

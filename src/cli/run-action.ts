@@ -13,12 +13,14 @@ export async function runAction(cmd: string[], flags: CliFlags & { json?: boolea
   const server = await startCassetteServer(options, { logger });
   let code: number;
   try {
-    code = await runChild(cmd, { ...server.env, CASSETTE_EPISODE: options.episode });
+    code = await runChild(cmd, { ...server.env, CASSETTE_EPISODE: options.episode }, { stdoutToStderr: flags.json === true });
   } finally {
     await server.stop();
   }
   const summary = server.summary();
   printTalk(formatSummary(summary));
-  if (flags.json) printJson({ ...summary, exitCode: code });
-  return code !== 0 ? code : summary.ok ? 0 : 1;
+  const exitCode = code !== 0 ? code : summary.ok ? 0 : 1;
+  // `ok` is the run's verdict (what the exit code says), the proxy's own in `proxyOk`.
+  if (flags.json) printJson({ ...summary, ok: exitCode === 0, proxyOk: summary.ok, exitCode, commandExitCode: code });
+  return exitCode;
 }

@@ -138,6 +138,7 @@ async function forward(
     startedAt: call.startedAt,
     capture: record || options.mode === 'smoke',
     redactor: rt.redactor,
+    captureLimits: options.file.limits,
     streamPath: call.path,
     query: call.query,
     ...(truncate ? { truncateAfterBytes: truncate.afterBytes } : {}),

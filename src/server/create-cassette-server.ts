@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
 import type { CassetteOptions } from '../config/load-config.js';
 import { MODES } from '../types.js';
 import type { Mode } from '../types.js';
@@ -40,6 +42,8 @@ export interface CassetteServer {
   /** The same variables with an `/episodes/<id>/` prefix: a SUT using them records or replays that episode. */
   envFor(episode: string): Record<string, string>;
   readonly options: CassetteOptions;
+  /** With --tls: the certificate clients must trust (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE). */
+  readonly tlsCertFile?: string;
   readonly stats: ProxyStats;
   /** Switches the current episode; what was served of it is forgotten. */
   setEpisode(id: string): void;
@@ -189,7 +193,9 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     built.length === 1 ? buildSummary(options, stats, rt.replayer, rt.recorder) : buildSummary(options, stats, allReplayers, allRecorders);
   const inFlight = new Set<Promise<unknown>>();
 
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+  const tls = options.tls ? (await import('./tls-certificate.js')).loadTlsMaterial(options.tls) : undefined;
+  const serverOptions = { keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 };
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const p = handle(req, res);
     inFlight.add(p);
     p.then(
@@ -201,7 +207,11 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
         else res.destroy();
       },
     );
-  });
+  };
+  // --tls: https and wss on the same port, for clients that always dial wss: (docs/websocket.md).
+  const server = tls
+    ? createTlsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, onRequest)
+    : createServer(serverOptions, onRequest);
   // Malformed HTTP never reaches a handler: answer 400 and close, and stay up.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) {
@@ -292,7 +302,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   }
 
   // WebSocket sessions (docs/websocket.md): `ws` is loaded on the first upgrade, not at start.
-  const sockets = new Set<{ terminate(): void }>();
+  const sockets = new Set<WebSocket>();
   let upgrades: Promise<(req: IncomingMessage, socket: Duplex, head: Buffer) => void> | undefined;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -300,6 +310,10 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       m.createUpgradeHandler({
         rt,
         sockets,
+        track(work) {
+          inFlight.add(work);
+          void work.finally(() => inFlight.delete(work));
+        },
         route(r) {
           if (!authorized(r, options.authToken)) throw unauthorized();
           const route = routeRequest(r.url ?? '/', providers);
@@ -329,7 +343,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   });
   const port = (server.address() as AddressInfo).port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
   if (!isLoopback(options.host) && !options.authToken) {
     logger.warn(
       { host: options.host },
@@ -340,7 +354,8 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   return {
     url,
     port,
-    env: baseUrlEnv(url, providers),
+    env: { ...baseUrlEnv(url, providers), ...(tls ? { NODE_EXTRA_CA_CERTS: tls.certFile } : {}) },
+    ...(tls ? { tlsCertFile: tls.certFile } : {}),
     envFor: (episode) => ({ ...baseUrlEnv(`${url}/episodes/${episode}`, providers), CASSETTE_URL: url, CASSETTE_EPISODE: episode }),
     options,
     stats,
@@ -348,7 +363,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     summary,
     recordingCount: (episode) => rt.replayer?.recordingCount(episode) ?? 0,
     async stop() {
-      for (const s of sockets) s.terminate();
+      if (sockets.size > 0) await (await import('../modes/websocket/handle-upgrade.js')).closeSessions(sockets);
       await closeServer(server, inFlight);
       for (const m of built) {
         m.rt.recorder?.close();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CONFIG_DEFAULTS } from '../../src/config/config-defaults.js';
 import { loadOptions } from '../../src/config/load-config.js';
 import { CassetteError } from '../../src/errors.js';
 import { decodeBody, encodeBody } from '../../src/match/body-codec.js';
@@ -586,6 +587,7 @@ describe.each(['sse', 'ndjson', 'json-array'] as const)('%s framer over arbitrar
           contentEncoding: undefined,
           format,
           redactor: passthroughRedactor,
+          limits: CONFIG_DEFAULTS.limits,
         });
         const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
         let at = 0;

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
 import { CassetteError, toCassetteError } from '../../errors.js';
 import type { MatchedRequest } from '../../match/request-matcher.js';
 import { createCanonicalBody } from '../../match/canonical-body.js';
@@ -23,7 +24,9 @@ export interface UpgradeContext {
   /** Routes the request like HTTP (provider, episode by header, path prefix or current). Throws CassetteErrors. */
   route(req: IncomingMessage): { provider: Provider; episode: string; path: string; query: string };
   /** Open client sockets: stop() closes them. */
-  sockets: Set<{ terminate(): void }>;
+  sockets: Set<WebSocket>;
+  /** Holds the server's stop() until a session is stored. */
+  track(work: Promise<unknown>): void;
 }
 
 /** One `ws` server for every upgrade: it only completes handshakes (no port of its own). */
@@ -59,11 +62,15 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
         throw new CassetteError('bad_usage', `cannot upgrade to "${req.headers.upgrade ?? ''}": only WebSocket upgrades are proxied`);
       }
       const route = ctx.route(req);
+      // @google/genai builds `//ws/...` from a base URL ending in "/": one slash is meant.
+      route.path = route.path.replace(/^\/{2,}/, '/');
       provider = route.provider;
       const matched = sessionRequest(ctx.rt, route.provider, route.path, route.query, req.headers);
-      void serve(route.provider, route.episode, route.path, route.query, matched).catch((err: unknown) => {
-        fail(toCassetteError(err));
-      });
+      ctx.track(
+        serve(route.provider, route.episode, route.path, route.query, matched).catch((err: unknown) => {
+          fail(toCassetteError(err));
+        }),
+      );
     } catch (err) {
       fail(toCassetteError(err));
     }
@@ -232,4 +239,28 @@ function missError(rt: ProxyRuntime, p: Provider, episode: string, path: string,
         : `cassette miss in episode "${episode}": no recording of ${endpoint} (the upgrade's path, query and headers are the key). Re-record with --mode record-missing or live.`;
   rt.stats.misses.push({ episode, provider: p.name, method: 'GET', path, message });
   return new CassetteError('cassette_miss', message);
+}
+
+/**
+ * Ends open sessions when the proxy stops: a session whose close handshake is under way finishes
+ * it, others are closed with 1001 (going away); whatever is still open after `graceMs` is dropped.
+ */
+export async function closeSessions(sockets: Set<WebSocket>, graceMs = 1_000): Promise<void> {
+  await Promise.all(
+    [...sockets].map(
+      (ws) =>
+        new Promise<void>((resolve) => {
+          if (ws.readyState === ws.CLOSED) return resolve();
+          const timer = setTimeout(() => {
+            ws.terminate();
+            resolve();
+          }, graceMs);
+          ws.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          if (ws.readyState === ws.OPEN) ws.close(1001, 'llm-cassette proxy stopping');
+        }),
+    ),
+  );
 }
