@@ -63,8 +63,9 @@ def test_episode_names_are_stable_and_valid():
 
 
 def takes(harness, episode):
-    rows = harness.cassette("ls", "--store", harness.store)
-    assert isinstance(rows, list), rows
+    doc = harness.cassette("ls", "--store", harness.store)
+    rows = doc["episodes"] if isinstance(doc, dict) else doc  # an array before the JSON envelope
+    assert isinstance(rows, list), doc
     return next(r["takes"] for r in rows if r["episode"] == episode)
 
 
