@@ -9,9 +9,6 @@
 export const MODES = ['golden', 'live', 'record-missing', 'passthrough', 'smoke', 'mock'] as const;
 export type Mode = (typeof MODES)[number];
 
-export const FAMILIES = ['openai', 'anthropic', 'gemini'] as const;
-export type FamilyName = (typeof FAMILIES)[number];
-
 /** A request or response body as stored: JSON when it parses, text when it is UTF-8, else base64. */
 export type StoredBody =
   | { kind: 'empty' }
@@ -125,7 +122,8 @@ export interface Interaction {
   /** 1-based call order within the take. */
   position: number;
   provider: string;
-  family: FamilyName;
+  /** Wire family of the provider module that recorded it (`openai`, `anthropic`, ...). */
+  family: string;
   key: string;
   keyVersion: number;
   /**

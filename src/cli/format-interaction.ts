@@ -1,6 +1,5 @@
-import { familyByName } from '../providers/family-by-name.js';
-import { FAMILIES } from '../types.js';
-import type { Price } from '../safety/price-table.js';
+import { providerOfFamily } from '../providers/registry.js';
+import type { Price } from '../providers/prices.js';
 import type { Interaction } from '../types.js';
 import { formatUsd } from './format-table.js';
 import { lastUserText, truncate } from '../match/message-text.js';
@@ -48,6 +47,5 @@ export function formatInteraction(i: Interaction, prices: Readonly<Record<string
 }
 
 function modelOf(i: Interaction, body: unknown): string | undefined {
-  if (!(FAMILIES as readonly string[]).includes(i.family)) return undefined;
-  return familyByName(i.family).model(i.request.path, body);
+  return providerOfFamily(i.family)?.model(i.request.path, body);
 }

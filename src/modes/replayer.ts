@@ -1,4 +1,4 @@
-import type { Provider } from '../providers/provider-registry.js';
+import type { Route } from '../providers/registry.js';
 import { explainMiss } from '../match/explain-miss.js';
 import type { Candidate, MissExplanation } from '../match/explain-miss.js';
 import { canonicalRequest } from '../match/request-key.js';
@@ -161,7 +161,7 @@ export class Replayer {
   }
 
   /** Explains a miss against the nearest recording of the episode (requests read from the store now). */
-  explain(episode: string, provider: Provider, request: RecordedRequest, canonicalBody: (p: string) => CanonicalBodyFn): MissExplanation {
+  explain(episode: string, provider: Route, request: RecordedRequest, canonicalBody: (p: string) => CanonicalBodyFn): MissExplanation {
     const data = this.load(episode);
     const candidates: Candidate[] = [];
     for (let slot = 0; slot < Math.min(500, data.size); slot++) {

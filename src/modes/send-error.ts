@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { CassetteError } from '../errors.js';
-import type { Provider } from '../providers/provider-registry.js';
+import type { Provider } from '../providers/provider.js';
 
-/** Writes a CassetteError in the provider family's own error shape. */
+/** Writes a CassetteError in the provider's own error shape (the proxy's own shape without one). */
 export function sendError(
   res: ServerResponse,
   provider: Provider | undefined,
@@ -14,7 +14,7 @@ export function sendError(
     return;
   }
   const body = provider
-    ? provider.family.errorBody(error.httpStatus, error.code, error.message)
+    ? provider.errorBody(error.httpStatus, error.code, error.message)
     : {
         error: {
           type: error.code,

@@ -1,6 +1,4 @@
-import type { FamilyName, Usage } from '../types.js';
-import { geminiSessionRules } from './gemini/session-rules.js';
-import { openaiSessionRules } from './openai/session-rules.js';
+import type { Usage } from '../types.js';
 
 /**
  * What the WebSocket session code may ask about a provider's socket protocol (OpenAI Realtime,
@@ -30,7 +28,8 @@ export interface SessionRules {
   modelOf(frame: unknown): string | undefined;
 }
 
-const genericRules: SessionRules = {
+/** The rules of a family without a socket API of its own. */
+export const genericSessionRules: SessionRules = {
   ignoredFields: [],
   clientIdFields: [],
   credentialProtocols: [],
@@ -44,10 +43,3 @@ const genericRules: SessionRules = {
       ? (frame as { type: string }).type
       : undefined,
 };
-
-/** The socket rules of a family (a family without a socket API gets neutral ones). */
-export function sessionRulesOf(family: FamilyName): SessionRules {
-  if (family === 'openai') return openaiSessionRules;
-  if (family === 'gemini') return geminiSessionRules;
-  return genericRules;
-}

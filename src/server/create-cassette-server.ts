@@ -19,8 +19,8 @@ import type { ProxyRuntime } from '../modes/handle-proxy-call.js';
 import { ProxyStats } from '../modes/proxy-stats.js';
 import { Recorder } from '../modes/recorder.js';
 import { Replayer } from '../modes/replayer.js';
-import { createProviderRegistry } from '../providers/provider-registry.js';
-import type { Provider } from '../providers/provider-registry.js';
+import { createProviderRegistry } from '../providers/registry.js';
+import type { Route } from '../providers/registry.js';
 import { Budget } from '../safety/budget.js';
 import { createChaos, parseChaosFaults } from '../safety/chaos.js';
 import type { Chaos } from '../safety/chaos.js';
@@ -249,7 +249,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       }
       return;
     }
-    let provider: Provider | undefined;
+    let provider: Route | undefined;
     let episode = state.episode;
     try {
       if (!authorized(req, options.authToken)) throw unauthorized();
@@ -263,7 +263,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       const served = handleProxyCall(own === undefined ? rt : (await runtimeFor(own)).rt, {
         req,
         res,
-        provider,
+        route: provider,
         episode,
         path: route.path,
         query: route.query,
@@ -275,7 +275,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     } catch (err) {
       const error = toCassetteError(err);
       const outcome = error.code !== 'client_closed_request' && error.httpStatus < 500 ? 'refused' : 'fault';
-      sendError(res, provider, error, error.code === 'cassette_miss' ? { 'x-cassette-miss': '1' } : {});
+      sendError(res, provider?.provider, error, error.code === 'cassette_miss' ? { 'x-cassette-miss': '1' } : {});
       if (error.code === 'body_too_large') res.once('finish', () => req.socket.destroySoon());
       finish(outcome, error.httpStatus, undefined, error);
     }
@@ -375,21 +375,24 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
 }
 
 /** `OPENAI_BASE_URL=http://127.0.0.1:8787/openai/v1`, one per provider. */
-export function baseUrlEnv(url: string, providers: ReadonlyMap<string, Provider>): Record<string, string> {
+export function baseUrlEnv(url: string, providers: ReadonlyMap<string, Route>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const p of providers.values()) env[p.baseUrlEnv] = `${url}/${p.name}${p.baseUrlSuffix}`;
-  // The Gemini SDKs read either name.
-  if (env.GOOGLE_GEMINI_BASE_URL) env.GEMINI_BASE_URL = env.GOOGLE_GEMINI_BASE_URL;
+  // Some SDKs read another name too (each provider module lists them).
+  for (const p of providers.values()) {
+    if (p.baseUrlEnv !== p.provider.baseUrlEnv) continue;
+    for (const alias of p.provider.baseUrlEnvAliases ?? []) env[alias] = env[p.baseUrlEnv] as string;
+  }
   env.CASSETTE_URL = url;
   return env;
 }
 
-function canonicalBodyPerProvider(providers: ReadonlyMap<string, Provider>, options: CassetteOptions): (p: string) => CanonicalBodyFn {
+function canonicalBodyPerProvider(providers: ReadonlyMap<string, Route>, options: CassetteOptions): (p: string) => CanonicalBodyFn {
   const table = new Map<string, CanonicalBodyFn>();
   for (const p of providers.values()) {
     table.set(
       p.name,
-      createCanonicalBody({ ignore: [...p.family.ignoredFields, ...options.file.match.ignore], normalize: options.file.match.normalize }),
+      createCanonicalBody({ ignore: [...p.provider.ignoredFields, ...options.file.match.ignore], normalize: options.file.match.normalize }),
     );
   }
   const fallback = createCanonicalBody({ ignore: options.file.match.ignore, normalize: options.file.match.normalize });

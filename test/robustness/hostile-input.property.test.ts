@@ -13,8 +13,7 @@ import { CassetteError } from '../../src/errors.js';
 import { decodeBody, encodeBody } from '../../src/match/body-codec.js';
 import { createCanonicalBody } from '../../src/match/canonical-body.js';
 import { RequestMatcher } from '../../src/match/request-matcher.js';
-import { familyByName } from '../../src/providers/family-by-name.js';
-import { createProviderRegistry } from '../../src/providers/provider-registry.js';
+import { createProviderRegistry, providerOfFamily } from '../../src/providers/registry.js';
 import { createRedactor } from '../../src/safety/create-redactor.js';
 import { assertEpisodeId, routeRequest } from '../../src/server/route-request.js';
 import { isEpisodeDirName } from '../../src/store/episode-dir-name.js';
@@ -41,7 +40,7 @@ const SPEC_EPISODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 // Request matching over arbitrary JSON.
 // ---------------------------------------------------------------------------------------------
 
-const openai = familyByName('openai');
+const openai = providerOfFamily('openai')!;
 function makeMatcher(): RequestMatcher {
   const canonical = createCanonicalBody({
     ignore: [...openai.ignoredFields, 'messages[*].name'],

@@ -1,8 +1,8 @@
 import { KEY_VERSION } from '../../match/request-key.js';
-import type { Provider } from '../../providers/provider-registry.js';
-import { sessionRulesOf } from '../../providers/session-rules.js';
-import type { Price } from '../../safety/price-table.js';
-import { costOf } from '../../safety/price-table.js';
+import type { Route } from '../../providers/registry.js';
+import { sessionRulesOf } from '../../providers/registry.js';
+import type { Price } from '../../providers/prices.js';
+import { costOf } from '../../providers/prices.js';
 import type { Interaction, RecordedRequest, StoredSession, Usage } from '../../types.js';
 import { PRODUCT_VERSION } from '../../version.js';
 
@@ -11,7 +11,7 @@ export interface SessionParts {
   take: number;
   position: number;
   occurrence: number;
-  provider: Provider;
+  provider: Route;
   key: string;
   keyRules: string | undefined;
   request: RecordedRequest;
@@ -24,7 +24,7 @@ export interface SessionParts {
 
 /** A recorded WebSocket session as one interaction: status 101, the session's frames, usage summed over its server frames. */
 export function buildSessionInteraction(p: SessionParts): Interaction {
-  const rules = sessionRulesOf(p.provider.family.name);
+  const rules = sessionRulesOf(p.provider.provider.family);
   let usage: Usage | undefined;
   let model = p.request.query.find(([k]) => k === 'model')?.[1];
   for (const f of p.session.frames) {
@@ -36,13 +36,13 @@ export function buildSessionInteraction(p: SessionParts): Interaction {
     const u = rules.usageOf(f.body.json);
     if (u) usage = addUsage(usage, u);
   }
-  const costUsd = costOf(model, usage, p.provider.family.inputIncludesCachedTokens, p.prices);
+  const costUsd = costOf(model, usage, p.provider.provider.inputIncludesCachedTokens, p.prices);
   return {
     episode: p.episode,
     take: p.take,
     position: p.position,
     provider: p.provider.name,
-    family: p.provider.family.name,
+    family: p.provider.provider.family,
     key: p.key,
     keyVersion: KEY_VERSION,
     ...(p.keyRules !== undefined ? { keyRules: p.keyRules } : {}),

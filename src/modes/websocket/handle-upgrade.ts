@@ -6,8 +6,8 @@ import { CassetteError, toCassetteError } from '../../errors.js';
 import type { MatchedRequest } from '../../match/request-matcher.js';
 import { createCanonicalBody } from '../../match/canonical-body.js';
 import type { CanonicalBodyFn } from '../../match/canonical-body.js';
-import type { Provider } from '../../providers/provider-registry.js';
-import { sessionRulesOf } from '../../providers/session-rules.js';
+import type { Route } from '../../providers/registry.js';
+import { sessionRulesOf } from '../../providers/registry.js';
 import { assertUpstreamAllowed } from '../../safety/assert-upstream-allowed.js';
 import type { ProxyRuntime } from '../handle-proxy-call.js';
 import type { Outcome } from '../proxy-stats.js';
@@ -22,7 +22,7 @@ import { sessionRequest, upstreamSessionTarget } from './session-request.js';
 export interface UpgradeContext {
   rt: ProxyRuntime;
   /** Routes the request like HTTP (provider, episode by header, path prefix or current). Throws CassetteErrors. */
-  route(req: IncomingMessage): { provider: Provider; episode: string; path: string; query: string };
+  route(req: IncomingMessage): { provider: Route; episode: string; path: string; query: string };
   /** Open client sockets: stop() closes them. */
   sockets: Set<WebSocket>;
   /** Holds the server's stop() until a session is stored. */
@@ -40,12 +40,12 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
   });
   const chosenProtocol = new WeakMap<IncomingMessage, string>();
   const canonical = new Map<string, CanonicalBodyFn>();
-  const canonicalFor = (provider: Provider): CanonicalBodyFn => {
+  const canonicalFor = (provider: Route): CanonicalBodyFn => {
     let fn = canonical.get(provider.name);
     if (!fn) {
       const { match } = ctx.rt.options.file;
       fn = createCanonicalBody({
-        ignore: [...sessionRulesOf(provider.family.name).ignoredFields, ...match.ignore],
+        ignore: [...sessionRulesOf(provider.provider.family).ignoredFields, ...match.ignore],
         normalize: match.normalize,
       });
       canonical.set(provider.name, fn);
@@ -55,7 +55,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
 
   return (req, socket, head) => {
     const startedAt = performance.now();
-    let provider: Provider | undefined;
+    let provider: Route | undefined;
     let upgraded = false;
     try {
       if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
@@ -104,7 +104,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
       else if (ctx.rt.logger.infoEnabled) ctx.rt.logger.info(fields, `${outcome} websocket ${fields.path} ${status}`);
     }
 
-    async function serve(p: Provider, episode: string, path: string, query: string, matched: MatchedRequest): Promise<void> {
+    async function serve(p: Route, episode: string, path: string, query: string, matched: MatchedRequest): Promise<void> {
       const { rt } = ctx;
       const mode = rt.options.mode;
       if (mode === 'mock')
@@ -123,7 +123,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
             upgraded = true;
             ctx.sockets.add(ws);
             replaySession(ws, session, {
-              rules: sessionRulesOf(p.family.name),
+              rules: sessionRulesOf(p.provider.family),
               canonical: canonicalFor(p),
               redactor: rt.redactor,
               timing: rt.options.timing,
@@ -146,7 +146,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
       await relay(p, episode, path, query, matched);
     }
 
-    async function relay(p: Provider, episode: string, path: string, query: string, matched: MatchedRequest): Promise<void> {
+    async function relay(p: Route, episode: string, path: string, query: string, matched: MatchedRequest): Promise<void> {
       const { rt } = ctx;
       const mode = rt.options.mode;
       const target = upstreamSessionTarget(p, path, query, req.headers, rt.redactor);
@@ -154,7 +154,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
       rt.budget.take();
       const record = rt.recorder !== undefined && (mode === 'live' || mode === 'record-missing');
       const slot = record ? rt.recorder?.reserve(episode, matched.key) : undefined;
-      const chaos = rt.chaos(episode)?.next(p.family);
+      const chaos = rt.chaos(episode)?.next(p.provider);
       const result = await relaySession(
         wss,
         req,
@@ -229,7 +229,7 @@ function redactProtocol(protocol: string, target: { protocols: string[]; storedP
   return i >= 0 ? (target.storedProtocols[i] as string) : protocol;
 }
 
-function missError(rt: ProxyRuntime, p: Provider, episode: string, path: string, exhausted: number | undefined): CassetteError {
+function missError(rt: ProxyRuntime, p: Route, episode: string, path: string, exhausted: number | undefined): CassetteError {
   const endpoint = `WebSocket session ${p.name} GET ${path}`;
   const message =
     exhausted !== undefined

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import type { CassetteError } from '../../errors.js';
-import type { Provider } from '../../providers/provider-registry.js';
+import type { Route } from '../../providers/registry.js';
 
 /**
  * Answers an upgrade request with a plain HTTP error in the provider's own error shape (a refused,
@@ -10,7 +10,7 @@ import type { Provider } from '../../providers/provider-registry.js';
  */
 export function rejectUpgrade(
   socket: Duplex,
-  provider: Provider | undefined,
+  provider: Route | undefined,
   error: CassetteError,
   headers: Record<string, string> = {},
 ): void {
@@ -20,7 +20,7 @@ export function rejectUpgrade(
   }
   const body = JSON.stringify(
     provider
-      ? provider.family.errorBody(error.httpStatus, error.code, error.message)
+      ? provider.provider.errorBody(error.httpStatus, error.code, error.message)
       : { error: { type: error.code, code: error.code, message: error.message } },
   );
   writeHttpResponse(

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MatchedRequest } from '../../match/request-matcher.js';
-import type { Provider } from '../../providers/provider-registry.js';
-import { sessionRulesOf } from '../../providers/session-rules.js';
+import type { Route } from '../../providers/registry.js';
+import { sessionRulesOf } from '../../providers/registry.js';
 import type { Redactor } from '../../safety/create-redactor.js';
 import { CREDENTIAL_REPLACEMENT } from '../../safety/credential-patterns.js';
 import { HOP_BY_HOP } from '../../upstream/normalize-headers.js';
@@ -16,7 +16,7 @@ const EMPTY = Buffer.alloc(0);
  */
 export function sessionRequest(
   rt: ProxyRuntime,
-  provider: Provider,
+  provider: Route,
   path: string,
   query: string,
   headers: IncomingHttpHeaders,
@@ -49,7 +49,7 @@ export interface SessionTarget {
 
 /** Where a session goes upstream (`https:` → `wss:`), with the client's own headers and subprotocols. */
 export function upstreamSessionTarget(
-  provider: Provider,
+  provider: Route,
   path: string,
   query: string,
   incoming: IncomingHttpHeaders,
@@ -69,11 +69,11 @@ export function upstreamSessionTarget(
   }
   const envKey = process.env[`CASSETTE_${provider.name.toUpperCase().replace(/-/g, '_')}_API_KEY`];
   if (envKey) {
-    const [name, value] = provider.family.apiKeyHeader(envKey);
+    const [name, value] = provider.provider.apiKeyHeader(envKey);
     if (!headers[name] && !headers.authorization && !/[?&]key=/.test(query)) headers[name] = value;
   }
   const protocols = offeredProtocols(incoming['sec-websocket-protocol']);
-  const secret = sessionRulesOf(provider.family.name).credentialProtocols;
+  const secret = sessionRulesOf(provider.provider.family).credentialProtocols;
   const storedProtocols = protocols.map((p) => {
     const prefix = secret.find((s) => p.startsWith(s));
     return prefix ? `${prefix}${CREDENTIAL_REPLACEMENT}` : redactor.text(p);
