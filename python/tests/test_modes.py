@@ -105,7 +105,9 @@ def test_test_mode_behaviour(harness):
         r = harness.pytest(project, env={**live_env, "TEST_MODE": "GOLDEN"})
         assert r.rc == 1 and len(up.requests) == 0
         assert harness.pytest(project, env={**live_env, "TEST_MODE": "LIVE"}).rc == 0 and len(up.requests) == 2
-        assert harness.pytest(project, env={**live_env, "TEST_MODE": "GOLDEN"}).rc == 0 and len(up.requests) == 2
+        # CASSETTE_STORE names the store as --cassette-store does.
+        r = harness.pytest(project, env={**live_env, "TEST_MODE": "GOLDEN", "CASSETTE_STORE": harness.store}, store=False)
+        assert r.rc == 0 and len(up.requests) == 2, r.output
         # record-missing, a product mode word
         r = harness.pytest(project, env={**live_env, "TEST_MODE": "record-missing", "PROMPT": "new"})
         assert r.rc == 0 and len(up.requests) == 3
