@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseJsonPath } from '../match/json-path.js';
+import { parseJsonPath } from '../util/json-path.js';
 import { knownFamilies } from '../providers/registry.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
 
