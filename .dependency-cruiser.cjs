@@ -7,7 +7,7 @@ const LAYERS = [
   ['cli', 'index\\.ts'],
   ['server'],
   ['pipeline', 'modes'],
-  ['contract', 'compare'],
+  ['contract', 'compare', 'gates'],
   ['config'],
   ['providers'],
   ['upstream'],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gatesConfigSchema } from './gates-config-schema.js';
 import { parseJsonPath } from '../util/json-path.js';
 import { knownFamilies } from '../providers/registry.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
@@ -78,6 +79,10 @@ export const configFileSchema = z
       .strict()
       .default(CONFIG_DEFAULTS.limits),
     allowUpstream: z.array(z.string().min(1)).optional(),
+    /** Host names (besides loopback names and the bound address) requests may carry; `*` allows any. */
+    allowedHosts: z.array(z.string().min(1)).default(CONFIG_DEFAULTS.allowedHosts),
+    /** Web origins whose pages may call providers through the proxy; `*` allows any. */
+    allowedOrigins: z.array(z.string().min(1)).default(CONFIG_DEFAULTS.allowedOrigins),
     verify: z
       .object({
         patterns: z
@@ -122,6 +127,8 @@ export const configFileSchema = z
       })
       .strict()
       .default(CONFIG_DEFAULTS.contract),
+    /** Quality gates (docs/gates.md); every key optional, the built-in thresholds otherwise. */
+    gates: gatesConfigSchema.optional(),
   })
   .strict();
 

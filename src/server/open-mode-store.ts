@@ -30,6 +30,8 @@ function emptyStore(location: string): Store {
     removeEpisodes: refuse,
     removeTakes: refuse,
     batch: refuse,
+    recordRun: async () => refuse(),
+    listRuns: async () => [],
     close: () => undefined,
   };
 }

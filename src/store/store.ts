@@ -1,4 +1,5 @@
 import type { Interaction, Mode, RecordedRequest, TakeSummary } from '../types.js';
+import type { RunFilter, RunRecord } from './run-record.js';
 
 /** The newest take of an episode, whole: its complete interactions with their bodies. */
 export interface EpisodeIndex {
@@ -89,6 +90,10 @@ export interface Store {
    * writes each append as it comes, whole or not at all.
    */
   batch(fn: () => void): void;
+  /** Adds one run to the run ledger (docs/gates.md): SQLite table `runs`, directory `_runs/<id>.json`. */
+  recordRun(run: RunRecord): Promise<void>;
+  /** Runs of the ledger, newest first. */
+  listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   /** Writes pending state and releases files and locks. */
   close(): void;
 }

@@ -31,7 +31,8 @@ const VOLATILE = new Set([
   'strict-transport-security',
 ]);
 
-const VOLATILE_PREFIX = /^(x-ratelimit-|x-groq-|cf-|x-kong-|x-amz)/;
+// access-control-*: a replayed answer must never grant a web page cross-origin reads.
+const VOLATILE_PREFIX = /^(x-ratelimit-|x-groq-|cf-|x-kong-|x-amz|access-control-)/;
 
 /** A provider's own volatile headers (each provider module names them): names, and prefixes. */
 export interface VolatileHeaders {

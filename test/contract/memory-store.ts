@@ -26,6 +26,8 @@ export function memoryStore(all: Interaction[]): Store {
     removeEpisodes: unsupported,
     removeTakes: unsupported,
     batch: unsupported,
+    recordRun: async () => unsupported(),
+    listRuns: async () => [],
     close: () => undefined,
   };
 }
