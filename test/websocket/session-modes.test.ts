@@ -106,3 +106,17 @@ describe('WebSocket sessions in the other modes', () => {
     expect((await cassette(['verify', '--store', store], dir)).code).toBe(0);
   });
 });
+
+describe('cassette replay covers sessions', () => {
+  it('a strict replay whose command never opens the recorded session fails, naming it as unused', async () => {
+    const dir = tempDir();
+    const store = join(dir, 'cassettes.db');
+    const upstream = await startFakeWsUpstream(fixture());
+    const live = await startProxy({ mode: 'live', store, upstream: [`openai=${upstream.url}`] });
+    await runRealtimeScript(ws(live.url));
+    await live.stop();
+    const r = await cassette(['replay', 'default', '--store', store, '--', process.execPath, '-e', ''], dir);
+    expect(r.code).toBe(1);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/unused[\s\S]*\/v1\/realtime/);
+  });
+});
