@@ -22,10 +22,10 @@ export interface EpisodeListing {
 /** `cassette ls`: the episodes of a store with their newest take's calls, tokens and cost. */
 export async function lsAction(flags: { store?: string; config?: string; json?: boolean }): Promise<void> {
   const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
-  const rows = withStore(resolveStorePath(flags.store), { readonly: true }, (store) => {
-    const served = new Map(readTakes(store).map((t) => [t.episode, t]));
+  const rows = await withStore(resolveStorePath(flags.store), { readonly: true }, async (store) => {
+    const served = new Map((await readTakes(store)).map((t) => [t.episode, t]));
     const takesOf = new Map<string, TakeSummary[]>();
-    for (const t of store.listTakes()) takesOf.set(t.episode, [...(takesOf.get(t.episode) ?? []), t]);
+    for (const t of await store.listTakes()) takesOf.set(t.episode, [...(takesOf.get(t.episode) ?? []), t]);
     return [...takesOf].map(([episode, takes]): EpisodeListing => {
       const newest = takes.reduce((a, b) => (b.take > a.take ? b : a));
       const shown = served.get(episode);

@@ -8,7 +8,7 @@ import { resolveStorePath } from './store-option.js';
 export async function verifyAction(flags: { store?: string; config?: string; json?: boolean }): Promise<number> {
   const patterns = (await readConfigFile(flags.config, process.cwd())).file.verify.patterns;
   const path = resolveStorePath(flags.store);
-  const findings = verifyStore(path, patterns);
+  const findings = await verifyStore(path, patterns);
   const code = findings.length === 0 ? EXIT.ok : EXIT.problem;
   if (flags.json) {
     printJson({ ok: findings.length === 0, store: path, findings });

@@ -40,7 +40,7 @@ export interface CassetteServer {
   setEpisode(id: string): void;
   summary(): RunSummary;
   /** How many replayable recordings an episode has (golden and record-missing). */
-  recordingCount(episode: string): number;
+  recordingCount(episode: string): Promise<number>;
   /** Stops accepting, waits for in-flight calls (bounded), closes the store. */
   stop(): Promise<void>;
 }
@@ -60,7 +60,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   const redactor = createRedactor(options.file.redact);
   const canonicalBody = canonicalBodyPerProvider(providers, options);
   const matcher = new RequestMatcher(options.file.match.headers, redactor, canonicalBody);
-  const store = openModeStore(options, logger);
+  const store = await openModeStore(options, logger);
   const stats = new ProxyStats();
   const replayer =
     store && (options.mode === 'golden' || options.mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
@@ -71,7 +71,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   const state = { episode: options.episode };
   const globalChaos = options.chaos ? createChaos(options.chaos) : undefined;
   const episodeChaos = new Map<string, Chaos | undefined>();
-  for (const e of start.preload ?? []) replayer?.load(e);
+  for (const e of start.preload ?? []) await replayer?.load(e);
   // Imported here, not at the top: the contract checker (and zod with it) serves smoke mode only.
   const smoke = options.mode === 'smoke' ? await import('../modes/smoke-checker.js') : undefined;
 
@@ -229,12 +229,12 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     stats,
     setEpisode: (id) => setEpisode(id),
     summary,
-    recordingCount: (episode) => replayer?.recordingCount(episode) ?? 0,
+    recordingCount: async (episode) => (await replayer?.recordingCount(episode)) ?? 0,
     async stop() {
       await closeServer(server, inFlight);
-      recorder?.close();
+      await recorder?.close();
       await upstream?.close().catch(() => undefined);
-      store?.close();
+      await store?.close();
     },
   };
 }
