@@ -11,6 +11,7 @@ import { loadOptions } from './config/load-config.js';
 import type { CliFlags } from './config/load-config.js';
 import { createLogger, silentLogger } from './log.js';
 import { startCassetteServer } from './server/create-cassette-server.js';
+import { assertEpisodeId } from './server/route-request.js';
 import type { RunSummary } from './server/run-summary.js';
 import type { Mode } from './types.js';
 
@@ -52,6 +53,7 @@ export interface Cassette {
 
 /** Starts a proxy in this process; options as on the command line, environment variables honoured. */
 export async function startCassette(options: StartCassetteOptions = {}): Promise<Cassette> {
+  if (options.episode !== undefined) assertEpisodeId(options.episode, 'startCassette({ episode })');
   const flags: CliFlags = {
     port: String(options.port ?? 0),
     ...(options.mode ? { mode: options.mode } : {}),

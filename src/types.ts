@@ -9,9 +9,6 @@
 export const MODES = ['golden', 'live', 'record-missing', 'passthrough', 'smoke', 'mock'] as const;
 export type Mode = (typeof MODES)[number];
 
-export const FAMILIES = ['openai', 'anthropic', 'gemini'] as const;
-export type FamilyName = (typeof FAMILIES)[number];
-
 /** A request or response body as stored: JSON when it parses, text when it is UTF-8, else base64. */
 export type StoredBody =
   | { kind: 'empty' }
@@ -87,6 +84,29 @@ export interface RecordedResponse {
   body?: StoredBody;
   /** Event list for streamed answers (decoded). */
   stream?: StoredStream;
+  /** A WebSocket session (status 101): its frames both ways and its close. See docs/websocket.md. */
+  session?: StoredSession;
+}
+
+/** One WebSocket message as recorded: who sent it, when, and its payload (text as JSON or text; binary as base64). */
+export interface WebSocketFrame {
+  /** Milliseconds since the upgrade request arrived. */
+  ms: number;
+  from: 'client' | 'server';
+  /** Sent as a binary frame (its bytes are `body`: JSON or text when they are UTF-8, else base64). */
+  binary?: true;
+  body: StoredBody;
+}
+
+/** A recorded WebSocket session: the subprotocols, the ordered frames, and how it ended. */
+export interface StoredSession {
+  /** Subprotocols the client offered, credentials replaced (`openai-insecure-api-key.<redacted>`). */
+  protocols: string[];
+  /** The subprotocol the server chose, if any. */
+  protocol?: string;
+  frames: WebSocketFrame[];
+  /** Absent when the session was cut (a socket dropped without a close frame). */
+  close?: { by: 'client' | 'server'; code: number; reason: string; ms: number };
 }
 
 export interface Timings {
@@ -102,7 +122,8 @@ export interface Interaction {
   /** 1-based call order within the take. */
   position: number;
   provider: string;
-  family: FamilyName;
+  /** Wire family of the provider module that recorded it (`openai`, `anthropic`, ...). */
+  family: string;
   key: string;
   keyVersion: number;
   /**
@@ -115,6 +136,11 @@ export interface Interaction {
   response: RecordedResponse;
   /** False when the response was cut short: never served as golden. */
   complete: boolean;
+  /**
+   * Why the answer's body is not stored (it was over `limits.maxRecordedBytes` or decompressed past
+   * `limits.maxDecompressionRatio`). Such an interaction is incomplete: golden never serves it.
+   */
+  unrecordable?: string;
   timings: Timings;
   usage?: Usage;
   costUsd?: number;

@@ -2,8 +2,8 @@
 // vitest.config.ts: test: { setupFiles: ['./cassette-setup.ts'] }
 // Record once with CASSETTE_MODE=live (and real keys), commit cassettes/, replay in CI with no keys.
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import { startCassette } from 'llm-cassette';
-import type { Cassette } from 'llm-cassette';
+import { startCassette } from 'llm-cassette-proxy';
+import type { Cassette } from 'llm-cassette-proxy';
 
 let cassette: Cassette;
 

@@ -7,8 +7,9 @@ export function registerExportCommands(program: Command, setExit: SetExit): void
   program
     .command('export')
     .description('write the whole store as a JSON directory (one file per take), replacing DIR')
-    .argument('<dir>', 'target directory')
+    .argument('<dir>', 'target directory: new, empty, or a previous export')
     .option('--store <path>', 'store to read')
+    .option('--force', 'replace DIR even when it is not empty and not a previous export')
     .option('--json', 'machine-readable output')
     .action(lazyAction(async () => (await import('./export-action.js')).exportAction, setExit));
   program

@@ -1,6 +1,5 @@
-import { familyByName } from '../providers/family-by-name.js';
-import { FAMILIES } from '../types.js';
-import type { Price } from '../safety/price-table.js';
+import { providerOfFamily } from '../providers/registry.js';
+import type { Price } from '../providers/prices.js';
 import type { Interaction } from '../types.js';
 import { formatUsd } from './format-table.js';
 import { lastUserText, truncate } from '../match/message-text.js';
@@ -41,11 +40,12 @@ export function formatInteraction(i: Interaction, prices: Readonly<Record<string
   if (cost !== undefined) field('cost', formatUsd(cost));
   if (i.timings) field('timings', `ttfb ${i.timings.ttfbMs} ms, total ${i.timings.totalMs} ms`);
   field('recorded', `${i.recordedAt} (llm-cassette ${i.productVersion}), occurrence ${i.occurrence}`);
-  if (!i.complete) lines.push('  incomplete: the answer was cut short, so golden never serves it');
+  if (i.unrecordable !== undefined) {
+    lines.push(`  unrecordable: ${i.unrecordable}; the client got the whole answer, the store keeps no body, golden never serves it`);
+  } else if (!i.complete) lines.push('  incomplete: the answer was cut short, so golden never serves it');
   return lines.join('\n');
 }
 
 function modelOf(i: Interaction, body: unknown): string | undefined {
-  if (!(FAMILIES as readonly string[]).includes(i.family)) return undefined;
-  return familyByName(i.family).model(i.request.path, body);
+  return providerOfFamily(i.family)?.model(i.request.path, body);
 }

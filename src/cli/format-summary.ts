@@ -19,6 +19,8 @@ export function formatSummary(s: RunSummary): string {
     lines.push(`  unused: episode "${u.episode}" take ${u.take ?? '?'} step ${u.position}: ${u.provider} ${u.method} ${u.path}`);
   }
   if (s.unused.length > 10) lines.push(`  … and ${s.unused.length - 10} more unused recordings`);
+  if (s.refused > 0)
+    lines.push(`  ${s.refused} requests refused by the proxy (each logged with its error code): the run fails as on a miss`);
   if (s.storeErrors > 0) lines.push(`  ${s.storeErrors} interactions could NOT be written to the store`);
   if (s.drift.length > 0) {
     const breaking = s.drift.filter((d) => d.severity === 'breaking').length;

@@ -1,4 +1,5 @@
 import { readConfigFile } from '../config/load-config.js';
+import { collect } from '../store/store.js';
 import type { TakeSummary } from '../types.js';
 import { formatDate, formatTable, formatUsd } from './format-table.js';
 import { printData, printJson, printTalk } from './output.js';
@@ -17,6 +18,9 @@ export interface EpisodeListing {
   outputTokens: number;
   costUsd: number | null;
   recordedAt: string | null;
+  /** Calls of the take whose answer was over a limit and is not stored, and the first reason. */
+  unrecordable: number;
+  unrecordableReason?: string;
 }
 
 /** `cassette ls`: the episodes of a store with their newest take's calls, tokens and cost. */
@@ -26,12 +30,20 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
     const served = new Map((await readTakes(store)).map((t) => [t.episode, t]));
     const takesOf = new Map<string, TakeSummary[]>();
     for (const t of await store.listTakes()) takesOf.set(t.episode, [...(takesOf.get(t.episode) ?? []), t]);
-    return [...takesOf].map(([episode, takes]): EpisodeListing => {
+    const listings: EpisodeListing[] = [];
+    for (const [episode, takes] of takesOf) {
       const newest = takes.reduce((a, b) => (b.take > a.take ? b : a));
       const shown = served.get(episode);
       const summary = summarizeInteractions(shown?.interactions ?? [], prices);
       const take = takes.find((t) => t.take === (shown?.take ?? newest.take)) ?? newest;
-      return {
+      // Only a take with incomplete calls can hold unrecordable ones: read those calls then.
+      const unrecordable =
+        take.incomplete > 0
+          ? (await collect(store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true }))).filter(
+              (i) => i.take === take.take && i.unrecordable !== undefined,
+            )
+          : [];
+      listings.push({
         episode,
         takes: takes.length,
         take: take.take,
@@ -40,10 +52,13 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
         outputTokens: summary.outputTokens,
         costUsd: summary.costUsd ?? null,
         recordedAt: take.createdAt ?? null,
-      };
-    });
+        unrecordable: unrecordable.length,
+        ...(unrecordable[0]?.unrecordable !== undefined ? { unrecordableReason: unrecordable[0].unrecordable } : {}),
+      });
+    }
+    return listings;
   });
-  if (flags.json) return printJson(rows);
+  if (flags.json) return printJson({ ok: true, store: resolveStorePath(flags.store), episodes: rows });
   if (rows.length === 0) return printTalk(`no episodes in ${resolveStorePath(flags.store)}`);
   printData(
     formatTable(
@@ -67,4 +82,7 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
       ]),
     ),
   );
+  for (const r of rows) {
+    if (r.unrecordable > 0) printTalk(`episode "${r.episode}": ${r.unrecordable} answer(s) not recorded: ${r.unrecordableReason ?? ''}`);
+  }
 }

@@ -23,7 +23,9 @@ async function main(argv: string[]): Promise<void> {
   registerCommands(program, (code) => {
     exitCode = code;
   });
-  const json = argv.includes('--json');
+  // Only our own options: `cassette run -- tool --json` is the command's flag, not ours.
+  const dash = argv.indexOf('--');
+  const json = (dash === -1 ? argv : argv.slice(0, dash)).includes('--json');
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -11,6 +11,7 @@ import { registerStatsCommand } from './stats-command.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerExportCommands } from './export-command.js';
 import { registerContractCommand } from './contract-command.js';
+import { registerGateCommands } from './gate-commands.js';
 
 /**
  * Every `cassette` command, in the order `--help` lists them. Each `*-command.ts` only declares its
@@ -28,4 +29,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerExportCommands(program, setExit);
   registerContractCommand(program, setExit);
   registerVerifyCommand(program, setExit);
+  registerGateCommands(program, setExit);
 }

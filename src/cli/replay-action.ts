@@ -72,7 +72,7 @@ export async function replayAction(args: string[], flags: ReplayFlags): Promise<
           });
           continue;
         }
-        const code = await runChild(command, server.envFor(e));
+        const code = await runChild(command, server.envFor(e), { stdoutToStderr: flags.json === true });
         reports.push(await reportEpisode(server, e, code));
       }
     }

@@ -2,8 +2,8 @@ import type { CassetteOptions } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { decodeBody } from '../match/body-codec.js';
-import { createProviderRegistry } from '../providers/provider-registry.js';
-import type { Provider } from '../providers/provider-registry.js';
+import { createProviderRegistry } from '../providers/registry.js';
+import type { Route } from '../providers/registry.js';
 import { startCassetteServer } from '../server/create-cassette-server.js';
 import type { Interaction } from '../types.js';
 
@@ -15,7 +15,7 @@ export interface ResendResult {
 /**
  * Re-sends recorded requests, in order, through a live proxy that records the answers as episode
  * `into`: what `replay --live` and `contract check --live` do. Keys come from the environment
- * (CASSETTE_<NAME>_API_KEY, else the SDK's own <NAME>_API_KEY / GEMINI_API_KEY).
+ * (CASSETTE_<NAME>_API_KEY, else the SDK's own <NAME>_API_KEY or the provider's other key variables).
  */
 export async function resendInteractions(
   options: CassetteOptions,
@@ -37,13 +37,7 @@ export async function resendInteractions(
   return { statuses };
 }
 
-async function resend(
-  url: string,
-  into: string,
-  i: Interaction,
-  provider: Provider | undefined,
-  model: string | undefined,
-): Promise<number> {
+async function resend(url: string, into: string, i: Interaction, provider: Route | undefined, model: string | undefined): Promise<number> {
   if (!provider)
     throw new CassetteError(
       'bad_config',
@@ -53,7 +47,7 @@ async function resend(
   let body = decodeBody(i.request.body);
   if (model) {
     const json = i.request.body.kind === 'json' ? i.request.body.json : undefined;
-    const rewritten = provider.family.withModel(path, json, model);
+    const rewritten = provider.provider.withModel(path, json, model);
     path = rewritten.path;
     if (json !== undefined) body = Buffer.from(JSON.stringify(rewritten.body));
   }
@@ -61,7 +55,7 @@ async function resend(
   if (i.request.body.kind === 'json') headers['content-type'] = 'application/json';
   const key = apiKey(provider);
   if (key) {
-    const [name, value] = provider.family.apiKeyHeader(key);
+    const [name, value] = provider.provider.apiKeyHeader(key);
     headers[name] = value;
   }
   const query = i.request.query.length ? `?${new URLSearchParams(i.request.query).toString()}` : '';
@@ -74,12 +68,10 @@ async function resend(
   return res.status;
 }
 
-function apiKey(provider: Provider): string | undefined {
+function apiKey(provider: Route): string | undefined {
   const name = provider.name.toUpperCase().replace(/-/g, '_');
   const env = process.env;
-  return (
-    env[`CASSETTE_${name}_API_KEY`] ??
-    env[`${name}_API_KEY`] ??
-    (provider.family.name === 'gemini' ? (env.GEMINI_API_KEY ?? env.GOOGLE_API_KEY) : undefined)
-  );
+  let key = env[`CASSETTE_${name}_API_KEY`] ?? env[`${name}_API_KEY`];
+  for (const other of provider.provider.apiKeyEnv ?? []) key ??= env[other];
+  return key;
 }

@@ -11,6 +11,10 @@ export function registerRunCommand(program: Command, setExit: SetExit): void {
       .description('start the proxy on a free port, run CMD with the base URLs set, print a summary')
       .argument('<cmd...>', 'the command to run, after --'),
   )
+    .option('--junit <file>', 'read the JUnit XML CMD writes to FILE and record per-test outcomes in the run ledger')
+    .option('--repeat <n>', 'run CMD N times, each its own proxy session and ledger entry (measures flakiness)')
+    .option('--label <name>', 'label the ledger entry (e.g. the CI job), so flaky can tell suites apart')
+    .option('--no-ledger', 'do not record this run in the run ledger')
     .passThroughOptions()
     .action(lazyAction(async () => (await import('./run-action.js')).runAction, setExit));
 }

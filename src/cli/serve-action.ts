@@ -25,6 +25,12 @@ export async function serveAction(flags: CliFlags & { json?: boolean }): Promise
       [
         `# llm-cassette ${options.mode} proxy on ${server.url} (store ${options.store}, episode ${options.episode})`,
         ...Object.entries(server.env).map(([k, v]) => `export ${k}=${v}`),
+        ...(server.tlsCertFile
+          ? [
+              `# TLS: Node clients trust the proxy through NODE_EXTRA_CA_CERTS (above); Python/OpenSSL clients through`,
+              `# SSL_CERT_FILE=${server.tlsCertFile} (replaces their CA bundle) or REQUESTS_CA_BUNDLE for requests.`,
+            ]
+          : []),
       ].join('\n'),
     );
   }

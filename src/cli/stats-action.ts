@@ -1,5 +1,5 @@
 import { readConfigFile } from '../config/load-config.js';
-import { PRICE_TABLE_DATE } from '../safety/price-table.js';
+import { PRICE_TABLE_DATE } from '../providers/prices.js';
 import { formatTable, formatUsd } from './format-table.js';
 import { printData, printJson, printTalk } from './output.js';
 import { readTakes } from './read-takes.js';

@@ -1,7 +1,6 @@
-import { familyByName } from '../providers/family-by-name.js';
-import { costOf } from '../safety/price-table.js';
-import type { Price } from '../safety/price-table.js';
-import { FAMILIES } from '../types.js';
+import { providerOfFamily } from '../providers/registry.js';
+import { costOf } from '../providers/prices.js';
+import type { Price } from '../providers/prices.js';
 import type { Interaction, Usage } from '../types.js';
 
 /** Calls, tokens, cost and latency of a set of interactions (`cassette stats`, `cassette ls`). */
@@ -55,8 +54,8 @@ export function usageOf(i: Interaction): Usage | undefined {
  */
 export function costOfInteraction(i: Interaction, prices: Readonly<Record<string, Price>> = {}): number | undefined {
   // A damaged row may name no known family: fall back rather than fail the whole report.
-  if (!(FAMILIES as readonly string[]).includes(i.family)) return i.costUsd;
-  const family = familyByName(i.family);
+  const family = providerOfFamily(i.family);
+  if (!family) return i.costUsd;
   const body = i.request?.body?.kind === 'json' ? i.request.body.json : undefined;
   const model = i.assembled?.model ?? family.model(i.request?.path ?? '', body);
   return costOf(model, usageOf(i), family.inputIncludesCachedTokens, prices) ?? i.costUsd;

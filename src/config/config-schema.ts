@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { gatesConfigSchema } from '../gates/gates-config-schema.js';
 import { parseJsonPath } from '../match/json-path.js';
-import { FAMILIES } from '../types.js';
+import { knownFamilies } from '../providers/registry.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
 
 /** A regex replacement on string values; `path` limits it to one JSON path (dots and `[*]`). */
@@ -32,7 +33,13 @@ const provider = z
   .object({
     name: providerName,
     upstream: z.url({ protocol: /^https?$/, message: 'Invalid URL (http or https)' }),
-    family: z.enum(FAMILIES),
+    // Any family a provider module speaks; the JSON schema lists the built-in ones.
+    family: z.string().refine((f) => knownFamilies().includes(f), {
+      error: (issue) =>
+        `Invalid option: expected one of ${knownFamilies()
+          .map((f) => JSON.stringify(f))
+          .join('|')}, got ${JSON.stringify(issue.input)}`,
+    }),
     /** Environment variable that the SUT's SDK reads for this provider's base URL. */
     baseUrlEnv: z
       .string()
@@ -64,6 +71,10 @@ export const configFileSchema = z
         upstreamTimeoutMs: z.number().int().positive().default(CONFIG_DEFAULTS.limits.upstreamTimeoutMs),
         /** Longest silence inside a streamed body; generous for reasoning models. */
         idleTimeoutMs: z.number().int().positive().default(CONFIG_DEFAULTS.limits.idleTimeoutMs),
+        /** Decoded bytes of one answer that are recorded; the answer itself always flows on. */
+        maxRecordedBytes: z.number().int().positive().default(CONFIG_DEFAULTS.limits.maxRecordedBytes),
+        /** Decoded bytes per compressed byte, past the first MiB, before a compressed answer is not recorded. */
+        maxDecompressionRatio: z.number().positive().default(CONFIG_DEFAULTS.limits.maxDecompressionRatio),
       })
       .strict()
       .default(CONFIG_DEFAULTS.limits),
@@ -112,6 +123,8 @@ export const configFileSchema = z
       })
       .strict()
       .default(CONFIG_DEFAULTS.contract),
+    /** Quality gates (docs/gates.md); every key optional, the built-in thresholds otherwise. */
+    gates: gatesConfigSchema.optional(),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { DEFAULT_CONTRACTS_DIR } from '../contract/contract-types.js';
 import { CassetteError } from '../errors.js';
@@ -19,6 +20,8 @@ export interface CassetteOptions {
   port: number;
   store: string;
   episode: string;
+  /** Where `episode` came from (`--episode`, `CASSETTE_EPISODE`), named when it is not a valid id. */
+  episodeFrom?: string;
   seed: number;
   strict: boolean;
   timing: Timing;
@@ -34,6 +37,8 @@ export interface CassetteOptions {
   contractsDir: string;
   configPath: string | undefined;
   file: ConfigFile;
+  /** `--tls` / `--tls-cert` + `--tls-key`: listen with TLS (https and wss on the same port). */
+  tls?: { certFile?: string; keyFile?: string; dir: string } | undefined;
 }
 
 /** Flags as commander hands them over (all optional strings / booleans). */
@@ -59,6 +64,9 @@ export interface CliFlags {
   quiet?: boolean;
   verbose?: boolean;
   contracts?: string;
+  tls?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 const TEST_MODE_MAP: Record<string, Mode> = { GOLDEN: 'golden', LIVE: 'live', LIVE_SMOKE: 'smoke', MOCK: 'mock' };
@@ -86,6 +94,7 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
     port: flags.port === undefined ? DEFAULT_PORT : integer('--port', flags.port, 0, 65535),
     store: flags.store ?? env.CASSETTE_STORE ?? DEFAULT_STORE,
     episode: flags.episode ?? env.CASSETTE_EPISODE ?? 'default',
+    episodeFrom: flags.episode !== undefined ? '--episode' : env.CASSETTE_EPISODE !== undefined ? 'CASSETTE_EPISODE' : 'the default',
     seed: integer('--seed', flags.seed ?? env.CASSETTE_SEED ?? env.TEST_SEED ?? '0', 0, 2 ** 32 - 1),
     strict: flags.strict ?? false,
     timing: parseTiming(flags.timing ?? 'instant'),
@@ -107,6 +116,16 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
     contractsDir: resolve(cwd, flags.contracts ?? DEFAULT_CONTRACTS_DIR),
     configPath,
     file,
+    ...(flags.tls || flags.tlsCert !== undefined || flags.tlsKey !== undefined
+      ? {
+          tls: {
+            // Where --tls keeps its self-signed certificate (made on first use, then reused).
+            dir: env.CASSETTE_TLS_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'llm-cassette', 'tls'),
+            ...(flags.tlsCert !== undefined ? { certFile: resolve(cwd, flags.tlsCert) } : {}),
+            ...(flags.tlsKey !== undefined ? { keyFile: resolve(cwd, flags.tlsKey) } : {}),
+          },
+        }
+      : {}),
   };
   return options;
 }

@@ -1,23 +1,12 @@
-import type { z } from 'zod';
-import type { FamilyName } from '../types.js';
-import { anthropicError, anthropicMessage, anthropicMessageEvents } from './builtin-schemas-anthropic.js';
-import { geminiBatchEmbed, geminiEmbed, geminiError, geminiGenerateContent } from './builtin-schemas-gemini.js';
-import {
-  openaiChat,
-  openaiChatChunk,
-  openaiEmbeddings,
-  openaiError,
-  openaiResponse,
-  openaiResponseEvents,
-} from './builtin-schemas-openai.js';
+import type { BuiltinSchema } from '../providers/provider.js';
+import { allProviders, providerOfFamily } from '../providers/registry.js';
 import type { Sample } from './read-samples.js';
-import type { EventSchemas } from './schema-kit.js';
 
-/** What one known endpoint must contain: a schema per document (`` = body or unnamed event). */
-export interface BuiltinSchema {
-  name: string;
-  docs: EventSchemas;
-}
+export type { BuiltinSchema } from '../providers/provider.js';
+
+// The contract checker is loaded on demand (contract commands, smoke mode): the providers' zod
+// schemas come in with it, once, and not before.
+await Promise.all(allProviders().map((p) => p.loadContract?.()));
 
 /** A document that does not satisfy its built-in schema. */
 export interface SchemaViolation {
@@ -25,34 +14,17 @@ export interface SchemaViolation {
   message: string;
 }
 
-const one = (name: string, schema: z.ZodType): BuiltinSchema => ({ name, docs: { '': schema } });
-
 /**
  * The built-in schema of an endpoint family, if it is a known one. Chosen by route first, since
- * OpenAI-compatible routes answer in OpenAI's shape whichever provider serves them.
+ * OpenAI-compatible routes answer in OpenAI's shape whichever provider serves them; then by the
+ * interaction's own family (its error shape, its own routes).
  */
-export function builtinSchemaFor(family: FamilyName, route: string, stream: boolean, statusClass: string): BuiltinSchema | undefined {
-  const chat = route.endsWith('/chat/completions');
-  const gemini = /:(stream)?[gG]enerateContent$|:(batchE|e)mbedContents?$/.test(route);
-  if (statusClass === '4xx' || statusClass === '5xx') {
-    if (chat || family === 'openai') return one('openai-error', openaiError);
-    if (family === 'anthropic') return one('anthropic-error', anthropicError);
-    return one('gemini-error', geminiError);
+export function builtinSchemaFor(family: string, route: string, stream: boolean, statusClass: string): BuiltinSchema | undefined {
+  for (const p of allProviders()) {
+    const schema = p.contractSchema(route, stream, statusClass, false);
+    if (schema) return schema;
   }
-  if (statusClass !== '2xx') return undefined;
-  if (chat) return stream ? one('openai-chat-chunk', openaiChatChunk) : one('openai-chat', openaiChat);
-  if (route.endsWith('/responses')) {
-    return stream ? { name: 'openai-responses-events', docs: openaiResponseEvents } : one('openai-responses', openaiResponse);
-  }
-  if (route.endsWith('/embeddings')) return stream ? undefined : one('openai-embeddings', openaiEmbeddings);
-  if (route.endsWith('/messages') && (family === 'anthropic' || route === '/v1/messages')) {
-    return stream ? { name: 'anthropic-messages-events', docs: anthropicMessageEvents } : one('anthropic-messages', anthropicMessage);
-  }
-  if (gemini) {
-    if (route.endsWith('enerateContent')) return one('gemini-generate-content', geminiGenerateContent);
-    return route.endsWith(':batchEmbedContents') ? one('gemini-batch-embed', geminiBatchEmbed) : one('gemini-embed', geminiEmbed);
-  }
-  return undefined;
+  return providerOfFamily(family)?.contractSchema(route, stream, statusClass, true);
 }
 
 /** Checks one document against its schema; unknown stream events pass (an open set). */

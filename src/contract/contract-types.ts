@@ -3,7 +3,7 @@
  * responses, split into *endpoint families*; a *finding* is one difference between a baseline
  * contract and what newer recordings (or one live answer) show.
  */
-import type { FamilyName, StreamFormat } from '../types.js';
+import type { StreamFormat } from '../types.js';
 
 /** Default baseline directory, relative to the working directory (SPEC §7). */
 export const DEFAULT_CONTRACTS_DIR = 'contracts';
@@ -59,7 +59,7 @@ export interface StreamGrammar {
 
 export interface EndpointContract {
   provider: string;
-  family: FamilyName;
+  family: string;
   method: string;
   route: string;
   stream: boolean;

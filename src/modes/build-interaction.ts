@@ -1,8 +1,9 @@
-import type { Price } from '../safety/price-table.js';
-import { costOf } from '../safety/price-table.js';
-import type { Provider } from '../providers/provider-registry.js';
+import type { Price } from '../providers/prices.js';
+import { costOf } from '../providers/prices.js';
+import type { Route } from '../providers/registry.js';
+import { volatileResponseHeaders } from '../providers/registry.js';
 import { KEY_VERSION } from '../match/request-key.js';
-import { assembleEvents, assembleJson } from '../stream/assemblers/create-assembler.js';
+import { assembleEvents, assembleJson } from '../providers/assemblers.js';
 import { normalizeResponseHeaders } from '../upstream/normalize-headers.js';
 import type { ForwardResult } from '../upstream/forward-request.js';
 import type { Interaction, RecordedRequest } from '../types.js';
@@ -13,7 +14,7 @@ export interface InteractionParts {
   take: number;
   position: number;
   occurrence: number;
-  provider: Provider;
+  route: Route;
   key: string;
   /** Fingerprint of the rules that computed `key` (RequestMatcher.rulesFingerprint). */
   keyRules: string | undefined;
@@ -24,8 +25,9 @@ export interface InteractionParts {
 
 /** Assembles what gets stored for one forwarded call: normalized response, assembled answer, usage, cost. */
 export function buildInteraction(p: InteractionParts): Interaction {
-  const { forwarded: f, provider } = p;
-  const kind = provider.family.assemblerKind(p.request.path);
+  const { forwarded: f } = p;
+  const { provider } = p.route;
+  const kind = provider.assemblerKind(p.request.path);
   const assembled = f.stream
     ? assembleEvents(
         kind,
@@ -36,15 +38,15 @@ export function buildInteraction(p: InteractionParts): Interaction {
       ? assembleJson(kind, f.body.json)
       : undefined;
   const body = p.request.body.kind === 'json' ? p.request.body.json : undefined;
-  const model = assembled?.model ?? provider.family.model(p.request.path, body);
+  const model = assembled?.model ?? provider.model(p.request.path, body);
   const usage = assembled?.usage;
-  const costUsd = costOf(model, usage, provider.family.inputIncludesCachedTokens, p.prices);
+  const costUsd = costOf(model, usage, provider.inputIncludesCachedTokens, p.prices);
   return {
     episode: p.episode,
     take: p.take,
     position: p.position,
-    provider: provider.name,
-    family: provider.family.name,
+    provider: p.route.name,
+    family: provider.family,
     key: p.key,
     keyVersion: KEY_VERSION,
     ...(p.keyRules !== undefined ? { keyRules: p.keyRules } : {}),
@@ -52,10 +54,11 @@ export function buildInteraction(p: InteractionParts): Interaction {
     request: p.request,
     response: {
       status: f.status,
-      headers: normalizeResponseHeaders(f.headers),
+      headers: normalizeResponseHeaders(f.headers, volatileResponseHeaders()),
       ...(f.stream ? { stream: f.stream } : { body: f.body ?? { kind: 'empty' } }),
     },
-    complete: f.complete,
+    complete: f.complete && f.unrecordable === undefined,
+    ...(f.unrecordable !== undefined ? { unrecordable: f.unrecordable } : {}),
     timings: f.timings,
     ...(usage ? { usage } : {}),
     ...(costUsd !== undefined ? { costUsd } : {}),

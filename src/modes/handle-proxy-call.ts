@@ -5,13 +5,13 @@ import { CassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { CanonicalBodyFn } from '../match/canonical-body.js';
 import type { MatchedRequest, RequestMatcher } from '../match/request-matcher.js';
-import type { Provider } from '../providers/provider-registry.js';
+import type { Route } from '../providers/registry.js';
 import type { Budget } from '../safety/budget.js';
 import type { Chaos, ChaosAction } from '../safety/chaos.js';
 import type { Redactor } from '../safety/create-redactor.js';
 import type { ForwardResult, Upstream } from '../upstream/forward-request.js';
 import { buildInteraction } from './build-interaction.js';
-import { createMockResponse } from './mock-response.js';
+import { createMockResponse } from '../providers/mock-kit/mock-response.js';
 import type { Outcome, ProxyStats } from './proxy-stats.js';
 import type { Recorder } from './recorder.js';
 import type { FindResult, Replayer } from './replayer.js';
@@ -35,7 +35,7 @@ export interface ProxyRuntime {
   recorder: Recorder | undefined;
   chaos: (episode: string) => Chaos | undefined;
   /** Smoke mode: compares one live answer with the contract; returns drift findings. */
-  checkAnswer?: (provider: Provider, interaction: ReturnType<typeof buildInteraction>) => SmokeFinding[];
+  checkAnswer?: (route: Route, interaction: ReturnType<typeof buildInteraction>) => SmokeFinding[];
 }
 
 type Truncate = Extract<ChaosAction, { kind: 'truncate' }>;
@@ -44,7 +44,7 @@ type Slot = Awaited<ReturnType<Recorder['reserve']>>;
 export interface ProxyCall {
   req: IncomingMessage;
   res: ServerResponse;
-  provider: Provider;
+  route: Route;
   episode: string;
   path: string;
   query: string;
@@ -63,7 +63,7 @@ export interface CallResult {
  * returns its result directly: the hot path of replay allocates no promise and waits for no tick.
  */
 export function handleProxyCall(rt: ProxyRuntime, call: ProxyCall): CallResult | Promise<CallResult> {
-  const action = rt.chaos(call.episode)?.next(call.provider.family) ?? { kind: 'none' };
+  const action = rt.chaos(call.episode)?.next(call.route.provider) ?? { kind: 'none' };
   if (action.kind === 'none') return serve(rt, call, undefined);
   if (action.kind === 'truncate') return serve(rt, call, action);
   if (action.kind === 'slow') return sleep(action.delayMs).then(() => serve(rt, call, undefined));
@@ -77,7 +77,7 @@ function serve(rt: ProxyRuntime, call: ProxyCall, truncate: Truncate | undefined
   const match = (): MatchedRequest =>
     rt.matcher.match({
       method: call.req.method ?? 'GET',
-      provider: call.provider.name,
+      provider: call.route.name,
       path: call.path,
       query: call.query,
       headers: call.req.headers,
@@ -118,9 +118,8 @@ function replayed(
 }
 
 async function serveMock(rt: ProxyRuntime, call: ProxyCall, truncate: Truncate | undefined): Promise<CallResult> {
-  const response = createMockResponse({
-    family: call.provider.family,
-    provider: call.provider.name,
+  const response = createMockResponse(call.route.provider, {
+    provider: call.route.name,
     method: call.req.method ?? 'GET',
     path: call.path,
     query: call.query,
@@ -154,6 +153,7 @@ async function forward(
     startedAt: call.startedAt,
     capture: record || options.mode === 'smoke',
     redactor: rt.redactor,
+    captureLimits: options.file.limits,
     streamPath: call.path,
     query: call.query,
     ...(truncate ? { truncateAfterBytes: truncate.afterBytes } : {}),
@@ -203,9 +203,9 @@ async function storeForwarded(
       take: slot ? await slot.take() : 0,
       position: slot?.position ?? 0,
       occurrence: slot?.occurrence ?? 1,
-      provider: call.provider,
+      route: call.route,
       key: matched.key,
-      keyRules: rt.matcher.rulesFingerprint(call.provider.name),
+      keyRules: rt.matcher.rulesFingerprint(call.route.name),
       request: matched.request,
       // Redact rules apply to everything stored, response headers included (SPEC §4).
       forwarded: { ...result, headers: redactHeaders(rt.redactor, result.headers) },
@@ -218,9 +218,9 @@ async function storeForwarded(
       if (interaction.complete && options.mode === 'record-missing') await rt.replayer?.add(call.episode, interaction);
     }
     if (options.mode === 'smoke' && rt.checkAnswer) {
-      for (const f of rt.checkAnswer(call.provider, interaction)) {
-        rt.stats.drift.push({ ...f, provider: call.provider.name });
-        rt.logger.warn({ provider: call.provider.name, ...f }, `contract drift: ${f.check} at ${f.path}`);
+      for (const f of rt.checkAnswer(call.route, interaction)) {
+        rt.stats.drift.push({ ...f, provider: call.route.name });
+        rt.logger.warn({ provider: call.route.name, ...f }, `contract drift: ${f.check} at ${f.path}`);
       }
     }
   }
@@ -231,20 +231,20 @@ async function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedReque
   const endpoint = `${matched.request.method} ${call.path}`;
   let message: string;
   if (exhausted !== undefined) {
-    message = `cassette miss in episode "${call.episode}": all ${exhausted} recording(s) of ${call.provider.name} ${endpoint} were already used (--strict).`;
+    message = `cassette miss in episode "${call.episode}": all ${exhausted} recording(s) of ${call.route.name} ${endpoint} were already used (--strict).`;
   } else if ((await rt.replayer?.recordingCount(call.episode)) === 0) {
     message = `cassette miss: episode "${call.episode}" has no recordings in ${rt.options.store}. Record it first (--mode live or record-missing).`;
   } else {
-    const why = await rt.replayer?.explain(call.episode, call.provider, matched.request, rt.canonicalBody);
+    const why = await rt.replayer?.explain(call.episode, call.route, matched.request, rt.canonicalBody);
     const nearest = why?.nearest
       ? ` Nearest recording: step ${why.nearest.position} (${why.nearest.method} ${why.nearest.path}); differs: ${why.differences.join('; ') || 'only in ignored details'}.`
       : '';
-    message = `cassette miss in episode "${call.episode}": no recording of ${call.provider.name} ${endpoint}.${nearest} Re-record with --mode record-missing or live.`;
+    message = `cassette miss in episode "${call.episode}": no recording of ${call.route.name} ${endpoint}.${nearest} Re-record with --mode record-missing or live.`;
   }
-  await rt.replayer?.noteMiss(call.episode, call.provider.name, matched.request);
-  rt.stats.misses.push({ episode: call.episode, provider: call.provider.name, method: matched.request.method, path: call.path, message });
-  rt.logger.warn({ episode: call.episode, provider: call.provider.name, key: matched.key, code: 'cassette_miss' }, message);
-  sendError(call.res, call.provider, new CassetteError('cassette_miss', message), { 'x-cassette-miss': '1' });
+  await rt.replayer?.noteMiss(call.episode, call.route.name, matched.request);
+  rt.stats.misses.push({ episode: call.episode, provider: call.route.name, method: matched.request.method, path: call.path, message });
+  rt.logger.warn({ episode: call.episode, provider: call.route.name, key: matched.key, code: 'cassette_miss' }, message);
+  sendError(call.res, call.route.provider, new CassetteError('cassette_miss', message), { 'x-cassette-miss': '1' });
   return { outcome: 'miss', status: 404, key: matched.key };
 }
 
@@ -261,7 +261,7 @@ async function injectFault(rt: ProxyRuntime, call: ProxyCall, action: ChaosActio
       const limit = rt.options.file.limits.upstreamTimeoutMs;
       await Promise.race([sleep(limit), new Promise((r) => call.res.once('close', r))]);
       if (!call.res.destroyed)
-        sendError(call.res, call.provider, new CassetteError('upstream_timeout', 'injected timeout (--chaos)'), {
+        sendError(call.res, call.route.provider, new CassetteError('upstream_timeout', 'injected timeout (--chaos)'), {
           'x-cassette-fault': 'timeout',
         });
       return { outcome: 'fault', status: 504 };

@@ -146,6 +146,20 @@ export class Recorder {
     }
   }
 
+  /** The episode's next recording opens a new take (`POST /__cassette/episode {"freshTake":true}`). */
+  async restart(episode: string): Promise<void> {
+    if (this.#queue.length > 0) void this.#flush();
+    await Promise.all([...this.#flushing]);
+    const w = this.#writers.get(episode);
+    this.#writers.delete(episode);
+    this.#occurrences.delete(episode);
+    try {
+      await (await w)?.finish();
+    } catch (err) {
+      this.#logger.error({ code: 'store_write_failed' }, `could not close take: ${(err as Error).message}`);
+    }
+  }
+
   #writer(episode: string): Promise<TakeWriter> {
     let w = this.#writers.get(episode);
     if (!w) {

@@ -1,4 +1,4 @@
-import type { Provider } from '../providers/provider-registry.js';
+import type { Route } from '../providers/registry.js';
 import { explainMiss } from '../match/explain-miss.js';
 import type { Candidate, MissExplanation } from '../match/explain-miss.js';
 import { canonicalRequest } from '../match/request-key.js';
@@ -166,6 +166,29 @@ export class Replayer {
     });
   }
 
+  /**
+   * A recorded WebSocket session for `key`, with the occurrence rules of `find`: the whole
+   * interaction (its frames), read from the store now, and marked served.
+   */
+  async findSession(
+    episode: string,
+    key: string,
+  ): Promise<{ kind: 'hit'; interaction: Interaction } | { kind: 'miss'; exhausted?: number }> {
+    const data = await this.load(episode);
+    const e = this.#state(episode);
+    e.calls++;
+    const slots = data.slotsOf(key);
+    if (slots === undefined) return { kind: 'miss' };
+    const count = typeof slots === 'number' ? 1 : slots.length;
+    const n = e.used.get(key) ?? 0;
+    if (n >= count && this.#strict) return { kind: 'miss', exhausted: count };
+    const slot = typeof slots === 'number' ? slots : (slots[Math.min(n, count - 1)] as number);
+    e.used.set(key, n + 1);
+    this.#noteOrder(data, e, slot);
+    e.served.add(data.position(slot));
+    return { kind: 'hit', interaction: await data.read(slot) };
+  }
+
   /** Makes a just-recorded interaction replayable (record-missing). */
   add(episode: string, interaction: Interaction): MaybePromise<void> {
     const data = this.load(episode);
@@ -183,7 +206,7 @@ export class Replayer {
   /** Explains a miss against the nearest recording of the episode (requests read from the store now). */
   async explain(
     episode: string,
-    provider: Provider,
+    provider: Route,
     request: RecordedRequest,
     canonicalBody: (p: string) => CanonicalBodyFn,
   ): Promise<MissExplanation> {
@@ -232,6 +255,21 @@ export class Replayer {
         divergence: undefined,
         ...(e.evicted ? { evicted: e.evicted } : {}),
       });
+  }
+
+  /**
+   * Drops what is known of an episode, index included: another mode of the same proxy may have
+   * recorded it since (per-episode modes), so it is read from the store again when next asked for.
+   */
+  forget(episode: string): void {
+    const data = this.#episodes.get(episode);
+    this.#states.delete(episode);
+    this.#loading.delete(episode);
+    if (!data) return;
+    this.#episodes.delete(episode);
+    this.#indexed -= data.size;
+    this.#held -= data.held;
+    for (let slot = 0; slot < Math.min(data.size, SLOTS); slot++) this.#answers.delete(data.serial * SLOTS + slot);
   }
 
   /** A missed call diverges from the recording at once: remember where, in words. */

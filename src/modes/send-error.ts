@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { CassetteError } from '../errors.js';
-import type { Provider } from '../providers/provider-registry.js';
+import type { Provider } from '../providers/provider.js';
 
-/** Writes a CassetteError in the provider family's own error shape. */
+/** Writes a CassetteError in the provider's own error shape (the proxy's own shape without one). */
 export function sendError(
   res: ServerResponse,
   provider: Provider | undefined,
@@ -14,7 +14,7 @@ export function sendError(
     return;
   }
   const body = provider
-    ? provider.family.errorBody(error.httpStatus, error.code, error.message)
+    ? provider.errorBody(error.httpStatus, error.code, error.message)
     : {
         error: {
           type: error.code,
@@ -28,8 +28,9 @@ export function sendError(
   res.writeHead(error.httpStatus, {
     'content-type': 'application/json',
     'content-length': String(bytes.length),
-    // The proxy's own refusals are final; an unreachable or slow upstream may be worth a retry.
-    ...(error.httpStatus < 500 ? { 'x-should-retry': 'false' } : {}),
+    // Every answer the proxy makes itself is final, 5xx included: an SDK retrying a broken take,
+    // a failed store write or an unreachable upstream three times only triples the wait and the bill.
+    'x-should-retry': 'false',
     'x-cassette-error': error.code,
     ...headers,
   });

@@ -2,7 +2,7 @@ import { checkAnswer } from '../contract/check-answer.js';
 import { readContracts } from '../contract/contract-files.js';
 import type { ContractConfig } from '../contract/contract-types.js';
 import type { Logger } from '../log.js';
-import type { Provider } from '../providers/provider-registry.js';
+import type { Route } from '../providers/registry.js';
 import type { Interaction } from '../types.js';
 
 export type SmokeFinding = { severity: string; check: string; path: string; message?: string };
@@ -16,7 +16,7 @@ export function createSmokeChecker(
   contractsDir: string,
   config: ContractConfig,
   logger: Logger,
-): (provider: Provider, interaction: Interaction) => SmokeFinding[] {
+): (provider: Route, interaction: Interaction) => SmokeFinding[] {
   const { contracts, problems } = readContracts(contractsDir);
   for (const p of problems) logger.warn({ contracts: contractsDir }, `contract baseline unreadable: ${JSON.stringify(p)}`);
   if (contracts.size === 0)

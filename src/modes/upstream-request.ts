@@ -1,10 +1,10 @@
 import { assertUpstreamAllowed } from '../safety/assert-upstream-allowed.js';
-import type { Provider } from '../providers/provider-registry.js';
+import type { Route } from '../providers/registry.js';
 import { HOP_BY_HOP } from '../upstream/normalize-headers.js';
 import type { ProxyCall } from './handle-proxy-call.js';
 
 /** Where a provider's requests go, worked out (and checked against the allow-list it names) once. */
-const targets = new WeakMap<Provider, { origin: string; basePath: string; allow: readonly string[] | undefined }>();
+const targets = new WeakMap<Route, { origin: string; basePath: string; allow: readonly string[] | undefined }>();
 
 /**
  * The request as the provider gets it: the SUT's own headers and bytes, minus hop-by-hop and
@@ -15,13 +15,13 @@ export function buildUpstreamRequest(
   call: ProxyCall,
   allow: readonly string[] | undefined,
 ): { origin: string; path: string; headers: Record<string, string | string[]> } {
-  let target = targets.get(call.provider);
+  let target = targets.get(call.route);
   if (!target || target.allow !== allow) {
-    const base = call.provider.upstream;
+    const base = call.route.upstream;
     assertUpstreamAllowed(base, allow);
     // A bare origin's pathname is '/', never '': without the trim, /v1/x would go upstream as //v1/x.
     target = { origin: base.origin, basePath: base.pathname.replace(/\/+$/, ''), allow };
-    targets.set(call.provider, target);
+    targets.set(call.route, target);
   }
   const headers: Record<string, string | string[]> = {};
   const incoming = call.req.headers;
@@ -30,9 +30,9 @@ export function buildUpstreamRequest(
     if (v === undefined || HOP_BY_HOP.has(k) || k.startsWith('x-cassette-')) continue;
     headers[k] = v;
   }
-  const envKey = process.env[`CASSETTE_${call.provider.name.toUpperCase().replace(/-/g, '_')}_API_KEY`];
+  const envKey = process.env[`CASSETTE_${call.route.name.toUpperCase().replace(/-/g, '_')}_API_KEY`];
   if (envKey) {
-    const [name, value] = call.provider.family.apiKeyHeader(envKey);
+    const [name, value] = call.route.provider.apiKeyHeader(envKey);
     if (!headers[name] && !headers.authorization && !/[?&]key=/.test(call.query)) headers[name] = value;
   }
   return { origin: target.origin, path: `${target.basePath}${call.path}${call.query ? `?${call.query}` : ''}`, headers };

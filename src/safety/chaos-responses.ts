@@ -1,4 +1,3 @@
-import type { Family } from '../providers/family.js';
 import type { RecordedResponse } from '../types.js';
 
 /** The faults answered with an HTTP error response. */
@@ -8,61 +7,27 @@ export type HttpChaosFault = '429' | '500' | '503' | '529';
 const RETRY_AFTER_S = '1';
 const RETRY_AFTER_MS = '50';
 
-interface Shape {
-  message: string;
-  openai: { type: string; code: string | null };
-  anthropic: string;
-  gemini: string;
-}
-
-/** What each provider says for each status (OpenAI and Gemini have no 529; they get their overload answer). */
-const SHAPES: Record<HttpChaosFault, Shape> = {
-  '429': {
-    message: 'Rate limit reached for requests. Please try again in 1s.',
-    openai: { type: 'requests', code: 'rate_limit_exceeded' },
-    anthropic: 'rate_limit_error',
-    gemini: 'RESOURCE_EXHAUSTED',
-  },
-  '500': {
-    message: 'The server had an error while processing your request. Sorry about that!',
-    openai: { type: 'server_error', code: null },
-    anthropic: 'api_error',
-    gemini: 'INTERNAL',
-  },
-  '503': {
-    message: 'The service is temporarily unavailable. Please try again later.',
-    openai: { type: 'server_error', code: 'service_unavailable' },
-    anthropic: 'api_error',
-    gemini: 'UNAVAILABLE',
-  },
-  '529': {
-    message: 'The server is overloaded. Please try again later.',
-    openai: { type: 'server_error', code: 'overloaded' },
-    anthropic: 'overloaded_error',
-    gemini: 'UNAVAILABLE',
-  },
+/** What a provider says for each injected status, before the chaos label is added. */
+export const CHAOS_MESSAGES: Readonly<Record<HttpChaosFault, string>> = {
+  '429': 'Rate limit reached for requests. Please try again in 1s.',
+  '500': 'The server had an error while processing your request. Sorry about that!',
+  '503': 'The service is temporarily unavailable. Please try again later.',
+  '529': 'The server is overloaded. Please try again later.',
 };
+
+/** The provider's body of an injected fault (each provider module has one). */
+export interface ChaosErrorShape {
+  chaosErrorBody(fault: HttpChaosFault, status: number, message: string): unknown;
+}
 
 /**
  * The provider-shaped error response of an injected HTTP fault, retryable by every official SDK
  * (`x-should-retry: true`, a short `retry-after`), labelled so nobody mistakes it for a real one.
  */
-export function chaosErrorResponse(family: Family, fault: HttpChaosFault, sequence: number, seed: number): RecordedResponse {
+export function chaosErrorResponse(shape: ChaosErrorShape, fault: HttpChaosFault, sequence: number, seed: number): RecordedResponse {
   const status = Number(fault);
-  const shape = SHAPES[fault];
-  const message = `${shape.message} (injected by llm-cassette chaos: fault ${fault}, request ${sequence}, seed ${seed})`;
-  let json: unknown;
-  switch (family.name) {
-    case 'openai':
-      json = { error: { message, type: shape.openai.type, param: null, code: shape.openai.code } };
-      break;
-    case 'anthropic':
-      json = { type: 'error', error: { type: shape.anthropic, message } };
-      break;
-    case 'gemini':
-      json = { error: { code: status, message, status: shape.gemini } };
-      break;
-  }
+  const message = `${CHAOS_MESSAGES[fault]} (injected by llm-cassette chaos: fault ${fault}, request ${sequence}, seed ${seed})`;
+  const json = shape.chaosErrorBody(fault, status, message);
   return {
     status,
     headers: {

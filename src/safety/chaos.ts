@@ -1,8 +1,7 @@
 import { CassetteError } from '../errors.js';
-import { hashHex, rngFromHash } from '../modes/mock/mock-random.js';
-import type { Family } from '../providers/family.js';
+import { hashHex, rngFromHash } from '../util/seeded-random.js';
 import type { RecordedResponse } from '../types.js';
-import type { HttpChaosFault } from './chaos-responses.js';
+import type { ChaosErrorShape, HttpChaosFault } from './chaos-responses.js';
 import { chaosErrorResponse } from './chaos-responses.js';
 
 export type { HttpChaosFault } from './chaos-responses.js';
@@ -35,7 +34,7 @@ export interface ChaosOptions {
 
 export interface Chaos {
   /** The action for the next request: a function of the seed and how many came before. */
-  next(family: Family): ChaosAction;
+  next(shape: ChaosErrorShape): ChaosAction;
   /** Restarts the sequence (a test switched episode). */
   reset(): void;
   /** Requests seen since creation or the last reset. */
@@ -87,14 +86,14 @@ export function createChaos(options: ChaosOptions): Chaos {
     reset() {
       sequence = 0;
     },
-    next(family) {
+    next(shape) {
       sequence += 1;
       const rng = rngFromHash(hashHex('llm-cassette/chaos/v1', String(options.seed), String(sequence)));
       if (!(rng.next() < options.rate)) return { kind: 'none' };
       const fault = rng.pick(faults);
       if (HTTP_FAULTS.has(fault)) {
         const httpFault = fault as HttpChaosFault;
-        return { kind: 'respond', fault: httpFault, response: chaosErrorResponse(family, httpFault, sequence, options.seed) };
+        return { kind: 'respond', fault: httpFault, response: chaosErrorResponse(shape, httpFault, sequence, options.seed) };
       }
       switch (fault) {
         case 'reset':

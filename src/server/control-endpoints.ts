@@ -12,7 +12,23 @@ export interface ControlState {
   stats: ProxyStats;
   /** Switches the current episode (and its chaos settings); resets what was served of it. */
   setEpisode(id: string, chaos: { rate: number; seed?: number; faults?: string } | null | undefined): void;
+  /**
+   * The control API's switch, with the additive fields of `POST /__cassette/episode`: the episode's
+   * own mode and a fresh take. Answers the episode's effective mode and how many replayable
+   * recordings it has (null when no mode in use replays).
+   */
+  switchEpisode(
+    id: string,
+    chaos: { rate: number; seed?: number; faults?: string } | null | undefined,
+    settings: EpisodeSettings,
+  ): Promise<{ mode: string; recordings: number | null }>;
   summary(): unknown;
+}
+
+/** `"mode"`: a mode for this episode (`null`: back to the server's); `"freshTake"`: live records a new take now. */
+export interface EpisodeSettings {
+  mode?: string | null;
+  freshTake?: boolean;
 }
 
 /** `/__cassette/health | stats | episode | metrics`. Control requests are not counted as traffic. */
@@ -44,8 +60,17 @@ export async function handleControl(
       if (typeof id !== 'string')
         throw new CassetteError('bad_usage', 'POST /__cassette/episode expects {"id": "<episode id>"}', { httpStatus: 400 });
       assertEpisodeId(id, 'POST /__cassette/episode');
-      state.setEpisode(id, (parsed as { chaos?: { rate: number; seed?: number; faults?: string } | null }).chaos);
-      return json(res, 200, { ok: true, id });
+      const p = parsed as { chaos?: { rate: number; seed?: number; faults?: string } | null; mode?: unknown; freshTake?: unknown };
+      if (p.mode === undefined && p.freshTake === undefined) {
+        state.setEpisode(id, p.chaos);
+        return json(res, 200, { ok: true, id });
+      }
+      if (p.mode !== undefined && p.mode !== null && typeof p.mode !== 'string')
+        throw new CassetteError('bad_usage', 'POST /__cassette/episode: "mode" must be a mode name or null', { httpStatus: 400 });
+      const settings: EpisodeSettings = { freshTake: p.freshTake === true };
+      if (p.mode !== undefined) settings.mode = p.mode;
+      const result = await state.switchEpisode(id, p.chaos, settings);
+      return json(res, 200, { ok: true, id, ...result });
     }
     case 'GET metrics':
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });

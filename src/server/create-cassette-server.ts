@@ -1,7 +1,13 @@
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
 import type { CassetteOptions } from '../config/load-config.js';
+import { MODES } from '../types.js';
+import type { Mode } from '../types.js';
 import { CassetteError, toCassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { createCanonicalBody } from '../match/canonical-body.js';
@@ -13,14 +19,15 @@ import type { ProxyRuntime } from '../modes/handle-proxy-call.js';
 import { ProxyStats } from '../modes/proxy-stats.js';
 import { Recorder } from '../modes/recorder.js';
 import { Replayer } from '../modes/replayer.js';
-import { createProviderRegistry } from '../providers/provider-registry.js';
-import type { Provider } from '../providers/provider-registry.js';
+import { createProviderRegistry } from '../providers/registry.js';
+import type { Route } from '../providers/registry.js';
 import { Budget } from '../safety/budget.js';
 import { createChaos, parseChaosFaults } from '../safety/chaos.js';
 import type { Chaos } from '../safety/chaos.js';
 import { createRedactor } from '../safety/create-redactor.js';
 import { closeServer } from './close-server.js';
 import { handleControl } from './control-endpoints.js';
+import type { EpisodeSettings } from './control-endpoints.js';
 import { openModeStore } from './open-mode-store.js';
 import { readBody } from './read-body.js';
 import { assertEpisodeId, routeRequest } from './route-request.js';
@@ -35,6 +42,8 @@ export interface CassetteServer {
   /** The same variables with an `/episodes/<id>/` prefix: a SUT using them records or replays that episode. */
   envFor(episode: string): Record<string, string>;
   readonly options: CassetteOptions;
+  /** With --tls: the certificate clients must trust (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE). */
+  readonly tlsCertFile?: string;
   readonly stats: ProxyStats;
   /** Switches the current episode; what was served of it is forgotten. */
   setEpisode(id: string): void;
@@ -56,44 +65,76 @@ const RECORDING_MODES = new Set(['live', 'record-missing']);
 /** Starts the proxy on `options.host:options.port` (0 = any free port). */
 export async function startCassetteServer(options: CassetteOptions, start: StartOptions): Promise<CassetteServer> {
   const { logger } = start;
+  // Checked before the store opens or anything is forwarded: a bad id would be paid for, then unstorable.
+  assertEpisodeId(options.episode, options.episodeFrom ?? 'options');
   const providers = createProviderRegistry(options.file.providers, options.upstreams);
   const redactor = createRedactor(options.file.redact);
   const canonicalBody = canonicalBodyPerProvider(providers, options);
   const matcher = new RequestMatcher(options.file.match.headers, redactor, canonicalBody);
-  const store = await openModeStore(options, logger);
   const stats = new ProxyStats();
-  const replayer =
-    store && (options.mode === 'golden' || options.mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
-  const recorder = store && RECORDING_MODES.has(options.mode) ? new Recorder(store, options.mode, logger, options.onStoreError) : undefined;
-  const forwarding = options.mode !== 'golden' && options.mode !== 'mock';
-  const upstream = forwarding ? (await import('../upstream/forward-request.js')).createUpstream(options.file.limits) : undefined;
-
+  const budget = new Budget(options.maxRequests, options.maxCostUsd);
   const state = { episode: options.episode };
   const globalChaos = options.chaos ? createChaos(options.chaos) : undefined;
   const episodeChaos = new Map<string, Chaos | undefined>();
-  for (const e of start.preload ?? []) await replayer?.load(e);
-  // Imported here, not at the top: the contract checker (and zod with it) serves smoke mode only.
-  const smoke = options.mode === 'smoke' ? await import('../modes/smoke-checker.js') : undefined;
+  const chaosOf = (episode: string): Chaos | undefined => (episodeChaos.has(episode) ? episodeChaos.get(episode) : globalChaos);
 
-  const rt: ProxyRuntime = {
-    options,
-    matcher,
-    canonicalBody,
-    redactor,
-    stats,
-    logger,
-    budget: new Budget(options.maxRequests, options.maxCostUsd),
-    upstream,
-    replayer,
-    recorder,
-    chaos: (episode) => (episodeChaos.has(episode) ? episodeChaos.get(episode) : globalChaos),
-    ...(smoke ? { checkAnswer: smoke.createSmokeChecker(options.contractsDir, options.file.contract, logger) } : {}),
+  /** The parts one mode needs: store handle, replayer, recorder, upstream, smoke checker. */
+  interface ModeRuntime {
+    rt: ProxyRuntime;
+    store: Awaited<ReturnType<typeof openModeStore>>;
+    /** Golden opened before the store existed: it reads the store once another mode made it. */
+    placeholder: boolean;
+  }
+  const buildRuntime = async (mode: Mode): Promise<ModeRuntime> => {
+    const o: CassetteOptions = mode === options.mode ? options : { ...options, mode };
+    const placeholder = mode === 'golden' && !existsSync(options.store);
+    const store = await openModeStore(o, logger);
+    const replayer = store && (mode === 'golden' || mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
+    const recorder = store && RECORDING_MODES.has(mode) ? new Recorder(store, mode, logger, options.onStoreError) : undefined;
+    const forwarding = mode !== 'golden' && mode !== 'mock';
+    const upstream = forwarding ? (await import('../upstream/forward-request.js')).createUpstream(options.file.limits) : undefined;
+    // Imported here, not at the top: the contract checker (and zod with it) serves smoke mode only.
+    const smoke = mode === 'smoke' ? await import('../modes/smoke-checker.js') : undefined;
+    const rt: ProxyRuntime = {
+      options: o,
+      matcher,
+      canonicalBody,
+      redactor,
+      stats,
+      logger,
+      budget,
+      upstream,
+      replayer,
+      recorder,
+      chaos: chaosOf,
+      ...(smoke ? { checkAnswer: smoke.createSmokeChecker(options.contractsDir, options.file.contract, logger) } : {}),
+    };
+    return { rt, store, placeholder };
   };
+  const main = await buildRuntime(options.mode);
+  const { rt } = main;
+  /**
+   * Per-episode modes (`POST /__cassette/episode {"id","mode"}`): the runtime of each other mode
+   * is built when an episode first asks for it and kept for the proxy's life.
+   */
+  const runtimes = new Map<Mode, Promise<ModeRuntime>>([[options.mode, Promise.resolve(main)]]);
+  const built: ModeRuntime[] = [main];
+  const episodeModes = new Map<string, Mode>();
+  const runtimeFor = (mode: Mode): Promise<ModeRuntime> => {
+    let r = runtimes.get(mode);
+    if (!r) {
+      r = buildRuntime(mode).then((m) => (built.push(m), m));
+      runtimes.set(mode, r);
+      r.catch(() => runtimes.delete(mode));
+    }
+    return r;
+  };
+  for (const e of start.preload ?? []) await rt.replayer?.load(e);
 
   const setEpisode = (id: string, chaos?: { rate: number; seed?: number; faults?: string } | null): void => {
     assertEpisodeId(id, 'setEpisode');
     state.episode = id;
-    replayer?.reset(id);
+    for (const m of built) m.rt.replayer?.reset(id);
     if (chaos === null) episodeChaos.set(id, undefined);
     else if (chaos) {
       episodeChaos.set(
@@ -104,10 +145,57 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     episodeChaos.get(id)?.reset();
     globalChaos?.reset();
   };
-  const summary = (): RunSummary => buildSummary(options, stats, replayer, recorder);
+  /** The control API's switch: also sets the episode's own mode (`null`: the server's) and, live, a fresh take. */
+  const switchEpisode = async (
+    id: string,
+    chaos: { rate: number; seed?: number; faults?: string } | null | undefined,
+    settings: EpisodeSettings,
+  ): Promise<{ mode: Mode; recordings: number | null }> => {
+    assertEpisodeId(id, 'POST /__cassette/episode');
+    let mode = episodeModes.get(id) ?? options.mode;
+    if (settings.mode !== undefined) {
+      if (settings.mode !== null && !(MODES as readonly string[]).includes(settings.mode))
+        throw new CassetteError('bad_usage', `POST /__cassette/episode: unknown mode "${settings.mode}"`, {
+          httpStatus: 400,
+          hint: `Modes: ${MODES.join(', ')}.`,
+        });
+      mode = (settings.mode as Mode | null) ?? options.mode;
+    }
+    const target = await runtimeFor(mode);
+    // Another mode may have recorded this episode since a replayer indexed it.
+    for (const m of built) {
+      if (m.placeholder && existsSync(options.store)) {
+        const fresh = await buildRuntime('golden');
+        await m.store?.close();
+        Object.assign(m, { store: fresh.store, placeholder: fresh.placeholder });
+        m.rt.replayer = fresh.rt.replayer;
+      }
+      m.rt.replayer?.forget(id);
+    }
+    if (mode === options.mode) episodeModes.delete(id);
+    else episodeModes.set(id, mode);
+    setEpisode(id, chaos);
+    if (settings.freshTake) for (const m of built) await m.rt.recorder?.restart(id);
+    const counter = target.rt.replayer ?? built.find((m) => m.rt.replayer)?.rt.replayer;
+    return { mode, recordings: counter ? await counter.recordingCount(id) : null };
+  };
+  // Unused recordings, divergences and store failures of every mode's runtime.
+  const allReplayers = {
+    unused: () => built.flatMap((m) => m.rt.replayer?.unused() ?? []),
+    divergences: () => built.flatMap((m) => m.rt.replayer?.divergences() ?? []),
+  };
+  const allRecorders = {
+    get failed() {
+      return built.reduce((n, m) => n + (m.rt.recorder?.failed ?? 0), 0);
+    },
+  };
+  const summary = (): RunSummary =>
+    built.length === 1 ? buildSummary(options, stats, rt.replayer, rt.recorder) : buildSummary(options, stats, allReplayers, allRecorders);
   const inFlight = new Set<Promise<unknown>>();
 
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+  const tls = options.tls ? (await import('./tls-certificate.js')).loadTlsMaterial(options.tls) : undefined;
+  const serverOptions = { keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 };
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const p = handle(req, res);
     inFlight.add(p);
     p.then(
@@ -119,7 +207,11 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
         else res.destroy();
       },
     );
-  });
+  };
+  // --tls: https and wss on the same port, for clients that always dial wss: (docs/websocket.md).
+  const server = tls
+    ? createTlsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, onRequest)
+    : createServer(serverOptions, onRequest);
   // Malformed HTTP never reaches a handler: answer 400 and close, and stay up.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) {
@@ -149,7 +241,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
           req,
           res,
           name,
-          { mode: options.mode, store: options.store, episode: state.episode, stats, setEpisode, summary },
+          { mode: options.mode, store: options.store, episode: state.episode, stats, setEpisode, switchEpisode, summary },
           () => readBody(req, 1024 * 1024),
         );
       } catch (err) {
@@ -157,7 +249,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       }
       return;
     }
-    let provider: Provider | undefined;
+    let provider: Route | undefined;
     let episode = state.episode;
     try {
       if (!authorized(req, options.authToken)) throw unauthorized();
@@ -167,13 +259,23 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       if (typeof header === 'string') assertEpisodeId(header, 'header x-cassette-episode');
       episode = typeof header === 'string' ? header : (route.pathEpisode ?? state.episode);
       const body = await readBody(req, options.file.limits.maxBodyBytes);
-      const served = handleProxyCall(rt, { req, res, provider, episode, path: route.path, query: route.query, body, startedAt });
+      const own = episodeModes.get(episode);
+      const served = handleProxyCall(own === undefined ? rt : (await runtimeFor(own)).rt, {
+        req,
+        res,
+        route: provider,
+        episode,
+        path: route.path,
+        query: route.query,
+        body,
+        startedAt,
+      });
       const result = served instanceof Promise ? await served : served;
       finish(result.outcome, result.status, result.key);
     } catch (err) {
       const error = toCassetteError(err);
       const outcome = error.code !== 'client_closed_request' && error.httpStatus < 500 ? 'refused' : 'fault';
-      sendError(res, provider, error, error.code === 'cassette_miss' ? { 'x-cassette-miss': '1' } : {});
+      sendError(res, provider?.provider, error, error.code === 'cassette_miss' ? { 'x-cassette-miss': '1' } : {});
       if (error.code === 'body_too_large') res.once('finish', () => req.socket.destroySoon());
       finish(outcome, error.httpStatus, undefined, error);
     }
@@ -199,6 +301,35 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     }
   }
 
+  // WebSocket sessions (docs/websocket.md): `ws` is loaded on the first upgrade, not at start.
+  const sockets = new Set<WebSocket>();
+  let upgrades: Promise<(req: IncomingMessage, socket: Duplex, head: Buffer) => void> | undefined;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    upgrades ??= import('../modes/websocket/handle-upgrade.js').then((m) =>
+      m.createUpgradeHandler({
+        rt,
+        sockets,
+        track(work) {
+          inFlight.add(work);
+          void work.finally(() => inFlight.delete(work));
+        },
+        route(r) {
+          if (!authorized(r, options.authToken)) throw unauthorized();
+          const route = routeRequest(r.url ?? '/', providers);
+          const header = r.headers['x-cassette-episode'];
+          if (typeof header === 'string') assertEpisodeId(header, 'header x-cassette-episode');
+          const episode = typeof header === 'string' ? header : (route.pathEpisode ?? state.episode);
+          return { provider: route.provider, episode, path: route.path, query: route.query };
+        },
+      }),
+    );
+    upgrades.then(
+      (handle) => handle(req, socket, head),
+      () => socket.destroy(),
+    );
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
@@ -212,7 +343,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   });
   const port = (server.address() as AddressInfo).port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
   if (!isLoopback(options.host) && !options.authToken) {
     logger.warn(
       { host: options.host },
@@ -223,38 +354,45 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   return {
     url,
     port,
-    env: baseUrlEnv(url, providers),
+    env: { ...baseUrlEnv(url, providers), ...(tls ? { NODE_EXTRA_CA_CERTS: tls.certFile } : {}) },
+    ...(tls ? { tlsCertFile: tls.certFile } : {}),
     envFor: (episode) => ({ ...baseUrlEnv(`${url}/episodes/${episode}`, providers), CASSETTE_URL: url, CASSETTE_EPISODE: episode }),
     options,
     stats,
     setEpisode: (id) => setEpisode(id),
     summary,
-    recordingCount: async (episode) => (await replayer?.recordingCount(episode)) ?? 0,
+    recordingCount: async (episode) => (await rt.replayer?.recordingCount(episode)) ?? 0,
     async stop() {
+      if (sockets.size > 0) await (await import('../modes/websocket/handle-upgrade.js')).closeSessions(sockets);
       await closeServer(server, inFlight);
-      await recorder?.close();
-      await upstream?.close().catch(() => undefined);
-      await store?.close();
+      for (const m of built) {
+        await m.rt.recorder?.close();
+        await m.rt.upstream?.close().catch(() => undefined);
+        await m.store?.close();
+      }
     },
   };
 }
 
 /** `OPENAI_BASE_URL=http://127.0.0.1:8787/openai/v1`, one per provider. */
-export function baseUrlEnv(url: string, providers: ReadonlyMap<string, Provider>): Record<string, string> {
+export function baseUrlEnv(url: string, providers: ReadonlyMap<string, Route>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const p of providers.values()) env[p.baseUrlEnv] = `${url}/${p.name}${p.baseUrlSuffix}`;
-  // The Gemini SDKs read either name.
-  if (env.GOOGLE_GEMINI_BASE_URL) env.GEMINI_BASE_URL = env.GOOGLE_GEMINI_BASE_URL;
+  // Some SDKs read another name too (each provider module lists them).
+  for (const p of providers.values()) {
+    if (p.baseUrlEnv !== p.provider.baseUrlEnv) continue;
+    for (const alias of p.provider.baseUrlEnvAliases ?? []) env[alias] = env[p.baseUrlEnv] as string;
+  }
   env.CASSETTE_URL = url;
   return env;
 }
 
-function canonicalBodyPerProvider(providers: ReadonlyMap<string, Provider>, options: CassetteOptions): (p: string) => CanonicalBodyFn {
+function canonicalBodyPerProvider(providers: ReadonlyMap<string, Route>, options: CassetteOptions): (p: string) => CanonicalBodyFn {
   const table = new Map<string, CanonicalBodyFn>();
   for (const p of providers.values()) {
     table.set(
       p.name,
-      createCanonicalBody({ ignore: [...p.family.ignoredFields, ...options.file.match.ignore], normalize: options.file.match.normalize }),
+      createCanonicalBody({ ignore: [...p.provider.ignoredFields, ...options.file.match.ignore], normalize: options.file.match.normalize }),
     );
   }
   const fallback = createCanonicalBody({ ignore: options.file.match.ignore, normalize: options.file.match.normalize });

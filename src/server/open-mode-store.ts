@@ -31,6 +31,8 @@ function emptyStore(location: string): Store {
     removeEpisodes: refuse,
     removeTakes: refuse,
     importTake: refuse,
+    recordRun: refuse,
+    listRuns: async () => [],
     close: async () => undefined,
   };
 }

@@ -1,11 +1,12 @@
+import { suggestEpisodeId } from './episode-id.js';
 import { CassetteError } from '../errors.js';
-import type { Provider } from '../providers/provider-registry.js';
+import type { Route } from '../providers/registry.js';
 
 export const EPISODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Where a proxied request goes: provider, episode chosen by path (if any), upstream path and query. */
-export interface Route {
-  provider: Provider;
+export interface RoutedRequest {
+  provider: Route;
   /** Episode named by an `/episodes/<id>/` prefix, if the URL has one. */
   pathEpisode: string | undefined;
   /** Path below the provider prefix, always starting with `/`. */
@@ -18,7 +19,7 @@ export interface Route {
 const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?=\/|$)/i;
 
 /** Parses `/[episodes/<id>/]<provider>/<path>?<query>`; throws 404 / 400 CassetteErrors. On every request: no split, no arrays. */
-export function routeRequest(url: string, providers: ReadonlyMap<string, Provider>): Route {
+export function routeRequest(url: string, providers: ReadonlyMap<string, Route>): RoutedRequest {
   const q = url.indexOf('?');
   const rawPath = q === -1 ? url : url.slice(0, q);
   const query = q === -1 ? '' : url.slice(q + 1);
@@ -68,7 +69,8 @@ function segmentAt(path: string, from: number): string {
 export function assertEpisodeId(id: string, where: string): void {
   if (!EPISODE_ID.test(id)) {
     throw new CassetteError('bad_episode_id', `invalid episode id ${JSON.stringify(id.slice(0, 200))} (from ${where})`, {
-      hint: 'An episode id is 1-128 characters of letters, digits, ".", "_" and "-", starting with a letter or digit.',
+      hint: `An episode id is 1-128 characters of letters, digits, ".", "_" and "-", starting with a letter or digit: try "${suggestEpisodeId(id)}".`,
+      details: { suggestion: suggestEpisodeId(id) },
     });
   }
 }

@@ -36,15 +36,15 @@ export interface RunSummary {
 }
 
 /**
- * Builds the summary; `ok` is false on any miss, on a store write failure, on breaking contract
+ * Builds the summary; `ok` is false on any miss, on any request the proxy refused (a 4xx of its own), on a store write failure, on breaking contract
  * drift seen in smoke mode (SPEC §3: `run` exits 1 on breaking drift), and, strict, on unused
  * recordings or divergence.
  */
 export function buildSummary(
   options: CassetteOptions,
   stats: ProxyStats,
-  replayer: Replayer | undefined,
-  recorder: Recorder | undefined,
+  replayer: Pick<Replayer, 'unused' | 'divergences'> | undefined,
+  recorder: Pick<Recorder, 'failed'> | undefined,
 ): RunSummary {
   const unused: UnusedRecording[] = (replayer?.unused() ?? []).flatMap((e) =>
     e.recordings.map((r) => ({
@@ -61,7 +61,7 @@ export function buildSummary(
   const strictProblems = options.strict && (unused.length > 0 || divergences.length > 0);
   const breakingDrift = stats.drift.some((d) => d.severity === 'breaking');
   return {
-    ok: misses === 0 && !strictProblems && !breakingDrift && (recorder?.failed ?? 0) === 0,
+    ok: misses === 0 && stats.total('refused') === 0 && !strictProblems && !breakingDrift && (recorder?.failed ?? 0) === 0,
     mode: options.mode,
     episode: options.episode,
     store: options.store,

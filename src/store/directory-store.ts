@@ -6,6 +6,7 @@ import { removeDirIfEmpty, writeFileAtomic } from './atomic-write.js';
 import { BLOB_DIR } from './blob-files.js';
 import { collectBlobs } from './collect-blobs.js';
 import { withDirLock } from './dir-lock.js';
+import { readRunFiles, writeRunFile } from './directory-run-ledger.js';
 import { busy, DirectoryTakeWriter, type DirectoryContext } from './directory-take-writer.js';
 import { assertEpisodeDirName, isEpisodeDirName } from './episode-dir-name.js';
 import { readTake } from './fold-take.js';
@@ -14,6 +15,7 @@ import type { EpisodeIndex, GroupAppend, InteractionFilter, Store, TakeIndex, Ta
 import { decodeInteraction, encodeInteraction, type StoredInteraction } from './stored-interaction.js';
 import { journalPath, serializeTake, summarizeTake, takeFilePath, takeNumbers, type TakeHeader, type TakeRecord } from './take-file.js';
 import { journalIsLive, readJournal } from './take-journal.js';
+import type { RunFilter, RunRecord } from './run-record.js';
 
 /**
  * The JSON directory store: `DIR/<episode>/take-<n>.json`, side files in `DIR/_blobs/`
@@ -177,6 +179,15 @@ class DirectoryStore implements Store {
       const stored: StoredInteraction[] = interactions.map((i) => encodeInteraction({ ...i, episode, take }, this.#ctx.blobDir));
       writeFileAtomic(takeFilePath(dir, take), serializeTake(header, stored));
     });
+  }
+
+  async recordRun(run: RunRecord): Promise<void> {
+    this.#assertWritable();
+    writeRunFile(this.#ctx.root, run);
+  }
+
+  async listRuns(filter?: RunFilter): Promise<RunRecord[]> {
+    return readRunFiles(this.#ctx.root, filter);
   }
 
   async close(): Promise<void> {

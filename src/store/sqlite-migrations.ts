@@ -39,4 +39,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `ALTER TABLE interactions ADD COLUMN key_rules TEXT;
    CREATE INDEX interactions_take_keys ON interactions (take_id, complete, position, key, key_rules, provider, method, path);
    DROP INDEX interactions_key;`,
+  // 3: the run ledger (docs/gates.md): one row per `cassette run`, the record as JSON in `data`.
+  `CREATE TABLE runs (
+     id TEXT PRIMARY KEY,
+     started_at TEXT NOT NULL,
+     duration_ms REAL NOT NULL,
+     mode TEXT NOT NULL,
+     exit_code INTEGER NOT NULL,
+     label TEXT,
+     data TEXT NOT NULL
+   );
+   CREATE INDEX runs_started ON runs (started_at);`,
 ];

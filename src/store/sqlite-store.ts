@@ -3,7 +3,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CassetteError } from '../errors.js';
 import type { Interaction, Mode, TakeSummary } from '../types.js';
+import type { RunFilter, RunRecord } from './run-record.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
 import type { EpisodeIndex, GroupAppend, InteractionFilter, Store, TakeIndex, TakeWriter } from './store.js';
@@ -198,6 +200,14 @@ class SqliteStore implements Store {
         for (const i of interactions) this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
       })
       .immediate();
+  }
+
+  async recordRun(run: RunRecord): Promise<void> {
+    insertRun(this.#db, run);
+  }
+
+  async listRuns(filter?: RunFilter): Promise<RunRecord[]> {
+    return selectRuns(this.#db, filter);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Interaction, Mode, RecordedRequest, TakeSummary } from '../types.js';
+import type { RunFilter, RunRecord } from './run-record.js';
 
 /** A value, or a promise of it: what a backend returns where some backends answer at once. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -119,6 +120,10 @@ export interface Store {
    * `import`); rejects with bad_usage when the episode already has that take.
    */
   importTake(summary: TakeSummary, interactions: Interaction[]): Promise<void>;
+  /** Adds one run to the run ledger (docs/gates.md): SQLite table `runs`, directory `_runs/<id>.json`. */
+  recordRun(run: RunRecord): Promise<void>;
+  /** Runs of the ledger, newest first. */
+  listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   /** Writes pending state and releases connections, files and locks. */
   close(): Promise<void>;
 }

@@ -11,7 +11,11 @@ export const BLOB_THRESHOLD = 64 * 1024;
 // Where key order is data: JSON bodies are re-serialized for byte-exact replay, so their keys keep
 // the order they came in. Everything else is sorted so files are deterministic and diff well.
 type Trie = { readonly [key: string]: Trie | true };
-const DATA_PATHS: Trie = { request: { body: { json: true } }, response: { body: { json: true } } };
+// (An array passes its node on to every element: `session.frames[*].body.json`.)
+const DATA_PATHS: Trie = {
+  request: { body: { json: true } },
+  response: { body: { json: true }, session: { frames: { body: { json: true } } } },
+};
 
 // A reference is the only object with a key spelled exactly `$blob`: real keys `$blob`, `$$blob`,
 // ... get one more `$` on write and lose it on read, so no recorded data can pass for a reference.
@@ -47,7 +51,7 @@ export function mayHaveBlobs(text: string): boolean {
 
 function encode(value: unknown, trie: Trie | true | undefined, blobDir: string): unknown {
   if (typeof value === 'string') return value.length > BLOB_THRESHOLD ? (externalize(value, blobDir) ?? value) : value;
-  if (Array.isArray(value)) return value.map((v) => encode(v, trie === true ? true : undefined, blobDir));
+  if (Array.isArray(value)) return value.map((v) => encode(v, trie, blobDir));
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
   const entries = Object.keys(record).map((k) => [escapeKey(k), k] as const);

@@ -31,7 +31,7 @@ export interface StreamAssembler {
   result(): Assembled;
 }
 
-/** Which assembler a route needs; chosen by the provider family from the request path. */
-export type AssemblerKind = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini' | 'ollama' | 'generic';
+/** Which assembler a route needs (`openai-chat`, `generic`, ...); chosen by the provider module from the request path. */
+export type AssemblerKind = string;
 
 export type { StreamFormat };

@@ -6,7 +6,7 @@ import type { Redactor } from '../safety/create-redactor.js';
 import { detectStreamFormat } from '../stream/detect-stream-format.js';
 import type { Timings } from '../types.js';
 import { ResponseCapture } from './response-capture.js';
-import type { CapturedBody } from './response-capture.js';
+import type { CapturedBody, CaptureLimits } from './response-capture.js';
 
 export interface ForwardInput {
   method: string;
@@ -24,6 +24,8 @@ export interface ForwardInput {
   /** Record a decoded copy; false for passthrough. */
   capture: boolean;
   redactor: Redactor;
+  /** What the recorded copy may cost (config `limits`). */
+  captureLimits: CaptureLimits;
   /** Path and query below the provider prefix, to tell a stream's format. */
   streamPath: string;
   query: string;
@@ -139,6 +141,7 @@ class Exchange implements Dispatcher.DispatchHandler {
         // An error answer under a stream content type (Gemini 404) is one JSON body, not events.
         format: status < 300 ? format : undefined,
         redactor: this.#input.redactor,
+        limits: this.#input.captureLimits,
       });
     }
     const out: Record<string, string | string[]> = { ...this.#input.extraHeaders };

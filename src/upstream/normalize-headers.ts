@@ -24,29 +24,34 @@ const VOLATILE = new Set([
   'x-amz-cf-id',
   'x-cloud-trace-context',
   'x-envoy-upstream-service-time',
-  'openai-processing-ms',
-  'openai-organization',
-  'openai-project',
-  'anthropic-organization-id',
   'x-generation-id',
-  'x-goog-api-key',
   'authorization',
   'x-api-key',
   'api-key',
   'strict-transport-security',
 ]);
 
-const VOLATILE_PREFIX = /^(x-ratelimit-|anthropic-ratelimit-|x-groq-|cf-|x-kong-|x-amz)/;
+const VOLATILE_PREFIX = /^(x-ratelimit-|x-groq-|cf-|x-kong-|x-amz)/;
+
+/** A provider's own volatile headers (each provider module names them): names, and prefixes. */
+export interface VolatileHeaders {
+  names: ReadonlySet<string>;
+  prefixes: readonly string[];
+}
+
+const NONE: VolatileHeaders = { names: new Set(), prefixes: [] };
 
 /** Response headers as stored: lower-cased, volatile and transport headers dropped, keys sorted. */
 export function normalizeResponseHeaders(
   headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
+  providers: VolatileHeaders = NONE,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const name of Object.keys(headers).sort()) {
     const lower = name.toLowerCase();
     const value = headers[name];
     if (value === undefined || TRANSPORT.has(lower) || VOLATILE.has(lower) || VOLATILE_PREFIX.test(lower)) continue;
+    if (providers.names.has(lower) || providers.prefixes.some((p) => lower.startsWith(p))) continue;
     out[lower] = value;
   }
   return out;

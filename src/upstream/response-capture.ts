@@ -9,24 +9,43 @@ import type { StoredBody, StoredStream, StreamEvent, StreamFormat } from '../typ
 export interface CapturedBody {
   body?: StoredBody;
   stream?: StoredStream;
+  /** Why the answer's body was not recorded (over a limit); the client still got all of it. */
+  unrecordable?: string;
 }
+
+/** What one answer's recording may cost (config `limits`). */
+export interface CaptureLimits {
+  /** Decoded bytes recorded at most; past them the copy is dropped. */
+  maxRecordedBytes: number;
+  /** Decoded bytes per wire byte a compressed answer may reach once past RATIO_FLOOR bytes. */
+  maxDecompressionRatio: number;
+}
+
+/** A compressed answer this small is never judged by its ratio (tiny bodies compress very well). */
+const RATIO_FLOOR = 1024 * 1024;
 
 /**
  * Records an upstream response body as it flows to the client: the wire bytes are never held
  * back; a copy is decoded once (gzip, br, deflate) and, for streams, cut into events stamped with
- * their arrival time. Secrets are redacted in the copy only.
+ * their arrival time. Secrets are redacted in the copy only. A copy that grows past
+ * `limits.maxRecordedBytes`, or decompresses past `limits.maxDecompressionRatio`, is dropped at
+ * once (memory stays flat however long or large the answer) and the answer is unrecordable.
  */
 export class ResponseCapture {
   readonly #startedAt: number;
   readonly #redactor: Redactor;
   readonly #contentType: string | undefined;
   readonly #format: StreamFormat | undefined;
-  readonly #framer: Framer | undefined;
-  readonly #decoder: zlib.Gunzip | zlib.BrotliDecompress | zlib.Inflate | undefined;
+  #framer: Framer | undefined;
+  #decoder: zlib.Gunzip | zlib.BrotliDecompress | zlib.Inflate | undefined;
+  readonly #limits: CaptureLimits;
+  #wireBytes = 0;
+  #decodedBytes = 0;
+  #unrecordable: string | undefined;
   // ignoreBOM: a leading byte order mark is part of the stream's bytes; replay must send it too.
   readonly #text: InstanceType<typeof TextDecoder> | undefined;
-  readonly #chunks: Buffer[] = [];
-  readonly #events: StreamEvent[] = [];
+  #chunks: Buffer[] = [];
+  #events: StreamEvent[] = [];
   #decodeFailed = false;
 
   constructor(options: {
@@ -35,7 +54,9 @@ export class ResponseCapture {
     contentEncoding: string | undefined;
     format: StreamFormat | undefined;
     redactor: Redactor;
+    limits: CaptureLimits;
   }) {
+    this.#limits = options.limits;
     this.#startedAt = options.startedAt;
     this.#redactor = options.redactor;
     this.#contentType = options.contentType;
@@ -54,17 +75,28 @@ export class ResponseCapture {
 
   /** A raw (possibly compressed) chunk as it arrived from the upstream. */
   push(chunk: Buffer): void {
+    if (this.#unrecordable !== undefined) return;
+    this.#wireBytes += chunk.length;
     if (this.#decoder) this.#decoder.write(chunk);
     else this.#onDecoded(chunk);
   }
 
   /** Ends the capture; `complete` says whether the body ended cleanly. */
   async finish(complete: boolean): Promise<CapturedBody & { complete: boolean }> {
-    if (this.#decoder && !this.#decodeFailed) {
+    if (this.#decoder && !this.#decodeFailed && this.#unrecordable === undefined) {
       await new Promise<void>((resolve) => {
-        this.#decoder?.once('end', resolve).once('error', () => resolve());
+        // 'close' too: a guard that trips while the backlog decodes destroys the decoder.
+        this.#decoder
+          ?.once('end', resolve)
+          .once('error', () => resolve())
+          .once('close', resolve);
         this.#decoder?.end();
       });
+    }
+    if (this.#unrecordable !== undefined) {
+      const unrecordable = this.#unrecordable;
+      if (this.#format) return { stream: { format: this.#format, events: [], complete: false }, complete: false, unrecordable };
+      return { body: { kind: 'empty' }, complete: false, unrecordable };
     }
     const ok = complete && !this.#decodeFailed;
     if (this.#framer && this.#format) {
@@ -78,8 +110,35 @@ export class ResponseCapture {
   }
 
   #onDecoded(chunk: Buffer): void {
+    if (this.#unrecordable !== undefined) return;
+    this.#decodedBytes += chunk.length;
+    const { maxRecordedBytes, maxDecompressionRatio } = this.#limits;
+    if (this.#decodedBytes > maxRecordedBytes) {
+      this.#giveUp(`the decoded answer is over limits.maxRecordedBytes (${maxRecordedBytes} bytes)`);
+      return;
+    }
+    // The wire count runs ahead of what the decoder has consumed, so the ratio is never overstated.
+    if (this.#decoder && this.#decodedBytes > RATIO_FLOOR && this.#decodedBytes > maxDecompressionRatio * this.#wireBytes) {
+      this.#giveUp(`the answer decompresses more than limits.maxDecompressionRatio (${maxDecompressionRatio}:1)`);
+      return;
+    }
     if (this.#framer) this.#addEvents(this.#framer.push((this.#text as InstanceType<typeof TextDecoder>).decode(chunk, { stream: true })));
     else this.#chunks.push(chunk);
+  }
+
+  /** Drops everything captured so far and stops decoding: the rest of the answer only flows. */
+  #giveUp(reason: string): void {
+    this.#unrecordable = reason;
+    this.#chunks = [];
+    this.#events = [];
+    this.#framer = undefined;
+    const decoder = this.#decoder;
+    this.#decoder = undefined;
+    if (decoder) {
+      decoder.removeAllListeners('data');
+      decoder.on('error', () => undefined);
+      decoder.destroy();
+    }
   }
 
   #addEvents(raws: string[]): void {

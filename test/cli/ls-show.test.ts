@@ -35,10 +35,12 @@ describe('cassette ls', () => {
     for (const line of lines.slice(1)) expect(line.slice(at)).toMatch(/^\d{4}-\d\d-\d\d$/);
   });
 
-  it('prints a JSON array with --json', async () => {
+  it('prints one {ok, store, episodes} document with --json', async () => {
     const r = await cassette(['ls', '--store', store, '--json'], tmp.dir);
     expect(r.code).toBe(0);
-    const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
+    const doc = JSON.parse(r.stdout) as { ok: boolean; store: string; episodes: Record<string, unknown>[] };
+    expect(doc).toMatchObject({ ok: true, store });
+    const rows = doc.episodes;
     expect(rows.map((x) => x.episode)).toEqual(['a-long-episode-name', 'checkout']);
     expect(rows[1]).toMatchObject({ episode: 'checkout', takes: 2, take: 2, calls: 2, inputTokens: 230, outputTokens: 24 });
     expect(typeof rows[1]?.costUsd).toBe('number');
@@ -46,7 +48,7 @@ describe('cassette ls', () => {
 
   it('reads the store from CASSETTE_STORE', async () => {
     const r = await cassette(['ls', '--json'], tmp.dir, { CASSETTE_STORE: store });
-    expect(JSON.parse(r.stdout)).toHaveLength(2);
+    expect(JSON.parse(r.stdout).episodes).toHaveLength(2);
   });
 
   it('exits 3 naming the path when the store does not exist, and creates nothing', async () => {
@@ -120,7 +122,9 @@ describe('store-keeping commands on a directory store', () => {
     await writeStore(dir, { checkout: [[{ ask: 'old' }], [{ ask: 'Hello there', usage: { inputTokens: 3, outputTokens: 4 } }]] });
     const ls = await cassette(['ls', '--json', '--store', dir], tmp.dir);
     expect(ls.code).toBe(0);
-    expect(JSON.parse(ls.stdout)).toMatchObject([{ episode: 'checkout', takes: 2, take: 2, calls: 1, inputTokens: 3, outputTokens: 4 }]);
+    expect(JSON.parse(ls.stdout).episodes).toMatchObject([
+      { episode: 'checkout', takes: 2, take: 2, calls: 1, inputTokens: 3, outputTokens: 4 },
+    ]);
     const show = await cassette(['show', 'checkout', '--store', dir], tmp.dir);
     expect(show.stdout).toMatch(/request:\s+"Hello there"/);
     const stats = await cassette(['stats', '--json', '--store', dir], tmp.dir);

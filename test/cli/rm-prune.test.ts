@@ -19,7 +19,9 @@ beforeEach(async () => {
 afterAll(() => tmp.cleanup());
 
 const episodesOf = async (): Promise<unknown[]> =>
-  (JSON.parse((await cassette(['ls', '--json', '--store', store], tmp.dir)).stdout) as { episode: string }[]).map((r) => r.episode);
+  (JSON.parse((await cassette(['ls', '--json', '--store', store], tmp.dir)).stdout).episodes as { episode: string }[]).map(
+    (r) => r.episode,
+  );
 
 /** Backdates a take, as if it had been recorded `days` ago. */
 function backdate(episode: string, take: number, days: number): void {
@@ -70,7 +72,7 @@ describe('cassette prune', () => {
     expect(doc).toMatchObject({ ok: true, dryRun: true, interactions: 4 });
     expect(doc.takes.map((t: { episode: string; take: number }) => `${t.episode}/${t.take}`)).toEqual(['alpha/1', 'alpha/2', 'beta/1']);
     expect(r.stderr).toContain('would remove 3 takes (4 interactions)');
-    const ls = JSON.parse((await cassette(['ls', '--json', '--store', store], tmp.dir)).stdout);
+    const ls = JSON.parse((await cassette(['ls', '--json', '--store', store], tmp.dir)).stdout).episodes;
     expect(ls.map((e: { takes: number }) => e.takes)).toEqual([3, 2]);
   });
 
@@ -79,7 +81,7 @@ describe('cassette prune', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^EPISODE\s+TAKE\s+CALLS\s+CREATED\nalpha\s+1\s+2\s+\S+\n$/);
     expect(r.stderr.trim()).toBe('removed 1 take (2 interactions)');
-    const ls = JSON.parse((await cassette(['ls', '--json', '--store', store], tmp.dir)).stdout);
+    const ls = JSON.parse((await cassette(['ls', '--json', '--store', store], tmp.dir)).stdout).episodes;
     expect(ls).toMatchObject([
       { episode: 'alpha', takes: 2, take: 3, calls: 3 },
       { episode: 'beta', takes: 2 },

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRICE_TABLE_DATE } from '../../src/safety/price-table.js';
+import { PRICE_TABLE_DATE } from '../../src/providers/prices.js';
 import { cassette, tempDir, writeStore } from './cli-helpers.js';
 import type { CallSpec } from './cli-helpers.js';
 

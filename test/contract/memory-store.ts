@@ -27,6 +27,8 @@ export function memoryStore(all: Interaction[]): Store {
     removeEpisodes: unsupported,
     removeTakes: unsupported,
     importTake: unsupported,
+    recordRun: unsupported,
+    listRuns: async () => [],
     close: async () => undefined,
   };
 }

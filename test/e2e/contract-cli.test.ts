@@ -116,7 +116,7 @@ describe('cassette contract update / check', () => {
     const mutated = await upstreamFor(mutatedChat());
     await record(store, mutated);
     await mutated.stop();
-    const takes = JSON.parse((await runCli(['ls', '--store', store, '--json'])).stdout);
+    const takes = JSON.parse((await runCli(['ls', '--store', store, '--json'])).stdout).episodes;
     expect(takes).toMatchObject([{ episode: 'drift', takes: 2, take: 2, calls: 3 }]);
 
     const junit = join(dir, 'report.xml');
@@ -250,7 +250,7 @@ describe('smoke mode', () => {
     expect(bad.stderr).toMatch(/CHILD ANSWER/);
     expect(bad.stderr).toMatch(/contract drift: \d+ findings \([1-9]\d* breaking\)/);
     const summary = JSON.parse(bad.stdout);
-    expect(summary).toMatchObject({ mode: 'smoke', forwarded: 1, recorded: 0, exitCode: 0, ok: false });
+    expect(summary).toMatchObject({ mode: 'smoke', forwarded: 1, recorded: 0, exitCode: 1, commandExitCode: 0, proxyOk: false, ok: false });
     expect(summary.drift).toContainEqual(expect.objectContaining({ severity: 'breaking', check: 'discriminator-value-new' }));
     expect(bad.code, bad.stderr).toBe(1);
 

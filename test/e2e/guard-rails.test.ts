@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_PRICES } from '../../src/safety/price-table.js';
+import { BUILT_IN_PRICES } from '../../src/providers/prices.js';
 import { tempDir, tempStore, useCleanup } from '../helpers/cleanup.js';
 import { corpus, responseText, splitSseEvents, sseJson } from '../helpers/corpus.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';

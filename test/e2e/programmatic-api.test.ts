@@ -1,7 +1,7 @@
 // The programmatic API (README "Programmatic use"): `startCassette` from the package entry point
 // records an episode in live mode and replays it in golden mode, with `summary()` counting hits,
 // misses and unused recordings; and the shipped vitest example (examples/vitest/) runs as a user
-// would run it: a nested vitest process whose setup file imports 'llm-cassette' by the package's
+// would run it: a nested vitest process whose setup file imports 'llm-cassette-proxy' by the package's
 // own name (Node's self-reference through package.json "exports", resolving to dist/index.js).
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';

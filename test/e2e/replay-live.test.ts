@@ -97,7 +97,7 @@ describe('cassette replay EPISODE --live', () => {
     // ep.live is a new episode of two calls; ep keeps its single take.
     const ls = await runCli(['ls', '--store', store, '--json']);
     expect(ls.code, ls.stderr).toBe(0);
-    const rows = JSON.parse(ls.stdout) as { episode: string; takes: number; calls: number }[];
+    const rows = JSON.parse(ls.stdout).episodes as { episode: string; takes: number; calls: number }[];
     expect(rows.map((e) => [e.episode, e.takes, e.calls]).sort()).toEqual([
       ['ep', 1, 2],
       ['ep.live', 1, 2],

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFramer } from '../../src/stream/create-framer.js';
 import { detectStreamFormat } from '../../src/stream/detect-stream-format.js';
-import type { FamilyName, Interaction, StoredBody, StreamFormat } from '../../src/types.js';
+import type { Interaction, StoredBody, StreamFormat } from '../../src/types.js';
 
 // Vendored so a fresh clone tests on its own; CASSETTE_CORPUS_DIR points at another copy.
 const vendored = fileURLToPath(new URL('../fixtures/corpus', import.meta.url));
@@ -146,7 +146,7 @@ export function corpusRaws(file: string): string[] {
   return [...framer.push(responseText(recorded)), ...framer.end()];
 }
 
-const FAMILY: Record<string, FamilyName> = { openai: 'openai', anthropic: 'anthropic', gemini: 'gemini' };
+const FAMILY: Record<string, string> = { openai: 'openai', anthropic: 'anthropic', gemini: 'gemini' };
 // Upstream path prefixes that the provider's configured upstream URL carries.
 const PREFIX: Record<string, string> = { openrouter: '/api', groq: '/openai' };
 const DROPPED_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'date', 'set-cookie', 'connection']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MOCK_UNSUPPORTED } from '../../src/modes/mock-response.js';
+import { MOCK_UNSUPPORTED } from '../../src/providers/mock-kit/mock-response.js';
 import { events, json, mock, responseText } from './mock-helpers.js';
 
 const weather = {

@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
-import { createMockResponse } from '../../src/modes/mock-response.js';
-import { familyByName } from '../../src/providers/family-by-name.js';
-import type { FamilyName, RecordedResponse, StoredBody } from '../../src/types.js';
+import { createMockResponse } from '../../src/providers/mock-kit/mock-response.js';
+import { providerOfFamily } from '../../src/providers/registry.js';
+import type { RecordedResponse, StoredBody } from '../../src/types.js';
 
 export interface ParsedSse {
   event?: string;
@@ -97,8 +97,7 @@ export function startMockServer(seed: number, seen: { method: string; path: stri
     const [, provider = '', ...rest] = url.pathname.split('/');
     const path = `/${rest.join('/')}`;
     seen.push({ method: req.method ?? 'GET', path });
-    const response = createMockResponse({
-      family: familyByName(provider as FamilyName),
+    const response = createMockResponse(providerOfFamily(provider)!, {
       provider,
       method: req.method ?? 'GET',
       path,
@@ -111,8 +110,8 @@ export function startMockServer(seed: number, seen: { method: string; path: stri
 }
 
 /** The mock answer for one request. */
-export function mock(family: FamilyName, method: string, path: string, body?: unknown, seed = 0, query = ''): RecordedResponse {
-  return createMockResponse({ family: familyByName(family), provider: family, method, path, query, body, seed });
+export function mock(family: string, method: string, path: string, body?: unknown, seed = 0, query = ''): RecordedResponse {
+  return createMockResponse(providerOfFamily(family)!, { provider: family, method, path, query, body, seed });
 }
 
 /** The parsed JSON body of a non-streamed answer. */

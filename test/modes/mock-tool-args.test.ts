@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/modes/mock/mock-random.js';
-import { valueFromSchema } from '../../src/modes/mock/mock-tool-args.js';
+import { createRng } from '../../src/providers/mock-kit/mock-random.js';
+import { valueFromSchema } from '../../src/providers/mock-kit/mock-tool-args.js';
 
 const rngs = (n: number) => Array.from({ length: n }, (_, i) => createRng('tool-args-test', String(i)));
 

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CONFIG_DEFAULTS } from '../../src/config/config-defaults.js';
 import { loadOptions } from '../../src/config/load-config.js';
 import { CassetteError } from '../../src/errors.js';
 import { decodeBody, encodeBody } from '../../src/match/body-codec.js';
 import { createCanonicalBody } from '../../src/match/canonical-body.js';
 import { RequestMatcher } from '../../src/match/request-matcher.js';
-import { familyByName } from '../../src/providers/family-by-name.js';
-import { createProviderRegistry } from '../../src/providers/provider-registry.js';
+import { createProviderRegistry, providerOfFamily } from '../../src/providers/registry.js';
 import { createRedactor } from '../../src/safety/create-redactor.js';
 import { assertEpisodeId, routeRequest } from '../../src/server/route-request.js';
 import { isEpisodeDirName } from '../../src/store/episode-dir-name.js';
@@ -40,7 +40,7 @@ const SPEC_EPISODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 // Request matching over arbitrary JSON.
 // ---------------------------------------------------------------------------------------------
 
-const openai = familyByName('openai');
+const openai = providerOfFamily('openai')!;
 function makeMatcher(): RequestMatcher {
   const canonical = createCanonicalBody({
     ignore: [...openai.ignoredFields, 'messages[*].name'],
@@ -586,6 +586,7 @@ describe.each(['sse', 'ndjson', 'json-array'] as const)('%s framer over arbitrar
           contentEncoding: undefined,
           format,
           redactor: passthroughRedactor,
+          limits: CONFIG_DEFAULTS.limits,
         });
         const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
         let at = 0;

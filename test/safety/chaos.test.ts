@@ -2,11 +2,11 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { CassetteError } from '../../src/errors.js';
-import { createMockResponse } from '../../src/modes/mock-response.js';
-import { anthropicFamily } from '../../src/providers/anthropic-family.js';
-import type { Family } from '../../src/providers/family.js';
-import { geminiFamily } from '../../src/providers/gemini-family.js';
-import { openaiFamily } from '../../src/providers/openai-family.js';
+import { createMockResponse } from '../../src/providers/mock-kit/mock-response.js';
+import { anthropic as anthropicFamily } from '../../src/providers/anthropic/provider.js';
+import type { Provider as Family } from '../../src/providers/provider.js';
+import { gemini as geminiFamily } from '../../src/providers/gemini/provider.js';
+import { openai as openaiFamily } from '../../src/providers/openai/provider.js';
 import type { ChaosAction, ChaosFault } from '../../src/safety/chaos.js';
 import { CHAOS_FAULTS, createChaos, parseChaosFaults } from '../../src/safety/chaos.js';
 import { listen, readBody, responseText, writeRecorded } from '../modes/mock-helpers.js';
@@ -147,8 +147,7 @@ describe('official SDKs retry injected faults', () => {
       const response =
         action.kind === 'respond'
           ? action.response
-          : createMockResponse({
-              family,
+          : createMockResponse(family, {
               provider: family.name,
               method: req.method ?? 'GET',
               path: url.pathname.slice(prefix.length),

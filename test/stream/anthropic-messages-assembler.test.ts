@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assembleEvents, assembleJson } from '../../src/stream/assemblers/create-assembler.js';
+import { assembleEvents, assembleJson } from '../../src/providers/assemblers.js';
 import { sse } from './sse-events.js';
 
 describe('anthropic messages assembler', () => {

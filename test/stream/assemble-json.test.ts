@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assembleJson } from '../../src/stream/assemblers/create-assembler.js';
+import { assembleJson } from '../../src/providers/assemblers.js';
 import { corpus, corpusIndex, hasCorpus } from '../helpers/corpus.js';
 import { kindOf } from './corpus.js';
 

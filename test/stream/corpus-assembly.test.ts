@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assembleEvents } from '../../src/stream/assemblers/create-assembler.js';
+import { assembleEvents } from '../../src/providers/assemblers.js';
 import { corpus, corpusRaws, formatOf, hasCorpus } from '../helpers/corpus.js';
 import { assembleCorpusStream as assembleFile, kindOf, streamingFiles } from './corpus.js';
 

@@ -1,5 +1,5 @@
 // The corpus streams as the stream tests read them (see ../helpers/corpus.ts). Not a test file.
-import { assembleEvents } from '../../src/stream/assemblers/create-assembler.js';
+import { assembleEvents } from '../../src/providers/assemblers.js';
 import type { AssemblerKind } from '../../src/stream/types.js';
 import type { Assembled } from '../../src/types.js';
 

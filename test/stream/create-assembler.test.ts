@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assembleEvents, assembleJson, createAssembler } from '../../src/stream/assemblers/create-assembler.js';
+import { assembleEvents, assembleJson, createAssembler } from '../../src/providers/assemblers.js';
 import type { AssemblerKind } from '../../src/stream/types.js';
 import { sse } from './sse-events.js';
 

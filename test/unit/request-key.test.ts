@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createCanonicalBody } from '../../src/match/canonical-body.js';
 import { canonicalRequest, requestKey } from '../../src/match/request-key.js';
 import { RequestMatcher } from '../../src/match/request-matcher.js';
-import { createProviderRegistry } from '../../src/providers/provider-registry.js';
+import { createProviderRegistry } from '../../src/providers/registry.js';
 import { createRedactor } from '../../src/safety/create-redactor.js';
 import { routeRequest } from '../../src/server/route-request.js';
 import type { RecordedRequest, StoredBody } from '../../src/types.js';

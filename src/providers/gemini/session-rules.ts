@@ -1,0 +1,42 @@
+import type { SessionRules } from '../session-rules.js';
+
+type Json = Record<string, unknown>;
+const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Gemini Live (`/ws/google.ai.generativelanguage.<v>.GenerativeService.BidiGenerateContent`): one
+ * JSON object per message whose single top-level key names it (`setup`, `clientContent`,
+ * `realtimeInput`, `toolResponse`; the server answers `setupComplete`, `serverContent`, `toolCall`,
+ * ... with `usageMetadata` beside). The server sends its JSON in binary frames. There is no error
+ * event: the server closes the socket with a code and a reason.
+ */
+export const geminiSessionRules: SessionRules = {
+  ignoredFields: [],
+  clientIdFields: [],
+  credentialProtocols: [],
+  streamOf: () => '',
+  endsTurn(frame) {
+    if (!isRecord(frame)) return false;
+    if (frame.toolResponse !== undefined) return true;
+    return isRecord(frame.clientContent) && frame.clientContent.turnComplete === true;
+  },
+  errorEvent: () => undefined,
+  usageOf(frame) {
+    if (!isRecord(frame) || !isRecord(frame.usageMetadata)) return undefined;
+    const u = frame.usageMetadata;
+    const output = num(u.responseTokenCount ?? u.candidatesTokenCount) + num(u.thoughtsTokenCount);
+    return { inputTokens: num(u.promptTokenCount), outputTokens: output };
+  },
+  modelOf(frame) {
+    if (!isRecord(frame) || !isRecord(frame.setup) || typeof frame.setup.model !== 'string') return undefined;
+    return frame.setup.model.replace(/^models\//, '');
+  },
+  eventType(frame) {
+    if (!isRecord(frame)) return undefined;
+    return Object.keys(frame).find((k) => k !== 'usageMetadata') ?? (frame.usageMetadata ? 'usageMetadata' : undefined);
+  },
+};
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}

@@ -1,0 +1,138 @@
+import { CassetteError } from '../errors.js';
+import { anthropic } from './anthropic/provider.js';
+import { gemini } from './gemini/provider.js';
+import { openai } from './openai/provider.js';
+import { openrouter } from './openrouter/provider.js';
+import type { Provider } from './provider.js';
+import type { SessionRules } from './session-rules.js';
+import { genericSessionRules } from './session-rules.js';
+
+/** A provider the config file adds (`providers` in cassette.config.json). */
+export interface RouteConfig {
+  name: string;
+  upstream: string;
+  family: string;
+  baseUrlEnv?: string | undefined;
+  baseUrlSuffix?: string | undefined;
+}
+
+/** A routable provider: `/<name>/...` on the proxy goes to `upstream` + the rest of the path. */
+export interface Route {
+  readonly name: string;
+  readonly upstream: URL;
+  /** The provider module that speaks this route's wire protocol. */
+  readonly provider: Provider;
+  /** Environment variable the SUT's SDK reads for this route's base URL. */
+  readonly baseUrlEnv: string;
+  readonly baseUrlSuffix: string;
+}
+
+/**
+ * The provider modules, built-ins first (SPEC §2: the routes served without configuration, in
+ * this order). The list is the registry: nothing else names a provider.
+ */
+const PROVIDERS: Provider[] = [openai, anthropic, gemini, openrouter];
+
+/**
+ * Adds a provider module (or replaces one of the same name). Registered before a server starts,
+ * it is routed at `/<name>/` when it has an `upstream`, and config providers may name its family.
+ */
+export function registerProvider(provider: Provider): void {
+  const at = PROVIDERS.findIndex((p) => p.name === provider.name);
+  if (at === -1) PROVIDERS.push(provider);
+  else PROVIDERS[at] = provider;
+}
+
+/** Every registered provider module, built-ins first. */
+export function allProviders(): readonly Provider[] {
+  return PROVIDERS;
+}
+
+/** The module that speaks a wire family (the first registered of it); undefined for an unknown one. */
+export function providerOfFamily(family: string): Provider | undefined {
+  return PROVIDERS.find((p) => p.family === family);
+}
+
+/** The wire families config providers may name. */
+export function knownFamilies(): string[] {
+  return [...new Set(PROVIDERS.map((p) => p.family))];
+}
+
+/**
+ * Builds the provider table: built-ins, then config providers (which may replace a built-in of
+ * the same name), then upstream overrides (`--upstream NAME=URL`, `CASSETTE_UPSTREAM_<NAME>`).
+ */
+export function createProviderRegistry(
+  configured: readonly RouteConfig[],
+  upstreamOverrides: Readonly<Record<string, string>>,
+): ReadonlyMap<string, Route> {
+  const table = new Map<string, Route>();
+  for (const p of PROVIDERS) {
+    if (p.upstream === undefined) continue;
+    table.set(p.name, route(p.name, p.upstream, p, p.baseUrlEnv, p.baseUrlSuffix));
+  }
+  for (const p of configured) {
+    const provider = providerOfFamily(p.family);
+    if (!provider) {
+      throw new CassetteError('bad_config', `provider "${p.name}" names an unknown family "${p.family}"`, {
+        hint: `Known families: ${knownFamilies().join(', ')}.`,
+      });
+    }
+    table.set(p.name, route(p.name, p.upstream, provider, p.baseUrlEnv, p.baseUrlSuffix ?? provider.baseUrlSuffix));
+  }
+  for (const [name, url] of Object.entries(upstreamOverrides)) {
+    const provider = table.get(name);
+    if (!provider) {
+      throw new CassetteError('bad_usage', `--upstream names an unknown provider "${name}"`, {
+        hint: `Known providers: ${[...table.keys()].join(', ')}. Add others to cassette.config.json "providers".`,
+      });
+    }
+    table.set(name, { ...provider, upstream: parseUpstream(name, url) });
+  }
+  return table;
+}
+
+function route(name: string, upstream: string, provider: Provider, baseUrlEnv: string | undefined, baseUrlSuffix: string): Route {
+  return {
+    name,
+    upstream: parseUpstream(name, upstream),
+    provider,
+    baseUrlEnv: baseUrlEnv ?? `${name.toUpperCase().replace(/-/g, '_')}_BASE_URL`,
+    baseUrlSuffix,
+  };
+}
+
+function parseUpstream(name: string, url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new CassetteError('bad_config', `upstream of provider "${name}" is not a URL: ${url}`, {
+      hint: 'Write it as http(s)://host[:port][/prefix].',
+    });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new CassetteError('bad_config', `upstream of provider "${name}" must be http or https: ${url}`);
+  }
+  // A path prefix (openrouter.ai/api) is kept without its trailing slash: request paths start with one.
+  parsed.pathname = parsed.pathname.replace(/\/+$/, '');
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed;
+}
+
+/**
+ * The response headers of every provider module that are never stored (account ids, rate-limit
+ * counters): applied whatever the route, since one upstream may answer in another's headers.
+ */
+export function volatileResponseHeaders(): { names: ReadonlySet<string>; prefixes: readonly string[] } {
+  return {
+    names: new Set(PROVIDERS.flatMap((p) => p.volatileResponseHeaders ?? [])),
+    prefixes: PROVIDERS.flatMap((p) => p.volatileResponseHeaderPrefixes ?? []),
+  };
+}
+
+/** The WebSocket rules of a wire family (a family without a socket API gets neutral ones). */
+export function sessionRulesOf(family: string): SessionRules {
+  return providerOfFamily(family)?.sessionRules ?? genericSessionRules;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../../src/safety/create-redactor.js';
+import { CREDENTIAL_PATTERNS } from '../../src/safety/credential-patterns.js';
+import { credentialMatchers, findCredentials } from '../../src/safety/find-credentials.js';
+
+const JWT = ['eyJhbGciOiJIUzI1NiJ9', 'eyJzdWIiOiIxMjM0NTY3ODkwIn0', 'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'].join('.');
+
+function elapsedMs(run: () => void): number {
+  const t0 = performance.now();
+  run();
+  return performance.now() - t0;
+}
+
+describe('credential shapes on hostile input (issue 13 item 1)', () => {
+  // 160 KiB of `-eyJ` blocked the proxy for 8.5 s: the JWT shape restarted at every `-eyJ` and
+  // scanned to the end of the run each time.
+  it('redacts 160 KiB of repeated -eyJ in linear time', () => {
+    const hostile = '-eyJ'.repeat(40 * 1024);
+    const redactor = createRedactor([]);
+    expect(elapsedMs(() => redactor.text(hostile))).toBeLessThan(1_000);
+    const matchers = credentialMatchers();
+    expect(elapsedMs(() => findCredentials(hostile, matchers))).toBeLessThan(1_000);
+  });
+
+  it('still finds a JWT after a space, a quote, a dot or at the start, and not inside a longer run', () => {
+    const redactor = createRedactor([]);
+    for (const before of ['', ' ', '"', 'Authorization: ', 'x.']) {
+      expect(redactor.text(`${before}${JWT} tail`)).toBe(`${before}<REDACTED> tail`);
+    }
+    expect(findCredentials(`token=${JWT}`, credentialMatchers()).map((m) => m.pattern)).toEqual(['JSON web token']);
+  });
+
+  it('verify and the redactor read the same list of shapes', () => {
+    expect(credentialMatchers().map((m) => m.regex.source)).toEqual(CREDENTIAL_PATTERNS.map((p) => new RegExp(p.source).source));
+  });
+});
