@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   unknown_control_endpoint: { exitCode: 2, httpStatus: 404 },
   body_too_large: { exitCode: 2, httpStatus: 413 },
   unauthorized: { exitCode: 2, httpStatus: 401 },
+  host_not_allowed: { exitCode: 2, httpStatus: 403 },
+  origin_not_allowed: { exitCode: 2, httpStatus: 403 },
   cassette_miss: { exitCode: 1, httpStatus: 404 },
   cassette_upstream_not_allowed: { exitCode: 2, httpStatus: 403 },
   // 402 is outside every official SDK's retry set (408, 409, 429, 5xx).

@@ -1,13 +1,21 @@
-import { Option } from 'commander';
-import type { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { DEFAULT_STORE } from '../config/config-defaults.js';
 
 /** Commander option parser for repeatable options: each use adds a value. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-/** The options every proxy-running command shares (SPEC §7 "Common options"). */
-export function addProxyOptions(cmd: Command): Command {
-  return cmd
+/**
+ * The options every proxy-running command shares (SPEC §7 "Common options"), less `omit` (long
+ * names without dashes): a command refuses what it does not use rather than ignore it.
+ */
+export function addProxyOptions(cmd: Command, omit: readonly string[] = []): Command {
+  for (const option of proxyOptions()) if (!omit.includes(option.long?.slice(2) ?? '')) cmd.addOption(option);
+  return cmd;
+}
+
+function proxyOptions(): Option[] {
+  const cmd = new Command();
+  cmd
     .option('--port <port>', 'port to listen on (0 = any free port)')
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
     .option('--store <path>', 'store: *.db/*.sqlite/*.sqlite3 = SQLite, else a JSON directory (env CASSETTE_STORE)')
@@ -34,6 +42,7 @@ export function addProxyOptions(cmd: Command): Command {
     .option('--quiet', 'log only warnings and errors')
     .option('--verbose', 'log debug details too')
     .option('--json', 'machine-readable output on stdout');
+  return cmd.options as Option[];
 }
 
 /** Adds `--store PATH` to a store-keeping command. */

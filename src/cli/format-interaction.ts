@@ -1,18 +1,21 @@
 import { providerOfFamily } from '../providers/registry.js';
 import type { Price } from '../providers/prices.js';
 import type { Interaction } from '../types.js';
+import { describeSession, formatTimeline } from './format-events.js';
 import { formatUsd } from './format-table.js';
 import { lastUserText, truncate } from '../match/message-text.js';
 import { costOfInteraction, usageOf } from './summarize-interactions.js';
 
 /** The readable block `cassette show` prints for one step. */
-export function formatInteraction(i: Interaction, prices: Readonly<Record<string, Price>> = {}): string {
+export function formatInteraction(i: Interaction, prices: Readonly<Record<string, Price>> = {}, events = false): string {
   const { request, response, assembled } = i;
   const query = request.query?.length ? `?${new URLSearchParams(request.query).toString()}` : '';
   const stream = response.stream;
-  const delivery = stream
-    ? `streamed (${stream.format}, ${stream.events.length} events${stream.complete ? '' : ', cut short'})`
-    : 'not streamed';
+  const delivery = response.session
+    ? describeSession(response.session)
+    : stream
+      ? `streamed (${stream.format}, ${stream.events.length} events${stream.complete ? '' : ', cut short'})`
+      : 'not streamed';
   const lines = [`step ${i.position}  ${i.provider} ${request.method} ${request.path}${query}  → ${response.status}  ${delivery}`];
   const field = (name: string, value: string): void => {
     lines.push(`  ${`${name}:`.padEnd(10)}${value}`);
@@ -43,6 +46,8 @@ export function formatInteraction(i: Interaction, prices: Readonly<Record<string
   if (i.unrecordable !== undefined) {
     lines.push(`  unrecordable: ${i.unrecordable}; the client got the whole answer, the store keeps no body, golden never serves it`);
   } else if (!i.complete) lines.push('  incomplete: the answer was cut short, so golden never serves it');
+  const timeline = formatTimeline(i, events);
+  if (timeline.length > 0) lines.push(`  ${response.session ? 'frames' : 'events'}:`, ...timeline);
   return lines.join('\n');
 }
 

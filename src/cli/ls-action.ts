@@ -21,6 +21,8 @@ export interface EpisodeListing {
   /** Calls of the take whose answer was over a limit and is not stored, and the first reason. */
   unrecordable: number;
   unrecordableReason?: string;
+  /** Calls of the take that are WebSocket sessions (each one interaction with its frames). */
+  sessions: number;
 }
 
 /** `cassette ls`: the episodes of a store with their newest take's calls, tokens and cost. */
@@ -53,6 +55,7 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
         costUsd: summary.costUsd ?? null,
         recordedAt: take.createdAt ?? null,
         unrecordable: unrecordable.length,
+        sessions: (shown?.interactions ?? []).filter((i) => i.response.session !== undefined).length,
         ...(unrecordable[0]?.unrecordable !== undefined ? { unrecordableReason: unrecordable[0].unrecordable } : {}),
       });
     }
@@ -75,7 +78,7 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
         r.episode,
         String(r.takes),
         String(r.take),
-        String(r.calls),
+        r.sessions > 0 ? `${r.calls} (${r.sessions} ws)` : String(r.calls),
         String(r.inputTokens + r.outputTokens),
         formatUsd(r.costUsd ?? undefined),
         formatDate(r.recordedAt ?? undefined),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { SetExit } from './lazy-action.js';
+import { addExamples } from './command-examples.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -30,4 +31,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerContractCommand(program, setExit);
   registerVerifyCommand(program, setExit);
   registerGateCommands(program, setExit);
+  addExamples(program);
 }

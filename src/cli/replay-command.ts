@@ -10,6 +10,8 @@ export function registerReplayCommand(program: Command, setExit: SetExit): void 
       .command('replay')
       .description('replay whole episodes in golden mode (strict), or re-run one against the live provider with --live')
       .argument('[episodes-and-cmd...]', 'episode ids, then -- and the command to run per episode'),
+    // Always golden (the episodes are the arguments); --live has its own options.
+    ['mode', 'episode', 'seed', 'on-store-error', 'contracts'],
   )
     .option('--batch <file>', 'read episode ids from a file, one a line (# comments and blank lines skipped)')
     .option('--live', 're-send the newest take of EPISODE to the live provider and compare step by step')

@@ -14,6 +14,7 @@ interface ShowFlags {
   store?: string;
   config?: string;
   json?: boolean;
+  events?: boolean;
 }
 
 /** `cassette show EPISODE`: every step of a take, readable, or the full interactions with --json. */
@@ -38,7 +39,7 @@ export async function showAction(episode: string, flags: ShowFlags): Promise<voi
   const header = `episode "${episode}" take ${take.take} (${take.mode}, created ${take.createdAt}, ${take.interactions} calls${
     take.incomplete ? `, ${take.incomplete} incomplete` : ''
   })`;
-  printData([header, ...interactions.map((i) => formatInteraction(i, prices))].join('\n\n'));
+  printData([header, ...interactions.map((i) => formatInteraction(i, prices, flags.events === true))].join('\n\n'));
 }
 
 /** The take asked for, else the one golden serves (the newest holding a complete call), else the newest. */

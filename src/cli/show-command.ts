@@ -14,6 +14,7 @@ export function registerShowCommand(program: Command, setExit: SetExit): void {
     .option('--take <n>', 'take number (default: the take golden serves)')
     .option('--step <n>', 'only this step (call position, from 1)')
     .option('--config <file>', 'config file, for its price overrides (default cassette.config.json if present)')
+    .option('--events', 'list every stream event and WebSocket frame with its time')
     .option('--json', 'print the full interactions as one JSON document')
     .action(lazyAction(async () => (await import('./show-action.js')).showAction, setExit));
 }

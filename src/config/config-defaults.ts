@@ -24,6 +24,8 @@ export const CONFIG_DEFAULTS = deepFreeze({
     /** Decoded bytes per wire byte a compressed answer may reach (past 1 MiB) before it is not recorded. */
     maxDecompressionRatio: 200,
   },
+  allowedHosts: [],
+  allowedOrigins: [],
   verify: { patterns: [] },
   prices: {},
   contract: { severity: {}, ignore: [] },

@@ -79,6 +79,10 @@ export const configFileSchema = z
       .strict()
       .default(CONFIG_DEFAULTS.limits),
     allowUpstream: z.array(z.string().min(1)).optional(),
+    /** Host names (besides loopback names and the bound address) requests may carry; `*` allows any. */
+    allowedHosts: z.array(z.string().min(1)).default(CONFIG_DEFAULTS.allowedHosts),
+    /** Web origins whose pages may call providers through the proxy; `*` allows any. */
+    allowedOrigins: z.array(z.string().min(1)).default(CONFIG_DEFAULTS.allowedOrigins),
     verify: z
       .object({
         patterns: z

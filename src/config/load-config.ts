@@ -31,6 +31,8 @@ export interface CassetteOptions {
   maxRequests: number | undefined;
   chaos: { rate: number; seed: number; faults: ChaosFault[] } | undefined;
   authToken: string | undefined;
+  /** Config `allowedHosts` plus `CASSETTE_ALLOWED_HOSTS` (comma-separated). */
+  allowedHosts?: string[];
   onStoreError: 'fail' | 'forward';
   logLevel: 'quiet' | 'info' | 'verbose';
   /** Baseline contracts for smoke mode and `contract` commands. */
@@ -110,7 +112,8 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
             seed: integer('--chaos-seed', flags.chaosSeed ?? '0', 0, 2 ** 32 - 1),
             faults: parseChaosFaults(flags.chaosFaults ?? '429,500,529,timeout,reset,truncate,slow'),
           },
-    authToken: flags.authToken ?? env.CASSETTE_AUTH_TOKEN,
+    authToken: authToken(flags.authToken, env.CASSETTE_AUTH_TOKEN),
+    allowedHosts: [...file.allowedHosts, ...(env.CASSETTE_ALLOWED_HOSTS ?? '').split(',')].map((h) => h.trim()).filter(Boolean),
     onStoreError: oneOf('--on-store-error', flags.onStoreError ?? 'fail', ['fail', 'forward'] as const),
     logLevel: flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'info',
     contractsDir: resolve(cwd, flags.contracts ?? DEFAULT_CONTRACTS_DIR),
@@ -128,6 +131,15 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
       : {}),
   };
   return options;
+}
+
+/** An empty token (`CASSETTE_AUTH_TOKEN=`) is a mistake, never "no auth". */
+function authToken(flag: string | undefined, env: string | undefined): string | undefined {
+  const [value, from] = flag !== undefined ? [flag, '--auth-token'] : [env, 'CASSETTE_AUTH_TOKEN'];
+  if (value !== undefined && value.trim() === '') {
+    throw usage(`${from} is empty: an empty token would silently turn authentication off`, `Set a token, or unset ${from}.`);
+  }
+  return value;
 }
 
 function resolveMode(flag: string | undefined, env: NodeJS.ProcessEnv): Mode {

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Timing } from '../config/load-config.js';
 import { decodeBody } from '../match/body-codec.js';
 import type { RecordedResponse } from '../types.js';
+import { isTransportHeader } from '../upstream/normalize-headers.js';
 
 /** A stored answer made ready for the wire once, then served many times. */
 export interface PreparedResponse {
@@ -24,9 +25,9 @@ export interface PreparedResponse {
 export function prepareResponse(response: RecordedResponse, extraHeaders: Record<string, string> = {}): PreparedResponse {
   const headers: string[] = [];
   for (const [k, v] of Object.entries(response.headers)) {
-    // Stored bodies are decoded; framing headers are the wire's business, set fresh below.
-    if (k === 'content-length' || k === 'transfer-encoding' || k === 'content-encoding' || k === 'connection' || k in extraHeaders)
-      continue;
+    // Stored bodies are decoded; framing headers are the wire's business, set fresh below. Older
+    // stores may hold other transport headers (`trailer` made Node refuse the answer): skipped too.
+    if (k === 'content-encoding' || isTransportHeader(k) || k in extraHeaders) continue;
     for (const value of Array.isArray(v) ? v : [v]) headers.push(k, value);
   }
   for (const [k, v] of Object.entries(extraHeaders)) headers.push(k, v);

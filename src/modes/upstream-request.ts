@@ -1,6 +1,6 @@
 import { assertUpstreamAllowed } from '../safety/assert-upstream-allowed.js';
 import type { Route } from '../providers/registry.js';
-import { HOP_BY_HOP } from '../upstream/normalize-headers.js';
+import { connectionListed, HOP_BY_HOP } from '../upstream/normalize-headers.js';
 import type { ProxyCall } from './handle-proxy-call.js';
 
 /** Where a provider's requests go, worked out (and checked against the allow-list it names) once. */
@@ -25,9 +25,10 @@ export function buildUpstreamRequest(
   }
   const headers: Record<string, string | string[]> = {};
   const incoming = call.req.headers;
+  const listed = connectionListed(incoming);
   for (const k in incoming) {
     const v = incoming[k];
-    if (v === undefined || HOP_BY_HOP.has(k) || k.startsWith('x-cassette-')) continue;
+    if (v === undefined || HOP_BY_HOP.has(k) || listed.has(k) || k.startsWith('x-cassette-')) continue;
     headers[k] = v;
   }
   const envKey = process.env[`CASSETTE_${call.route.name.toUpperCase().replace(/-/g, '_')}_API_KEY`];

@@ -30,6 +30,7 @@ import { handleControl } from './control-endpoints.js';
 import type { EpisodeSettings } from './control-endpoints.js';
 import { openModeStore } from './open-mode-store.js';
 import { readBody } from './read-body.js';
+import { createRequestGuard } from './request-guard.js';
 import { assertEpisodeId, routeRequest } from './route-request.js';
 import { buildSummary } from './run-summary.js';
 import type { RunSummary } from './run-summary.js';
@@ -192,6 +193,13 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   const summary = (): RunSummary =>
     built.length === 1 ? buildSummary(options, stats, rt.replayer, rt.recorder) : buildSummary(options, stats, allReplayers, allRecorders);
   const inFlight = new Set<Promise<unknown>>();
+  // Host, Origin and content-type checks and the constant-time token compare (docs/security.md).
+  const guard = createRequestGuard({
+    host: options.host,
+    allowedHosts: options.allowedHosts ?? options.file.allowedHosts,
+    allowedOrigins: options.file.allowedOrigins,
+    authToken: options.authToken,
+  });
 
   const tls = options.tls ? (await import('./tls-certificate.js')).loadTlsMaterial(options.tls) : undefined;
   const serverOptions = { keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 };
@@ -234,9 +242,16 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     const startedAt = performance.now();
     const url = req.url ?? '/';
     if (url.startsWith('/__cassette/')) {
-      if (!authorized(req, options.authToken)) return sendError(res, undefined, unauthorized());
       const name = url.slice('/__cassette/'.length).split('?')[0] ?? '';
       try {
+        guard.control(req);
+        if (!guard.authorized(req)) {
+          // Health answers without the token (a Docker HEALTHCHECK has none) and says nothing more.
+          if (name !== 'health' || (req.method !== 'GET' && req.method !== 'HEAD')) throw unauthorized();
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': '11' });
+          res.end('{"ok":true}');
+          return;
+        }
         await handleControl(
           req,
           res,
@@ -252,7 +267,8 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     let provider: Route | undefined;
     let episode = state.episode;
     try {
-      if (!authorized(req, options.authToken)) throw unauthorized();
+      guard.proxy(req);
+      if (!guard.authorized(req)) throw unauthorized();
       const route = routeRequest(url, providers);
       provider = route.provider;
       const header = req.headers['x-cassette-episode'];
@@ -315,7 +331,8 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
           void work.finally(() => inFlight.delete(work));
         },
         route(r) {
-          if (!authorized(r, options.authToken)) throw unauthorized();
+          guard.proxy(r);
+          if (!guard.authorized(r)) throw unauthorized();
           const route = routeRequest(r.url ?? '/', providers);
           const header = r.headers['x-cassette-episode'];
           if (typeof header === 'string') assertEpisodeId(header, 'header x-cassette-episode');
@@ -397,11 +414,6 @@ function canonicalBodyPerProvider(providers: ReadonlyMap<string, Route>, options
   }
   const fallback = createCanonicalBody({ ignore: options.file.match.ignore, normalize: options.file.match.normalize });
   return (name) => table.get(name) ?? fallback;
-}
-
-function authorized(req: IncomingMessage, token: string | undefined): boolean {
-  if (!token) return true;
-  return req.headers['x-cassette-auth'] === token || req.headers['proxy-authorization'] === `Bearer ${token}`;
 }
 
 function unauthorized(): CassetteError {

@@ -5,6 +5,7 @@ import { CassetteError } from '../errors.js';
 import type { Redactor } from '../safety/create-redactor.js';
 import { detectStreamFormat } from '../stream/detect-stream-format.js';
 import type { Timings } from '../types.js';
+import { connectionListed } from './normalize-headers.js';
 import { ResponseCapture } from './response-capture.js';
 import type { CapturedBody, CaptureLimits } from './response-capture.js';
 
@@ -145,7 +146,8 @@ class Exchange implements Dispatcher.DispatchHandler {
       });
     }
     const out: Record<string, string | string[]> = { ...this.#input.extraHeaders };
-    for (const k in headers) if (!HOP_RESPONSE.has(k)) out[k] = headers[k] as string | string[];
+    const listed = connectionListed(headers);
+    for (const k in headers) if (!HOP_RESPONSE.has(k) && !listed.has(k)) out[k] = headers[k] as string | string[];
     this.#truncateAt = this.#input.truncateAfterBytes;
     if (this.#truncateAt !== undefined) {
       // A cut must cut: never past the end of a body whose length is known.
@@ -237,7 +239,9 @@ class Exchange implements Dispatcher.DispatchHandler {
       return;
     }
     this.#capture.finish(complete).then(
-      (captured) => this.#resolve({ ...base, ...captured, complete, timings: timings() }),
+      // The capture's own verdict counts too: a body that ended cleanly on the wire but does not
+      // decode (gzip cut short, raw deflate under `deflate`) is not a complete recording.
+      (captured) => this.#resolve({ ...base, ...captured, complete: complete && captured.complete, timings: timings() }),
       (err: unknown) => {
         this.#release(false);
         this.#reject(err);

@@ -1,7 +1,37 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** Transport headers: they describe one connection or one encoding, never the answer. */
-const TRANSPORT = new Set(['content-length', 'transfer-encoding', 'connection', 'content-encoding', 'keep-alive']);
+/**
+ * Transport headers: they describe one connection or one encoding, never the answer. A stored
+ * `trailer` made every replay a 500 (Node refuses it without chunked trailers), so the hop-by-hop
+ * headers of RFC 9110 §7.6.1 and every header `Connection:` names are transport too.
+ */
+const TRANSPORT = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'content-encoding',
+  'keep-alive',
+  'trailer',
+  'upgrade',
+  'proxy-connection',
+  'te',
+]);
+
+/** The header names a `Connection:` header lists (hop-by-hop by declaration), lower-cased. */
+export function connectionListed(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Set<string> {
+  const value = headers.connection ?? headers.Connection;
+  const names = new Set<string>();
+  for (const part of (Array.isArray(value) ? value.join(',') : (value ?? '')).split(',')) {
+    const name = part.trim().toLowerCase();
+    if (name && name !== 'close' && name !== 'keep-alive') names.add(name);
+  }
+  return names;
+}
+
+/** True for a header a proxy neither stores nor passes on (see TRANSPORT). */
+export function isTransportHeader(name: string): boolean {
+  return TRANSPORT.has(name);
+}
 
 /** Headers that change on every call or identify an account: dropped so cassettes diff cleanly. */
 const VOLATILE = new Set([
@@ -31,7 +61,8 @@ const VOLATILE = new Set([
   'strict-transport-security',
 ]);
 
-const VOLATILE_PREFIX = /^(x-ratelimit-|x-groq-|cf-|x-kong-|x-amz)/;
+// access-control-*: a replayed answer must never grant a web page cross-origin reads.
+const VOLATILE_PREFIX = /^(x-ratelimit-|x-groq-|cf-|x-kong-|x-amz|access-control-)/;
 
 /** A provider's own volatile headers (each provider module names them): names, and prefixes. */
 export interface VolatileHeaders {
@@ -47,10 +78,11 @@ export function normalizeResponseHeaders(
   providers: VolatileHeaders = NONE,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
+  const listed = connectionListed(headers);
   for (const name of Object.keys(headers).sort()) {
     const lower = name.toLowerCase();
     const value = headers[name];
-    if (value === undefined || TRANSPORT.has(lower) || VOLATILE.has(lower) || VOLATILE_PREFIX.test(lower)) continue;
+    if (value === undefined || TRANSPORT.has(lower) || listed.has(lower) || VOLATILE.has(lower) || VOLATILE_PREFIX.test(lower)) continue;
     if (providers.names.has(lower) || providers.prefixes.some((p) => lower.startsWith(p))) continue;
     out[lower] = value;
   }

@@ -37,7 +37,8 @@ export class ResponseCapture {
   readonly #contentType: string | undefined;
   readonly #format: StreamFormat | undefined;
   #framer: Framer | undefined;
-  #decoder: zlib.Gunzip | zlib.BrotliDecompress | zlib.Inflate | undefined;
+  #decoder: Decoder | undefined;
+  readonly #encoding: string | undefined;
   readonly #limits: CaptureLimits;
   #wireBytes = 0;
   #decodedBytes = 0;
@@ -63,19 +64,29 @@ export class ResponseCapture {
     this.#format = options.format;
     this.#framer = options.format ? createFramer(options.format) : undefined;
     this.#text = options.format ? new TextDecoder('utf-8', { ignoreBOM: true }) : undefined;
-    this.#decoder = createDecoder(options.contentEncoding);
-    if (this.#decoder) {
-      this.#decoder.on('data', (chunk: Buffer) => this.#onDecoded(chunk));
-      // A corrupt body is still passed through to the client; the recording keeps what decoded.
-      this.#decoder.on('error', () => {
-        this.#decodeFailed = true;
-      });
-    }
+    this.#encoding = options.contentEncoding?.trim().toLowerCase();
+    if (this.#encoding !== 'deflate') this.#useDecoder(createDecoder(this.#encoding));
+  }
+
+  #useDecoder(decoder: Decoder | undefined): void {
+    this.#decoder = decoder;
+    if (!decoder) return;
+    decoder.on('data', (chunk: Buffer) => this.#onDecoded(chunk));
+    // A corrupt or cut body is still passed through to the client; its recording is incomplete.
+    decoder.on('error', () => {
+      this.#decodeFailed = true;
+    });
   }
 
   /** A raw (possibly compressed) chunk as it arrived from the upstream. */
   push(chunk: Buffer): void {
     if (this.#unrecordable !== undefined) return;
+    if (this.#encoding === 'deflate' && this.#wireBytes === 0 && chunk.length > 0) {
+      // `deflate` means zlib-wrapped (RFC 9110), but servers send raw deflate under it too: the
+      // first byte tells them apart (a zlib header names method 8 with a window of at most 32 KiB).
+      const b = chunk[0] as number;
+      this.#useDecoder((b & 0x0f) === 8 && b >> 4 <= 7 ? zlib.createInflate() : zlib.createInflateRaw());
+    }
     this.#wireBytes += chunk.length;
     if (this.#decoder) this.#decoder.write(chunk);
     else this.#onDecoded(chunk);
@@ -148,8 +159,10 @@ export class ResponseCapture {
   }
 }
 
-function createDecoder(encoding: string | undefined): zlib.Gunzip | zlib.BrotliDecompress | zlib.Inflate | undefined {
-  switch (encoding?.trim().toLowerCase()) {
+type Decoder = zlib.Gunzip | zlib.BrotliDecompress | zlib.Inflate | zlib.InflateRaw;
+
+function createDecoder(encoding: string | undefined): Decoder | undefined {
+  switch (encoding) {
     case 'gzip':
     case 'x-gzip':
       return zlib.createGunzip();

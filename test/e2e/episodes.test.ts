@@ -28,7 +28,15 @@ async function recordThreeEpisodes(): Promise<string> {
   // ep-a by header, ep-b by path prefix, ep-c as the current episode.
   await openaiClient(live, { episode: 'ep-a' }).chat.completions.create(question);
   await openaiClient(live, { baseURL: `${live.url}/episodes/ep-b/openai/v1` }).chat.completions.create(question);
-  expect((await fetch(`${live.url}/__cassette/episode`, { method: 'POST', body: '{"id":"ep-c"}' })).status).toBe(200);
+  expect(
+    (
+      await fetch(`${live.url}/__cassette/episode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"id":"ep-c"}',
+      })
+    ).status,
+  ).toBe(200);
   await openaiClient(live).chat.completions.create(question);
   // x-cassette-* headers never go upstream.
   expect(upstream.requests.map((r) => Object.keys(r.headers).filter((h) => h.startsWith('x-cassette')))).toEqual([[], [], []]);
@@ -104,11 +112,19 @@ describe('invalid episode ids', () => {
       });
       expect(path.status).toBe(400);
       expect(path.body.toString()).toContain('invalid episode id');
-      const post = await rawRequest(`${proxy.url}/__cassette/episode`, { method: 'POST', body: JSON.stringify({ id: bad }) });
+      const post = await rawRequest(`${proxy.url}/__cassette/episode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: bad }),
+      });
       expect(post.status).toBe(400);
       expect(post.body.toString()).toContain('invalid episode id');
     }
-    const missingId = await rawRequest(`${proxy.url}/__cassette/episode`, { method: 'POST', body: '{"name":"x"}' });
+    const missingId = await rawRequest(`${proxy.url}/__cassette/episode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"x"}',
+    });
     expect(missingId.status).toBe(400);
     // The current episode did not change.
     expect(await (await fetch(`${proxy.url}/__cassette/episode`)).json()).toEqual({ ok: true, id: 'default' });
@@ -116,7 +132,11 @@ describe('invalid episode ids', () => {
 
   it('accept the longest valid id (128 characters)', async () => {
     const proxy = await startProxy({ mode: 'golden', store: tempStore() });
-    const post = await rawRequest(`${proxy.url}/__cassette/episode`, { method: 'POST', body: JSON.stringify({ id: longest }) });
+    const post = await rawRequest(`${proxy.url}/__cassette/episode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: longest }),
+    });
     expect(post.status).toBe(200);
     const miss = errorOf(await settle(() => ask(proxy, { episode: longest })), 'longest id') as any;
     expect(miss.status).toBe(404);

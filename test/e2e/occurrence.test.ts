@@ -76,7 +76,11 @@ describe('occurrence', () => {
     const client = openaiClient(golden);
     await client.chat.completions.create(question);
     await client.chat.completions.create(question);
-    const res = await fetch(`${golden.url}/__cassette/episode`, { method: 'POST', body: JSON.stringify({ id: 'default' }) });
+    const res = await fetch(`${golden.url}/__cassette/episode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'default' }),
+    });
     expect(res.status).toBe(200);
     expect((await client.chat.completions.create(question)).id).toBe(idOf(FIRST));
   });

@@ -62,7 +62,7 @@ describe('limits on what is recorded', () => {
     const listed = await cli(store, 'ls');
     expect(listed.stderr).toMatch(/episode "default": 1 answer\(s\) not recorded: the answer decompresses more than/);
     const json = JSON.parse((await cli(store, 'ls', '--json')).stdout);
-    expect(json[0]).toMatchObject({ episode: 'default', unrecordable: 1 });
+    expect(json.episodes[0]).toMatchObject({ episode: 'default', unrecordable: 1 });
 
     const golden = await startProxy({ mode: 'golden', store });
     const replay = await rawRequest(`${golden.url}/openai/v1/chat/completions`, { method: 'POST', headers, body });

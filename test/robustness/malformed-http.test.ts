@@ -52,54 +52,57 @@ const CASES: Case[] = [
   // Framing.
   {
     name: 'non-numeric content-length',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Content-Length: abc'], BODY)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Length: abc'], BODY)],
   },
   {
     name: 'negative content-length',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Content-Length: -1'], BODY)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Length: -1'], BODY)],
   },
   {
     name: 'two different content-lengths',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Content-Length: 5', `Content-Length: ${BODY.length}`], BODY)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Length: 5', `Content-Length: ${BODY.length}`], BODY)],
   },
   {
     name: 'content-length larger than the body, then close',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Content-Type: application/json', 'Content-Length: 100000'], BODY)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', 'Content-Length: 100000'], BODY)],
     halfClose: true,
   },
   {
     name: 'content-length larger than the body, then reset',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Content-Type: application/json', 'Content-Length: 100000'], BODY)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', 'Content-Length: 100000'], BODY)],
     resetAfterMs: 300,
   },
   {
     name: 'headers never finished, then reset',
-    pieces: [`POST ${CHAT} HTTP/1.1\r\nHost: x\r\nContent-Len`],
+    pieces: [`POST ${CHAT} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Len`],
     resetAfterMs: 300,
   },
   {
     name: 'content-length of 100 GB',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Content-Length: 107374182400'], BODY)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Length: 107374182400'], BODY)],
     status: [413],
     mustAnswer: true,
   },
   {
     name: 'invalid chunk size',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked'], `zz\r\n${BODY}\r\n0\r\n\r\n`)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Transfer-Encoding: chunked'], `zz\r\n${BODY}\r\n0\r\n\r\n`)],
   },
   {
     name: 'chunk longer than announced',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked'], `2\r\n${BODY}\r\n0\r\n\r\n`)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Transfer-Encoding: chunked'], `2\r\n${BODY}\r\n0\r\n\r\n`)],
   },
   {
     name: 'chunked body cut short, then close',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked'], `ffff\r\n${BODY}`)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Transfer-Encoding: chunked'], `ffff\r\n${BODY}`)],
     halfClose: true,
   },
   {
     name: 'chunk extension garbage',
     pieces: [
-      req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked'], `${BODY.length.toString(16)};\u0000\r\n${BODY}\r\n0\r\n\r\n`),
+      req(
+        [`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Transfer-Encoding: chunked'],
+        `${BODY.length.toString(16)};\u0000\r\n${BODY}\r\n0\r\n\r\n`,
+      ),
     ],
   },
   // Smuggling shapes.
@@ -107,8 +110,8 @@ const CASES: Case[] = [
     name: 'content-length and transfer-encoding together (CL.TE)',
     pieces: [
       req(
-        [`POST ${CHAT} HTTP/1.1`, 'Host: x', `Content-Length: ${BODY.length + 5}`, 'Transfer-Encoding: chunked'],
-        `0\r\n\r\nGET /openai/v1/models HTTP/1.1\r\nHost: x\r\n\r\n`,
+        [`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', `Content-Length: ${BODY.length + 5}`, 'Transfer-Encoding: chunked'],
+        `0\r\n\r\nGET /openai/v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
       ),
     ],
   },
@@ -116,30 +119,30 @@ const CASES: Case[] = [
     name: 'transfer-encoding then content-length (TE.CL)',
     pieces: [
       req(
-        [`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked', 'Content-Length: 4'],
+        [`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Transfer-Encoding: chunked', 'Content-Length: 4'],
         `5c\r\nGPOST ${CHAT} HTTP/1.1\r\n\r\n0\r\n\r\n`,
       ),
     ],
   },
   {
     name: 'transfer-encoding chunked twice',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked', 'Transfer-Encoding: chunked'], `0\r\n\r\n`)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Transfer-Encoding: chunked', 'Transfer-Encoding: chunked'], `0\r\n\r\n`)],
   },
   {
     name: 'transfer-encoding xchunked',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Transfer-Encoding: xchunked'], `0\r\n\r\n`)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Transfer-Encoding: xchunked'], `0\r\n\r\n`)],
   },
   {
     name: 'transfer-encoding chunked, identity',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Transfer-Encoding: chunked, identity'], `0\r\n\r\n`)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Transfer-Encoding: chunked, identity'], `0\r\n\r\n`)],
   },
   {
     name: 'space before the colon of transfer-encoding',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Transfer-Encoding : chunked'], `0\r\n\r\n`)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Transfer-Encoding : chunked'], `0\r\n\r\n`)],
   },
   {
     name: 'obs-folded transfer-encoding',
-    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: x', 'Transfer-Encoding:', ' chunked'], `0\r\n\r\n`)],
+    pieces: [req([`POST ${CHAT} HTTP/1.1`, 'Host: 127.0.0.1', 'Transfer-Encoding:', ' chunked'], `0\r\n\r\n`)],
   },
   // Header injection.
   {
@@ -282,7 +285,7 @@ const CASES: Case[] = [
   { name: 'HTTP/2 preface', pieces: ['PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'] },
   {
     name: 'bad HTTP version',
-    pieces: [`POST ${CHAT} HTTP/9.9\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}`],
+    pieces: [`POST ${CHAT} HTTP/9.9\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}`],
   },
 ];
 
@@ -366,7 +369,10 @@ describe.each([
     const idle = Array.from({ length: 200 }, () => rawExchange(proxy.port, [{ pauseMs: 2_500 }], { waitMs: 3_000 }));
     const slow = rawExchange(
       proxy.port,
-      [`POST ${CHAT} HTTP/1.1\r\nHost: x\r\n`, ...Array.from({ length: 20 }, (_, i) => [{ pauseMs: 100 }, `X-Slow-${i}: ${i}\r\n`]).flat()],
+      [
+        `POST ${CHAT} HTTP/1.1\r\nHost: 127.0.0.1\r\n`,
+        ...Array.from({ length: 20 }, (_, i) => [{ pauseMs: 100 }, `X-Slow-${i}: ${i}\r\n`]).flat(),
+      ],
       { waitMs: 2_500 },
     );
     let served = 0;

@@ -31,7 +31,11 @@ export class FrameCanon {
 
   /** Notes the ids a server frame carries (call for every server frame, in session order). */
   noteServer(body: StoredBody): void {
-    if (body.kind === 'json') collectIds(body.json, this.#serverIds);
+    if (body.kind !== 'json') return;
+    const ids = new Set<string>();
+    collectIds(body.json, ids);
+    // A server echoing an id the client made up (`conversation.item.added`) does not make it the server's.
+    for (const id of ids) if (!this.#clientIds.has(id)) this.#serverIds.add(id);
   }
 
   client(body: StoredBody): CanonicalFrame {

@@ -13,9 +13,11 @@ import type { ProxyRuntime } from '../handle-proxy-call.js';
 import type { Outcome } from '../proxy-stats.js';
 import { buildSessionInteraction } from './build-session-interaction.js';
 import { encodeFrames } from './encode-frames.js';
-import { rejectUpgrade } from './reject-upgrade.js';
+import { decodeBody } from '../../match/body-codec.js';
+import { rejectUpgrade, writeHttpResponse } from './reject-upgrade.js';
 import { relaySession } from './relay-session.js';
 import { replaySession } from './replay-session.js';
+import type { SessionFaults } from './replay-session.js';
 import { sessionRequest, upstreamSessionTarget } from './session-request.js';
 
 /** What an upgrade needs beyond the proxy runtime: routing, the current episode, and the open sockets. */
@@ -107,6 +109,25 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
     async function serve(p: Route, episode: string, path: string, query: string, matched: MatchedRequest): Promise<void> {
       const { rt } = ctx;
       const mode = rt.options.mode;
+      // --chaos, in every mode, drawn once per session (the same seed and sessions give the same faults).
+      const chaos = rt.chaos(episode)?.next(p.provider) ?? { kind: 'none' as const };
+      if (chaos.kind === 'respond') {
+        const r = chaos.response;
+        const body = r.body ? decodeBody(r.body) : Buffer.alloc(0);
+        writeHttpResponse(socket, r.status, { 'x-cassette-fault': chaos.fault, ...flatHeaders(r.headers) }, body, undefined);
+        count('fault', r.status, undefined, episode);
+        return;
+      }
+      if (chaos.kind === 'reset' || chaos.kind === 'timeout') {
+        socket.destroy();
+        count('fault', 0, undefined, episode);
+        return;
+      }
+      const faults: SessionFaults = {
+        ...(chaos.kind === 'truncate' ? { dropAfterFrames: chaos.afterEvents } : {}),
+        ...(chaos.kind === 'slow' ? { delayMs: chaos.delayMs } : {}),
+      };
+      const faulty = chaos.kind !== 'none';
       if (mode === 'mock')
         throw new CassetteError(
           'bad_usage',
@@ -128,6 +149,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
               redactor: rt.redactor,
               timing: rt.options.timing,
               openMs: interaction.timings.ttfbMs,
+              faults,
               onMiss: (message) => {
                 const text = `cassette miss in episode "${episode}": WebSocket session ${p.name} GET ${path}: ${message}`;
                 rt.stats.misses.push({ episode, provider: p.name, method: 'GET', path, message: text });
@@ -135,7 +157,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
               },
               onEnd: ({ missed }) => {
                 ctx.sockets.delete(ws);
-                count(missed ? 'miss' : 'hit', 101, undefined, episode);
+                count(missed ? 'miss' : faulty ? 'fault' : 'hit', 101, undefined, episode);
               },
             });
           });
@@ -143,10 +165,17 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
         }
         if (mode === 'golden') throw await missError(rt, p, episode, path, found.kind === 'miss' ? found.exhausted : undefined);
       }
-      await relay(p, episode, path, query, matched);
+      await relay(p, episode, path, query, matched, faults);
     }
 
-    async function relay(p: Route, episode: string, path: string, query: string, matched: MatchedRequest): Promise<void> {
+    async function relay(
+      p: Route,
+      episode: string,
+      path: string,
+      query: string,
+      matched: MatchedRequest,
+      faults: SessionFaults,
+    ): Promise<void> {
       const { rt } = ctx;
       const mode = rt.options.mode;
       const target = upstreamSessionTarget(p, path, query, req.headers, rt.redactor);
@@ -154,7 +183,6 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
       rt.budget.take();
       const record = rt.recorder !== undefined && (mode === 'live' || mode === 'record-missing');
       const slot = record ? await rt.recorder?.reserve(episode, matched.key) : undefined;
-      const chaos = rt.chaos(episode)?.next(p.provider);
       const result = await relaySession(
         wss,
         req,
@@ -165,8 +193,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
           handshakeTimeoutMs: rt.options.file.limits.upstreamTimeoutMs,
           startedAt,
           keepFrames: record || mode === 'smoke',
-          ...(chaos?.kind === 'reset' || chaos?.kind === 'truncate' ? { dropAfterFrames: 2 } : {}),
-          ...(chaos?.kind === 'slow' ? { delayMs: chaos.delayMs } : {}),
+          ...faults,
         },
         (ws) => {
           upgraded = true;
@@ -219,7 +246,12 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
           rt.logger.warn({ provider: p.name, ...f }, `contract drift: ${f.check} at ${f.path}`);
         }
       }
-      count(chaos && chaos.kind !== 'none' ? 'fault' : record ? 'recorded' : 'forwarded', 101, undefined, episode);
+      count(
+        faults.dropAfterFrames !== undefined || faults.delayMs !== undefined ? 'fault' : record ? 'recorded' : 'forwarded',
+        101,
+        undefined,
+        episode,
+      );
     }
   };
 }
@@ -263,4 +295,10 @@ export async function closeSessions(sockets: Set<WebSocket>, graceMs = 1_000): P
         }),
     ),
   );
+}
+
+function flatHeaders(headers: Record<string, string | string[]>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) if (k !== 'content-length') out[k] = v;
+  return out;
 }

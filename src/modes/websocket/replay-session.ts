@@ -11,6 +11,12 @@ import { SessionPlan } from './session-plan.js';
 /** Close code of a replayed session whose client sent a frame the recording does not have. */
 export const MISS_CLOSE_CODE = 4404;
 
+/** --chaos on a session: drop both sockets after this many frames, or hold each frame this long. */
+export interface SessionFaults {
+  dropAfterFrames?: number;
+  delayMs?: number;
+}
+
 export interface ReplayContext {
   rules: SessionRules;
   canonical: CanonicalBodyFn;
@@ -18,6 +24,7 @@ export interface ReplayContext {
   timing: Timing;
   /** ms of the upgrade in the recording: on-connect frames are timed from it. */
   openMs: number;
+  faults?: SessionFaults;
   onMiss(message: string, field: string | undefined): void;
   /** The session is over (either side closed). */
   onEnd(result: { missed: boolean; unmatched: number }): void;
@@ -36,20 +43,27 @@ export function replaySession(ws: WebSocket, session: StoredSession, ctx: Replay
   let ended = false;
   let ordinal = 0;
 
+  let sent = 0;
   const sendNow = (index: number): void => {
     const frame = session.frames[index];
     if (!frame || ws.readyState !== ws.OPEN) return;
+    const drop = ctx.faults?.dropAfterFrames;
+    if (drop !== undefined && ++sent > drop) {
+      // Chaos: the connection drops mid-session, without a close frame.
+      ws.terminate();
+      return;
+    }
     plan.noteSent(frame.body);
     ws.send(decodeBody(frame.body), { binary: frame.binary === true });
   };
   const delayOf = (from: number, index: number): number => {
-    if (ctx.timing === 'instant') return 0;
+    if (ctx.timing === 'instant') return ctx.faults?.delayMs ?? 0;
     const gap = Math.max(0, (session.frames[index]?.ms ?? from) - from);
-    return ctx.timing === 'recorded' ? gap : gap * ctx.timing;
+    return (ctx.timing === 'recorded' ? gap : gap * ctx.timing) + (ctx.faults?.delayMs ?? 0);
   };
   /** Sends a batch in order; at instant timing synchronously, else each after its recorded gap. */
   const release = (frames: readonly number[], fromMs: number): void => {
-    if (ctx.timing === 'instant' && queue === undefined) {
+    if (ctx.timing === 'instant' && !ctx.faults?.delayMs && queue === undefined) {
       for (const i of frames) sendNow(i);
       finishIfDone();
       return;

@@ -16,6 +16,9 @@ export const openai: Provider = {
     'gpt-4.1-nano': { input: 0.1, output: 0.4, cacheRead: 0.025 },
     'gpt-4.1-mini': { input: 0.4, output: 1.6, cacheRead: 0.1 },
     'gpt-4.1': { input: 2, output: 8, cacheRead: 0.5 },
+    // Realtime models, text-token prices (audio tokens cost more; usage reports them apart).
+    'gpt-realtime-mini': { input: 0.6, output: 2.4, cacheRead: 0.06 },
+    'gpt-realtime': { input: 4, output: 16, cacheRead: 0.4 },
     'gpt-4o-mini': { input: 0.15, output: 0.6, cacheRead: 0.075 },
     'gpt-4o': { input: 2.5, output: 10, cacheRead: 1.25 },
     'gpt-3.5-turbo': { input: 0.5, output: 1.5 },

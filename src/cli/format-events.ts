@@ -1,0 +1,49 @@
+import { decodeBody } from '../match/body-codec.js';
+import { sessionRulesOf } from '../providers/registry.js';
+import type { Interaction, StoredSession, WebSocketFrame } from '../types.js';
+
+/** Frames of a session `show` prints without `--events`. */
+const PREVIEW_FRAMES = 12;
+
+/** One line about a session: frame counts both ways and how it ended. */
+export function describeSession(session: StoredSession): string {
+  const client = session.frames.filter((f) => f.from === 'client').length;
+  const close = session.close
+    ? `closed by ${session.close.by} ${session.close.code}${session.close.reason ? ` "${session.close.reason}"` : ''} at ${session.close.ms} ms`
+    : 'cut (no close frame)';
+  const protocol = session.protocol ? `, subprotocol ${session.protocol}` : '';
+  return `websocket session (${session.frames.length} frames: ${client} client, ${session.frames.length - client} server${protocol}; ${close})`;
+}
+
+/**
+ * The frame timeline of a session (`→` client to server, `←` server to client), each with its time
+ * and event type; the first frames only unless `all` (`show --events`). For an SSE stream, its events.
+ */
+export function formatTimeline(i: Interaction, all: boolean): string[] {
+  const session = i.response.session;
+  if (session) {
+    const rules = sessionRulesOf(i.family);
+    const shown = all ? session.frames : session.frames.slice(0, PREVIEW_FRAMES);
+    const lines = shown.map((f) => `    ${`+${f.ms} ms`.padStart(12)}  ${f.from === 'client' ? '→' : '←'} ${frameLabel(f, rules)}`);
+    if (shown.length < session.frames.length)
+      lines.push(`    … ${session.frames.length - shown.length} more frames (show --events lists them all)`);
+    return lines;
+  }
+  if (all && i.response.stream) {
+    return i.response.stream.events.map((e) => `    ${`+${e.ms} ms`.padStart(12)}  ${eventLabel(e.raw)}`);
+  }
+  return [];
+}
+
+function frameLabel(f: WebSocketFrame, rules: ReturnType<typeof sessionRulesOf> | undefined): string {
+  const bytes = decodeBody(f.body).length;
+  const kind = f.binary ? 'binary' : 'text';
+  const type = f.body.kind === 'json' ? rules?.eventType(f.body.json) : undefined;
+  return `${type ?? (f.body.kind === 'base64' ? '(binary data)' : '(text)')}  ${kind}, ${bytes} bytes`;
+}
+
+function eventLabel(raw: string): string {
+  const name = /^event: *(.+)$/m.exec(raw)?.[1];
+  const type = /"type" *: *"([^"]+)"/.exec(raw)?.[1];
+  return `${name ?? type ?? 'data'}  ${Buffer.byteLength(raw)} bytes`;
+}

@@ -1,0 +1,110 @@
+// Hostile or sloppy upstream answers (issue 13 items 4 and 7): a compressed body that does not
+// decode is stored incomplete and never served; raw deflate under `deflate` decodes; transport
+// headers (`trailer`, `upgrade`, `proxy-connection`, whatever `Connection:` names) are neither
+// stored nor forwarded, so a recorded `Trailer` no longer makes every replay a 500.
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { tempStore, useCleanup } from '../helpers/cleanup.js';
+import { startFakeUpstream } from '../helpers/fake-upstream.js';
+import type { Handler } from '../helpers/fake-upstream.js';
+import { startProxy } from '../helpers/proxy.js';
+import { rawRequest } from '../helpers/record-replay.js';
+import type { RawAnswer } from '../helpers/record-replay.js';
+
+useCleanup();
+
+const CHAT = '/openai/v1/chat/completions';
+const ANSWER = JSON.stringify({
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'hello '.repeat(200) }, finish_reason: 'stop' }],
+});
+const post = (headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
+});
+
+/** Records one answer live, then asks golden for it. */
+async function recordThenReplay(handler: Handler, headers: Record<string, string> = {}): Promise<{ live: RawAnswer; golden: RawAnswer }> {
+  const upstream = await startFakeUpstream(handler);
+  const store = tempStore();
+  const live = await startProxy({ mode: 'live', store, upstream: [`openai=${upstream.url}`] });
+  const liveAnswer = await rawRequest(`${live.url}${CHAT}`, post(headers));
+  await live.stop();
+  const golden = await startProxy({ mode: 'golden', store });
+  return { live: liveAnswer, golden: await rawRequest(`${golden.url}${CHAT}`, post(headers)) };
+}
+
+const compressed =
+  (encoding: string, bytes: Buffer, extra: Record<string, string> = {}): Handler =>
+  (_req, res) => {
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-encoding': encoding,
+      'content-length': String(bytes.length),
+      ...extra,
+    });
+    res.end(bytes);
+  };
+
+describe('compressed answers that do not decode', () => {
+  it('a gzip body cut short but closed cleanly is stored incomplete and never served', async () => {
+    const whole = gzipSync(ANSWER);
+    const cut = whole.subarray(0, whole.length - 40);
+    const { live, golden } = await recordThenReplay(compressed('gzip', cut));
+    expect(live.status).toBe(200);
+    expect(live.body.equals(cut)).toBe(true);
+    expect(golden.status).toBe(404);
+    expect(golden.headers['x-cassette-miss']).toBe('1');
+  });
+
+  it('garbage under `deflate` is stored incomplete and never served', async () => {
+    const { golden } = await recordThenReplay(compressed('deflate', Buffer.from('this is not deflate at all, not even raw')));
+    expect(golden.status).toBe(404);
+  });
+
+  it('raw deflate under `deflate` (a common server mistake) is decoded and replayed whole', async () => {
+    const { golden } = await recordThenReplay(compressed('deflate', deflateRawSync(ANSWER)));
+    expect(golden.status).toBe(200);
+    expect(golden.body.toString()).toBe(ANSWER);
+  });
+
+  it('zlib-wrapped deflate still decodes', async () => {
+    const { golden } = await recordThenReplay(compressed('deflate', deflateSync(ANSWER)));
+    expect(golden.body.toString()).toBe(ANSWER);
+  });
+});
+
+describe('transport headers', () => {
+  it('a Trailer header and the headers Connection names are not stored: replay is a clean 200', async () => {
+    const { live, golden } = await recordThenReplay((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        trailer: 'x-checksum',
+        connection: 'x-hop-secret',
+        'x-hop-secret': 'per-connection',
+        'proxy-connection': 'keep-alive',
+        'x-kept': 'yes',
+      });
+      res.end(ANSWER);
+    });
+    expect(live.status).toBe(200);
+    expect(live.headers['x-hop-secret']).toBeUndefined();
+    expect(golden.status).toBe(200);
+    expect(golden.body.toString()).toBe(ANSWER);
+    expect(golden.headers['x-kept']).toBe('yes');
+    for (const h of ['trailer', 'x-hop-secret', 'proxy-connection']) expect(golden.headers[h], h).toBeUndefined();
+  });
+
+  it('request headers that Connection names are not forwarded upstream', async () => {
+    const upstream = await startFakeUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(ANSWER);
+    });
+    const live = await startProxy({ mode: 'live', store: tempStore(), upstream: [`openai=${upstream.url}`] });
+    await rawRequest(`${live.url}${CHAT}`, post({ connection: 'x-client-hop', 'x-client-hop': 'private', 'x-other': 'kept' }));
+    expect(upstream.requests[0]?.headers['x-client-hop']).toBeUndefined();
+    expect(upstream.requests[0]?.headers['x-other']).toBe('kept');
+  });
+});
