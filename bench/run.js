@@ -12,7 +12,7 @@
 //   BENCH_SCALE_N=100000  interactions in the scale store (1000000 for the full run)
 //   BENCH_SCALE_FULL=FILE also report a full scale run made apart (node bench/scale.js --out FILE)
 //   BENCH_PROFILE=1       also run cassette under --cpu-prof and summarize the hottest functions
-//   BENCH_ONLY=replay,... only these groups (replay, record, ttfe); for working on the bench
+//   BENCH_ONLY=replay,... only these groups (replay, record, ttfe, websocket); for working on the bench
 //   BENCH_KEEP_TMP=1      keep stores, tapes and profiles under bench/results/tmp/
 //   BENCH_NICE=-10        run every benchmark process at this niceness (root; on a machine shared with other work)
 //   BENCH_CASSETTE_ROOT=DIR  benchmark another copy of llm-cassette (bin/, dist/, package.json)
@@ -712,6 +712,17 @@ async function main() {
     else results.notes.push(`bench/scale.js failed (exit ${r.status ?? r.signal}); no scale results in this run.`);
   } else {
     results.notes.push('The scale scenarios were skipped in this run (BENCH_SKIP_SCALE=1).');
+  }
+  if (on('websocket')) {
+    log('websocket scenarios (bench/websocket.js: relay overhead per frame, golden sessions per minute)');
+    const r = spawnSync(process.execPath, [join(BENCH_DIR, 'websocket.js'), '--out', join(BENCH_DIR, 'results', 'websocket.json')], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      cwd: ROOT,
+      env,
+      timeout: 600_000,
+    });
+    if (r.status === 0) results.websocket = JSON.parse(readFileSync(join(BENCH_DIR, 'results', 'websocket.json'), 'utf8'));
+    else results.notes.push(`bench/websocket.js failed (exit ${r.status ?? r.signal}); no WebSocket results in this run.`);
   }
   computeRatios();
   computeTargets();

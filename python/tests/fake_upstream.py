@@ -52,8 +52,10 @@ def sse(events: List[Tuple[str, Any]]) -> bytes:
 
 
 class FakeUpstream:
-    def __init__(self) -> None:
+    def __init__(self, drift: bool = False) -> None:
+        """`drift`: chat completions answer in a shape the contract does not allow (smoke mode finds it)."""
         self.requests: List[Dict[str, Any]] = []
+        self.drift = drift
         upstream = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -97,6 +99,12 @@ class FakeUpstream:
                     events += [("", chunk({"content": w + " "})) for w in text.split()]
                     events += [("", chunk({}, finish)), ("", "[DONE]")]
                     self._send(200, "text/event-stream", sse(events))
+                    return
+                if upstream.drift:
+                    self._send(200, "application/json", json.dumps({
+                        "id": 42, "object": "chat.completion", "model": model,
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": ["not", "a", "string"]}}],
+                    }).encode())
                     return
                 message: Dict[str, Any] = {"role": "assistant", "content": text or None}
                 if calls:

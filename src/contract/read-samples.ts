@@ -1,4 +1,5 @@
 import type { Interaction, StreamFormat } from '../types.js';
+import { sessionRulesOf } from '../providers/registry.js';
 import { parseStreamEvent } from './parse-stream-event.js';
 
 /** One JSON document of an answer: the body, or one stream event's data. */
@@ -10,7 +11,8 @@ export interface Sample {
 
 /** The grammar of one recorded stream. */
 export interface StreamSummary {
-  format: StreamFormat;
+  /** The stream format, or `websocket` for the server frames of a session. */
+  format: StreamFormat | 'websocket';
   /** Event type of each event in order (comment-only events and `[DONE]` left out). */
   events: string[];
   comments: number;
@@ -41,6 +43,7 @@ const TERMINAL_EVENTS = new Set(['message_stop', 'response.completed', 'response
 export function readSamples(interaction: Interaction): Samples {
   const response = interaction.response;
   const contentType = mediaType(response.headers['content-type']);
+  if (response.session) return readSessionSamples(interaction, contentType);
   const stream = response.stream;
   if (stream === undefined) {
     const body = response.body;
@@ -90,6 +93,28 @@ export function readSamples(interaction: Interaction): Samples {
     firstEventArrays: topArrays(docs[0]),
   };
   return { docs, stream: summary, transport: stream.format, contentType, usage };
+}
+
+/**
+ * A WebSocket session read like a stream: each JSON server frame is an event named by its
+ * provider's event type (`response.done`, Gemini `serverContent`), so inference learns the server
+ * event types and their shapes per provider and drift in them is classified like SSE drift.
+ */
+function readSessionSamples(interaction: Interaction, contentType: string): Samples {
+  const session = interaction.response.session as NonNullable<Interaction['response']['session']>;
+  const rules = sessionRulesOf(interaction.family);
+  const docs: Sample[] = [];
+  const events: string[] = [];
+  let usage = false;
+  for (const f of session.frames) {
+    if (f.from !== 'server' || f.body.kind !== 'json') continue;
+    const name = rules.eventType(f.body.json) ?? UNNAMED_EVENT;
+    events.push(name);
+    docs.push({ event: name === UNNAMED_EVENT ? '' : name, json: f.body.json });
+    if (!usage && hasUsage(f.body.json)) usage = true;
+  }
+  const summary: StreamSummary = { format: 'websocket', events, comments: 0, terminator: 'close', firstEventArrays: topArrays(docs[0]) };
+  return { docs, stream: summary, transport: 'websocket', contentType, usage };
 }
 
 function mediaType(header: string | string[] | undefined): string {

@@ -106,3 +106,36 @@ describe('WebSocket sessions in the other modes', () => {
     expect((await cassette(['verify', '--store', store], dir)).code).toBe(0);
   });
 });
+
+describe('cassette replay covers sessions', () => {
+  it('a strict replay whose command never opens the recorded session fails, naming it as unused', async () => {
+    const dir = tempDir();
+    const store = join(dir, 'cassettes.db');
+    const upstream = await startFakeWsUpstream(fixture());
+    const live = await startProxy({ mode: 'live', store, upstream: [`openai=${upstream.url}`] });
+    await runRealtimeScript(ws(live.url));
+    await live.stop();
+    const r = await cassette(['replay', 'default', '--store', store, '--', process.execPath, '-e', ''], dir);
+    expect(r.code).toBe(1);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/unused[\s\S]*\/v1\/realtime/);
+  });
+});
+
+describe('contracts learn session server events', () => {
+  it('contract update infers the Realtime server event types and their shapes; contract check passes on the same store', async () => {
+    const dir = tempDir();
+    const store = join(dir, 'cassettes.db');
+    const upstream = await startFakeWsUpstream(fixture());
+    const live = await startProxy({ mode: 'live', store, upstream: [`openai=${upstream.url}`] });
+    await runRealtimeScript(ws(live.url));
+    await live.stop();
+    const contracts = join(dir, 'contracts');
+    const update = await cassette(['contract', 'update', '--store', store, '--contracts', contracts], dir);
+    expect(update.code).toBe(0);
+    const text = readTree(contracts);
+    for (const type of ['session.created', 'response.output_audio.delta', 'response.done']) expect(text).toContain(type);
+    expect(text).toContain('websocket');
+    const check = await cassette(['contract', 'check', '--store', store, '--contracts', contracts, '--json'], dir);
+    expect(JSON.parse(check.stdout).ok).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import json
 import os
@@ -177,6 +178,8 @@ class CassetteProxy:
             raise CassetteError(
                 f"`{' '.join(args)}` did not start: {detail or _tail(log.name) or 'no output'}"
             )
+        # A pytest killed before its session ends must not leave the proxy behind.
+        atexit.register(_terminate, process)
         return cls(info["url"], info.get("env") or {}, info.get("mode", mode), info.get("store"),
                    process=process, log_path=log.name)
 

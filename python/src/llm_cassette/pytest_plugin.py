@@ -205,6 +205,10 @@ class CassetteSession:
                 extra_args=self._opt("cassette_arg") or [], env=env,
             )
         os.environ.update(self.proxy.env)
+        # The names LiteLLM and openai<1.0 read, pointing at the same place.
+        for alias, name in (("OPENAI_API_BASE", "OPENAI_BASE_URL"), ("ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL")):
+            if name in self.proxy.env:
+                os.environ[alias] = self.proxy.env[name]
         if self.mode in ("golden", "mock", "once"):
             # SDKs refuse to build a client without a key; replay never sends one upstream.
             for key in PLACEHOLDER_KEYS:

@@ -192,7 +192,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
           ...target,
           handshakeTimeoutMs: rt.options.file.limits.upstreamTimeoutMs,
           startedAt,
-          keepFrames: record || mode === 'smoke',
+          keepFrames: record,
           ...faults,
         },
         (ws) => {
@@ -240,12 +240,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
         await rt.recorder.append(interaction);
         if (interaction.complete && mode === 'record-missing') rt.replayer?.add(episode, interaction);
       }
-      if (mode === 'smoke' && rt.checkAnswer) {
-        for (const f of rt.checkAnswer(p, interaction)) {
-          rt.stats.drift.push({ ...f, provider: p.name });
-          rt.logger.warn({ provider: p.name, ...f }, `contract drift: ${f.check} at ${f.path}`);
-        }
-      }
+      // Smoke checks of session frames against a contract are not built yet (docs/websocket.md, Limits).
       count(
         faults.dropAfterFrames !== undefined || faults.delayMs !== undefined ? 'fault' : record ? 'recorded' : 'forwarded',
         101,
