@@ -21,6 +21,8 @@ export type { Interaction, Mode, RecordedRequest, RecordedResponse, StoredBody, 
 export type { RunSummary } from './server/run-summary.js';
 export { openStore } from './store/open-store.js';
 export type { Store } from './store/store.js';
+export { loadQuarantine, quarantineIt } from './gates/vitest-quarantine.js';
+export type { Quarantine } from './gates/vitest-quarantine.js';
 
 export interface StartCassetteOptions {
   mode?: Mode;

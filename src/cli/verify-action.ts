@@ -1,14 +1,21 @@
 import { readConfigFile } from '../config/load-config.js';
 import { EXIT } from '../errors.js';
+import { staleFindings } from '../gates/stale-findings.js';
+import { parseDuration } from '../store/parse-duration.js';
 import { verifyStore } from '../store/verify-store.js';
 import { printData, printJson, printTalk } from './output.js';
 import { resolveStorePath } from './store-option.js';
+import { withReadStore } from './with-read-store.js';
 
 /** `cassette verify`: exit 1 when a store holds a credential shape or fails an integrity check. */
-export async function verifyAction(flags: { store?: string; config?: string; json?: boolean }): Promise<number> {
+export async function verifyAction(flags: { store?: string; config?: string; json?: boolean; maxAge?: string }): Promise<number> {
+  const maxAgeMs = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge, '--max-age');
   const patterns = (await readConfigFile(flags.config, process.cwd())).file.verify.patterns;
   const path = resolveStorePath(flags.store);
   const findings = await verifyStore(path, patterns);
+  // --max-age (docs/gates.md): served recordings older than the limit are findings too.
+  if (maxAgeMs !== undefined)
+    findings.push(...(await withReadStore(path, (store) => staleFindings(store, maxAgeMs, flags.maxAge as string))));
   const code = findings.length === 0 ? EXIT.ok : EXIT.problem;
   if (flags.json) {
     printJson({ ok: findings.length === 0, store: path, findings });
@@ -21,12 +28,16 @@ export async function verifyAction(flags: { store?: string; config?: string; jso
   // The findings are the command's data; the verdict is talk.
   printData(
     findings
-      .map((f) => (f.kind === 'credential' ? `credential  ${f.where}: ${f.pattern} ${f.masked}` : `integrity   ${f.where}: ${f.message}`))
+      .map((f) =>
+        f.kind === 'credential' ? `credential  ${f.where}: ${f.pattern} ${f.masked}` : `${f.kind.padEnd(11)} ${f.where}: ${f.message}`,
+      )
       .join('\n'),
   );
   const secrets = findings.filter((f) => f.kind === 'credential').length;
+  const integrity = findings.filter((f) => f.kind === 'integrity').length;
+  const stale = findings.length - secrets - integrity;
   printTalk(
-    `${path}: ${secrets} credential finding${secrets === 1 ? '' : 's'}, ${findings.length - secrets} integrity finding${findings.length - secrets === 1 ? '' : 's'}`,
+    `${path}: ${secrets} credential finding${secrets === 1 ? '' : 's'}, ${integrity} integrity finding${integrity === 1 ? '' : 's'}${stale > 0 ? `, ${stale} stale` : ''}`,
   );
   return code;
 }
