@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cassette } from '../cli/cli-helpers.js';
 import { tempDir, useCleanup } from '../helpers/cleanup.js';
 import { loadWsFixture, startFakeWsUpstream } from '../helpers/fake-ws-upstream.js';
-import { startProxy } from '../helpers/proxy.js';
+import { REPO_DIR, startProxy } from '../helpers/proxy.js';
 import { PLANTED_HEADER_KEY, PLANTED_KEY, runRealtimeScript } from './realtime-script.js';
 
 useCleanup();
@@ -137,5 +138,29 @@ describe('contracts learn session server events', () => {
     expect(text).toContain('websocket');
     const check = await cassette(['contract', 'check', '--store', store, '--contracts', contracts, '--json'], dir);
     expect(JSON.parse(check.stdout).ok).toBe(true);
+  });
+});
+
+describe('cassette run counts a frame miss', () => {
+  it('exits 1 when a replayed session meets a client frame the recording does not have', async () => {
+    const dir = tempDir();
+    const store = join(dir, 'cassettes.db');
+    const upstream = await startFakeWsUpstream(fixture());
+    const live = await startProxy({ mode: 'live', store, upstream: [`openai=${upstream.url}`] });
+    await runRealtimeScript(ws(live.url));
+    await live.stop();
+    const child = join(dir, 'child.mjs');
+    writeFileSync(
+      child,
+      `import { WebSocket } from ${JSON.stringify(pathToFileURL(join(REPO_DIR, 'node_modules', 'ws', 'wrapper.mjs')).href)};
+const socket = new WebSocket(process.env.OPENAI_BASE_URL.replace(/^http/, 'ws') + '/realtime?model=gpt-realtime');
+socket.on('message', (d) => { if (JSON.parse(d).type === 'session.created') socket.send(JSON.stringify({ type: 'session.update', session: { instructions: 'something else' } })); });
+socket.on('close', (code) => console.error('CHILD CLOSE ' + code));
+`,
+    );
+    const r = await cassette(['run', '--mode', 'golden', '--store', store, '--', process.execPath, child], dir);
+    expect(r.stderr).toContain('CHILD CLOSE 4404');
+    expect(r.code).toBe(1);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/miss/i);
   });
 });
