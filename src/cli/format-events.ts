@@ -1,6 +1,8 @@
 import { decodeBody } from '../match/body-codec.js';
-import { sessionRulesOf } from '../providers/registry.js';
-import type { Interaction, StoredSession, WebSocketFrame } from '../types.js';
+import { createAssembler } from '../providers/assemblers.js';
+import { providerOfFamily, sessionRulesOf } from '../providers/registry.js';
+import { parseEvent } from '../stream/parse-event.js';
+import type { Interaction, StoredSession, StoredStream, WebSocketFrame } from '../types.js';
 
 /** Frames of a session `show` prints without `--events`. */
 const PREVIEW_FRAMES = 12;
@@ -29,10 +31,39 @@ export function formatTimeline(i: Interaction, all: boolean): string[] {
       lines.push(`    … ${session.frames.length - shown.length} more frames (show --events lists them all)`);
     return lines;
   }
-  if (all && i.response.stream) {
-    return i.response.stream.events.map((e) => `    ${`+${e.ms} ms`.padStart(12)}  ${eventLabel(e.raw)}`);
-  }
+  if (all && i.response.stream) return streamTimeline(i, i.response.stream);
   return [];
+}
+
+/**
+ * An SSE/NDJSON stream as a timeline: time, event name, size, the text it added to the answer
+ * (whatever the provider: the family's own assembler is fed event by event and its text compared),
+ * and a mark on the event where the first token came.
+ */
+function streamTimeline(i: Interaction, stream: StoredStream): string[] {
+  const assembler = createAssembler(providerOfFamily(i.family)?.assemblerKind(i.request.path) ?? 'generic');
+  let text = '';
+  let firstAt: number | undefined;
+  const lines = stream.events.map((e) => {
+    let delta = '';
+    try {
+      assembler.push(parseEvent(stream.format, e.raw));
+      const now = assembler.result().text ?? '';
+      delta = now.startsWith(text) ? now.slice(text.length) : '';
+      text = now;
+    } catch {
+      // An event the assembler cannot read still gets its line.
+    }
+    const first = delta !== '' && firstAt === undefined;
+    if (first) firstAt = e.ms;
+    const shown = delta === '' ? '' : `  ${JSON.stringify(delta.length > 60 ? `${delta.slice(0, 59)}…` : delta)}`;
+    return `    ${`+${e.ms} ms`.padStart(12)}  ${eventLabel(e.raw)}${shown}${first ? '  ← first token' : ''}`;
+  });
+  const last = stream.events.at(-1)?.ms ?? 0;
+  lines.push(
+    `    first token at ${firstAt === undefined ? 'none (no text streamed)' : `+${firstAt} ms`}, ${stream.events.length} events over ${last} ms${stream.complete ? '' : ', cut short'}`,
+  );
+  return lines;
 }
 
 function frameLabel(f: WebSocketFrame, rules: ReturnType<typeof sessionRulesOf> | undefined): string {

@@ -12,6 +12,7 @@ import { registerStatsCommand } from './stats-command.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerExportCommands } from './export-command.js';
 import { registerContractCommand } from './contract-command.js';
+import { registerDiffCommand } from './diff-command.js';
 import { registerGateCommands } from './gate-commands.js';
 
 /**
@@ -24,6 +25,7 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerReplayCommand(program, setExit);
   registerLsCommand(program, setExit);
   registerShowCommand(program, setExit);
+  registerDiffCommand(program, setExit);
   registerRmCommand(program, setExit);
   registerPruneCommand(program, setExit);
   registerStatsCommand(program, setExit);
