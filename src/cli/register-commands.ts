@@ -13,6 +13,7 @@ import { registerVerifyCommand } from './verify-command.js';
 import { registerExportCommands } from './export-command.js';
 import { registerContractCommand } from './contract-command.js';
 import { registerDiffCommand } from './diff-command.js';
+import { registerRerecordCommand } from './rerecord-command.js';
 import { registerGateCommands } from './gate-commands.js';
 
 /**
@@ -26,6 +27,7 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerLsCommand(program, setExit);
   registerShowCommand(program, setExit);
   registerDiffCommand(program, setExit);
+  registerRerecordCommand(program, setExit);
   registerRmCommand(program, setExit);
   registerPruneCommand(program, setExit);
   registerStatsCommand(program, setExit);

@@ -75,3 +75,19 @@ function apiKey(provider: Route): string | undefined {
   for (const other of provider.provider.apiKeyEnv ?? []) key ??= env[other];
   return key;
 }
+
+/**
+ * Checked before anything is sent: the providers of `recorded` with no key in the environment, each
+ * with the variables that would give it one (`OPENAI_API_KEY`, `CASSETTE_OPENAI_API_KEY`, ...).
+ */
+export function missingKeys(options: CassetteOptions, recorded: readonly Interaction[]): { provider: string; variables: string[] }[] {
+  const providers = createProviderRegistry(options.file.providers, options.upstreams);
+  const missing: { provider: string; variables: string[] }[] = [];
+  for (const name of new Set(recorded.map((i) => i.provider))) {
+    const route = providers.get(name);
+    if (!route || apiKey(route)) continue;
+    const upper = route.name.toUpperCase().replace(/-/g, '_');
+    missing.push({ provider: name, variables: [`${upper}_API_KEY`, ...(route.provider.apiKeyEnv ?? []), `CASSETTE_${upper}_API_KEY`] });
+  }
+  return missing;
+}
