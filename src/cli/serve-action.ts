@@ -2,11 +2,13 @@ import { loadOptions } from '../config/load-config.js';
 import type { CliFlags } from '../config/load-config.js';
 import { createLogger } from '../log.js';
 import { startCassetteServer } from '../server/create-cassette-server.js';
-import { printData, printJson } from './output.js';
+import { printData, printJson, printTalk } from './output.js';
 import { waitForSignal } from './wait-for-signal.js';
+import { waitForParent } from './wait-for-parent.js';
+import { formatSummary } from './format-summary.js';
 
 /** `cassette serve`: runs the proxy until SIGINT/SIGTERM. */
-export async function serveAction(flags: CliFlags & { json?: boolean }): Promise<number> {
+export async function serveAction(flags: CliFlags & { json?: boolean; exitWithParent?: boolean }): Promise<number> {
   const options = await loadOptions(flags);
   const logger = createLogger(options.logLevel);
   const server = await startCassetteServer(options, { logger });
@@ -34,8 +36,12 @@ export async function serveAction(flags: CliFlags & { json?: boolean }): Promise
       ].join('\n'),
     );
   }
-  const signal = await waitForSignal();
+  const parent = flags.exitWithParent ? waitForParent() : undefined;
+  const signal = await Promise.race([waitForSignal(), ...(parent ? [parent.done] : [])]);
+  parent?.stop();
   logger.info({ signal }, 'stopping');
   await server.stop();
+  // The same summary as `cassette run`, on stderr: what was served, missed, recorded.
+  printTalk(formatSummary(server.summary()));
   return 0;
 }

@@ -5,7 +5,7 @@ import type { SetExit } from './lazy-action.js';
 
 /** `cassette serve`: runs the proxy until SIGINT/SIGTERM. */
 export function registerServeCommand(program: Command, setExit: SetExit): void {
-  addProxyOptions(program.command('serve').description('run the proxy and print the base URLs to export')).action(
-    lazyAction(async () => (await import('./serve-action.js')).serveAction, setExit),
-  );
+  addProxyOptions(program.command('serve').description('run the proxy and print the base URLs to export'))
+    .option('--exit-with-parent', 'stop when the process that started the proxy exits or closes its stdin')
+    .action(lazyAction(async () => (await import('./serve-action.js')).serveAction, setExit));
 }

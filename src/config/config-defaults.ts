@@ -19,6 +19,8 @@ export const CONFIG_DEFAULTS = deepFreeze({
     upstreamTimeoutMs: 120_000,
     /** Longest silence inside a streamed body; generous for reasoning models. */
     idleTimeoutMs: 300_000,
+    /** Silence after which a client socket waiting for a request (fresh or between requests) is closed. */
+    clientIdleTimeoutMs: 60_000,
     /** Decoded bytes of one answer that are recorded; past it the answer flows on unrecorded. */
     maxRecordedBytes: 64 * 1024 * 1024,
     /** Decoded bytes per wire byte a compressed answer may reach (past 1 MiB) before it is not recorded. */

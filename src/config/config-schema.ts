@@ -71,6 +71,8 @@ export const configFileSchema = z
         upstreamTimeoutMs: z.number().int().positive().default(CONFIG_DEFAULTS.limits.upstreamTimeoutMs),
         /** Longest silence inside a streamed body; generous for reasoning models. */
         idleTimeoutMs: z.number().int().positive().default(CONFIG_DEFAULTS.limits.idleTimeoutMs),
+        /** Silence after which a client socket with no request under way is closed. */
+        clientIdleTimeoutMs: z.number().int().positive().default(CONFIG_DEFAULTS.limits.clientIdleTimeoutMs),
         /** Decoded bytes of one answer that are recorded; the answer itself always flows on. */
         maxRecordedBytes: z.number().int().positive().default(CONFIG_DEFAULTS.limits.maxRecordedBytes),
         /** Decoded bytes per compressed byte, past the first MiB, before a compressed answer is not recorded. */

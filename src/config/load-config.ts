@@ -97,7 +97,18 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
     store: flags.store ?? env.CASSETTE_STORE ?? DEFAULT_STORE,
     episode: flags.episode ?? env.CASSETTE_EPISODE ?? 'default',
     episodeFrom: flags.episode !== undefined ? '--episode' : env.CASSETTE_EPISODE !== undefined ? 'CASSETTE_EPISODE' : 'the default',
-    seed: integer('--seed', flags.seed ?? env.CASSETTE_SEED ?? env.TEST_SEED ?? '0', 0, 2 ** 32 - 1),
+    seed: integer(
+      flags.seed !== undefined
+        ? '--seed'
+        : env.CASSETTE_SEED !== undefined
+          ? 'CASSETTE_SEED'
+          : env.TEST_SEED !== undefined
+            ? 'TEST_SEED'
+            : '--seed',
+      flags.seed ?? env.CASSETTE_SEED ?? env.TEST_SEED ?? '0',
+      0,
+      2 ** 32 - 1,
+    ),
     strict: flags.strict ?? false,
     timing: parseTiming(flags.timing ?? 'instant'),
     upstreams,
@@ -144,7 +155,8 @@ function authToken(flag: string | undefined, env: string | undefined): string | 
 
 function resolveMode(flag: string | undefined, env: NodeJS.ProcessEnv): Mode {
   if (flag !== undefined) return oneOf('--mode', flag, MODES);
-  if (env.CASSETTE_MODE) return oneOf('CASSETTE_MODE', env.CASSETTE_MODE, MODES);
+  // Case-insensitive like TEST_MODE: CASSETTE_MODE=LIVE is live.
+  if (env.CASSETTE_MODE) return oneOf('CASSETTE_MODE', env.CASSETTE_MODE.toLowerCase(), MODES);
   if (env.TEST_MODE) {
     const mode = TEST_MODE_MAP[env.TEST_MODE.toUpperCase()];
     if (!mode) throw usage(`TEST_MODE=${env.TEST_MODE} is not one of ${Object.keys(TEST_MODE_MAP).join(', ')}`);
@@ -165,7 +177,8 @@ export async function readConfigFile(flagPath: string | undefined, cwd: string):
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    // A UTF-8 byte order mark (Windows editors add one) is not JSON but is no reason to refuse the file.
+    raw = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
     throw configError(`${path}: not valid JSON (${(err as Error).message})`);
   }

@@ -20,8 +20,13 @@ export class ProxyStats {
   /** `provider\0outcome` strings made once per provider, not once per request. */
   readonly #outcomeKeys = new Map<string, Map<Outcome, string>>();
   readonly durations = new Map<string, { buckets: number[]; sum: number; count: number }>();
-  readonly misses: MissRecord[] = [];
-  readonly drift: { severity: string; check: string; path: string; provider: string; message?: string }[] = [];
+  /**
+   * Misses with their explanations, and smoke drift findings: a sample of the first MISS_SAMPLE
+   * each (the miss counter keeps the total). Unbounded, fresh episode ids grew golden by ~2 KB a
+   * miss and made `/__cassette/stats` tens of MB (issue 13 item 9).
+   */
+  readonly misses: MissRecord[] = cappedList(MISS_SAMPLE);
+  readonly drift: { severity: string; check: string; path: string; provider: string; message?: string }[] = cappedList(MISS_SAMPLE);
   inputTokens = 0;
   outputTokens = 0;
   costUsd = 0;
@@ -66,4 +71,17 @@ export class ProxyStats {
     for (const [k, v] of this.byOutcome) if (!outcome || k.endsWith(`\0${outcome}`)) n += v;
     return n;
   }
+}
+
+/** How many misses (and drift findings) keep their explanation. */
+export const MISS_SAMPLE = 1_000;
+
+/** An array whose push stops adding at `cap` entries (callers keep using it as an array). */
+function cappedList<T>(cap: number): T[] {
+  const list: T[] = [];
+  list.push = (...items: T[]): number => {
+    for (const item of items) if (list.length < cap) Array.prototype.push.call(list, item);
+    return list.length;
+  };
+  return list;
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { CassetteOptions } from '../config/load-config.js';
@@ -132,17 +132,17 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   };
   for (const e of start.preload ?? []) await rt.replayer?.load(e);
 
+  /** A control request's chaos block, built (and so validated) before anything is switched. */
+  const chaosBlock = (chaos: { rate: number; seed?: number; faults?: string } | null | undefined): Chaos | undefined =>
+    chaos ? createChaos({ rate: chaos.rate, seed: chaos.seed ?? 0, faults: parseChaosFaults(chaos.faults ?? '429,500,529') }) : undefined;
   const setEpisode = (id: string, chaos?: { rate: number; seed?: number; faults?: string } | null): void => {
     assertEpisodeId(id, 'setEpisode');
+    // Validate everything first, then apply: a bad chaos block must not have switched the episode.
+    const own = chaosBlock(chaos);
     state.episode = id;
     for (const m of built) m.rt.replayer?.reset(id);
     if (chaos === null) episodeChaos.set(id, undefined);
-    else if (chaos) {
-      episodeChaos.set(
-        id,
-        createChaos({ rate: chaos.rate, seed: chaos.seed ?? 0, faults: parseChaosFaults(chaos.faults ?? '429,500,529') }),
-      );
-    }
+    else if (own) episodeChaos.set(id, own);
     episodeChaos.get(id)?.reset();
     globalChaos?.reset();
   };
@@ -153,6 +153,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     settings: EpisodeSettings,
   ): Promise<{ mode: Mode; recordings: number | null }> => {
     assertEpisodeId(id, 'POST /__cassette/episode');
+    chaosBlock(chaos);
     let mode = episodeModes.get(id) ?? options.mode;
     if (settings.mode !== undefined) {
       if (settings.mode !== null && !(MODES as readonly string[]).includes(settings.mode))
@@ -220,6 +221,13 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   const server = tls
     ? createTlsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, onRequest)
     : createServer(serverOptions, onRequest);
+  // Idle client sockets (issue 13 item 10): silence closes a socket, never total length. Waiting
+  // for a request head: limits.clientIdleTimeoutMs; inside a request the client may wait as long
+  // as the upstream may be silent (its headers, then a reasoning model's pauses) and a bit more.
+  const { clientIdleTimeoutMs, upstreamTimeoutMs, idleTimeoutMs } = options.file.limits;
+  const requestSilenceMs = Math.max(upstreamTimeoutMs, idleTimeoutMs) + 10_000;
+  server.on('connection', (socket: Socket) => socket.setTimeout(clientIdleTimeoutMs));
+  server.on('request', (req: IncomingMessage) => req.socket.setTimeout(requestSilenceMs));
   // Malformed HTTP never reaches a handler: answer 400 and close, and stay up.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) {
