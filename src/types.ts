@@ -1,5 +1,5 @@
 /**
- * The nouns of llm-cassette, shared by every layer (see docs/glossary.md).
+ * The nouns of llm-cassette, shared by every layer (see the glossary in docs/architecture.md).
  *
  * An *episode* groups the interactions of one run; each live session of an episode writes a new
  * *take*; a take holds *interactions* in call order (*position*); an interaction is found again
@@ -22,6 +22,15 @@ export type StoredBody =
     }
   | { kind: 'text'; text: string }
   | { kind: 'base64'; base64: string };
+
+/** A rewrite rule of the config (`redact`, `match.normalize`): a regex, what replaces it, where. */
+export interface RewriteRule {
+  pattern: string;
+  replacement: string;
+  flags?: string | undefined;
+  /** JSON path the rule is limited to (whole text when absent). */
+  path?: string | undefined;
+}
 
 /** Wire format of a streamed response body. */
 export type StreamFormat = 'sse' | 'ndjson' | 'json-array';

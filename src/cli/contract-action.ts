@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadOptions } from '../config/load-config.js';
 import type { CassetteOptions, CliFlags } from '../config/load-config.js';
-import { DEFAULT_CONTRACTS_DIR } from '../contract/contract-types.js';
+import { DEFAULT_CONTRACTS_DIR } from '../config/config-defaults.js';
 import type { FailOn } from '../contract/contract-types.js';
 import { renderJson } from '../contract/render-json.js';
 import { renderJunit } from '../contract/render-junit.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_CONTRACTS_DIR } from '../contract/contract-types.js';
+import { DEFAULT_CONTRACTS_DIR } from '../config/config-defaults.js';
 import { collect } from './common-options.js';
 import { lazyAction } from './lazy-action.js';
 import type { SetExit } from './lazy-action.js';

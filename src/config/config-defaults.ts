@@ -1,6 +1,8 @@
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_STORE = 'cassettes/cassettes.db';
 export const DEFAULT_CONFIG_FILE = 'cassette.config.json';
+/** Default baseline directory, relative to the working directory (SPEC §7). */
+export const DEFAULT_CONTRACTS_DIR = 'contracts';
 
 /**
  * The config of a proxy without `cassette.config.json`, and the default of each key the file leaves

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { gatesConfigSchema } from '../gates/gates-config-schema.js';
-import { parseJsonPath } from '../match/json-path.js';
+import { gatesConfigSchema } from './gates-config-schema.js';
+import { parseJsonPath } from '../util/json-path.js';
 import { knownFamilies } from '../providers/registry.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
 

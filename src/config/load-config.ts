@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { DEFAULT_CONTRACTS_DIR } from '../contract/contract-types.js';
+import { DEFAULT_CONTRACTS_DIR } from './config-defaults.js';
 import { CassetteError } from '../errors.js';
 import { parseChaosFaults } from '../safety/chaos.js';
 import type { ChaosFault } from '../safety/chaos.js';

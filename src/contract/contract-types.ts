@@ -5,9 +5,6 @@
  */
 import type { StreamFormat } from '../types.js';
 
-/** Default baseline directory, relative to the working directory (SPEC §7). */
-export const DEFAULT_CONTRACTS_DIR = 'contracts';
-
 export const SEVERITIES = ['breaking', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

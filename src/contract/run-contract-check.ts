@@ -3,7 +3,7 @@ import type { Interaction } from '../types.js';
 import { applyContractConfig, today } from './apply-config.js';
 import { atOrAbove, countBySeverity } from './classify-finding.js';
 import { readContracts } from './contract-files.js';
-import { DEFAULT_CONTRACTS_DIR } from './contract-types.js';
+import { DEFAULT_CONTRACTS_DIR } from '../config/config-defaults.js';
 import type { ContractConfig, FailOn, Finding, Severity } from './contract-types.js';
 import { diffContract } from './diff-contract.js';
 import { ContractBuilder } from './infer-contract.js';

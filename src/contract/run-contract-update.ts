@@ -2,7 +2,7 @@ import { collect, type Store } from '../store/store.js';
 import type { Interaction } from '../types.js';
 import { compareFindings } from './classify-finding.js';
 import { writeContract } from './contract-files.js';
-import { DEFAULT_CONTRACTS_DIR } from './contract-types.js';
+import { DEFAULT_CONTRACTS_DIR } from '../config/config-defaults.js';
 import type { Finding } from './contract-types.js';
 import { diffEndpoint } from './diff-contract.js';
 import { ContractBuilder } from './infer-contract.js';

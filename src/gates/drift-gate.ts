@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { atOrAbove } from '../contract/classify-finding.js';
 import type { ContractConfig } from '../contract/contract-types.js';
-import { DEFAULT_CONTRACTS_DIR } from '../contract/contract-types.js';
+import { DEFAULT_CONTRACTS_DIR } from '../config/config-defaults.js';
 import { runContractCheck } from '../contract/run-contract-check.js';
 import type { Store } from '../store/store.js';
 import type { GateResult } from './gate-result.js';

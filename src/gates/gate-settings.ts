@@ -1,5 +1,5 @@
 import { CassetteError } from '../errors.js';
-import type { GatesConfig } from './gates-config-schema.js';
+import type { GatesConfig } from '../config/gates-config-schema.js';
 import { DEFAULT_FLAKY_THRESHOLDS } from './flaky-tests.js';
 import type { FlakyGateOptions } from './flaky-gate.js';
 import { parseRate, parseUsd } from './parse-rate.js';

@@ -1,6 +1,6 @@
 import stableStringify from 'fast-json-stable-stringify';
-import type { RewriteRule } from '../config/config-schema.js';
-import { mapStrings, mapStringsAt, withoutJsonPath } from './json-path.js';
+import type { RewriteRule } from '../types.js';
+import { mapStrings, mapStringsAt, withoutJsonPath } from '../util/json-path.js';
 
 /** The rules that turn a request body into its matching form. */
 export interface CanonicalRules {

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CassetteOptions } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
@@ -10,6 +9,7 @@ import type { Budget } from '../safety/budget.js';
 import type { Chaos, ChaosAction } from '../safety/chaos.js';
 import type { Redactor } from '../safety/create-redactor.js';
 import type { ForwardResult, Upstream } from '../upstream/forward-request.js';
+import type { ProxyCall } from './proxy-call.js';
 import { buildInteraction } from './build-interaction.js';
 import { createMockResponse } from '../providers/mock-kit/mock-response.js';
 import type { Outcome, ProxyStats } from './proxy-stats.js';
@@ -40,17 +40,6 @@ export interface ProxyRuntime {
 
 type Truncate = Extract<ChaosAction, { kind: 'truncate' }>;
 type Slot = Awaited<ReturnType<Recorder['reserve']>>;
-
-export interface ProxyCall {
-  req: IncomingMessage;
-  res: ServerResponse;
-  route: Route;
-  episode: string;
-  path: string;
-  query: string;
-  body: Buffer;
-  startedAt: number;
-}
 
 export interface CallResult {
   outcome: Outcome;

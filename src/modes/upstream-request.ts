@@ -1,7 +1,7 @@
 import { assertUpstreamAllowed } from '../safety/assert-upstream-allowed.js';
 import type { Route } from '../providers/registry.js';
 import { connectionListed, HOP_BY_HOP } from '../upstream/normalize-headers.js';
-import type { ProxyCall } from './handle-proxy-call.js';
+import type { ProxyCall } from './proxy-call.js';
 
 /** Where a provider's requests go, worked out (and checked against the allow-list it names) once. */
 const targets = new WeakMap<Route, { origin: string; basePath: string; allow: readonly string[] | undefined }>();

@@ -1,5 +1,5 @@
-import type { RewriteRule } from '../config/config-schema.js';
-import { mapStrings, mapStringsAt } from '../match/json-path.js';
+import type { RewriteRule } from '../types.js';
+import { mapStrings, mapStringsAt } from '../util/json-path.js';
 import { CREDENTIAL_REPLACEMENT, credentialRegex } from './credential-patterns.js';
 
 /** Applies the built-in credential rules and config `redact` rules to stored and logged values. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { withoutJsonPath } from '../../src/match/json-path.js';
+import { withoutJsonPath } from '../../src/util/json-path.js';
 
 const EVERY = Symbol('[*]');
 
