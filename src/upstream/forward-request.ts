@@ -128,6 +128,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[]>): void {
+    // An interim answer (103 Early Hints, an unsolicited 100) is not the answer: wait for the final one.
+    if (status < 200) return;
     const { res } = this.#input;
     this.#ttfbMs = performance.now() - this.#input.startedAt;
     this.#status = status;

@@ -108,3 +108,31 @@ describe('transport headers', () => {
     expect(upstream.requests[0]?.headers['x-other']).toBe('kept');
   });
 });
+
+describe('interim answers', () => {
+  it('103 Early Hints before the answer: the client gets the 200, and golden replays it', async () => {
+    const { live, golden } = await recordThenReplay((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload' });
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(ANSWER);
+      }, 20);
+    });
+    expect(live.status).toBe(200);
+    expect(live.body.toString()).toBe(ANSWER);
+    expect(golden.status).toBe(200);
+    expect(golden.body.toString()).toBe(ANSWER);
+  });
+
+  it('a client sending Expect: 100-continue gets its answer', async () => {
+    const { live } = await recordThenReplay(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(ANSWER);
+      },
+      { expect: '100-continue' },
+    );
+    expect(live.status).toBe(200);
+    expect(live.body.toString()).toBe(ANSWER);
+  });
+});
