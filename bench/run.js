@@ -114,11 +114,11 @@ function countFiles(dir) {
 async function countCassette(store) {
   if (!existsSync(store)) return 0;
   const { openStore } = await import(join(CASSETTE_ROOT, 'dist', 'store', 'open-store.js'));
-  const s = openStore(store, { readonly: true });
+  const s = await openStore(store, { readonly: true });
   try {
-    return s.listTakes().reduce((n, t) => n + t.interactions, 0);
+    return (await s.listTakes()).reduce((n, t) => n + t.interactions, 0);
   } finally {
-    s.close();
+    await s.close();
   }
 }
 

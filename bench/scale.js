@@ -114,28 +114,30 @@ async function recordTemplate() {
     await p.stop();
     await up.stop();
   }
-  const s = openStore(store, { readonly: true });
+  const s = await openStore(store, { readonly: true });
   try {
-    return [...s.interactions({ episodes: ['template'] })].sort((a, b) => a.position - b.position);
+    const all = [];
+    for await (const i of s.interactions({ episodes: ['template'] })) all.push(i);
+    return all.sort((a, b) => a.position - b.position);
   } finally {
-    s.close();
+    await s.close();
   }
 }
 
 /** Writes `n` interactions, PER_EPISODE per episode (one take each), through the store API. */
-function generate(path, template, n, label) {
+async function generate(path, template, n, label) {
   const t0 = performance.now();
-  const store = openStore(path);
+  const store = await openStore(path);
   const episodes = Math.ceil(n / PER_EPISODE);
   const recordedAt = new Date().toISOString();
   let written = 0;
   let nextLog = 0.1;
   try {
     for (let e = 0; e < episodes; e++) {
-      const w = store.beginTake(episodeId(e), 'live');
+      const w = await store.beginTake(episodeId(e), 'live');
       for (let j = 0; j < PER_EPISODE && written < n; j++, written++) {
         const t = template[j];
-        w.append({
+        await w.append({
           ...t,
           episode: episodeId(e),
           take: 1,
@@ -143,14 +145,14 @@ function generate(path, template, n, label) {
           recordedAt,
         });
       }
-      w.close();
+      await w.finish();
       if (written / n >= nextLog) {
         log(`${label}: ${written.toLocaleString('en')} / ${n.toLocaleString('en')} written (${round1((performance.now() - t0) / 1000)} s)`);
         nextLog += 0.1;
       }
     }
   } finally {
-    store.close();
+    await store.close();
   }
   const seconds = (performance.now() - t0) / 1000;
   return {
@@ -223,7 +225,7 @@ function exportStoreTimed(store, dir, timeoutMs) {
     : [
         '--input-type=module',
         '-e',
-        `const { openStore } = await import(${JSON.stringify(join(CASSETTE_ROOT, 'dist', 'store', 'open-store.js'))}); const { exportStore } = await import(${JSON.stringify(join(CASSETTE_ROOT, 'dist', 'store', 'export-store.js'))}); const s = openStore(${JSON.stringify(store)}, { readonly: true }); console.log(JSON.stringify(exportStore(s, ${JSON.stringify(dir)}))); s.close();`,
+        `const { openStore } = await import(${JSON.stringify(join(CASSETTE_ROOT, 'dist', 'store', 'open-store.js'))}); const { exportStore } = await import(${JSON.stringify(join(CASSETTE_ROOT, 'dist', 'store', 'export-store.js'))}); const s = await openStore(${JSON.stringify(store)}, { readonly: true }); console.log(JSON.stringify(await exportStore(s, ${JSON.stringify(dir)}))); await s.close();`,
       ];
   const how = cli
     ? '`cassette export DIR --store DB`'
@@ -317,9 +319,9 @@ async function recordInto(stores) {
     const out = [];
     for (const t of procs) {
       const memory = await t.p.stop();
-      const s = openStore(t.store, { readonly: true });
-      const recordings = s.listTakes('record-8-clients').reduce((n, x) => n + x.interactions, 0);
-      s.close();
+      const s = await openStore(t.store, { readonly: true });
+      const recordings = (await s.listTakes('record-8-clients')).reduce((n, x) => n + x.interactions, 0);
+      await s.close();
       const load = combine(t.slices);
       log(`record, 8 clients, ${t.label}: ${load.rps} req/s, p99 ${load.latencyMs.p99} ms, ${recordings} recordings`);
       out.push({ label: t.label, load, memory, recordings });
@@ -351,7 +353,7 @@ async function main() {
 
   const big = join(TMP, 'big.db');
   log(`generating ${N.toLocaleString('en')} interactions into ${big}`);
-  out.generate = generate(big, template, N, 'SQLite');
+  out.generate = await generate(big, template, N, 'SQLite');
   out.storeMiB = round1((sizeOf(big) + sizeOf(`${big}-wal`)) / 2 ** 20);
   log(`generated in ${out.generate.seconds} s (${out.generate.perSecond}/s), ${out.storeMiB} MiB`);
 
@@ -478,13 +480,13 @@ async function main() {
   const small = join(TMP, 'small.db');
   const dir = join(TMP, 'dir-store');
   const t0 = performance.now();
-  generate(small, template, DIR_N, 'SQLite (for the directory store)');
+  await generate(small, template, DIR_N, 'SQLite (for the directory store)');
   const exp = await exportStoreTimed(small, dir, 300_000);
   let how = `generated in SQLite, then ${exp.how.replace(/: no .*/, '')}`;
   if (exp.seconds === null) {
     // Fall back to writing the directory store directly through the store API.
     rmSync(dir, { recursive: true, force: true });
-    generate(dir, template, DIR_N, 'directory store');
+    await generate(dir, template, DIR_N, 'directory store');
     how = 'written directly (`openStore(dir).beginTake().append()`)';
     out.notes.push(`export to a directory failed (${exp.note}); the directory store was written directly.`);
   }

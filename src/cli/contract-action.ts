@@ -32,9 +32,9 @@ type ContractFlags = CliFlags & {
 /** `cassette contract update`: writes the baseline contracts inferred from the store. */
 export async function contractUpdateAction(flags: ContractFlags): Promise<number> {
   const options = await loadOptions(flags);
-  const store = openStore(options.store, { readonly: true });
+  const store = await openStore(options.store, { readonly: true });
   try {
-    const result = runContractUpdate(store, {
+    const result = await runContractUpdate(store, {
       contractsDir: resolve(flags.contracts ?? DEFAULT_CONTRACTS_DIR),
       ...(flags.provider ? { providers: flags.provider } : {}),
       ...(flags.allTakes ? { allTakes: true } : {}),
@@ -46,7 +46,7 @@ export async function contractUpdateAction(flags: ContractFlags): Promise<number
       );
     return result.exitCode;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -65,11 +65,11 @@ export async function contractCheckAction(flags: ContractFlags): Promise<number>
   if (flags.live) {
     result = await checkLive(options, flags, common);
   } else {
-    const store = openStore(options.store, { readonly: true });
+    const store = await openStore(options.store, { readonly: true });
     try {
-      result = runContractCheck(store, { ...common, ...(flags.episode ? { episodes: [flags.episode] } : {}) });
+      result = await runContractCheck(store, { ...common, ...(flags.episode ? { episodes: [flags.episode] } : {}) });
     } finally {
-      store.close();
+      await store.close();
     }
   }
   if (flags.junit) writeFileSync(flags.junit, renderJunit(result));
@@ -85,13 +85,19 @@ async function checkLive(
   flags: ContractFlags,
   common: Parameters<typeof checkInteractions>[1],
 ): Promise<ContractCheckResult> {
-  const store = openStore(options.store, { readonly: true });
+  const store = await openStore(options.store, { readonly: true });
   let probes: Interaction[][];
   try {
-    const episodes = flags.episode ? [flags.episode] : store.listEpisodes().filter((e) => !e.endsWith('.probe') && !e.endsWith('.live'));
-    probes = episodes.map((e) => store.loadEpisode(e)?.interactions ?? []).filter((l) => l.length > 0);
+    const episodes = flags.episode
+      ? [flags.episode]
+      : (await store.listEpisodes()).filter((e) => !e.endsWith('.probe') && !e.endsWith('.live'));
+    probes = [];
+    for (const e of episodes) {
+      const list = (await store.loadEpisode(e))?.interactions ?? [];
+      if (list.length > 0) probes.push(list);
+    }
   } finally {
-    store.close();
+    await store.close();
   }
   if (probes.length === 0) throw new CassetteError('episode_not_found', `no recorded requests to probe with in ${options.store}`);
   const fresh: Interaction[] = [];
@@ -103,11 +109,11 @@ async function checkLive(
       // 401/403: no usable key; 402: budget spent; 502/504: unreachable. None of these is "no drift".
       if ([401, 402, 403, 502, 504].includes(status)) failed.set((list[n] as Interaction).provider, `probe answered HTTP ${status}`);
     });
-    const s = openStore(options.store, { readonly: true });
+    const s = await openStore(options.store, { readonly: true });
     try {
-      fresh.push(...(s.loadEpisode(into)?.interactions ?? []).filter((i) => !failed.has(i.provider)));
+      fresh.push(...((await s.loadEpisode(into))?.interactions ?? []).filter((i) => !failed.has(i.provider)));
     } finally {
-      s.close();
+      await s.close();
     }
   }
   const result = checkInteractions(fresh, common);

@@ -3,7 +3,7 @@ import { CassetteError } from '../errors.js';
 import { labelChanges } from '../match/explain-miss.js';
 import { diffJson } from '../match/json-diff.js';
 import { truncate } from '../match/message-text.js';
-import type { Store } from '../store/store.js';
+import { collect, type Store } from '../store/store.js';
 import type { Interaction, TakeSummary } from '../types.js';
 import { printData, printJson } from './output.js';
 import { positiveInt } from './positive-int.js';
@@ -52,7 +52,7 @@ export async function diffAction(episodes: string[], flags: DiffFlags): Promise<
   if (episodes.length === 0 || episodes.length > 2) throw usage('diff takes one episode (two of its takes) or two episodes');
   if (episodes.length === 2 && takes.length > 0) throw usage('--take goes with one episode: cassette diff EP --take A --take B');
   if (takes.length !== 0 && takes.length !== 2) throw usage('give --take twice (cassette diff EP --take 1 --take 3), or not at all');
-  const [a, b] = withStore(resolveStorePath(flags.store), { readonly: true }, (store) => pickSides(store, episodes, takes));
+  const [a, b] = await withStore(resolveStorePath(flags.store), { readonly: true }, (store) => pickSides(store, episodes, takes));
   const steps = diffSides(a, b);
   const changed = steps.filter((s) => s.changed).length;
   if (flags.json) {
@@ -67,23 +67,23 @@ function usage(message: string): CassetteError {
   });
 }
 
-function pickSides(store: Store, episodes: string[], takes: number[]): [Side, Side] {
-  const known = store.listEpisodes();
+async function pickSides(store: Store, episodes: string[], takes: number[]): Promise<[Side, Side]> {
+  const known = await store.listEpisodes();
   const missing = episodes.filter((e) => !known.includes(e));
   if (missing.length > 0) throw unknownEpisode(missing, known);
-  const read = (episode: string, take: TakeSummary): Side => ({
+  const read = async (episode: string, take: TakeSummary): Promise<Side> => ({
     episode,
     take: take.take,
-    interactions: [...store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true })]
+    interactions: (await collect(store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true })))
       .filter((i) => i.take === take.take)
       .sort((x, y) => x.position - y.position),
   });
   if (episodes.length === 2) {
     const [e1, e2] = episodes as [string, string];
-    return [read(e1, servedTake(store.listTakes(e1))), read(e2, servedTake(store.listTakes(e2)))];
+    return [await read(e1, servedTake(await store.listTakes(e1))), await read(e2, servedTake(await store.listTakes(e2)))];
   }
   const episode = episodes[0] as string;
-  const all = store.listTakes(episode).sort((x, y) => x.take - y.take);
+  const all = (await store.listTakes(episode)).sort((x, y) => x.take - y.take);
   if (takes.length === 2) {
     const find = (n: number): TakeSummary => {
       const t = all.find((x) => x.take === n);
@@ -93,14 +93,14 @@ function pickSides(store: Store, episodes: string[], takes: number[]): [Side, Si
         });
       return t;
     };
-    return [read(episode, find(takes[0] as number)), read(episode, find(takes[1] as number))];
+    return [await read(episode, find(takes[0] as number)), await read(episode, find(takes[1] as number))];
   }
   if (all.length < 2) {
     throw new CassetteError('episode_not_found', `episode "${episode}" has only one take: nothing to compare it with`, {
       hint: 'Record it again (cassette rerecord EP), or compare two episodes: cassette diff EP1 EP2.',
     });
   }
-  return [read(episode, all.at(-2) as TakeSummary), read(episode, all.at(-1) as TakeSummary)];
+  return [await read(episode, all.at(-2) as TakeSummary), await read(episode, all.at(-1) as TakeSummary)];
 }
 
 /** The take golden serves: the newest holding a complete call, else the newest. */

@@ -14,18 +14,18 @@ export async function exportAction(dir: string, flags: Flags): Promise<number> {
   const options = await loadOptions(flags);
   const target = resolve(dir);
   assertReplaceable(dir, { store: options.store, force: flags.force === true });
-  const from = openStore(options.store, { readonly: true });
+  const from = await openStore(options.store, { readonly: true });
   // Written beside the target, then swapped in: DIR is never half old, half new.
   const tmp = `${target}.export-${process.pid}`;
   let counts;
   try {
-    counts = exportStore(from, tmp);
+    counts = await exportStore(from, tmp);
     writeExportMarker(tmp);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   } finally {
-    from.close();
+    await from.close();
   }
   const old = `${target}.old-${process.pid}`;
   if (existsSync(target)) renameSync(target, old);
@@ -39,14 +39,14 @@ export async function exportAction(dir: string, flags: Flags): Promise<number> {
 /** `cassette import DIR`: adds the takes of a JSON directory to the store. */
 export async function importAction(dir: string, flags: Flags): Promise<number> {
   const options = await loadOptions(flags);
-  const into = openStore(options.store);
+  const into = await openStore(options.store);
   try {
-    const counts = importStore(resolve(dir), into);
+    const counts = await importStore(resolve(dir), into);
     if (flags.json) printJson({ ok: true, store: options.store, ...counts });
     else
       printTalk(`imported ${counts.episodes} episodes, ${counts.takes} takes, ${counts.interactions} interactions into ${options.store}`);
     return 0;
   } finally {
-    into.close();
+    await into.close();
   }
 }

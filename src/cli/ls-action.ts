@@ -1,4 +1,5 @@
 import { readConfigFile } from '../config/load-config.js';
+import { collect } from '../store/store.js';
 import type { TakeSummary } from '../types.js';
 import { formatDate, formatTable, formatUsd } from './format-table.js';
 import { printData, printJson, printTalk } from './output.js';
@@ -27,11 +28,12 @@ export interface EpisodeListing {
 /** `cassette ls`: the episodes of a store with their newest take's calls, tokens and cost. */
 export async function lsAction(flags: { store?: string; config?: string; json?: boolean }): Promise<void> {
   const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
-  const rows = withStore(resolveStorePath(flags.store), { readonly: true }, (store) => {
-    const served = new Map(readTakes(store).map((t) => [t.episode, t]));
+  const rows = await withStore(resolveStorePath(flags.store), { readonly: true }, async (store) => {
+    const served = new Map((await readTakes(store)).map((t) => [t.episode, t]));
     const takesOf = new Map<string, TakeSummary[]>();
-    for (const t of store.listTakes()) takesOf.set(t.episode, [...(takesOf.get(t.episode) ?? []), t]);
-    return [...takesOf].map(([episode, takes]): EpisodeListing => {
+    for (const t of await store.listTakes()) takesOf.set(t.episode, [...(takesOf.get(t.episode) ?? []), t]);
+    const listings: EpisodeListing[] = [];
+    for (const [episode, takes] of takesOf) {
       const newest = takes.reduce((a, b) => (b.take > a.take ? b : a));
       const shown = served.get(episode);
       const summary = summarizeInteractions(shown?.interactions ?? [], prices);
@@ -39,11 +41,11 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
       // Only a take with incomplete calls can hold unrecordable ones: read those calls then.
       const unrecordable =
         take.incomplete > 0
-          ? [...store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true })].filter(
+          ? (await collect(store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true }))).filter(
               (i) => i.take === take.take && i.unrecordable !== undefined,
             )
           : [];
-      return {
+      listings.push({
         episode,
         takes: takes.length,
         take: take.take,
@@ -55,8 +57,9 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
         unrecordable: unrecordable.length,
         sessions: (shown?.interactions ?? []).filter((i) => i.response.session !== undefined).length,
         ...(unrecordable[0]?.unrecordable !== undefined ? { unrecordableReason: unrecordable[0].unrecordable } : {}),
-      };
-    });
+      });
+    }
+    return listings;
   });
   if (flags.json) return printJson({ ok: true, store: resolveStorePath(flags.store), episodes: rows });
   if (rows.length === 0) return printTalk(`no episodes in ${resolveStorePath(flags.store)}`);

@@ -18,16 +18,16 @@ interface PruneFlags {
 }
 
 /** `cassette prune`: removes the takes the rules pick (see planPrune for what always stays). */
-export function pruneAction(flags: PruneFlags): void {
+export async function pruneAction(flags: PruneFlags): Promise<void> {
   const rules = rulesOf(flags);
-  const { doomed, removed } = withStore(resolveStorePath(flags.store), { readonly: flags.dryRun === true }, (store) => {
+  const { doomed, removed } = await withStore(resolveStorePath(flags.store), { readonly: flags.dryRun === true }, async (store) => {
     if (rules.episodes) {
-      const known = store.listEpisodes();
+      const known = await store.listEpisodes();
       const missing = rules.episodes.filter((e) => !known.includes(e));
       if (missing.length > 0) throw unknownEpisode(missing, known);
     }
-    const doomed = planPrune(store.listTakes(), rules);
-    const removed = flags.dryRun ? doomed.reduce((n, t) => n + t.interactions, 0) : store.removeTakes(doomed);
+    const doomed = planPrune(await store.listTakes(), rules);
+    const removed = flags.dryRun ? doomed.reduce((n, t) => n + t.interactions, 0) : await store.removeTakes(doomed);
     return { doomed, removed };
   });
   const verb = flags.dryRun ? 'would remove' : 'removed';

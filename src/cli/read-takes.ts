@@ -12,14 +12,17 @@ export interface TakeInteractions {
  * Interactions grouped by take, ordered by episode then take: by default only the take golden
  * serves of each episode. Incomplete calls are included: they were made and cost tokens.
  */
-export function readTakes(store: Store, options: { allTakes?: boolean; episodes?: readonly string[] } = {}): TakeInteractions[] {
+export async function readTakes(
+  store: Store,
+  options: { allTakes?: boolean; episodes?: readonly string[] } = {},
+): Promise<TakeInteractions[]> {
   const groups = new Map<string, TakeInteractions>();
   const filter = {
     newestTakeOnly: !options.allTakes,
     includeIncomplete: true,
     ...(options.episodes ? { episodes: options.episodes } : {}),
   };
-  for (const i of store.interactions(filter)) {
+  for await (const i of store.interactions(filter)) {
     const id = `${i.episode}\u0000${i.take}`;
     let group = groups.get(id);
     if (!group) groups.set(id, (group = { episode: i.episode, take: i.take, interactions: [] }));

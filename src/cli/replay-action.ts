@@ -58,11 +58,11 @@ export async function replayAction(args: string[], flags: ReplayFlags): Promise<
       );
       printTalk(`cassette replay: serving ${episodes.join(', ')} on ${server.url}; stop with Ctrl-C for the report`);
       await waitForSignal();
-      for (const e of episodes) reports.push(reportEpisode(server, e, undefined));
+      for (const e of episodes) reports.push(await reportEpisode(server, e, undefined));
     } else {
       for (const e of episodes) {
         server.setEpisode(e);
-        if (server.recordingCount(e) === 0) {
+        if ((await server.recordingCount(e)) === 0) {
           reports.push({
             episode: e,
             ok: false,
@@ -75,7 +75,7 @@ export async function replayAction(args: string[], flags: ReplayFlags): Promise<
           continue;
         }
         const code = await runChild(command, server.envFor(e), { stdoutToStderr: flags.json === true });
-        reports.push(reportEpisode(server, e, code));
+        reports.push(await reportEpisode(server, e, code));
       }
     }
   } finally {
@@ -101,13 +101,13 @@ export async function replayAction(args: string[], flags: ReplayFlags): Promise<
   return ok ? 0 : 1;
 }
 
-function reportEpisode(server: CassetteServer, episode: string, exitCode: number | undefined): EpisodeReport {
+async function reportEpisode(server: CassetteServer, episode: string, exitCode: number | undefined): Promise<EpisodeReport> {
   const s = server.summary();
   const strict = server.options.strict;
   const misses = s.missList.filter((m) => m.episode === episode).map((m) => m.message);
   const unused = s.unused.filter((u) => u.episode === episode).map((u) => `step ${u.position}: ${u.provider} ${u.method} ${u.path}`);
   const divergence = s.divergences.find((d) => d.episode === episode)?.message;
-  const recordings = server.recordingCount(episode);
+  const recordings = await server.recordingCount(episode);
   const report: EpisodeReport = {
     episode,
     ok: misses.length === 0 && (exitCode ?? 0) === 0 && (!strict || (unused.length === 0 && divergence === undefined)) && recordings > 0,

@@ -27,7 +27,7 @@ export async function replayLive(episodes: string[], flags: LiveFlags): Promise<
     throw new CassetteError('bad_usage', `--fail-on expects changed or never, got "${failOn}"`);
 
   const options = await loadOptions({ ...flags, mode: 'live', port: '0', episode: into });
-  const recorded = readTake(options.store, episode).filter((i) => !flags.provider || i.provider === flags.provider);
+  const recorded = (await readTake(options.store, episode)).filter((i) => !flags.provider || i.provider === flags.provider);
   if (recorded.length === 0)
     throw new CassetteError(
       'episode_not_found',
@@ -36,7 +36,7 @@ export async function replayLive(episodes: string[], flags: LiveFlags): Promise<
 
   const { statuses } = await resendInteractions(options, recorded, into, flags.model);
   const unreachable = statuses.filter((s) => s === 502 || s === 504).length;
-  const fresh = readTake(options.store, into);
+  const fresh = await readTake(options.store, into);
   // Steps were re-sent one at a time, so step n is position n of the new take (a cut answer leaves a gap).
   const byPosition = new Map(fresh.map((i) => [i.position, i]));
   const steps = recorded.map((r, n) => compareSteps(n + 1, r, byPosition.get(n + 1), minSimilarity));
@@ -47,12 +47,12 @@ export async function replayLive(episodes: string[], flags: LiveFlags): Promise<
   return changed > 0 && failOn === 'changed' ? 1 : 0;
 }
 
-function readTake(store: string, episode: string): Interaction[] {
-  const s = openStore(store, { readonly: true });
+async function readTake(store: string, episode: string): Promise<Interaction[]> {
+  const s = await openStore(store, { readonly: true });
   try {
-    return s.loadEpisode(episode)?.interactions ?? [];
+    return (await s.loadEpisode(episode))?.interactions ?? [];
   } finally {
-    s.close();
+    await s.close();
   }
 }
 

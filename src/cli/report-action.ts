@@ -27,7 +27,7 @@ export async function reportAction(flags: ReportFlags): Promise<number> {
     ...(flags.contracts ? { contracts: flags.contracts } : {}),
     ...(flags.config ? { config: flags.config } : {}),
   });
-  const store = openExistingStore(options.store, { readonly: true });
+  const store = await openExistingStore(options.store, { readonly: true });
   try {
     const ui = new UiService({
       store,
@@ -49,7 +49,7 @@ export async function reportAction(flags: ReportFlags): Promise<number> {
     if (flags.json) printJson({ ok: true, out: path });
     printTalk(`cassette report: wrote ${path}`);
   } finally {
-    store.close();
+    await store.close();
   }
   return 0;
 }

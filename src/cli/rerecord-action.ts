@@ -2,6 +2,7 @@ import { loadOptions } from '../config/load-config.js';
 import type { CliFlags } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
 import { assertEpisodeId } from '../server/route-request.js';
+import { collect } from '../store/store.js';
 import type { Interaction } from '../types.js';
 import { diffSides } from './diff-action.js';
 import { printJson, printTalk } from './output.js';
@@ -20,9 +21,9 @@ type RerecordFlags = CliFlags & { json?: boolean };
 export async function rerecordAction(episode: string, flags: RerecordFlags): Promise<number> {
   assertEpisodeId(episode, 'rerecord argument');
   const options = await loadOptions({ ...flags, mode: 'live', port: '0', episode });
-  const old = withStore(options.store, { readonly: true }, (store) => {
-    const found = store.loadEpisode(episode);
-    if (!found) throw unknownEpisode(episode, store.listEpisodes());
+  const old = await withStore(options.store, { readonly: true }, async (store) => {
+    const found = await store.loadEpisode(episode);
+    if (!found) throw unknownEpisode(episode, await store.listEpisodes());
     return { take: found.take, interactions: [...found.interactions].sort((a, b) => a.position - b.position) };
   });
   const missing = missingKeys(options, old.interactions);
@@ -32,10 +33,12 @@ export async function rerecordAction(episode: string, flags: RerecordFlags): Pro
     });
   }
   const { statuses } = await resendInteractions(options, old.interactions, episode);
-  const fresh = withStore(options.store, { readonly: true }, (store) => {
-    const takes = store.listTakes(episode);
+  const fresh = await withStore(options.store, { readonly: true }, async (store) => {
+    const takes = await store.listTakes(episode);
     const newest = Math.max(...takes.map((t) => t.take));
-    const interactions: Interaction[] = [...store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true })]
+    const interactions: Interaction[] = (
+      await collect(store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true }))
+    )
       .filter((i) => i.take === newest)
       .sort((a, b) => a.position - b.position);
     return { take: newest, interactions };

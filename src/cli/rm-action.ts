@@ -3,10 +3,10 @@ import { resolveStorePath, withStore } from './store-option.js';
 import { unknownEpisode } from './unknown-episode.js';
 
 /** `cassette rm EPISODE...`: removes episodes with all their takes. */
-export function rmAction(episodes: string[], flags: { store?: string; json?: boolean }): void {
+export async function rmAction(episodes: string[], flags: { store?: string; json?: boolean }): Promise<void> {
   const unique = [...new Set(episodes)];
-  const removed = withStore(resolveStorePath(flags.store), { readonly: false }, (store) => {
-    const known = store.listEpisodes();
+  const removed = await withStore(resolveStorePath(flags.store), { readonly: false }, async (store) => {
+    const known = await store.listEpisodes();
     // All or nothing: a typo in one id must not leave the others half-removed.
     const missing = unique.filter((e) => !known.includes(e));
     if (missing.length > 0) throw unknownEpisode(missing, known);

@@ -1,6 +1,6 @@
 import { readConfigFile } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
-import type { Store } from '../store/store.js';
+import { collect, type Store } from '../store/store.js';
 import type { TakeSummary } from '../types.js';
 import { formatInteraction } from './format-interaction.js';
 import { printData, printJson } from './output.js';
@@ -22,9 +22,9 @@ export async function showAction(episode: string, flags: ShowFlags): Promise<voi
   const takeFlag = flags.take === undefined ? undefined : positiveInt('--take', flags.take);
   const step = flags.step === undefined ? undefined : positiveInt('--step', flags.step);
   const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
-  const { take, interactions } = withStore(resolveStorePath(flags.store), { readonly: true }, (store) => {
-    const take = pickTake(store, episode, takeFlag);
-    const all = [...store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true })]
+  const { take, interactions } = await withStore(resolveStorePath(flags.store), { readonly: true }, async (store) => {
+    const take = await pickTake(store, episode, takeFlag);
+    const all = (await collect(store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true })))
       .filter((i) => i.take === take.take)
       .sort((a, b) => a.position - b.position);
     return { take, interactions: step === undefined ? all : all.filter((i) => i.position === step) };
@@ -43,9 +43,9 @@ export async function showAction(episode: string, flags: ShowFlags): Promise<voi
 }
 
 /** The take asked for, else the one golden serves (the newest holding a complete call), else the newest. */
-function pickTake(store: Store, episode: string, wanted: number | undefined): TakeSummary {
-  const takes = store.listTakes(episode);
-  if (takes.length === 0) throw unknownEpisode(episode, store.listEpisodes());
+async function pickTake(store: Store, episode: string, wanted: number | undefined): Promise<TakeSummary> {
+  const takes = await store.listTakes(episode);
+  if (takes.length === 0) throw unknownEpisode(episode, await store.listEpisodes());
   const newestFirst = [...takes].sort((a, b) => b.take - a.take);
   if (wanted === undefined) return newestFirst.find((t) => t.interactions > t.incomplete) ?? (newestFirst[0] as TakeSummary);
   const take = takes.find((t) => t.take === wanted);

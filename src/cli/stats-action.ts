@@ -10,7 +10,7 @@ import type { CallSummary } from './summarize-interactions.js';
 /** `cassette stats`: calls, tokens, cost and latency per episode, and in total. */
 export async function statsAction(flags: { store?: string; allTakes?: boolean; config?: string; json?: boolean }): Promise<void> {
   const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
-  const takes = withStore(resolveStorePath(flags.store), { readonly: true }, (store) =>
+  const takes = await withStore(resolveStorePath(flags.store), { readonly: true }, (store) =>
     readTakes(store, { allTakes: flags.allTakes === true }),
   );
   const episodes = takes.map((t) => ({ episode: t.episode, take: t.take, ...jsonOf(summarizeInteractions(t.interactions, prices)) }));

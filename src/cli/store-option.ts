@@ -13,10 +13,10 @@ export function resolveStorePath(flag: string | undefined, env: NodeJS.ProcessEn
  * Opens a store that must already exist. Store-keeping commands never create one: `rm` or
  * `prune` on a mistyped path would otherwise leave an empty store behind and report success.
  */
-export function openExistingStore(path: string, options: { readonly: boolean }): Store {
+export async function openExistingStore(path: string, options: { readonly: boolean }): Promise<Store> {
   if (!existsSync(path)) throw missingStore(path);
   try {
-    return openStore(path, options);
+    return await openStore(path, options);
   } catch (err) {
     if (err instanceof CassetteError) throw err;
     throw new CassetteError('store_unreadable', `cannot open the store ${path}: ${(err as Error).message}`, { cause: err });
@@ -31,11 +31,11 @@ export function missingStore(path: string): CassetteError {
 }
 
 /** Runs `fn` with an open store and closes it whatever happens. */
-export function withStore<T>(path: string, options: { readonly: boolean }, fn: (store: Store) => T): T {
-  const store = openExistingStore(path, options);
+export async function withStore<T>(path: string, options: { readonly: boolean }, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openExistingStore(path, options);
   try {
-    return fn(store);
+    return await fn(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -20,7 +20,7 @@ export async function uiAction(flags: {
     ...(flags.contracts ? { contracts: flags.contracts } : {}),
     ...(flags.config ? { config: flags.config } : {}),
   });
-  const store = openExistingStore(options.store, { readonly: true });
+  const store = await openExistingStore(options.store, { readonly: true });
   try {
     const server = await startUiServer({
       store,
@@ -35,7 +35,7 @@ export async function uiAction(flags: {
     await waitForSignal();
     await server.close();
   } finally {
-    store.close();
+    await store.close();
   }
   return 0;
 }

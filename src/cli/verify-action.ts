@@ -12,7 +12,7 @@ export async function verifyAction(flags: { store?: string; config?: string; jso
   const maxAgeMs = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge, '--max-age');
   const patterns = (await readConfigFile(flags.config, process.cwd())).file.verify.patterns;
   const path = resolveStorePath(flags.store);
-  const findings = verifyStore(path, patterns);
+  const findings = await verifyStore(path, patterns);
   // --max-age (docs/gates.md): served recordings older than the limit are findings too.
   if (maxAgeMs !== undefined)
     findings.push(...(await withReadStore(path, (store) => staleFindings(store, maxAgeMs, flags.maxAge as string))));

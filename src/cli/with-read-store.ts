@@ -3,7 +3,7 @@ import type { Store } from '../store/store.js';
 
 /** Runs `fn` with the store at `path` open read-only, and closes it once `fn` has settled. */
 export async function withReadStore<T>(path: string, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = openExistingStore(path, { readonly: true });
+  const store = await openExistingStore(path, { readonly: true });
   try {
     return await fn(store);
   } finally {

@@ -1,6 +1,7 @@
 import type { Interaction, StreamFormat } from '../types.js';
 import { sessionRulesOf } from '../providers/registry.js';
 import { parseStreamEvent } from './parse-stream-event.js';
+import { isRecord } from '../util/is-record.js';
 
 /** One JSON document of an answer: the body, or one stream event's data. */
 export interface Sample {
@@ -66,7 +67,7 @@ export function readSamples(interaction: Interaction): Samples {
     }
     if (parsed.data === undefined && parsed.event === undefined) continue;
     const json = parsed.json;
-    const typeField = isObject(json) && typeof json.type === 'string' ? json.type : undefined;
+    const typeField = isRecord(json) && typeof json.type === 'string' ? json.type : undefined;
     const name = parsed.event ?? typeField ?? UNNAMED_EVENT;
     events.push(name);
     if (json !== undefined) {
@@ -80,7 +81,7 @@ export function readSamples(interaction: Interaction): Samples {
     ? DONE
     : last !== undefined && TERMINAL_EVENTS.has(last)
       ? last
-      : isObject(lastJson) && lastJson.done === true
+      : isRecord(lastJson) && lastJson.done === true
         ? 'done'
         : hasFinishReason(lastJson)
           ? 'finishReason'
@@ -124,31 +125,27 @@ function mediaType(header: string | string[] | undefined): string {
   return (semicolon < 0 ? value : value.slice(0, semicolon)).trim().toLowerCase();
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Usage objects of every family: top level, inside `response`/`message`, Groq's `x_groq`. */
 function hasUsage(json: unknown): boolean {
-  if (!isObject(json)) return false;
-  if (isObject(json.usage) || isObject(json.usageMetadata)) return true;
+  if (!isRecord(json)) return false;
+  if (isRecord(json.usage) || isRecord(json.usageMetadata)) return true;
   for (const inner of [json.response, json.message, json.x_groq]) {
-    if (isObject(inner) && isObject(inner.usage)) return true;
+    if (isRecord(inner) && isRecord(inner.usage)) return true;
   }
   return false;
 }
 
 /** A last chunk that ends the answer itself (Gemini `finishReason`, a chat `finish_reason`). */
 function hasFinishReason(json: unknown): boolean {
-  if (!isObject(json)) return false;
+  if (!isRecord(json)) return false;
   const list = Array.isArray(json.candidates) ? json.candidates : Array.isArray(json.choices) ? json.choices : [];
-  return list.some((c) => isObject(c) && (typeof c.finishReason === 'string' || typeof c.finish_reason === 'string'));
+  return list.some((c) => isRecord(c) && (typeof c.finishReason === 'string' || typeof c.finish_reason === 'string'));
 }
 
 /** Keyed by path as in the contract (`choices`, `message_start:content`). */
 function topArrays(first: Sample | undefined): Record<string, boolean> {
   const out: Record<string, boolean> = {};
-  if (first === undefined || !isObject(first.json)) return out;
+  if (first === undefined || !isRecord(first.json)) return out;
   const prefix = first.event === '' ? '' : `${first.event}:`;
   for (const key in first.json) {
     const value = first.json[key];

@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import { collect, type Store } from '../store/store.js';
 import type { Interaction } from '../types.js';
 import { applyContractConfig, today } from './apply-config.js';
 import { atOrAbove, countBySeverity } from './classify-finding.js';
@@ -41,11 +41,13 @@ export interface ContractCheckResult {
  * `cassette contract check`: compares the newest take of each episode with the baselines in
  * `contracts/`. Returns data only; the CLI prints and exits.
  */
-export function runContractCheck(store: Store, options: ContractCheckOptions = {}): ContractCheckResult {
-  const interactions = store.interactions({
-    ...(options.episodes ? { episodes: options.episodes } : {}),
-    newestTakeOnly: true,
-  });
+export async function runContractCheck(store: Store, options: ContractCheckOptions = {}): Promise<ContractCheckResult> {
+  const interactions = await collect(
+    store.interactions({
+      ...(options.episodes ? { episodes: options.episodes } : {}),
+      newestTakeOnly: true,
+    }),
+  );
   return checkInteractions(interactions, options);
 }
 

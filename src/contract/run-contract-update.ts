@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import { collect, type Store } from '../store/store.js';
 import type { Interaction } from '../types.js';
 import { compareFindings } from './classify-finding.js';
 import { writeContract } from './contract-files.js';
@@ -32,11 +32,13 @@ export interface ContractUpdateResult {
  * `cassette contract update`: infers one baseline per provider from the store (the newest take
  * of each episode, as golden serves them) and writes `contracts/<provider>.json`. Prints nothing.
  */
-export function runContractUpdate(store: Store, options: ContractUpdateOptions = {}): ContractUpdateResult {
-  const interactions = store.interactions({
-    ...(options.episodes ? { episodes: options.episodes } : {}),
-    newestTakeOnly: options.allTakes !== true,
-  });
+export async function runContractUpdate(store: Store, options: ContractUpdateOptions = {}): Promise<ContractUpdateResult> {
+  const interactions = await collect(
+    store.interactions({
+      ...(options.episodes ? { episodes: options.episodes } : {}),
+      newestTakeOnly: options.allTakes !== true,
+    }),
+  );
   return updateFromInteractions(interactions, options);
 }
 

@@ -73,13 +73,13 @@ export function toRunRecord(run: FinishedRun): RunRecord {
 export async function appendToLedger(location: string, record: RunRecord): Promise<void> {
   let store;
   try {
-    store = openStore(location);
+    store = await openStore(location);
   } catch (err) {
     throw new CassetteError('store_write_failed', `cannot record the run in ${location}: ${toCassetteError(err).message}`, { cause: err });
   }
   try {
     await store.recordRun(record);
   } finally {
-    store.close();
+    await store.close();
   }
 }

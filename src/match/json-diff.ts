@@ -1,3 +1,4 @@
+import { isRecord } from '../util/is-record.js';
 /** One difference between two JSON values, at a path written as `messages[2].content`. */
 export interface JsonChange {
   path: string;
@@ -25,7 +26,7 @@ function walk(a: unknown, b: unknown, path: string, out: JsonChange[], limit: nu
     }
     return;
   }
-  if (isObject(a) && isObject(b)) {
+  if (isRecord(a) && isRecord(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     for (const k of [...keys].sort()) {
       if (out.length >= limit) return;
@@ -37,8 +38,4 @@ function walk(a: unknown, b: unknown, path: string, out: JsonChange[], limit: nu
     return;
   }
   out.push({ path: path || '(body)', kind: 'changed', before: a, after: b });
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

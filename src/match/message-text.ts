@@ -1,3 +1,4 @@
+import { isRecord } from '../util/is-record.js';
 /**
  * What a person needs to recognise a recorded request: the last thing the user said. Read from
  * the body's shape alone (`messages`, `contents`, `input`, `prompt`), never from a provider's name,
@@ -35,8 +36,4 @@ export function messageText(value: unknown): string | undefined {
   if (!isRecord(value)) return undefined;
   if (typeof value.text === 'string') return value.text;
   return messageText(value.content ?? value.parts);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

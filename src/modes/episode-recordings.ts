@@ -1,5 +1,5 @@
 import type { RequestMatcher } from '../match/request-matcher.js';
-import type { TakeIndex } from '../store/store.js';
+import type { MaybePromise, TakeIndex } from '../store/store.js';
 import type { Interaction, RecordedRequest } from '../types.js';
 
 /** A recording as reports name it. */
@@ -60,7 +60,39 @@ export class EpisodeRecordings {
   readonly #matcher: RequestMatcher;
   readonly #table: Endpoints;
 
-  constructor(index: TakeIndex | undefined, matcher: RequestMatcher, endpoints: Endpoints, serial: number) {
+  /**
+   * Indexes a take. Keys computed under other rules are computed again from the stored requests:
+   * synchronously when the store reads them synchronously (SQLite, directory), else after reading them all.
+   */
+  static build(
+    index: TakeIndex | undefined,
+    matcher: RequestMatcher,
+    endpoints: Endpoints,
+    serial: number,
+  ): MaybePromise<EpisodeRecordings> {
+    const rekeyed = new Map<number, RecordedRequest | Promise<RecordedRequest>>();
+    let waiting = false;
+    for (const i of index?.interactions ?? []) {
+      if (i.keyRules !== undefined && i.keyRules === matcher.rulesFingerprint(i.provider)) continue;
+      const request = (index as TakeIndex).readRequest(i.id);
+      if (request instanceof Promise) waiting = true;
+      rekeyed.set(i.id, request);
+    }
+    if (!waiting) return new EpisodeRecordings(index, matcher, endpoints, serial, rekeyed as Map<number, RecordedRequest>);
+    const ids = [...rekeyed.keys()];
+    return Promise.all(rekeyed.values()).then((requests) => {
+      const read = new Map(ids.map((id, n) => [id, requests[n] as RecordedRequest]));
+      return new EpisodeRecordings(index, matcher, endpoints, serial, read);
+    });
+  }
+
+  private constructor(
+    index: TakeIndex | undefined,
+    matcher: RequestMatcher,
+    endpoints: Endpoints,
+    serial: number,
+    requests: ReadonlyMap<number, RecordedRequest>,
+  ) {
     this.take = index?.take;
     this.serial = serial;
     this.#reader = index && { read: index.read, readRequest: index.readRequest, resident: index.resident };
@@ -71,7 +103,8 @@ export class EpisodeRecordings {
     this.#positions = new Float64Array(n);
     this.#endpoints = new Uint32Array(n);
     for (const i of index?.interactions ?? []) {
-      const key = this.#trusts(i.provider, i.keyRules) ? i.key : matcher.keyOf(i.provider, (index as TakeIndex).readRequest(i.id));
+      const request = requests.get(i.id);
+      const key = request === undefined ? i.key : matcher.keyOf(i.provider, request);
       this.#push(key, i.id, i.position, endpoints.numberOf(i.provider, i.method, i.path));
     }
   }
@@ -113,12 +146,12 @@ export class EpisodeRecordings {
   }
 
   /** The whole interaction, read from the store (golden reads an answer only when it serves it). */
-  read(slot: number): Interaction {
+  read(slot: number): MaybePromise<Interaction> {
     return this.#added.get(slot) ?? (this.#reader as TakeIndex).read(this.#ids[slot] as number);
   }
 
   /** The stored request (a miss explanation, a divergence report). */
-  request(slot: number): RecordedRequest {
+  request(slot: number): MaybePromise<RecordedRequest> {
     return this.#added.get(slot)?.request ?? (this.#reader as TakeIndex).readRequest(this.#ids[slot] as number);
   }
 

@@ -16,7 +16,7 @@ import { buildInteraction } from './build-interaction.js';
 import { createMockResponse } from '../providers/mock-kit/mock-response.js';
 import type { Outcome, ProxyStats } from './proxy-stats.js';
 import type { Recorder } from './recorder.js';
-import type { Replayer } from './replayer.js';
+import type { FindResult, Replayer } from './replayer.js';
 import type { SmokeFinding } from './smoke-checker.js';
 import { prepareResponse, sendPrepared } from './send-recorded.js';
 import { sendError } from './send-error.js';
@@ -41,6 +41,7 @@ export interface ProxyRuntime {
 }
 
 type Truncate = Extract<ChaosAction, { kind: 'truncate' }>;
+type Slot = Awaited<ReturnType<Recorder['reserve']>>;
 
 export interface CallResult {
   outcome: Outcome;
@@ -90,14 +91,29 @@ function serve(rt: ProxyRuntime, call: ProxyCall, truncate: Truncate | undefined
 
   if (rt.replayer && (options.mode === 'golden' || options.mode === 'record-missing')) {
     const found = rt.replayer.find(call.episode, matched.key);
-    if (found.kind === 'hit') {
-      rt.stats.addUsage(found.usage, found.costUsd, true);
-      const result: CallResult = { outcome: truncate ? 'fault' : 'hit', status: found.prepared.status, key: matched.key };
-      const sending = sendPrepared(call.res, found.prepared, sendOptions(rt, truncate));
-      return sending ? sending.then(() => result) : result;
-    }
-    if (options.mode === 'golden') return sendMiss(rt, call, matched, found.exhausted);
+    // A store that answers at once (SQLite, directory; any store once the answer is cached) keeps
+    // the hit free of promises; a network store's first read of an answer is awaited.
+    return found instanceof Promise
+      ? found.then((f) => replayed(rt, call, matched, truncate, f))
+      : replayed(rt, call, matched, truncate, found);
   }
+  return forward(rt, call, () => matched, truncate);
+}
+
+function replayed(
+  rt: ProxyRuntime,
+  call: ProxyCall,
+  matched: MatchedRequest,
+  truncate: Truncate | undefined,
+  found: FindResult,
+): CallResult | Promise<CallResult> {
+  if (found.kind === 'hit') {
+    rt.stats.addUsage(found.usage, found.costUsd, true);
+    const result: CallResult = { outcome: truncate ? 'fault' : 'hit', status: found.prepared.status, key: matched.key };
+    const sending = sendPrepared(call.res, found.prepared, sendOptions(rt, truncate));
+    return sending ? sending.then(() => result) : result;
+  }
+  if (rt.options.mode === 'golden') return sendMiss(rt, call, matched, found.exhausted);
   return forward(rt, call, () => matched, truncate);
 }
 
@@ -146,10 +162,10 @@ async function forward(
     holdEnd: record,
   });
   let matched: MatchedRequest | undefined;
-  let slot: ReturnType<Recorder['reserve']> | undefined;
+  let slot: Slot | undefined;
   try {
     matched = getMatched?.();
-    slot = record && matched ? rt.recorder?.reserve(call.episode, matched.key) : undefined;
+    slot = record && matched ? await rt.recorder?.reserve(call.episode, matched.key) : undefined;
   } catch (err) {
     void pending.then(
       (r) => r.release(false),
@@ -172,19 +188,19 @@ async function forward(
  * Builds the interaction of a forwarded call and stores it (live, record-missing) or checks it
  * (smoke). Resolves once it is committed to the store.
  */
-function storeForwarded(
+async function storeForwarded(
   rt: ProxyRuntime,
   call: ProxyCall,
   matched: MatchedRequest,
-  slot: ReturnType<Recorder['reserve']> | undefined,
+  slot: Slot | undefined,
   result: ForwardResult,
-): Promise<void> | undefined {
+): Promise<void> {
   const { options } = rt;
   let stored: Promise<void> | undefined;
   if (slot || options.mode === 'smoke') {
     const interaction = buildInteraction({
       episode: call.episode,
-      take: slot ? slot.take() : 0,
+      take: slot ? await slot.take() : 0,
       position: slot?.position ?? 0,
       occurrence: slot?.occurrence ?? 1,
       route: call.route,
@@ -199,7 +215,7 @@ function storeForwarded(
     rt.stats.addUsage(interaction.usage, interaction.costUsd, false);
     if (slot && rt.recorder) {
       stored = rt.recorder.append(interaction);
-      if (interaction.complete && options.mode === 'record-missing') rt.replayer?.add(call.episode, interaction);
+      if (interaction.complete && options.mode === 'record-missing') await rt.replayer?.add(call.episode, interaction);
     }
     if (options.mode === 'smoke' && rt.checkAnswer) {
       for (const f of rt.checkAnswer(call.route, interaction)) {
@@ -208,25 +224,25 @@ function storeForwarded(
       }
     }
   }
-  return stored;
+  await stored;
 }
 
-function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedRequest, exhausted: number | undefined): CallResult {
+async function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedRequest, exhausted: number | undefined): Promise<CallResult> {
   const endpoint = `${matched.request.method} ${call.path}`;
   let message: string;
   let why: MissExplanation | undefined;
   if (exhausted !== undefined) {
     message = `cassette miss in episode "${call.episode}": all ${exhausted} recording(s) of ${call.route.name} ${endpoint} were already used (--strict).`;
-  } else if (rt.replayer?.recordingCount(call.episode) === 0) {
+  } else if ((await rt.replayer?.recordingCount(call.episode)) === 0) {
     message = `cassette miss: episode "${call.episode}" has no recordings in ${rt.options.store}. Record it first (--mode live or record-missing).`;
   } else {
-    why = rt.replayer?.explain(call.episode, call.route, matched.request, rt.canonicalBody);
+    why = await rt.replayer?.explain(call.episode, call.route, matched.request, rt.canonicalBody);
     const nearest = why?.nearest
       ? ` Nearest recording: step ${why.nearest.position} (${why.nearest.method} ${why.nearest.path}); differs: ${why.differences.join('; ') || 'only in ignored details'}.`
       : '';
     message = `cassette miss in episode "${call.episode}": no recording of ${call.route.name} ${endpoint}.${nearest} Re-record with --mode record-missing or live.`;
   }
-  rt.replayer?.noteMiss(call.episode, call.route.name, matched.request);
+  await rt.replayer?.noteMiss(call.episode, call.route.name, matched.request);
   rt.stats.misses.push({ episode: call.episode, provider: call.route.name, method: matched.request.method, path: call.path, message });
   rt.logger.warn({ episode: call.episode, provider: call.route.name, key: matched.key, code: 'cassette_miss' }, message);
   sendError(call.res, call.route.provider, new CassetteError('cassette_miss', message), { 'x-cassette-miss': '1' });

@@ -19,9 +19,11 @@ export class Recorder {
   readonly #mode: Mode;
   readonly #logger: Logger;
   readonly #onStoreError: 'fail' | 'forward';
-  readonly #writers = new Map<string, TakeWriter>();
+  /** Per episode, the take writer being opened or open (a promise: opening may need the store). */
+  readonly #writers = new Map<string, Promise<TakeWriter>>();
   readonly #occurrences = new Map<string, Map<string, number>>();
   #queue: PendingAppend[] = [];
+  readonly #flushing = new Set<Promise<void>>();
   recorded = 0;
   failed = 0;
 
@@ -32,22 +34,25 @@ export class Recorder {
     this.#onStoreError = onStoreError;
   }
 
-  /** Reserves the call position and the occurrence of `key` in the episode's take. */
-  reserve(episode: string, key: string): { position: number; occurrence: number; take: () => number } {
-    const writer = this.#writer(episode);
+  /**
+   * Reserves the call position and the occurrence of `key` in the episode's take. Calls that wait
+   * for the same writer to open resume in the order they called, so positions stay call order.
+   */
+  async reserve(episode: string, key: string): Promise<{ position: number; occurrence: number; take: () => Promise<number> }> {
     let seen = this.#occurrences.get(episode);
     if (!seen) this.#occurrences.set(episode, (seen = new Map()));
     const occurrence = (seen.get(key) ?? 0) + 1;
     seen.set(key, occurrence);
-    // A take that cannot be opened (the store is unwritable) shows up as 0 here; the append that
-    // follows meets the same failure and handles it as --on-store-error says.
-    const take = (): number => {
-      try {
-        return writer.take;
-      } catch {
-        return 0;
-      }
-    };
+    let writer: TakeWriter;
+    try {
+      writer = await this.#writer(episode);
+    } catch {
+      // A take that cannot be opened (the store is unwritable): the append that follows meets the
+      // same failure and handles it as --on-store-error says.
+      return { position: 0, occurrence, take: async () => 0 };
+    }
+    // A take that cannot be created shows up as 0 here, and the append fails the same way.
+    const take = (): Promise<number> => writer.take().catch(() => 0);
     return { position: writer.nextPosition(), occurrence, take };
   }
 
@@ -59,32 +64,48 @@ export class Recorder {
    */
   append(interaction: Interaction): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.#queue.length === 0) setImmediate(() => this.#flush());
+      if (this.#queue.length === 0) setImmediate(() => void this.#flush());
       this.#queue.push({ interaction, resolve, reject });
     });
   }
 
-  #flush(): void {
+  #flush(): Promise<void> {
     const batch = this.#queue;
-    if (batch.length === 0) return; // close() wrote it already
+    if (batch.length === 0) return Promise.resolve(); // close() wrote it already
     this.#queue = [];
+    const flushing = this.#write(batch);
+    this.#flushing.add(flushing);
+    return flushing.finally(() => this.#flushing.delete(flushing));
+  }
+
+  async #write(batch: PendingAppend[]): Promise<void> {
+    // Writers first (each opens once), then one group write: one bad row fails alone and the
+    // group goes on; a group whose commit fails stores none of its rows.
+    const opened = await Promise.all(
+      batch.map((p) =>
+        this.#writer(p.interaction.episode).then(
+          (w) => w,
+          (err: unknown) => err as Error,
+        ),
+      ),
+    );
+    const appends: { p: PendingAppend; writer: TakeWriter }[] = [];
     const failed = new Map<PendingAppend, unknown>();
+    batch.forEach((p, n) => {
+      const w = opened[n] as TakeWriter | Error;
+      if (w instanceof Error) failed.set(p, w);
+      else appends.push({ p, writer: w });
+    });
+    let results: (Error | undefined)[];
     try {
-      this.#store.batch(() => {
-        for (const p of batch) {
-          try {
-            this.#writer(p.interaction.episode).append(p.interaction);
-          } catch (err) {
-            // One bad row fails alone and the group goes on (the store refuses the rest of a
-            // group whose transaction an error rolled back).
-            failed.set(p, err);
-          }
-        }
-      });
+      results = await this.#store.appendGroup(appends.map(({ p, writer }) => ({ writer, interaction: p.interaction })));
     } catch (err) {
-      // The commit itself failed: nothing of this batch is stored.
-      for (const p of batch) if (!failed.has(p)) failed.set(p, err);
+      results = appends.map(() => err as Error);
     }
+    appends.forEach(({ p }, n) => {
+      const err = results[n];
+      if (err !== undefined) failed.set(p, err);
+    });
     for (const p of batch) {
       if (failed.has(p)) this.#fail(p, failed.get(p));
       else {
@@ -110,38 +131,43 @@ export class Recorder {
     else p.resolve();
   }
 
-  /** Closes every take this session opened (after writing what is still queued). */
-  close(): void {
-    if (this.#queue.length > 0) this.#flush();
-    for (const w of this.#writers.values()) {
+  /** Finishes every take this session opened (after writing what is still queued). */
+  async close(): Promise<void> {
+    if (this.#queue.length > 0) void this.#flush();
+    await Promise.all([...this.#flushing]);
+    const writers = [...this.#writers.values()];
+    this.#writers.clear();
+    for (const opening of writers) {
       try {
-        w.close();
+        await (await opening).finish();
       } catch (err) {
         this.#logger.error({ code: 'store_write_failed' }, `could not close take: ${(err as Error).message}`);
       }
     }
-    this.#writers.clear();
   }
 
   /** The episode's next recording opens a new take (`POST /__cassette/episode {"freshTake":true}`). */
-  restart(episode: string): void {
-    if (this.#queue.length > 0) this.#flush();
+  async restart(episode: string): Promise<void> {
+    if (this.#queue.length > 0) void this.#flush();
+    await Promise.all([...this.#flushing]);
     const w = this.#writers.get(episode);
     this.#writers.delete(episode);
     this.#occurrences.delete(episode);
     try {
-      w?.close();
+      await (await w)?.finish();
     } catch (err) {
       this.#logger.error({ code: 'store_write_failed' }, `could not close take: ${(err as Error).message}`);
     }
   }
 
-  /** Golden trusts a stored key only with the fingerprint of the rules that computed it. */
-
-  #writer(episode: string): TakeWriter {
+  #writer(episode: string): Promise<TakeWriter> {
     let w = this.#writers.get(episode);
     if (!w) {
       w = this.#mode === 'record-missing' ? this.#store.continueTake(episode, this.#mode) : this.#store.beginTake(episode, this.#mode);
+      // A writer that could not be opened is tried again by the next call, not remembered.
+      w.catch(() => {
+        if (this.#writers.get(episode) === w) this.#writers.delete(episode);
+      });
       this.#writers.set(episode, w);
     }
     return w;

@@ -5,8 +5,7 @@ import { canonicalRequest } from '../match/request-key.js';
 import type { CanonicalBodyFn } from '../match/canonical-body.js';
 import type { RequestMatcher } from '../match/request-matcher.js';
 import { summarizeRequest } from '../match/summarize-request.js';
-import { indexEpisode } from '../store/index-episode.js';
-import type { Store } from '../store/store.js';
+import type { MaybePromise, Store } from '../store/store.js';
 import type { Interaction, RecordedRequest, Usage } from '../types.js';
 import { AnswerCache } from './answer-cache.js';
 import type { Answer } from './answer-cache.js';
@@ -24,6 +23,8 @@ interface EpisodeState {
   /** Calls made so far (for "step N" in divergence reports). */
   calls: number;
   divergence: string | undefined;
+  /** The episode's take and unused recordings when its index was dropped (see `unused`). */
+  evicted?: { take: number | undefined; recordings: Recording[] };
 }
 
 export type FindResult =
@@ -67,6 +68,8 @@ export class Replayer {
   readonly #states = new Map<string, EpisodeState>();
   /** In least-recently-used order (a Map iterates in insertion order). */
   readonly #episodes = new Map<string, EpisodeRecordings>();
+  /** Episodes whose index is being read from the store: concurrent calls share one read. */
+  readonly #loading = new Map<string, Promise<EpisodeRecordings>>();
   readonly #answers: AnswerCache<number>;
   readonly #endpoints = new Endpoints();
   #serial = 0;
@@ -86,26 +89,46 @@ export class Replayer {
     return { count: this.#answers.size, bytes: this.#answers.bytes };
   }
 
-  /** Indexes an episode now (replay preloads its scope so untouched recordings count as unused). */
-  load(episode: string): EpisodeRecordings {
-    let data = this.#episodes.get(episode);
+  /**
+   * Indexes an episode (replay preloads its scope so untouched recordings count as unused). An
+   * episode already indexed is returned at once: golden's hot path waits for the store only the
+   * first time it meets an episode.
+   */
+  load(episode: string): MaybePromise<EpisodeRecordings> {
+    const data = this.#episodes.get(episode);
     if (data) {
       this.#episodes.delete(episode);
       this.#episodes.set(episode, data);
       return data;
     }
-    data = new EpisodeRecordings(indexEpisode(this.#store, episode), this.#matcher, this.#endpoints, ++this.#serial);
+    let loading = this.#loading.get(episode);
+    if (!loading) {
+      loading = this.#store
+        .indexEpisode(episode)
+        .then((index) => EpisodeRecordings.build(index, this.#matcher, this.#endpoints, ++this.#serial))
+        .then((built) => this.#install(episode, built))
+        .finally(() => this.#loading.delete(episode));
+      this.#loading.set(episode, loading);
+    }
+    return loading;
+  }
+
+  #install(episode: string, data: EpisodeRecordings): EpisodeRecordings {
     this.#evictFor(data);
     this.#episodes.set(episode, data);
     this.#indexed += data.size;
     this.#held += data.held;
-    this.#state(episode);
+    delete this.#state(episode).evicted;
     return data;
   }
 
   /** The n-th identical request gets the n-th recording; past the last, the last repeats (or, strict, a miss). */
-  find(episode: string, key: string): FindResult {
+  find(episode: string, key: string): MaybePromise<FindResult> {
     const data = this.load(episode);
+    return data instanceof EpisodeRecordings ? this.#find(data, episode, key) : data.then((d) => this.#find(d, episode, key));
+  }
+
+  #find(data: EpisodeRecordings, episode: string, key: string): MaybePromise<FindResult> {
     const e = this.#state(episode);
     e.calls++;
     const slots = data.slotsOf(key);
@@ -115,26 +138,43 @@ export class Replayer {
     if (n >= count && this.#strict) return { kind: 'miss', exhausted: count };
     const slot = typeof slots === 'number' ? slots : (slots[Math.min(n, count - 1)] as number);
     const answer = this.#answer(data, slot);
-    e.used.set(key, n + 1);
-    this.#noteOrder(data, e, slot);
     const position = data.position(slot);
-    e.served.add(position);
-    return {
+    const served = (): void => {
+      e.used.set(key, n + 1);
+      this.#noteOrder(data, e, slot);
+      e.served.add(position);
+    };
+    const hit = (a: Answer): FindResult => ({
       kind: 'hit',
       position,
       occurrence: n + 1,
-      prepared: answer.prepared,
-      usage: answer.usage,
-      costUsd: answer.costUsd,
-    };
+      prepared: a.prepared,
+      usage: a.usage,
+      costUsd: a.costUsd,
+    });
+    if (!(answer instanceof Promise)) {
+      served();
+      return hit(answer);
+    }
+    // Read asynchronously: noted as served before the answer arrives, so a concurrent identical
+    // call gets the next recording; an answer that cannot be read is not counted as served.
+    served();
+    return answer.then(hit, (err: unknown) => {
+      e.served.delete(position);
+      e.used.set(key, Math.max(0, (e.used.get(key) ?? 1) - 1));
+      throw err;
+    });
   }
 
   /**
    * A recorded WebSocket session for `key`, with the occurrence rules of `find`: the whole
    * interaction (its frames), read from the store now, and marked served.
    */
-  findSession(episode: string, key: string): { kind: 'hit'; interaction: Interaction } | { kind: 'miss'; exhausted?: number } {
-    const data = this.load(episode);
+  async findSession(
+    episode: string,
+    key: string,
+  ): Promise<{ kind: 'hit'; interaction: Interaction } | { kind: 'miss'; exhausted?: number }> {
+    const data = await this.load(episode);
     const e = this.#state(episode);
     e.calls++;
     const slots = data.slotsOf(key);
@@ -146,39 +186,51 @@ export class Replayer {
     e.used.set(key, n + 1);
     this.#noteOrder(data, e, slot);
     e.served.add(data.position(slot));
-    return { kind: 'hit', interaction: data.read(slot) };
+    return { kind: 'hit', interaction: await data.read(slot) };
   }
 
   /** Makes a just-recorded interaction replayable (record-missing). */
-  add(episode: string, interaction: Interaction): void {
+  add(episode: string, interaction: Interaction): MaybePromise<void> {
     const data = this.load(episode);
-    const e = this.#state(episode);
-    const key = data.add(interaction);
-    this.#indexed++;
-    this.#held++;
-    e.used.set(key, (e.used.get(key) ?? 0) + 1);
-    e.served.add(interaction.position);
+    const add = (d: EpisodeRecordings): void => {
+      const e = this.#state(episode);
+      const key = d.add(interaction);
+      this.#indexed++;
+      this.#held++;
+      e.used.set(key, (e.used.get(key) ?? 0) + 1);
+      e.served.add(interaction.position);
+    };
+    return data instanceof EpisodeRecordings ? add(data) : data.then(add);
   }
 
   /** Explains a miss against the nearest recording of the episode (requests read from the store now). */
-  explain(episode: string, provider: Route, request: RecordedRequest, canonicalBody: (p: string) => CanonicalBodyFn): MissExplanation {
-    const data = this.load(episode);
-    const candidates: Candidate[] = [];
-    for (let slot = 0; slot < Math.min(500, data.size); slot++) {
+  async explain(
+    episode: string,
+    provider: Route,
+    request: RecordedRequest,
+    canonicalBody: (p: string) => CanonicalBodyFn,
+  ): Promise<MissExplanation> {
+    const data = await this.load(episode);
+    const slots = Array.from({ length: Math.min(500, data.size) }, (_, slot) => slot);
+    const stored = await Promise.all(slots.map((slot) => data.request(slot)));
+    const candidates: Candidate[] = slots.map((slot) => {
       const { position, provider: p } = data.recording(slot);
-      const stored = data.request(slot);
-      candidates.push({ interaction: { position, request: stored }, canonical: canonicalRequest(p, stored, canonicalBody(p)) });
-    }
+      const r = stored[slot] as RecordedRequest;
+      return { interaction: { position, request: r }, canonical: canonicalRequest(p, r, canonicalBody(p)) };
+    });
     return explainMiss(canonicalRequest(provider.name, request, canonicalBody(provider.name)), candidates);
   }
 
-  /** Recordings not served, per episode asked for (an evicted episode is indexed again). */
+  /**
+   * Recordings not served, per episode asked for. An episode whose index was dropped to stay under
+   * the limits reports what was unused when it was dropped: nothing was served of it since (a
+   * call would have indexed it again).
+   */
   unused(): { episode: string; take: number | undefined; recordings: Recording[] }[] {
     return [...this.#states].map(([episode, e]) => {
-      const data = this.load(episode);
-      const recordings: Recording[] = [];
-      for (let slot = 0; slot < data.size; slot++) if (!e.served.has(data.position(slot))) recordings.push(data.recording(slot));
-      return { episode, take: data.take, recordings };
+      const data = this.#episodes.get(episode);
+      if (!data) return { episode, take: e.evicted?.take, recordings: e.evicted?.recordings ?? [] };
+      return { episode, take: data.take, recordings: unusedOf(data, e) };
     });
   }
 
@@ -187,13 +239,22 @@ export class Replayer {
     return [...this.#states].flatMap(([episode, e]) => (e.divergence ? [{ episode, message: e.divergence }] : []));
   }
 
-  recordingCount(episode: string): number {
-    return this.load(episode).size;
+  recordingCount(episode: string): MaybePromise<number> {
+    const data = this.load(episode);
+    return data instanceof EpisodeRecordings ? data.size : data.then((d) => d.size);
   }
 
   /** Forgets what was served (a test switching to an episode starts it afresh). */
   reset(episode: string): void {
-    if (this.#states.has(episode)) this.#states.set(episode, { used: new Map(), served: new Set(), calls: 0, divergence: undefined });
+    const e = this.#states.get(episode);
+    if (e)
+      this.#states.set(episode, {
+        used: new Map(),
+        served: new Set(),
+        calls: 0,
+        divergence: undefined,
+        ...(e.evicted ? { evicted: e.evicted } : {}),
+      });
   }
 
   /**
@@ -203,6 +264,7 @@ export class Replayer {
   forget(episode: string): void {
     const data = this.#episodes.get(episode);
     this.#states.delete(episode);
+    this.#loading.delete(episode);
     if (!data) return;
     this.#episodes.delete(episode);
     this.#indexed -= data.size;
@@ -211,31 +273,36 @@ export class Replayer {
   }
 
   /** A missed call diverges from the recording at once: remember where, in words. */
-  noteMiss(episode: string, provider: string, request: RecordedRequest): void {
-    const data = this.load(episode);
+  async noteMiss(episode: string, provider: string, request: RecordedRequest): Promise<void> {
+    const data = await this.load(episode);
     const e = this.#state(episode);
     if (e.divergence !== undefined) return;
     const expected = data.firstNotIn(e.served);
     const got = `${provider} ${request.method} ${request.path} ${summarizeRequest(request)}`.trim();
-    e.divergence =
-      expected >= 0
-        ? `step ${e.calls}: expected a call to ${describe(data, expected)}; got ${got}, which has no recording`
-        : `step ${e.calls}: every recording was already served; got ${got}`;
+    const step = e.calls;
+    e.divergence = `step ${step}: every recording was already served; got ${got}`;
+    if (expected >= 0) {
+      e.divergence = `step ${step}: expected a call to ${describeShort(data, expected)}; got ${got}, which has no recording`;
+      const full = await describe(data, expected);
+      e.divergence = `step ${step}: expected a call to ${full}; got ${got}, which has no recording`;
+    }
   }
 
-  #answer(data: EpisodeRecordings, slot: number): Answer {
+  #answer(data: EpisodeRecordings, slot: number): MaybePromise<Answer> {
     const cacheKey = data.serial * SLOTS + slot;
-    let answer = this.#answers.get(cacheKey);
-    if (!answer) {
-      const i = data.read(slot);
-      answer = {
+    const cached = this.#answers.get(cacheKey);
+    if (cached) return cached;
+    const prepare = (i: Interaction): Answer => {
+      const answer: Answer = {
         prepared: prepareResponse(i.response, { 'x-cassette-outcome': 'hit', 'x-cassette-take': String(i.take) }),
         usage: i.usage,
         costUsd: i.costUsd,
       };
       if (slot < SLOTS) this.#answers.set(cacheKey, answer);
-    }
-    return answer;
+      return answer;
+    };
+    const read = data.read(slot);
+    return read instanceof Promise ? read.then(prepare) : prepare(read);
   }
 
   #state(episode: string): EpisodeState {
@@ -252,6 +319,8 @@ export class Replayer {
       this.#episodes.delete(episode);
       this.#indexed -= data.size;
       this.#held -= data.held;
+      const e = this.#states.get(episode);
+      if (e) e.evicted = { take: data.take, recordings: unusedOf(data, e) };
       for (let slot = 0; slot < Math.min(data.size, SLOTS); slot++) this.#answers.delete(data.serial * SLOTS + slot);
     }
   }
@@ -261,11 +330,37 @@ export class Replayer {
     if (e.divergence !== undefined || e.served.has(data.position(served))) return;
     const expected = data.firstNotIn(e.served);
     if (expected < 0 || expected === served) return;
-    e.divergence = `step ${e.calls}: expected a call to ${describe(data, expected)}; got ${describe(data, served)}`;
+    const step = e.calls;
+    const words = (a: string, b: string): string => `step ${step}: expected a call to ${a}; got ${b}`;
+    const [a, b] = [describe(data, expected), describe(data, served)];
+    if (typeof a === 'string' && typeof b === 'string') {
+      e.divergence = words(a, b);
+      return;
+    }
+    // A store that reads requests asynchronously: the words without the requests now, whole soon.
+    e.divergence = words(describeShort(data, expected), describeShort(data, served));
+    void Promise.all([a, b]).then(
+      ([x, y]) => (e.divergence = words(x, y)),
+      () => undefined,
+    );
   }
 }
 
-function describe(data: EpisodeRecordings, slot: number): string {
+function unusedOf(data: EpisodeRecordings, e: EpisodeState): Recording[] {
+  const recordings: Recording[] = [];
+  for (let slot = 0; slot < data.size; slot++) if (!e.served.has(data.position(slot))) recordings.push(data.recording(slot));
+  return recordings;
+}
+
+function describeShort(data: EpisodeRecordings, slot: number): string {
   const r = data.recording(slot);
-  return `${r.provider} ${r.method} ${r.path} ${summarizeRequest(data.request(slot))}`.trim() + ` (recorded step ${r.position})`;
+  return `${r.provider} ${r.method} ${r.path} (recorded step ${r.position})`;
+}
+
+function describe(data: EpisodeRecordings, slot: number): MaybePromise<string> {
+  const r = data.recording(slot);
+  const words = (request: RecordedRequest): string =>
+    `${r.provider} ${r.method} ${r.path} ${summarizeRequest(request)}`.trim() + ` (recorded step ${r.position})`;
+  const request = data.request(slot);
+  return request instanceof Promise ? request.then(words) : words(request);
 }

@@ -54,7 +54,7 @@ export interface CassetteServer {
   setEpisode(id: string): void;
   summary(): RunSummary;
   /** How many replayable recordings an episode has (golden and record-missing). */
-  recordingCount(episode: string): number;
+  recordingCount(episode: string): Promise<number>;
   /** The web UI at `/__cassette/ui` (its service builds reports), and this session's calls. */
   readonly ui: UiHost;
   readonly activity: ActivityFeed;
@@ -89,14 +89,14 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   /** The parts one mode needs: store handle, replayer, recorder, upstream, smoke checker. */
   interface ModeRuntime {
     rt: ProxyRuntime;
-    store: ReturnType<typeof openModeStore>;
+    store: Awaited<ReturnType<typeof openModeStore>>;
     /** Golden opened before the store existed: it reads the store once another mode made it. */
     placeholder: boolean;
   }
   const buildRuntime = async (mode: Mode): Promise<ModeRuntime> => {
     const o: CassetteOptions = mode === options.mode ? options : { ...options, mode };
     const placeholder = mode === 'golden' && !existsSync(options.store);
-    const store = openModeStore(o, logger);
+    const store = await openModeStore(o, logger);
     const replayer = store && (mode === 'golden' || mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
     const recorder = store && RECORDING_MODES.has(mode) ? new Recorder(store, mode, logger, options.onStoreError) : undefined;
     const forwarding = mode !== 'golden' && mode !== 'mock';
@@ -137,7 +137,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     }
     return r;
   };
-  for (const e of start.preload ?? []) rt.replayer?.load(e);
+  for (const e of start.preload ?? []) await rt.replayer?.load(e);
 
   /** A control request's chaos block, built (and so validated) before anything is switched. */
   const chaosBlock = (chaos: { rate: number; seed?: number; faults?: string } | null | undefined): Chaos | undefined =>
@@ -175,7 +175,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     for (const m of built) {
       if (m.placeholder && existsSync(options.store)) {
         const fresh = await buildRuntime('golden');
-        m.store?.close();
+        await m.store?.close();
         Object.assign(m, { store: fresh.store, placeholder: fresh.placeholder });
         m.rt.replayer = fresh.rt.replayer;
       }
@@ -184,9 +184,9 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     if (mode === options.mode) episodeModes.delete(id);
     else episodeModes.set(id, mode);
     setEpisode(id, chaos);
-    if (settings.freshTake) for (const m of built) m.rt.recorder?.restart(id);
+    if (settings.freshTake) for (const m of built) await m.rt.recorder?.restart(id);
     const counter = target.rt.replayer ?? built.find((m) => m.rt.replayer)?.rt.replayer;
-    return { mode, recordings: counter ? counter.recordingCount(id) : null };
+    return { mode, recordings: counter ? await counter.recordingCount(id) : null };
   };
   // Unused recordings, divergences and store failures of every mode's runtime.
   const allReplayers = {
@@ -424,16 +424,16 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     stats,
     setEpisode: (id) => setEpisode(id),
     summary,
-    recordingCount: (episode) => rt.replayer?.recordingCount(episode) ?? 0,
+    recordingCount: async (episode) => (await rt.replayer?.recordingCount(episode)) ?? 0,
     ui,
     activity,
     async stop() {
       if (sockets.size > 0) await (await import('../modes/websocket/handle-upgrade.js')).closeSessions(sockets);
       await closeServer(server, inFlight);
       for (const m of built) {
-        m.rt.recorder?.close();
+        await m.rt.recorder?.close();
         await m.rt.upstream?.close().catch(() => undefined);
-        m.store?.close();
+        await m.store?.close();
       }
     },
   };

@@ -6,7 +6,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
 /** Golden never writes: a store that does not exist yet is an empty one, not a new file. */
-export function openModeStore(options: CassetteOptions, logger: Logger): Store | undefined {
+export async function openModeStore(options: CassetteOptions, logger: Logger): Promise<Store | undefined> {
   if (options.mode === 'mock' || options.mode === 'passthrough' || options.mode === 'smoke') return undefined;
   if (options.mode === 'golden' && !existsSync(options.store)) {
     logger.warn({ store: options.store }, `store ${options.store} does not exist: every request will miss`);
@@ -16,22 +16,23 @@ export function openModeStore(options: CassetteOptions, logger: Logger): Store |
 }
 
 function emptyStore(location: string): Store {
-  const refuse = (): never => {
-    throw new CassetteError('store_write_failed', 'golden mode never writes to the store');
-  };
+  const refuse = (): Promise<never> => Promise.reject(new CassetteError('store_write_failed', 'golden mode never writes to the store'));
   return {
     location,
-    loadEpisode: () => undefined,
+    kind: 'directory',
+    loadEpisode: async () => undefined,
+    indexEpisode: async () => undefined,
     beginTake: refuse,
     continueTake: refuse,
-    listEpisodes: () => [],
-    listTakes: () => [],
-    interactions: () => [],
+    appendGroup: refuse,
+    listEpisodes: async () => [],
+    listTakes: async () => [],
+    interactions: async function* () {},
     removeEpisodes: refuse,
     removeTakes: refuse,
-    batch: refuse,
-    recordRun: async () => refuse(),
+    importTake: refuse,
+    recordRun: refuse,
     listRuns: async () => [],
-    close: () => undefined,
+    close: async () => undefined,
   };
 }

@@ -10,7 +10,8 @@ import { readRunFiles, writeRunFile } from './directory-run-ledger.js';
 import { busy, DirectoryTakeWriter, type DirectoryContext } from './directory-take-writer.js';
 import { assertEpisodeDirName, isEpisodeDirName } from './episode-dir-name.js';
 import { readTake } from './fold-take.js';
-import type { EpisodeIndex, InteractionFilter, Store, TakeWriter } from './store.js';
+import { residentTakeIndex } from './index-episode.js';
+import type { EpisodeIndex, GroupAppend, InteractionFilter, Store, TakeIndex, TakeWriter } from './store.js';
 import { decodeInteraction, encodeInteraction, type StoredInteraction } from './stored-interaction.js';
 import { journalPath, serializeTake, summarizeTake, takeFilePath, takeNumbers, type TakeHeader, type TakeRecord } from './take-file.js';
 import { journalIsLive, readJournal } from './take-journal.js';
@@ -34,8 +35,14 @@ export function openDirectoryStore(dir: string, options: { readonly?: boolean } 
   return new DirectoryStore(dir, { root, blobDir: join(root, BLOB_DIR), writers: new Set(), closed: false }, options.readonly ?? false);
 }
 
+/**
+ * The methods are async (the Store interface) and do their file work synchronously inside: each
+ * one is a few reads and writes of small files, and the lock (`withDirLock`) is held only within
+ * one synchronous call, never across an await.
+ */
 class DirectoryStore implements Store {
   readonly location: string;
+  readonly kind = 'directory' as const;
   readonly #ctx: DirectoryContext;
   readonly #readonly: boolean;
 
@@ -45,7 +52,16 @@ class DirectoryStore implements Store {
     this.#readonly = readonly;
   }
 
-  loadEpisode(episode: string): EpisodeIndex | undefined {
+  async loadEpisode(episode: string): Promise<EpisodeIndex | undefined> {
+    return this.#load(episode);
+  }
+
+  async indexEpisode(episode: string): Promise<TakeIndex | undefined> {
+    const loaded = this.#load(episode);
+    return loaded && residentTakeIndex(loaded);
+  }
+
+  #load(episode: string): EpisodeIndex | undefined {
     const found = this.#newestComplete(episode);
     if (!found) return undefined;
     return {
@@ -55,12 +71,12 @@ class DirectoryStore implements Store {
     };
   }
 
-  beginTake(episode: string, mode: Mode): TakeWriter {
+  async beginTake(episode: string, mode: Mode): Promise<TakeWriter> {
     this.#assertWritable(episode);
     return new DirectoryTakeWriter(this.#ctx, episode, mode);
   }
 
-  continueTake(episode: string, mode: Mode): TakeWriter {
+  async continueTake(episode: string, mode: Mode): Promise<TakeWriter> {
     this.#assertWritable(episode);
     const dir = this.#dir(episode);
     const take = takeNumbers(dir).at(-1);
@@ -70,7 +86,22 @@ class DirectoryStore implements Store {
     return new DirectoryTakeWriter(this.#ctx, episode, mode, readTake(dir, episode, take));
   }
 
-  listEpisodes(): string[] {
+  async appendGroup(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
+    return appends.map(({ writer, interaction }) => {
+      try {
+        asDirectoryWriter(writer).appendNow(interaction);
+        return undefined;
+      } catch (err) {
+        return err as Error;
+      }
+    });
+  }
+
+  async listEpisodes(): Promise<string[]> {
+    return this.#episodes();
+  }
+
+  #episodes(): string[] {
     let entries;
     try {
       entries = readdirSync(this.#ctx.root, { withFileTypes: true });
@@ -84,15 +115,15 @@ class DirectoryStore implements Store {
       .sort();
   }
 
-  listTakes(episode?: string): TakeSummary[] {
-    const episodes = episode === undefined ? this.listEpisodes() : [episode];
+  async listTakes(episode?: string): Promise<TakeSummary[]> {
+    const episodes = episode === undefined ? this.#episodes() : [episode];
     return episodes.flatMap((e) => this.#takes(e).map(summarizeTake));
   }
 
-  *interactions(filter: InteractionFilter = {}): Iterable<Interaction> {
+  async *interactions(filter: InteractionFilter = {}): AsyncIterable<Interaction> {
     const newestOnly = filter.newestTakeOnly ?? true;
     const wanted = filter.episodes ? new Set(filter.episodes) : undefined;
-    for (const episode of this.listEpisodes()) {
+    for (const episode of this.#episodes()) {
       if (wanted && !wanted.has(episode)) continue;
       const takes = newestOnly ? [this.#newestComplete(episode)] : this.#takes(episode);
       for (const record of takes) {
@@ -101,7 +132,7 @@ class DirectoryStore implements Store {
     }
   }
 
-  removeEpisodes(episodes: readonly string[]): number {
+  async removeEpisodes(episodes: readonly string[]): Promise<number> {
     this.#assertWritable();
     return this.#locked(() => {
       const removed = episodes.filter(isEpisodeDirName).reduce((n, episode) => {
@@ -114,7 +145,7 @@ class DirectoryStore implements Store {
     });
   }
 
-  removeTakes(takes: readonly { episode: string; take: number }[]): number {
+  async removeTakes(takes: readonly { episode: string; take: number }[]): Promise<number> {
     this.#assertWritable();
     return this.#locked(() => {
       const removed = takes.reduce((n, { episode, take }) => {
@@ -132,7 +163,7 @@ class DirectoryStore implements Store {
   }
 
   /** Writes a whole take with its recorded number, times and positions (import/export). */
-  importTake(summary: TakeSummary, interactions: Interaction[]): void {
+  async importTake(summary: TakeSummary, interactions: Interaction[]): Promise<void> {
     this.#assertWritable(summary.episode);
     const { episode, take } = summary;
     const header: TakeHeader = { episode, take, mode: summary.mode, createdAt: summary.createdAt };
@@ -150,10 +181,6 @@ class DirectoryStore implements Store {
     });
   }
 
-  batch(fn: () => void): void {
-    fn();
-  }
-
   async recordRun(run: RunRecord): Promise<void> {
     this.#assertWritable();
     writeRunFile(this.#ctx.root, run);
@@ -163,7 +190,7 @@ class DirectoryStore implements Store {
     return readRunFiles(this.#ctx.root, filter);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.#ctx.closed) return;
     const failures: unknown[] = [];
     for (const writer of [...this.#ctx.writers]) {
@@ -217,4 +244,10 @@ class DirectoryStore implements Store {
     if (this.#ctx.closed) throw new CassetteError('store_write_failed', `the store ${this.location} is closed`);
     if (episode !== undefined) assertEpisodeDirName(episode);
   }
+}
+
+function asDirectoryWriter(w: TakeWriter): DirectoryTakeWriter {
+  if (!(w instanceof DirectoryTakeWriter))
+    throw new CassetteError('internal_error', 'a writer of another store was given to a directory store');
+  return w;
 }

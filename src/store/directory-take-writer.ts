@@ -51,7 +51,7 @@ export class DirectoryTakeWriter implements TakeWriter {
     ctx.writers.add(this);
   }
 
-  get take(): number {
+  async take(): Promise<number> {
     if (this.#take === undefined) this.#ensureJournal();
     return this.#take as number;
   }
@@ -60,7 +60,12 @@ export class DirectoryTakeWriter implements TakeWriter {
     return ++this.#position;
   }
 
-  append(interaction: Interaction): void {
+  async append(interaction: Interaction): Promise<void> {
+    this.appendNow(interaction);
+  }
+
+  /** The synchronous append: one journal line, whole or not at all. */
+  appendNow(interaction: Interaction): void {
     this.#assertOpen();
     if (this.#positions.has(interaction.position)) {
       throw new CassetteError(
@@ -79,7 +84,7 @@ export class DirectoryTakeWriter implements TakeWriter {
     this.#position = Math.max(this.#position, interaction.position);
   }
 
-  close(): void {
+  async finish(): Promise<void> {
     this.#finish(new Date().toISOString());
   }
 

@@ -11,22 +11,22 @@ export interface CopyCounts {
 }
 
 /** Writes every take of `from` (incomplete interactions too) into the directory store at `dir`. */
-export function exportStore(from: Store, dir: string): CopyCounts {
+export async function exportStore(from: Store, dir: string): Promise<CopyCounts> {
   const into = openDirectoryStore(dir);
   try {
-    return copyTakes(from, into);
+    return await copyTakes(from, into);
   } finally {
-    into.close();
+    await into.close();
   }
 }
 
 /** Copies every take of the directory store at `dir` into `into`, keeping take numbers and positions. */
-export function importStore(dir: string, into: Store): CopyCounts {
+export async function importStore(dir: string, into: Store): Promise<CopyCounts> {
   const from = openDirectoryStore(dir, { readonly: true });
   try {
-    return copyTakes(from, into);
+    return await copyTakes(from, into);
   } finally {
-    from.close();
+    await from.close();
   }
 }
 
@@ -34,11 +34,9 @@ export function importStore(dir: string, into: Store): CopyCounts {
  * Copies all takes from one store to another as they are (numbers, times, positions, order).
  * Refuses, before writing anything, when the target already has one of the takes.
  */
-export function copyTakes(from: Store, into: Store): CopyCounts {
-  const importTake = into.importTake?.bind(into);
-  if (!importTake) throw new CassetteError('bad_usage', `the store ${into.location} cannot import takes`);
-  const takes = from.listTakes();
-  const existing = new Set(into.listTakes().map(keyOf));
+export async function copyTakes(from: Store, into: Store): Promise<CopyCounts> {
+  const takes = await from.listTakes();
+  const existing = new Set((await into.listTakes()).map(keyOf));
   const clashes = takes.filter((t) => existing.has(keyOf(t)));
   if (clashes.length > 0) {
     const names = clashes.slice(0, 5).map((t) => `${t.episode} take ${t.take}`);
@@ -50,25 +48,25 @@ export function copyTakes(from: Store, into: Store): CopyCounts {
   const done = new Set<string>();
   let count = 0;
   let batch: { summary: TakeSummary; interactions: Interaction[] } | undefined;
-  const flush = (): void => {
+  const flush = async (): Promise<void> => {
     if (!batch) return;
-    importTake(batch.summary, batch.interactions);
+    await into.importTake(batch.summary, batch.interactions);
     done.add(keyOf(batch.summary));
     count += batch.interactions.length;
   };
   // Interactions come take by take: one take in memory at a time.
-  for (const i of from.interactions({ newestTakeOnly: false, includeIncomplete: true })) {
+  for await (const i of from.interactions({ newestTakeOnly: false, includeIncomplete: true })) {
     if (!batch || keyOf(batch.summary) !== keyOf(i)) {
-      flush();
+      await flush();
       const summary = byKey.get(keyOf(i));
       if (!summary) throw new CassetteError('store_unreadable', `${from.location}: ${i.episode} take ${i.take} is not listed`);
       batch = { summary, interactions: [] };
     }
     batch.interactions.push(i);
   }
-  flush();
+  await flush();
   // Takes without interactions (a session that opened a take and recorded nothing) still count.
-  for (const t of takes) if (!done.has(keyOf(t))) importTake(t, []);
+  for (const t of takes) if (!done.has(keyOf(t))) await into.importTake(t, []);
   return { episodes: new Set(takes.map((t) => t.episode)).size, takes: takes.length, interactions: count };
 }
 

@@ -1,16 +1,13 @@
 import { CassetteError } from '../errors.js';
 import type { Interaction } from '../types.js';
-import type { Store, TakeIndex } from './store.js';
+import type { EpisodeIndex, TakeIndex } from './store.js';
 
 /**
- * The take golden serves of an episode, as a `TakeIndex`: from the store's own `indexEpisode`
- * (SQLite: small rows, answers read by id), else from `loadEpisode`, the whole take kept in
- * memory behind the same interface (the directory store, whose take file is read whole anyway).
+ * A take loaded whole, behind golden's `TakeIndex` interface: the index of a store whose take is
+ * read whole anyway (the directory store's take file). Its readers answer synchronously.
  */
-export function indexEpisode(store: Store, episode: string): TakeIndex | undefined {
-  if (store.indexEpisode) return store.indexEpisode(episode);
-  const loaded = store.loadEpisode(episode);
-  if (!loaded) return undefined;
+export function residentTakeIndex(loaded: EpisodeIndex): TakeIndex {
+  const { episode } = loaded;
   const all = loaded.interactions;
   const at = (id: number): Interaction => {
     const i = all[id];

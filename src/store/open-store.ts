@@ -5,6 +5,6 @@ import type { Store } from './store.js';
 const SQLITE_PATH = /\.(db|sqlite|sqlite3)$/i;
 
 /** Opens the store at `path`: SQLite for `.db`, `.sqlite`, `.sqlite3`, else a JSON directory store. */
-export function openStore(path: string, options: { readonly?: boolean } = {}): Store {
+export async function openStore(path: string, options: { readonly?: boolean } = {}): Promise<Store> {
   return SQLITE_PATH.test(path) ? openSqliteStore(path, options) : openDirectoryStore(path, options);
 }

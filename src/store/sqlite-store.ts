@@ -8,7 +8,7 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
-import type { EpisodeIndex, InteractionFilter, Store, TakeIndex, TakeWriter } from './store.js';
+import type { EpisodeIndex, GroupAppend, InteractionFilter, Store, TakeIndex, TakeWriter } from './store.js';
 
 type Row = Record<string, unknown>;
 
@@ -68,8 +68,13 @@ function migrate(db: Database.Database): void {
   }
 }
 
+/**
+ * Every method is async (the Store interface) but does its work synchronously inside: better-sqlite3
+ * is synchronous, and golden's hot path (`TakeIndex.read`) stays a plain call that returns the row.
+ */
 class SqliteStore implements Store {
   readonly location: string;
+  readonly kind = 'sqlite' as const;
   #db: Database.Database;
   #stmts: ReturnType<typeof prepare>;
   readonly #batch: Database.Transaction<(fn: () => void) => void>;
@@ -85,31 +90,56 @@ class SqliteStore implements Store {
     this.#indexTake = createSqliteTakeIndexer(db, location);
   }
 
-  loadEpisode(episode: string): EpisodeIndex | undefined {
+  async loadEpisode(episode: string): Promise<EpisodeIndex | undefined> {
     const take = this.#stmts.newestTake.get(episode) as { id: number; take: number } | undefined;
     if (!take) return undefined;
     const rows = this.#stmts.completeOfTake.all(take.id) as Row[];
     return { episode, take: take.take, interactions: rows.map(fromRow) };
   }
 
-  indexEpisode(episode: string): TakeIndex | undefined {
+  async indexEpisode(episode: string): Promise<TakeIndex | undefined> {
     const take = this.#stmts.newestTake.get(episode) as { id: number; take: number } | undefined;
     return take && this.#indexTake(episode, take);
   }
 
-  beginTake(episode: string, mode: Mode): TakeWriter {
+  async beginTake(episode: string, mode: Mode): Promise<TakeWriter> {
     return new SqliteTakeWriter(this.#writing, episode, mode, 'new');
   }
 
-  continueTake(episode: string, mode: Mode): TakeWriter {
+  async continueTake(episode: string, mode: Mode): Promise<TakeWriter> {
     return new SqliteTakeWriter(this.#writing, episode, mode, 'continue');
   }
 
-  listEpisodes(): string[] {
+  /** One IMMEDIATE transaction for the group; a row that fails alone fails alone (see SqliteTakeWriter.appendNow). */
+  async appendGroup(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
+    const results: (Error | undefined)[] = appends.map(() => undefined);
+    try {
+      this.#batch.immediate(() => {
+        this.#writing.batching = true;
+        try {
+          appends.forEach((a, n) => {
+            try {
+              asSqliteWriter(a.writer).appendNow(a.interaction);
+            } catch (err) {
+              results[n] = err as Error;
+            }
+          });
+        } finally {
+          this.#writing.batching = false;
+        }
+      });
+    } catch (err) {
+      // The commit itself failed: nothing of this group is stored.
+      return appends.map(() => err as Error);
+    }
+    return results;
+  }
+
+  async listEpisodes(): Promise<string[]> {
     return (this.#stmts.episodes.all() as { episode: string }[]).map((r) => r.episode);
   }
 
-  listTakes(episode?: string): TakeSummary[] {
+  async listTakes(episode?: string): Promise<TakeSummary[]> {
     const rows = (episode === undefined ? this.#stmts.takes.all() : this.#stmts.takesOf.all(episode)) as Row[];
     return rows.map((r) => ({
       episode: r.episode as string,
@@ -122,13 +152,14 @@ class SqliteStore implements Store {
     }));
   }
 
-  *interactions(filter: InteractionFilter = {}): Iterable<Interaction> {
+  async *interactions(filter: InteractionFilter = {}): AsyncIterable<Interaction> {
     const newestOnly = filter.newestTakeOnly ?? true;
     const wanted = filter.episodes ? new Set(filter.episodes) : undefined;
     for (const t of this.listTakesForIteration(newestOnly)) {
       if (wanted && !wanted.has(t.episode)) continue;
       const stmt = filter.includeIncomplete ? this.#stmts.allOfTake : this.#stmts.completeOfTake;
-      for (const row of stmt.iterate(t.id) as Iterable<Row>) yield fromRow(row);
+      // A take at a time with all(), not iterate(): the connection must be free while the caller awaits.
+      for (const row of stmt.all(t.id) as Row[]) yield fromRow(row);
     }
   }
 
@@ -136,7 +167,7 @@ class SqliteStore implements Store {
     return (newestOnly ? this.#stmts.newestTakes.all() : this.#stmts.allTakeIds.all()) as { id: number; episode: string }[];
   }
 
-  removeEpisodes(episodes: readonly string[]): number {
+  async removeEpisodes(episodes: readonly string[]): Promise<number> {
     return this.#db.transaction(() =>
       episodes.reduce((n, e) => {
         const removed = this.#stmts.deleteEpisodeInteractions.run(e).changes;
@@ -146,7 +177,7 @@ class SqliteStore implements Store {
     )();
   }
 
-  removeTakes(takes: readonly { episode: string; take: number }[]): number {
+  async removeTakes(takes: readonly { episode: string; take: number }[]): Promise<number> {
     return this.#db.transaction(() =>
       takes.reduce((n, t) => {
         const removed = this.#stmts.deleteTakeInteractions.run(t.episode, t.take).changes;
@@ -157,7 +188,7 @@ class SqliteStore implements Store {
   }
 
   /** Writes a whole take with its recorded number, times and positions (import/export). */
-  importTake(summary: TakeSummary, interactions: Interaction[]): void {
+  async importTake(summary: TakeSummary, interactions: Interaction[]): Promise<void> {
     const { episode, take } = summary;
     this.#db
       .transaction(() => {
@@ -171,17 +202,6 @@ class SqliteStore implements Store {
       .immediate();
   }
 
-  batch(fn: () => void): void {
-    this.#batch.immediate(() => {
-      this.#writing.batching = true;
-      try {
-        fn();
-      } finally {
-        this.#writing.batching = false;
-      }
-    });
-  }
-
   async recordRun(run: RunRecord): Promise<void> {
     insertRun(this.#db, run);
   }
@@ -190,7 +210,7 @@ class SqliteStore implements Store {
     return selectRuns(this.#db, filter);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (!this.#db.open) return;
     if (!this.#db.readonly) {
       // Leave the file in rollback-journal mode when no one else has it open, so a golden reader
@@ -206,6 +226,11 @@ class SqliteStore implements Store {
     }
     this.#db.close();
   }
+}
+
+function asSqliteWriter(w: TakeWriter): SqliteTakeWriter {
+  if (!(w instanceof SqliteTakeWriter)) throw new CassetteError('internal_error', 'a writer of another store was given to a SQLite store');
+  return w;
 }
 
 function fromRow(row: Row): Interaction {

@@ -31,7 +31,7 @@ export class SqliteTakeWriter implements TakeWriter {
     }
   }
 
-  get take(): number {
+  async take(): Promise<number> {
     return this.#ensureTake().take;
   }
 
@@ -39,7 +39,12 @@ export class SqliteTakeWriter implements TakeWriter {
     return ++this.#position;
   }
 
-  append(i: Interaction): void {
+  async append(i: Interaction): Promise<void> {
+    this.appendNow(i);
+  }
+
+  /** The synchronous append, inside a group's transaction (`SqliteStore.appendGroup`) or alone. */
+  appendNow(i: Interaction): void {
     // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, IOERR): the rest of
     // the group would then commit row by row, and be reported failed with the group although stored.
     if (this.ctx.batching && !this.ctx.db.inTransaction) throw new Error('an earlier error rolled back this group of appends');
@@ -47,7 +52,7 @@ export class SqliteTakeWriter implements TakeWriter {
     this.ctx.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take }));
   }
 
-  close(): void {
+  async finish(): Promise<void> {
     if (this.#take) this.ctx.stmts.closeTake.run(new Date().toISOString(), this.#take.id);
   }
 

@@ -17,7 +17,7 @@ import { checkRequiredFields, scanInteraction } from './verify-interactions.js';
  * Everything `cassette verify` finds in a store: credential shapes (built-in plus `extraPatterns`)
  * and integrity problems. Throws store_unreadable when the store cannot be opened at all.
  */
-export function verifyStore(path: string, extraPatterns: readonly string[] = []): VerifyFinding[] {
+export async function verifyStore(path: string, extraPatterns: readonly string[] = []): Promise<VerifyFinding[]> {
   if (!existsSync(path)) throw unreadable(`no store at ${path}`);
   const matchers = credentialMatchers(extraPatterns);
   // V8 quotes up to ~30 characters of the input in JSON.parse errors: too short to match a
@@ -26,7 +26,7 @@ export function verifyStore(path: string, extraPatterns: readonly string[] = [])
     maskCredentials(text.replace(/, (?:\.\.\.)?".*?"(?:\.\.\.)? is not valid JSON/gs, ' (input excerpt withheld)'), matchers);
   let findings: VerifyFinding[];
   try {
-    findings = /\.(db|sqlite3?)$/i.test(path) ? verifySqlite(path, matchers) : verifyDirectory(path, matchers);
+    findings = /\.(db|sqlite3?)$/i.test(path) ? await verifySqlite(path, matchers) : await verifyDirectory(path, matchers);
   } catch (err) {
     if (!(err instanceof CassetteError)) throw err;
     throw new CassetteError(err.code, mask(err.message), { ...(err.hint ? { hint: err.hint } : {}), cause: err.cause });
@@ -36,11 +36,11 @@ export function verifyStore(path: string, extraPatterns: readonly string[] = [])
   return findings.map((f) => ({ ...f, where: mask(f.where), ...(f.message === undefined ? {} : { message: mask(f.message) }) }));
 }
 
-function verifySqlite(path: string, matchers: readonly CredentialMatcher[]): VerifyFinding[] {
+async function verifySqlite(path: string, matchers: readonly CredentialMatcher[]): Promise<VerifyFinding[]> {
   const findings = integrityCheck(path);
   const seen = new Set<string>();
-  withOpenStore(path, (store) => {
-    for (const [ordinal, i] of readAll(store, findings)) {
+  await withOpenStore(path, async (store) => {
+    for await (const [ordinal, i] of readAll(store, findings)) {
       findings.push(...checkRequiredFields(i, ordinal));
       const scanned = scanInteraction(i, ordinal, matchers);
       findings.push(...scanned.findings);
@@ -54,18 +54,15 @@ function verifySqlite(path: string, matchers: readonly CredentialMatcher[]): Ver
   return findings;
 }
 
-function verifyDirectory(path: string, matchers: readonly CredentialMatcher[]): VerifyFinding[] {
+async function verifyDirectory(path: string, matchers: readonly CredentialMatcher[]): Promise<VerifyFinding[]> {
   if (!statSync(path).isDirectory()) {
     throw unreadable(`${path} is neither a SQLite store (.db, .sqlite, .sqlite3) nor a directory`);
   }
   const findings = scanDirectoryFiles(path, matchers);
   // The files were read as text above; the store's own reading adds the per-interaction checks.
-  const store = openReadonly(path);
-  try {
-    for (const [ordinal, i] of readAll(store, findings)) findings.push(...checkRequiredFields(i, ordinal));
-  } finally {
-    store.close();
-  }
+  await withOpenStore(path, async (store) => {
+    for await (const [ordinal, i] of readAll(store, findings)) findings.push(...checkRequiredFields(i, ordinal));
+  });
   for (const hex of findUnreferencedBlobs(path)) {
     const where = join(path, BLOB_DIR, `${hex}.bin`);
     findings.push({ kind: 'integrity', where, message: 'no take refers to this blob (the next cassette rm or prune deletes it)' });
@@ -89,10 +86,10 @@ function integrityCheck(path: string): VerifyFinding[] {
 }
 
 /** Every stored interaction, numbered from 1; a row that stops the reading becomes a finding. */
-function* readAll(store: Store, findings: VerifyFinding[]): Generator<[number, Interaction]> {
+async function* readAll(store: Store, findings: VerifyFinding[]): AsyncGenerator<[number, Interaction]> {
   let ordinal = 0;
   try {
-    for (const i of store.interactions({ newestTakeOnly: false, includeIncomplete: true })) yield [++ordinal, i];
+    for await (const i of store.interactions({ newestTakeOnly: false, includeIncomplete: true })) yield [++ordinal, i];
   } catch (err) {
     findings.push({
       kind: 'integrity',
@@ -102,18 +99,18 @@ function* readAll(store: Store, findings: VerifyFinding[]): Generator<[number, I
   }
 }
 
-function withOpenStore(path: string, fn: (store: Store) => void): void {
-  const store = openReadonly(path);
+async function withOpenStore(path: string, fn: (store: Store) => Promise<void>): Promise<void> {
+  const store = await openReadonly(path);
   try {
-    fn(store);
+    await fn(store);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
-function openReadonly(path: string): Store {
+async function openReadonly(path: string): Promise<Store> {
   try {
-    return openStore(path, { readonly: true });
+    return await openStore(path, { readonly: true });
   } catch (err) {
     throw err instanceof CassetteError ? err : unreadable(`cannot open the store ${path}: ${(err as Error).message}`, err);
   }

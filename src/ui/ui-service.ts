@@ -166,7 +166,10 @@ export class UiService {
   }
 }
 
-const NO_STORE: CatalogStore = { listTakes: () => [], interactions: () => [] };
+const NO_STORE: CatalogStore = {
+  listTakes: () => Promise.resolve([]),
+  interactions: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true as const, value: undefined }) }) }),
+};
 
 function bodyView(i: Interaction): unknown {
   return requestView(i.request);

@@ -1,3 +1,4 @@
+import { isRecord } from './is-record.js';
 /**
  * The small JSON path language of config rules: dot-separated keys with `[*]` for "every element"
  * and `[n]` for one element (`messages[*].name`, `tools[0].function`).
@@ -37,7 +38,7 @@ function without(node: unknown, segments: Segment[], at: number): unknown {
   if (!head) return node;
   const last = at === segments.length - 1;
   if ('key' in head) {
-    if (!isObject(node) || !(head.key in node)) return node;
+    if (!isRecord(node) || !(head.key in node)) return node;
     if (last) {
       const copy = { ...node };
       delete copy[head.key];
@@ -70,7 +71,7 @@ export function mapStringsAt(root: unknown, path: string, fn: (s: string) => str
   const segments = parseJsonPath(path);
   if (segments.length === 0) return mapStrings(root, fn);
   visitParents(root, segments, (parent, last) => {
-    if ('key' in last && isObject(parent) && last.key in parent) parent[last.key] = mapStrings(parent[last.key], fn);
+    if ('key' in last && isRecord(parent) && last.key in parent) parent[last.key] = mapStrings(parent[last.key], fn);
     else if (Array.isArray(parent)) {
       if ('every' in last) for (let i = 0; i < parent.length; i++) parent[i] = mapStrings(parent[i], fn);
       else if ('index' in last && last.index < parent.length) parent[last.index] = mapStrings(parent[last.index], fn);
@@ -84,7 +85,7 @@ export function mapStrings(value: unknown, fn: (s: string) => string): unknown {
   if (typeof value === 'string') return fn(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = mapStrings(value[i], fn);
-  } else if (isObject(value)) {
+  } else if (isRecord(value)) {
     for (const k of Object.keys(value)) value[k] = mapStrings(value[k], fn);
   }
   return value;
@@ -98,13 +99,9 @@ function visitParents(node: unknown, segments: Segment[], fn: (parent: unknown, 
     return;
   }
   if ('key' in head) {
-    if (isObject(node)) visitParents(node[head.key], rest, fn);
+    if (isRecord(node)) visitParents(node[head.key], rest, fn);
   } else if (Array.isArray(node)) {
     if ('every' in head) for (const item of node) visitParents(item, rest, fn);
     else visitParents(node[head.index], rest, fn);
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -17,23 +17,23 @@ const blobs = (): string[] => (existsSync(join(store, '_blobs')) ? readdirSync(j
 const named = (...seeds: number[]): string[] => seeds.map(blobFile).sort();
 
 /** A directory store: `{ episode: [[blob seeds of take 1], [of take 2]] }`, one call per take. */
-function writeDirStore(episodes: Record<string, number[][]>): void {
+async function writeDirStore(episodes: Record<string, number[][]>): Promise<void> {
   const s = openDirectoryStore(store);
   for (const [episode, takes] of Object.entries(episodes)) {
     for (const seeds of takes) {
-      const w = s.beginTake(episode, 'live');
+      const w = await s.beginTake(episode, 'live');
       const i = chatInteraction(episode, w.nextPosition());
       i.response.body = { kind: 'json', json: { data: seeds.map((k) => ({ embedding: payload(k).toString('base64') })) } };
-      w.append(i);
-      w.close();
+      await w.append(i);
+      await w.finish();
     }
   }
-  s.close();
+  await s.close();
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   store = join(tmp.dir, `store-${++n}`);
-  writeDirStore({
+  await writeDirStore({
     alpha: [
       [1, 2, 4],
       [1, 3],

@@ -103,17 +103,17 @@ export function chatInteraction(episode: string, position: number, spec: CallSpe
 }
 
 /** Writes takes through the real store API: `{ episode: [[take 1 calls], [take 2 calls]] }`. */
-export function writeStore(path: string, episodes: Record<string, CallSpec[][]>): void {
-  const store = openStore(path);
+export async function writeStore(path: string, episodes: Record<string, CallSpec[][]>): Promise<void> {
+  const store = await openStore(path);
   try {
     for (const [episode, takes] of Object.entries(episodes)) {
       for (const calls of takes) {
-        const writer = store.beginTake(episode, 'live');
-        for (const spec of calls) writer.append(chatInteraction(episode, writer.nextPosition(), spec));
-        writer.close();
+        const writer = await store.beginTake(episode, 'live');
+        for (const spec of calls) await writer.append(chatInteraction(episode, writer.nextPosition(), spec));
+        await writer.finish();
       }
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -7,10 +7,10 @@ import { cassette, tempDir, writeStore } from './cli-helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: string;
-beforeEach(() => {
+beforeEach(async () => {
   tmp = tempDir();
   store = join(tmp.dir, 's.db');
-  writeStore(store, {
+  await writeStore(store, {
     checkout: [
       [{ ask: 'weather in Paris', answer: 'Sunny', totalMs: 800 }, { ask: 'thanks' }],
       [

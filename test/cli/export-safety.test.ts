@@ -10,16 +10,16 @@ beforeEach(() => {
 afterEach(() => tmp.cleanup());
 
 /** A store of one episode under the default path, as a new user has it after the first run. */
-function defaultStore(): string {
+async function defaultStore(): Promise<string> {
   mkdirSync(join(tmp.dir, 'cassettes'));
   const store = join(tmp.dir, 'cassettes', 'cassettes.db');
-  writeStore(store, { hello: [[{ ask: 'hi' }]] });
+  await writeStore(store, { hello: [[{ ask: 'hi' }]] });
   return store;
 }
 
 describe('cassette export DIR never deletes what it was not asked to replace', () => {
   it('refuses a project directory (export .) and leaves every file in place', async () => {
-    const store = defaultStore();
+    const store = await defaultStore();
     writeFileSync(join(tmp.dir, 'index.ts'), 'export {};\n');
     mkdirSync(join(tmp.dir, '.git'));
     const r = await cassette(['export', '.'], tmp.dir);
@@ -31,7 +31,7 @@ describe('cassette export DIR never deletes what it was not asked to replace', (
   });
 
   it('never replaces the store it reads, not even with --force', async () => {
-    const store = defaultStore();
+    const store = await defaultStore();
     for (const target of ['cassettes', 'cassettes/cassettes.db', '.']) {
       const r = await cassette(['export', target, '--force', '--json'], tmp.dir);
       expect(r.code, target).toBe(2);
@@ -39,7 +39,7 @@ describe('cassette export DIR never deletes what it was not asked to replace', (
       expect(readFileSync(store).length).toBeGreaterThan(0);
     }
     const dirStore = join(tmp.dir, 'dir-store');
-    writeStore(dirStore, { hello: [[{ ask: 'hi' }]] });
+    await writeStore(dirStore, { hello: [[{ ask: 'hi' }]] });
     for (const target of ['dir-store', 'dir-store/hello']) {
       const r = await cassette(['export', target, '--store', 'dir-store', '--force'], tmp.dir);
       expect(r.code, target).toBe(2);
@@ -48,7 +48,7 @@ describe('cassette export DIR never deletes what it was not asked to replace', (
   });
 
   it('refuses a non-empty directory without the marker, replaces it with --force', async () => {
-    defaultStore();
+    await defaultStore();
     mkdirSync(join(tmp.dir, 'out'));
     writeFileSync(join(tmp.dir, 'out', 'notes.txt'), 'mine');
     const refused = await cassette(['export', 'out'], tmp.dir);
@@ -62,7 +62,7 @@ describe('cassette export DIR never deletes what it was not asked to replace', (
   });
 
   it('replaces a previous export (its marker) and a new or empty directory without --force; talk goes to stderr', async () => {
-    defaultStore();
+    await defaultStore();
     const first = await cassette(['export', 'out'], tmp.dir);
     expect(first.code).toBe(0);
     expect(first.stdout).toBe('');
@@ -80,7 +80,7 @@ describe('cassette export DIR never deletes what it was not asked to replace', (
   });
 
   it('refuses a file in the way unless --force', async () => {
-    defaultStore();
+    await defaultStore();
     writeFileSync(join(tmp.dir, 'out'), 'a file');
     expect((await cassette(['export', 'out'], tmp.dir)).code).toBe(2);
     expect(readFileSync(join(tmp.dir, 'out'), 'utf8')).toBe('a file');

@@ -33,7 +33,7 @@ describe('--json is one {ok, ...} document', () => {
 
   it('replay --json with a command keeps the command’s stdout off stdout', async () => {
     const store = join(tmp.dir, 's.db');
-    writeStore(store, { ep: [[{ ask: 'hi' }]] });
+    await writeStore(store, { ep: [[{ ask: 'hi' }]] });
     const r = await cassette(['replay', 'ep', '--store', store, '--json', ...noisyChild], tmp.dir);
     expect(r.stderr).toContain('CHILD STDOUT');
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, episodes: [{ episode: 'ep', ok: false }] });
@@ -41,7 +41,7 @@ describe('--json is one {ok, ...} document', () => {
 
   it('ls, stats, show, verify, rm: an {ok} object on success and on failure', async () => {
     const store = join(tmp.dir, 's.db');
-    writeStore(store, { ep: [[{ ask: 'hi' }]] });
+    await writeStore(store, { ep: [[{ ask: 'hi' }]] });
     for (const args of [['ls'], ['stats'], ['show', 'ep'], ['verify']]) {
       const r = await cassette([...args, '--store', store, '--json'], tmp.dir);
       expect(r.code, args.join(' ')).toBe(0);

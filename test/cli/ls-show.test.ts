@@ -6,8 +6,8 @@ import { cassette, tempDir, writeStore } from './cli-helpers.js';
 const tmp = tempDir();
 const store = join(tmp.dir, 'cassettes.db');
 
-beforeAll(() => {
-  writeStore(store, {
+beforeAll(async () => {
+  await writeStore(store, {
     checkout: [
       [{ ask: 'old question' }],
       [
@@ -119,7 +119,7 @@ describe('cassette show', () => {
 describe('store-keeping commands on a directory store', () => {
   it('lists, shows and counts a directory store like a SQLite one', async () => {
     const dir = join(tmp.dir, 'dir-store');
-    writeStore(dir, { checkout: [[{ ask: 'old' }], [{ ask: 'Hello there', usage: { inputTokens: 3, outputTokens: 4 } }]] });
+    await writeStore(dir, { checkout: [[{ ask: 'old' }], [{ ask: 'Hello there', usage: { inputTokens: 3, outputTokens: 4 } }]] });
     const ls = await cassette(['ls', '--json', '--store', dir], tmp.dir);
     expect(ls.code).toBe(0);
     expect(JSON.parse(ls.stdout).episodes).toMatchObject([

@@ -9,9 +9,9 @@ let store: string;
 let n = 0;
 
 // Each test gets a fresh store: rm and prune change it.
-beforeEach(() => {
+beforeEach(async () => {
   store = join(tmp.dir, `store-${++n}.db`);
-  writeStore(store, {
+  await writeStore(store, {
     alpha: [[{}, {}], [{}], [{}, {}, {}]],
     beta: [[{}], [{}]],
   });

@@ -23,21 +23,21 @@ function streamed(episode: string, events: { ms: number; raw: string }[], anthro
   };
 }
 
-function write(store: string, episode: string, interaction: Interaction): void {
-  const s = openStore(store);
+async function write(store: string, episode: string, interaction: Interaction): Promise<void> {
+  const s = await openStore(store);
   try {
-    const w = s.beginTake(episode, 'live');
-    w.append(interaction);
-    w.close();
+    const w = await s.beginTake(episode, 'live');
+    await w.append(interaction);
+    await w.finish();
   } finally {
-    s.close();
+    await s.close();
   }
 }
 
 describe('cassette show EP --events', () => {
   it('an OpenAI chat stream: t+ms, event, delta text, first token marked', async () => {
     const store = join(tmp.dir, 's.db');
-    write(
+    await write(
       store,
       'chat',
       streamed('chat', [
@@ -59,7 +59,7 @@ describe('cassette show EP --events', () => {
   it('an Anthropic stream names its events', async () => {
     const store = join(tmp.dir, 's.db');
     const ev = (name: string, data: unknown): string => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
-    write(
+    await write(
       store,
       'claude',
       streamed(

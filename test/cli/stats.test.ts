@@ -13,8 +13,8 @@ const served: CallSpec[] = [
   { usage: { inputTokens: 400, outputTokens: 40 }, totalMs: 200, ttfbMs: 20, streamed: true },
 ];
 
-beforeAll(() => {
-  writeStore(store, {
+beforeAll(async () => {
+  await writeStore(store, {
     chat: [[{ usage: { inputTokens: 7, outputTokens: 7 } }], served],
     claude: [
       [

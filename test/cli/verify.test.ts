@@ -23,7 +23,7 @@ interface Finding {
 describe('cassette verify on a SQLite store', () => {
   it('exits 0 on a clean store', async () => {
     const store = storePath();
-    writeStore(store, { clean: [[{}, { streamed: true }]] });
+    await writeStore(store, { clean: [[{}, { streamed: true }]] });
     const r = await cassette(['verify', '--store', store], tmp.dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
@@ -35,7 +35,7 @@ describe('cassette verify on a SQLite store', () => {
 
   it('finds a planted sk-proj key, names the step, masks the value', async () => {
     const store = storePath();
-    writeStore(store, { clean: [[{}]], leaky: [[{}, { ask: `my key is ${KEY}, keep it safe` }]] });
+    await writeStore(store, { clean: [[{}]], leaky: [[{}, { ask: `my key is ${KEY}, keep it safe` }]] });
     const r = await cassette(['verify', '--store', store], tmp.dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('episode "leaky" take 1 step 2 at request.body.json.messages[1].content');
@@ -61,7 +61,7 @@ describe('cassette verify on a SQLite store', () => {
 
   it('finds a key left in the file after its episode was removed', async () => {
     const store = storePath();
-    writeStore(store, { clean: [[{}]], leaky: [[{ answer: `here: ${KEY}` }]] });
+    await writeStore(store, { clean: [[{}]], leaky: [[{ answer: `here: ${KEY}` }]] });
     expect((await cassette(['rm', 'leaky', '--store', store], tmp.dir)).code).toBe(0);
     const r = await cassette(['verify', '--store', store, '--json'], tmp.dir);
     expect(r.code).toBe(1);
@@ -76,7 +76,7 @@ describe('cassette verify on a SQLite store', () => {
 
   it('masks a secret that is an object key, in the where too', async () => {
     const store = storePath();
-    writeStore(store, { leaky: [[{ headers: { [KEY]: 'x' } }]] });
+    await writeStore(store, { leaky: [[{ headers: { [KEY]: 'x' } }]] });
     const r = await cassette(['verify', '--store', store, '--json'], tmp.dir);
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).not.toContain(KEY);
@@ -95,7 +95,7 @@ describe('cassette verify on a SQLite store', () => {
     mkdirSync(cwd);
     writeFileSync(join(cwd, 'cassette.config.json'), JSON.stringify({ verify: { patterns: ['ACME-[0-9]{8}'] } }));
     const store = storePath();
-    writeStore(store, { internal: [[{ ask: 'token ACME-12345678 please' }]] });
+    await writeStore(store, { internal: [[{ ask: 'token ACME-12345678 please' }]] });
     const r = await cassette(['verify', '--store', store, '--json'], cwd);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).findings).toMatchObject([{ kind: 'credential', pattern: 'verify.patterns[0]', masked: 'ACME…(13 chars)' }]);
@@ -104,7 +104,7 @@ describe('cassette verify on a SQLite store', () => {
 
   it('reports an interaction missing a required field as an integrity finding', async () => {
     const store = storePath();
-    writeStore(store, { broken: [[{ key: '' }]] });
+    await writeStore(store, { broken: [[{ key: '' }]] });
     const r = await cassette(['verify', '--store', store, '--json'], tmp.dir);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).findings).toEqual([
@@ -170,7 +170,7 @@ describe('cassette verify on a directory', () => {
 
   it('exits 0 on a clean directory store written by the store itself', async () => {
     const dir = join(tmp.dir, 'dir-store');
-    writeStore(dir, { one: [[{}, { streamed: true }]], two: [[{}], [{}]] });
+    await writeStore(dir, { one: [[{}, { streamed: true }]], two: [[{}], [{}]] });
     const r = await cassette(['verify', '--store', dir], tmp.dir);
     expect(r.stdout).toBe('');
     expect(r.code).toBe(0);

@@ -3,17 +3,18 @@ import type { InteractionFilter, Store } from '../../src/store/store.js';
 import type { Interaction } from '../../src/types.js';
 
 export function memoryStore(all: Interaction[]): Store {
-  const unsupported = (): never => {
-    throw new Error('not supported by the memory store');
-  };
+  const unsupported = (): Promise<never> => Promise.reject(new Error('not supported by the memory store'));
   return {
     location: ':memory:',
+    kind: 'directory',
     loadEpisode: unsupported,
+    indexEpisode: unsupported,
     beginTake: unsupported,
     continueTake: unsupported,
-    listEpisodes: () => [...new Set(all.map((i) => i.episode))].sort(),
-    listTakes: () => [],
-    *interactions(filter: InteractionFilter = {}) {
+    appendGroup: unsupported,
+    listEpisodes: async () => [...new Set(all.map((i) => i.episode))].sort(),
+    listTakes: async () => [],
+    async *interactions(filter: InteractionFilter = {}) {
       const newest = new Map<string, number>();
       for (const i of all) newest.set(i.episode, Math.max(newest.get(i.episode) ?? 0, i.take));
       for (const i of all) {
@@ -25,9 +26,9 @@ export function memoryStore(all: Interaction[]): Store {
     },
     removeEpisodes: unsupported,
     removeTakes: unsupported,
-    batch: unsupported,
-    recordRun: async () => unsupported(),
+    importTake: unsupported,
+    recordRun: unsupported,
     listRuns: async () => [],
-    close: () => undefined,
+    close: async () => undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/contract/render-json.js';
 import { renderJunit, xmlEscape } from '../../src/contract/render-junit.js';
 import { renderMarkdown } from '../../src/contract/render-markdown.js';
@@ -13,10 +13,10 @@ import { memoryStore } from './memory-store.js';
 import { editBody, mapRawEvents, retake } from './mutate.js';
 import { xmlProblems } from './xml-well-formed.js';
 
-function checkWithDrift(): ContractCheckResult {
+async function checkWithDrift(): Promise<ContractCheckResult> {
   const dir = mkdtempSync(join(tmpdir(), 'contracts-'));
   const recordings = allCorpus();
-  runContractUpdate(memoryStore(recordings), { contractsDir: dir });
+  await runContractUpdate(memoryStore(recordings), { contractsDir: dir });
   const drifted = [
     editBody(retake(corpus('openai/chat-completions-basic.json')), (j) => {
       j.choices[0].finish_reason = 'weird <&> "value" | pipe';
@@ -25,11 +25,14 @@ function checkWithDrift(): ContractCheckResult {
     mapRawEvents(retake(corpus('anthropic/messages-stream-basic.json')), (raw) => raw.replace(/message_delta/g, 'message_update')),
     { ...corpus('openai/chat-completions-basic.json'), provider: 'mistral', episode: 'mistral-run' },
   ];
-  return runContractCheck(memoryStore([...recordings, ...drifted]), { contractsDir: dir });
+  return await runContractCheck(memoryStore([...recordings, ...drifted]), { contractsDir: dir });
 }
 
 describe('reports', () => {
-  const result = checkWithDrift();
+  let result: ContractCheckResult;
+  beforeAll(async () => {
+    result = await checkWithDrift();
+  });
 
   it('JSON: {ok, findings: [{severity, check, path, baseline, observed}]}', () => {
     const json = JSON.parse(renderJson(result));
@@ -75,11 +78,11 @@ describe('reports', () => {
     expect(md).toContain('not checked');
   });
 
-  it('render a clean check too', () => {
+  it('render a clean check too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'contracts-'));
     const recordings = allCorpus();
-    runContractUpdate(memoryStore(recordings), { contractsDir: dir });
-    const clean = runContractCheck(memoryStore(recordings), { contractsDir: dir });
+    await runContractUpdate(memoryStore(recordings), { contractsDir: dir });
+    const clean = await runContractCheck(memoryStore(recordings), { contractsDir: dir });
     expect(xmlProblems(renderJunit(clean))).toEqual([]);
     expect(renderJunit(clean)).not.toContain('<failure');
     expect(renderMarkdown(clean)).toContain('| Provider | Interactions | Endpoints | Status |');

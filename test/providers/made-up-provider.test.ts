@@ -81,7 +81,7 @@ function post(url: string, body: string) {
 }
 
 async function readAll(store: string): Promise<Interaction[]> {
-  const s = openStore(store, { readonly: true });
+  const s = await openStore(store, { readonly: true });
   try {
     const out: Interaction[] = [];
     for await (const i of await s.interactions()) out.push(i);

@@ -6,6 +6,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Interaction } from '../../src/types.js';
 import { tempDir, useCleanup } from '../helpers/cleanup.js';
 import { call, chatRequestBody, expectedAnswer, integrityCheck, sqliteRows, spawnProxy, startLlmUpstream } from './harness.js';
+import { collect } from '../../src/store/store.js';
 
 useCleanup();
 
@@ -59,16 +60,16 @@ describe.each([
       proxies.forEach((p, i) => expect(exits[i]?.code, p.stderr()).toBe(0));
       for (const p of proxies) expect(p.stderr()).not.toMatch(/"level":"error"/);
 
-      const store = openStore(storePath, { readonly: true });
+      const store = await openStore(storePath, { readonly: true });
       let all: Interaction[];
       try {
-        all = [
-          ...store.interactions({
+        all = await collect(
+          store.interactions({
             newestTakeOnly: false,
             includeIncomplete: true,
           }),
-        ];
-        const takes = store.listTakes();
+        );
+        const takes = await store.listTakes();
         expect(takes.length).toBe(2 * processes);
         for (const t of takes) {
           expect(t.interactions).toBe(PER_PROCESS);
@@ -76,7 +77,7 @@ describe.each([
           expect(t.closedAt).toBeDefined();
         }
       } finally {
-        store.close();
+        await store.close();
       }
       expect(all).toHaveLength(2 * processes * PER_PROCESS);
       expect(all.every((i) => i.complete)).toBe(true);

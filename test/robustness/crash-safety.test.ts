@@ -165,7 +165,7 @@ describe.each([
           expect(stored.has(s.prompt), s.prompt).toBe(true);
       }
       // What `cassette verify` checks (integrity, schema, credentials), in process.
-      expect(verifyStore(storePath)).toEqual([]);
+      expect(await verifyStore(storePath)).toEqual([]);
     },
     SOAK ? 240_000 : 45_000,
   );

@@ -9,6 +9,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { runDeferred, tempDir } from '../helpers/cleanup.js';
 import { call, chatRequestBody, rawExchange, spawnProxy, startLlmUpstream, statusOf } from './harness.js';
 import type { LlmUpstream, ProxyChild, RawResult } from './harness.js';
+import { collect } from '../../src/store/store.js';
 
 // One proxy serves the whole matrix (that it stays up is the point), so teardown runs after all.
 afterAll(runDeferred);
@@ -303,18 +304,20 @@ describe.each([
     proxy = await spawnProxy(['--mode', 'live', '--store', storePath, '--upstream', `openai=${upstream.url}`]);
   }, 30_000);
 
-  function stored(): number {
+  async function stored(): Promise<number> {
     try {
-      const store = openStore(storePath, { readonly: true });
+      const store = await openStore(storePath, { readonly: true });
       try {
-        return [
-          ...store.interactions({
-            newestTakeOnly: false,
-            includeIncomplete: true,
-          }),
-        ].length;
+        return (
+          await collect(
+            store.interactions({
+              newestTakeOnly: false,
+              includeIncomplete: true,
+            }),
+          )
+        ).length;
       } finally {
-        store.close();
+        await store.close();
       }
     } catch {
       return 0; // nothing recorded yet: the store does not exist
@@ -330,11 +333,11 @@ describe.each([
     expect(r.status, `${what}: normal request after it`).toBe(200);
     expect(upstream.received, `${what}: nothing else went upstream`).toBe(before.received + 1);
     expect(upstream.prompts.at(-1)).toBe(prompt);
-    expect(stored(), `${what}: nothing else was recorded`).toBe(before.stored + 1);
+    expect(await stored(), `${what}: nothing else was recorded`).toBe(before.stored + 1);
   }
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (what, c) => {
-    const before = { received: upstream.received, stored: stored() };
+    const before = { received: upstream.received, stored: await stored() };
     const r: RawResult = await rawExchange(proxy.port, c.pieces, {
       waitMs: c.resetAfterMs ?? 3_000,
       ...(c.halfClose ? { halfClose: true } : {}),
@@ -362,7 +365,7 @@ describe.each([
   });
 
   it('serves other clients while a slowloris client trickles its headers and 200 idle sockets are open', async () => {
-    const before = { received: upstream.received, stored: stored() };
+    const before = { received: upstream.received, stored: await stored() };
     const idle = Array.from({ length: 200 }, () => rawExchange(proxy.port, [{ pauseMs: 2_500 }], { waitMs: 3_000 }));
     const slow = rawExchange(
       proxy.port,
@@ -389,7 +392,7 @@ describe.each([
     // The slow client got no answer (its headers never ended) and nothing of it went upstream.
     expect(statusOf(s.text)).toBe(0);
     expect(upstream.received).toBe(before.received + served);
-    expect(stored()).toBe(before.stored + served);
+    expect(await stored()).toBe(before.stored + served);
     await Promise.all(idle);
   }, 20_000);
 
@@ -399,12 +402,12 @@ describe.each([
       upstream.prompts.join(', '),
     ).toBe(true);
     expect(upstream.received).toBe(normal);
-    expect(stored()).toBe(normal);
-    const store = openStore(storePath, { readonly: true });
+    expect(await stored()).toBe(normal);
+    const store = await openStore(storePath, { readonly: true });
     try {
-      expect(store.listEpisodes()).toEqual(['default']);
+      expect(await store.listEpisodes()).toEqual(['default']);
     } finally {
-      store.close();
+      await store.close();
     }
     // The temp dir holds the store (and SQLite's side files) and nothing else.
     const beside = readdirSync(dirname(storePath)).filter((f) => !f.startsWith(name));

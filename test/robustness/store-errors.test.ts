@@ -128,7 +128,7 @@ describe.each([
       await golden.stop();
       if (kind === 'sqlite') expect(integrityCheck(storePath)).toBe('ok');
       // What `cassette verify` checks (integrity, schema, credentials), in process.
-      expect(verifyStore(storePath)).toEqual([]);
+      expect(await verifyStore(storePath)).toEqual([]);
     },
     40_000,
   );

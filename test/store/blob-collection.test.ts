@@ -9,6 +9,7 @@ import type { Store } from '../../src/store/store.js';
 import type { Interaction } from '../../src/types.js';
 import { assertFreshBuild, finished, printed, startChild, writeScript } from './child-process.js';
 import { tempDir, tinyInteraction } from './fixtures.js';
+import { collect } from '../../src/store/store.js';
 
 // 60 KiB of one byte value: 80 K characters of canonical base64, past the 64 KiB blob threshold.
 const payload = (seed: number): Buffer => Buffer.alloc(60 * 1024, seed);
@@ -21,11 +22,11 @@ function withBlobs(episode: string, position: number, seeds: number[]): Interact
   return i;
 }
 
-function record(store: Store, episode: string, takes: number[][][]): void {
+async function record(store: Store, episode: string, takes: number[][][]): Promise<void> {
   for (const calls of takes) {
-    const w = store.beginTake(episode, 'live');
-    for (const seeds of calls) w.append(withBlobs(episode, w.nextPosition(), seeds));
-    w.close();
+    const w = await store.beginTake(episode, 'live');
+    for (const seeds of calls) await w.append(withBlobs(episode, w.nextPosition(), seeds));
+    await w.finish();
   }
 }
 
@@ -43,54 +44,54 @@ describe('blob collection in the directory store', () => {
     tmp = tempDir();
     store = openDirectoryStore(tmp.path);
   });
-  afterEach(() => {
-    store.close();
+  afterEach(async () => {
+    await store.close();
     tmp.remove();
   });
 
-  it('rm of an episode deletes its blobs and keeps those another episode still refers to', () => {
-    record(store, 'e1', [[[1, 2]]]);
-    record(store, 'e2', [[[1], [3]]]);
+  it('rm of an episode deletes its blobs and keeps those another episode still refers to', async () => {
+    await record(store, 'e1', [[[1, 2]]]);
+    await record(store, 'e2', [[[1], [3]]]);
     expect(blobs()).toEqual(named(1, 2, 3));
-    expect(store.removeEpisodes(['e1'])).toBe(1);
+    expect(await store.removeEpisodes(['e1'])).toBe(1);
     expect(blobs()).toEqual(named(1, 3));
-    expect(store.loadEpisode('e2')?.interactions[0]).toEqual({ ...withBlobs('e2', 1, [1]), take: 1 });
-    store.removeEpisodes(['e2']);
+    expect((await store.loadEpisode('e2'))?.interactions[0]).toEqual({ ...withBlobs('e2', 1, [1]), take: 1 });
+    await store.removeEpisodes(['e2']);
     expect(existsSync(join(tmp.path, '_blobs'))).toBe(false);
   });
 
-  it('prune of a take deletes its blobs and keeps those other takes still refer to', () => {
-    record(store, 'e1', [[[1, 2]], [[1], [3]], [[4]]]);
-    record(store, 'e2', [[[2]]]);
-    expect(store.removeTakes([{ episode: 'e1', take: 2 }])).toBe(2);
+  it('prune of a take deletes its blobs and keeps those other takes still refer to', async () => {
+    await record(store, 'e1', [[[1, 2]], [[1], [3]], [[4]]]);
+    await record(store, 'e2', [[[2]]]);
+    expect(await store.removeTakes([{ episode: 'e1', take: 2 }])).toBe(2);
     expect(blobs()).toEqual(named(1, 2, 4));
-    expect(store.removeTakes([{ episode: 'e1', take: 1 }])).toBe(1);
+    expect(await store.removeTakes([{ episode: 'e1', take: 1 }])).toBe(1);
     expect(blobs()).toEqual(named(2, 4));
-    expect([...store.interactions({ newestTakeOnly: false })].map((i) => `${i.episode}/${i.take}`)).toEqual(['e1/3', 'e2/1']);
+    expect((await collect(store.interactions({ newestTakeOnly: false }))).map((i) => `${i.episode}/${i.take}`)).toEqual(['e1/3', 'e2/1']);
   });
 
-  it('also collects blobs left behind earlier when a removal finds nothing to remove', () => {
-    record(store, 'e1', [[[1]]]);
+  it('also collects blobs left behind earlier when a removal finds nothing to remove', async () => {
+    await record(store, 'e1', [[[1]]]);
     mkdirSync(join(tmp.path, '_blobs'), { recursive: true });
     writeFileSync(join(tmp.path, '_blobs', `${digest(9)}.bin`), payload(9));
     const leftover = join(tmp.path, '_blobs', `${digest(8)}.bin.tmp-${deadPid()}-0a1b2c3d`);
     writeFileSync(leftover, 'half');
-    expect(store.removeTakes([])).toBe(0);
+    expect(await store.removeTakes([])).toBe(0);
     expect(blobs()).toEqual(named(1));
   });
 
-  it("keeps the blobs of this thread's open take and still collects the others", () => {
-    record(store, 'e1', [[[1, 2]]]);
-    const w = store.beginTake('e2', 'live');
-    w.append(withBlobs('e2', w.nextPosition(), [2, 3]));
-    store.removeEpisodes(['e1']);
+  it("keeps the blobs of this thread's open take and still collects the others", async () => {
+    await record(store, 'e1', [[[1, 2]]]);
+    const w = await store.beginTake('e2', 'live');
+    await w.append(withBlobs('e2', w.nextPosition(), [2, 3]));
+    await store.removeEpisodes(['e1']);
     expect(blobs()).toEqual(named(2, 3)); // in the journal only, not yet folded
-    w.close();
-    expect(store.loadEpisode('e2')?.interactions).toHaveLength(1);
+    await w.finish();
+    expect((await store.loadEpisode('e2'))?.interactions).toHaveLength(1);
   });
 
-  it('keeps the blobs a journal left by a dead writer refers to', () => {
-    record(store, 'e1', [[[1, 2]]]);
+  it('keeps the blobs a journal left by a dead writer refers to', async () => {
+    await record(store, 'e1', [[[1, 2]]]);
     mkdirSync(join(tmp.path, 'e2'));
     const header = { type: 'take', episode: 'e2', take: 1, mode: 'live', createdAt: '2025-01-01T00:00:00.000Z', pid: deadPid() };
     const i = tinyInteraction('e2', 1);
@@ -100,9 +101,12 @@ describe('blob collection in the directory store', () => {
       interaction: { ...i, take: 1, response: { ...i.response, body: { kind: 'base64', base64: ref } } },
     };
     writeFileSync(join(tmp.path, 'e2', 'take-1.journal.jsonl'), `${JSON.stringify(header)}\n${JSON.stringify(line)}\n`);
-    store.removeEpisodes(['e1']);
+    await store.removeEpisodes(['e1']);
     expect(blobs()).toEqual(named(2));
-    expect(store.loadEpisode('e2')?.interactions[0]?.response.body).toEqual({ kind: 'base64', base64: payload(2).toString('base64') });
+    expect((await store.loadEpisode('e2'))?.interactions[0]?.response.body).toEqual({
+      kind: 'base64',
+      base64: payload(2).toString('base64'),
+    });
   });
 });
 
@@ -116,11 +120,11 @@ describe('blob collection with a writer in another process', () => {
       tmp.path,
       'holder.mjs',
       `const [storePath, episode, seed] = process.argv.slice(2);
-const store = openStore(storePath);
-const w = store.beginTake(episode, 'live');
+const store = (await openStore(storePath));
+const w = (await store.beginTake(episode, 'live'));
 const i = interaction(episode, 'hold', 1, w.nextPosition());
 i.response.body = { kind: 'base64', base64: Buffer.alloc(60 * 1024, Number(seed)).toString('base64') };
-w.append(i);
+await w.append(i);
 process.stdout.write('appended\\n');
 setInterval(() => {}, 1000);
 `,
@@ -131,25 +135,25 @@ setInterval(() => {}, 1000);
   it('deletes nothing while it records, keeps the blob only its journal refers to, collects once it is gone', async () => {
     const storePath = join(tmp.path, 'store');
     const store = openDirectoryStore(storePath);
-    record(store, 'e1', [[[1, 2]]]);
+    await record(store, 'e1', [[[1, 2]]]);
     const child = startChild(holder, [storePath, 'e2', '5']);
     const exit = finished(child);
     try {
       await printed(child, 'appended');
-      store.removeEpisodes(['e1']);
+      await store.removeEpisodes(['e1']);
       // The writer may be about to reuse any blob, so none goes while its journal is live.
       expect(readdirSync(join(storePath, '_blobs')).sort()).toEqual([1, 2, 5].map((s) => `${digest(s)}.bin`).sort());
     } finally {
       child.kill('SIGKILL');
       await exit;
     }
-    store.removeEpisodes(['e1']);
+    await store.removeEpisodes(['e1']);
     expect(readdirSync(join(storePath, '_blobs'))).toEqual([`${digest(5)}.bin`]);
-    expect(store.loadEpisode('e2')?.interactions[0]?.response.body).toEqual({
+    expect((await store.loadEpisode('e2'))?.interactions[0]?.response.body).toEqual({
       kind: 'base64',
       base64: payload(5).toString('base64'),
     });
-    store.close();
+    await store.close();
   });
 });
 

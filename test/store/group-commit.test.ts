@@ -15,14 +15,14 @@ useCleanup();
 async function recordGroup(path: string, n: number): Promise<Recorder> {
   const store = openSqliteStore(path);
   const recorder = new Recorder(store, 'live', silentLogger, 'forward');
-  const appends = Array.from({ length: n }, () => {
-    const slot = recorder.reserve('e', 'k');
-    slot.take();
+  const appends = Array.from({ length: n }, async () => {
+    const slot = await recorder.reserve('e', 'k');
+    await slot.take();
     return recorder.append({ ...corpusInteraction('openai/chat-completions-basic.json'), episode: 'e', position: slot.position });
   });
   await Promise.all(appends);
-  recorder.close();
-  store.close();
+  await recorder.close();
+  await store.close();
   return recorder;
 }
 

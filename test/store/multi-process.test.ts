@@ -6,6 +6,7 @@ import { openDirectoryStore } from '../../src/store/directory-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { assertFreshBuild, finished, printed, startChild, writeScript } from './child-process.js';
 import { tempDir, tinyInteraction } from './fixtures.js';
+import { collect } from '../../src/store/store.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let writer: string;
@@ -17,26 +18,26 @@ beforeAll(() => {
     tmp.path,
     'writer.mjs',
     `const [storePath, episode, tag, count, goFile] = process.argv.slice(2);
-const store = openStore(storePath);
-const w = store.beginTake(episode, 'live');
+const store = await openStore(storePath);
+const w = await store.beginTake(episode, 'live');
 process.stdout.write('ready\\n');
 while (!existsSync(goFile)) sleep(1);
 for (let k = 1; k <= Number(count); k++) {
-  w.append(interaction(episode, tag, k, w.nextPosition()));
+  await w.append(interaction(episode, tag, k, w.nextPosition()));
   sleep(1 + Math.floor(Math.random() * 3)); // ≥ 50 ms in all, so the two runs overlap
 }
-w.close();
-store.close();
-process.stdout.write(JSON.stringify({ take: w.take }) + '\\n');
+await w.finish();
+await store.close();
+process.stdout.write(JSON.stringify({ take: await w.take() }) + '\\n');
 `,
   );
   crasher = writeScript(
     tmp.path,
     'crasher.mjs',
     `const [storePath, episode, count] = process.argv.slice(2);
-const store = openStore(storePath);
-const w = store.beginTake(episode, 'live');
-for (let k = 1; k <= Number(count); k++) w.append(interaction(episode, 'crash', k, w.nextPosition()));
+const store = await openStore(storePath);
+const w = await store.beginTake(episode, 'live');
+for (let k = 1; k <= Number(count); k++) await w.append(interaction(episode, 'crash', k, w.nextPosition()));
 process.stdout.write('appended\\n');
 setInterval(() => {}, 1000);
 `,
@@ -63,12 +64,12 @@ describe.each([
     for (const r of await Promise.all(results)) expect(r.code, r.stderr).toBe(0);
     const takes = (await Promise.all(results)).map((r) => (JSON.parse(r.stdout.split('\n')[1] as string) as { take: number }).take).sort();
     expect(takes).toEqual([1, 2]);
-    const store = openStore(storePath, { readonly: true });
-    expect(store.listTakes('shared').map((t) => [t.take, t.interactions])).toEqual([
+    const store = await openStore(storePath, { readonly: true });
+    expect((await store.listTakes('shared')).map((t) => [t.take, t.interactions])).toEqual([
       [1, 50],
       [2, 50],
     ]);
-    const all = [...store.interactions({ newestTakeOnly: false })];
+    const all = await collect(store.interactions({ newestTakeOnly: false }));
     expect(all).toHaveLength(100);
     const spans = [1, 2].map((take) => all.filter((i) => i.take === take).map((i) => Date.parse(i.recordedAt)));
     const [a, b] = spans as [number[], number[]];
@@ -80,7 +81,7 @@ describe.each([
       expect(mine.map((i) => i.position)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
       expect(mine.map((i) => (i.request.body as { json: { k: number } }).json.k)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
     }
-    store.close();
+    await store.close();
   });
 
   it('kill -9 keeps every appended interaction', async () => {
@@ -90,17 +91,17 @@ describe.each([
     await printed(child, 'appended');
     child.kill('SIGKILL');
     expect((await exit).signal).toBe('SIGKILL');
-    const store = openStore(storePath);
-    expect(store.loadEpisode('ep')?.interactions.map((i) => i.position)).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
+    const store = await openStore(storePath);
+    expect((await store.loadEpisode('ep'))?.interactions.map((i) => i.position)).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
     // The next session gets a new take; the crashed one stays whole.
-    const w = store.beginTake('ep', 'live');
-    w.append(tinyInteraction('ep', w.nextPosition()));
-    w.close();
-    expect(store.listTakes('ep').map((t) => [t.take, t.interactions, t.closedAt === undefined])).toEqual([
+    const w = await store.beginTake('ep', 'live');
+    await w.append(tinyInteraction('ep', w.nextPosition()));
+    await w.finish();
+    expect((await store.listTakes('ep')).map((t) => [t.take, t.interactions, t.closedAt === undefined])).toEqual([
       [1, 20, true],
       [2, 1, false],
     ]);
-    store.close();
+    await store.close();
   });
 });
 
@@ -115,18 +116,18 @@ describe('directory store crash recovery', () => {
     const journal = join(storePath, 'ep', 'take-1.journal.jsonl');
     appendFileSync(journal, '{"type":"interaction","interaction":{"position":6,"compl');
     const reader = openDirectoryStore(storePath, { readonly: true });
-    expect(reader.loadEpisode('ep')?.interactions).toHaveLength(5);
+    expect((await reader.loadEpisode('ep'))?.interactions).toHaveLength(5);
     const store = openDirectoryStore(storePath);
-    const w = store.continueTake('ep', 'record-missing');
+    const w = await store.continueTake('ep', 'record-missing');
     expect(w.nextPosition()).toBe(6);
-    w.append(tinyInteraction('ep', 6));
-    w.close();
+    await w.append(tinyInteraction('ep', 6));
+    await w.finish();
     expect(readdirSync(join(storePath, 'ep'))).toEqual(['take-1.json']);
-    expect(store.loadEpisode('ep')?.interactions.map((i) => i.position)).toEqual([1, 2, 3, 4, 5, 6]);
-    store.close();
+    expect((await store.loadEpisode('ep'))?.interactions.map((i) => i.position)).toEqual([1, 2, 3, 4, 5, 6]);
+    await store.close();
   });
 
-  it('reads a hand-written journal of a dead writer, and refuses one damaged in the middle', () => {
+  it('reads a hand-written journal of a dead writer, and refuses one damaged in the middle', async () => {
     const storePath = join(tmp.path, 'handmade');
     mkdirSync(join(storePath, 'ep'), { recursive: true });
     const header = { type: 'take', episode: 'ep', take: 3, mode: 'live', createdAt: '2025-01-01T00:00:00.000Z', pid: deadPid() };
@@ -137,32 +138,32 @@ describe('directory store crash recovery', () => {
     const leftover = join(storePath, 'ep', `take-3.json.tmp-${header.pid}-0a1b`);
     writeFileSync(leftover, '{"half":');
     const store = openDirectoryStore(storePath);
-    expect(store.loadEpisode('ep')?.interactions.map((i) => [i.take, i.position])).toEqual([
+    expect((await store.loadEpisode('ep'))?.interactions.map((i) => [i.take, i.position])).toEqual([
       [3, 1],
       [3, 2],
     ]);
-    const w = store.beginTake('ep', 'live');
-    expect(w.take).toBe(4);
+    const w = await store.beginTake('ep', 'live');
+    expect(await w.take()).toBe(4);
     expect(existsSync(journal)).toBe(false);
     expect(existsSync(leftover)).toBe(false);
     expect(JSON.parse(readFileSync(join(storePath, 'ep', 'take-3.json'), 'utf8')).interactions).toHaveLength(2);
-    w.close();
+    await w.finish();
     writeFileSync(join(storePath, 'ep', 'take-9.journal.jsonl'), `${JSON.stringify({ ...header, take: 9 })}\nnot json\n${line(1)}`);
-    expect(() => store.listTakes()).toThrow(expect.objectContaining({ code: 'store_unreadable' }));
-    store.close();
+    await expect((async () => await store.listTakes())()).rejects.toThrow(expect.objectContaining({ code: 'store_unreadable' }));
+    await store.close();
   });
 
-  it('breaks a stale lock left by a dead process', () => {
+  it('breaks a stale lock left by a dead process', async () => {
     const storePath = join(tmp.path, 'stale-lock');
     mkdirSync(storePath);
     writeFileSync(join(storePath, '.lock'), `${deadPid()}\n`);
     const store = openDirectoryStore(storePath);
     const started = Date.now();
-    const w = store.beginTake('ep', 'live');
-    w.append(tinyInteraction('ep', 1));
-    w.close();
+    const w = await store.beginTake('ep', 'live');
+    await w.append(tinyInteraction('ep', 1));
+    await w.finish();
     expect(Date.now() - started).toBeLessThan(1000);
     expect(existsSync(join(storePath, '.lock'))).toBe(false);
-    store.close();
+    await store.close();
   });
 });

@@ -54,19 +54,21 @@ let store: Store;
 let ui: UiService;
 let dir: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = tempDir();
   const path = join(dir, 'big.db');
-  const writer = openStore(path);
+  const writer = await openStore(path);
   for (let e = 0; e < EPISODES; e++) {
-    const w = writer.beginTake(`run-${String(e).padStart(4, '0')}`, 'live');
-    writer.batch(() => {
-      for (let j = 0; j < PER_EPISODE; j++) w.append(interaction(e, j));
-    });
-    w.close();
+    const episode = `run-${String(e).padStart(4, '0')}`;
+    const list = Array.from({ length: PER_EPISODE }, (_, j) => interaction(e, j));
+    const at = list[0]?.recordedAt ?? '';
+    await writer.importTake(
+      { episode, take: 1, createdAt: at, closedAt: at, mode: 'live', interactions: PER_EPISODE, incomplete: 0 },
+      list,
+    );
   }
-  writer.close();
-  store = openStore(path, { readonly: true });
+  await writer.close();
+  store = await openStore(path, { readonly: true });
   ui = new UiService({
     store,
     activity: new ActivityFeed(),
@@ -77,7 +79,7 @@ beforeAll(() => {
 }, 120_000);
 
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await runDeferred();
 });
 

@@ -20,8 +20,8 @@ import { openaiClient } from '../helpers/sdk.js';
 
 const dirs: string[] = [];
 const stores: Store[] = [];
-afterEach(() => {
-  stores.splice(0).forEach((s) => s.close());
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
   dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 
@@ -71,15 +71,15 @@ function interaction(episode: string, position: number, prompt: string, m: Reque
   };
 }
 
-function record(store: Store, episode: string, list: Interaction[]): void {
-  const w = store.beginTake(episode, 'live');
-  for (const i of list) w.append({ ...i, position: w.nextPosition() });
-  w.close();
+async function record(store: Store, episode: string, list: Interaction[]): Promise<void> {
+  const w = await store.beginTake(episode, 'live');
+  for (const i of list) await w.append({ ...i, position: w.nextPosition() });
+  await w.finish();
 }
 
 const threePrompts = (): Interaction[] => ['a', 'b', 'c'].map((p) => interaction('e', 0, p));
 const keyOf = (prompt: string, m: RequestMatcher = matcher, user = 'u1'): string => interaction('x', 0, prompt, m, user).key;
-const bodyOf = (found: ReturnType<Replayer['find']>): unknown =>
+const bodyOf = (found: Awaited<ReturnType<Replayer['find']>>): unknown =>
   found.kind === 'hit' ? JSON.parse(found.prepared.body?.toString('utf8') ?? 'null') : undefined;
 
 /** Rewrites stored rows behind the store's back (another connection to the same file). */
@@ -90,12 +90,12 @@ function tamper(path: string, sql: string, ...params: unknown[]): void {
 }
 
 describe('Replayer', () => {
-  it('keeps occurrences and unused recordings of episodes it had to drop from memory', () => {
+  it('keeps occurrences and unused recordings of episodes it had to drop from memory', async () => {
     const path = tempPath('c.db');
     const store = open(path);
     // 30 episodes of 100 recordings: more than the replayer may keep indexed at once.
     for (let e = 0; e < 30; e++) {
-      record(
+      await record(
         store,
         `ep${e}`,
         Array.from({ length: 100 }, (_, n) => interaction(`ep${e}`, 0, n === 1 || n === 2 ? 'same' : `q${n + 1}`)),
@@ -103,39 +103,39 @@ describe('Replayer', () => {
     }
     const replayer = new Replayer(store, matcher, true, { indexedRecordings: 1_000 });
     const same = keyOf('same');
-    expect(replayer.find('ep0', same)).toMatchObject({ kind: 'hit', occurrence: 1, position: 2 });
-    for (let e = 1; e < 30; e++) replayer.find(`ep${e}`, keyOf('q1'));
+    expect(await replayer.find('ep0', same)).toMatchObject({ kind: 'hit', occurrence: 1, position: 2 });
+    for (let e = 1; e < 30; e++) await replayer.find(`ep${e}`, keyOf('q1'));
     // ep0 was dropped and is read again: the second identical call still gets the second recording.
-    expect(replayer.find('ep0', same)).toMatchObject({ kind: 'hit', occurrence: 2, position: 3 });
-    expect(replayer.find('ep0', same)).toMatchObject({ kind: 'miss', exhausted: 2 });
+    expect(await replayer.find('ep0', same)).toMatchObject({ kind: 'hit', occurrence: 2, position: 3 });
+    expect(await replayer.find('ep0', same)).toMatchObject({ kind: 'miss', exhausted: 2 });
     const unused = replayer.unused().find((u) => u.episode === 'ep0');
     expect(unused?.recordings).toHaveLength(98);
     expect(unused?.recordings[0]).toMatchObject({ position: 1, provider: 'openai', method: 'POST', path: '/v1/chat/completions' });
   });
 
-  it('uses a stored key as it is when it was computed under the current rules', () => {
+  it('uses a stored key as it is when it was computed under the current rules', async () => {
     const store = open(tempPath('c.db'));
     // A key no request hashes to: only a replayer that trusts the stored key can find it.
-    record(store, 'e', [{ ...interaction('e', 0, 'a'), key: 'stored-key' }, interaction('e', 0, 'b')]);
+    await record(store, 'e', [{ ...interaction('e', 0, 'a'), key: 'stored-key' }, interaction('e', 0, 'b')]);
     const replayer = new Replayer(store, matcher, false);
-    expect(replayer.find('e', 'stored-key')).toMatchObject({ kind: 'hit', position: 1 });
-    expect(replayer.find('e', keyOf('a'))).toEqual({ kind: 'miss' });
-    expect(replayer.find('e', keyOf('b'))).toMatchObject({ kind: 'hit', position: 2, usage: { inputTokens: 1, outputTokens: 1 } });
+    expect(await replayer.find('e', 'stored-key')).toMatchObject({ kind: 'hit', position: 1 });
+    expect(await replayer.find('e', keyOf('a'))).toEqual({ kind: 'miss' });
+    expect(await replayer.find('e', keyOf('b'))).toMatchObject({ kind: 'hit', position: 2, usage: { inputTokens: 1, outputTokens: 1 } });
   });
 
-  it('recomputes the keys of recordings made under other match rules', () => {
+  it('recomputes the keys of recordings made under other match rules', async () => {
     const store = open(tempPath('c.db'));
     const before = matcherWith([]);
     const after = matcherWith(['user']);
     expect(after.rulesFingerprint('openai')).not.toBe(before.rulesFingerprint('openai'));
-    record(store, 'e', [{ ...interaction('e', 0, 'a', before, 'alice'), key: 'stale-key' }]);
+    await record(store, 'e', [{ ...interaction('e', 0, 'a', before, 'alice'), key: 'stale-key' }]);
     const replayer = new Replayer(store, after, false);
     // `user` is ignored now: another user's identical prompt matches the recording.
-    expect(replayer.find('e', keyOf('a', after, 'bob'))).toMatchObject({ kind: 'hit', position: 1 });
-    expect(replayer.find('e', 'stale-key')).toEqual({ kind: 'miss' });
+    expect(await replayer.find('e', keyOf('a', after, 'bob'))).toMatchObject({ kind: 'hit', position: 1 });
+    expect(await replayer.find('e', 'stale-key')).toEqual({ kind: 'miss' });
   });
 
-  it('recomputes the keys of a store written before keys carried their rules (schema 1)', () => {
+  it('recomputes the keys of a store written before keys carried their rules (schema 1)', async () => {
     const path = tempPath('old.db');
     const db = new Database(path);
     db.exec(SQLITE_MIGRATIONS[0] as string);
@@ -156,24 +156,25 @@ describe('Replayer', () => {
 
     // Golden opens it read-only (no migration): no key_rules column, every key recomputed.
     const golden = new Replayer(open(path, { readonly: true }), matcher, false);
-    expect(golden.find('e', keyOf('b'))).toMatchObject({ kind: 'hit', position: 2 });
-    expect(golden.find('e', 'key-of-version-1')).toEqual({ kind: 'miss' });
-    stores.splice(0).forEach((s) => s.close());
+    expect(await golden.find('e', keyOf('b'))).toMatchObject({ kind: 'hit', position: 2 });
+    expect(await golden.find('e', 'key-of-version-1')).toEqual({ kind: 'miss' });
+    for (const s of stores.splice(0)) await s.close();
 
     // A writer migrates it; the old rows' rules stay unknown, so their keys are still recomputed.
     const migrated = open(path);
     expect(new Database(path, { readonly: true }).pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
-    expect(new Replayer(migrated, matcher, false).find('e', keyOf('a'))).toMatchObject({ kind: 'hit', position: 1 });
+    expect(await new Replayer(migrated, matcher, false).find('e', keyOf('a'))).toMatchObject({ kind: 'hit', position: 1 });
   });
 
-  it('indexes an episode without reading its answers, and reads each one when it is served', () => {
+  it('indexes an episode without reading its answers, and reads each one when it is served', async () => {
     const path = tempPath('c.db');
     const store = open(path);
-    record(store, 'e', threePrompts());
+    await record(store, 'e', threePrompts());
     tamper(path, `UPDATE interactions SET data = 'not json' WHERE position = 3`);
     const replayer = new Replayer(store, matcher, false);
-    expect(replayer.recordingCount('e')).toBe(3);
-    expect(bodyOf(replayer.find('e', keyOf('a')))).toEqual({ answer: 'a' });
+    expect(await replayer.recordingCount('e')).toBe(3);
+    expect(bodyOf(await replayer.find('e', keyOf('a')))).toEqual({ answer: 'a' });
+    // The episode is indexed: SQLite reads the answer synchronously, and the error comes at once.
     expect(() => replayer.find('e', keyOf('c'))).toThrow();
     // The unreadable one was not served.
     expect(replayer.unused()[0]?.recordings.map((r) => r.position)).toEqual([2, 3]);
@@ -183,43 +184,43 @@ describe('Replayer', () => {
     ['keeps served answers ready', {}, 3, 'a'],
     ['reads an answer again once more recent ones pushed it out of the cache', { answers: 2 }, 2, 'changed'],
     ['does not keep answers larger than the byte budget', { answerBytes: 100 }, 0, 'changed'],
-  ])('%s', (_name, limits, cached, expected) => {
+  ])('%s', async (_name, limits, cached, expected) => {
     const path = tempPath('c.db');
     const store = open(path);
-    record(store, 'e', threePrompts());
+    await record(store, 'e', threePrompts());
     const replayer = new Replayer(store, matcher, false, limits);
-    expect(bodyOf(replayer.find('e', keyOf('a')))).toEqual({ answer: 'a' });
+    expect(bodyOf(await replayer.find('e', keyOf('a')))).toEqual({ answer: 'a' });
     tamper(path, `UPDATE interactions SET data = json_set(data, '$.response.body.json.answer', 'changed') WHERE position = 1`);
-    replayer.find('e', keyOf('b'));
-    replayer.find('e', keyOf('c'));
+    await replayer.find('e', keyOf('b'));
+    await replayer.find('e', keyOf('c'));
     expect(replayer.cachedAnswers.count).toBe(cached);
-    expect(bodyOf(replayer.find('e', keyOf('a')))).toEqual({ answer: expected });
+    expect(bodyOf(await replayer.find('e', keyOf('a')))).toEqual({ answer: expected });
   });
 
-  it('serves recordings added this session (record-missing) before they are read back', () => {
+  it('serves recordings added this session (record-missing) before they are read back', async () => {
     const store = open(tempPath('c.db'));
-    record(store, 'e', [interaction('e', 0, 'a')]);
+    await record(store, 'e', [interaction('e', 0, 'a')]);
     const replayer = new Replayer(store, matcher, true);
-    expect(replayer.find('e', keyOf('b'))).toEqual({ kind: 'miss' });
+    expect(await replayer.find('e', keyOf('b'))).toEqual({ kind: 'miss' });
     // Not in the store: the replayer holds it whole.
-    replayer.add('e', { ...interaction('e', 2, 'b'), take: 1 });
-    expect(replayer.recordingCount('e')).toBe(2);
-    expect(replayer.find('e', keyOf('b'))).toEqual({ kind: 'miss', exhausted: 1 });
-    expect(bodyOf(replayer.find('e', keyOf('a')))).toEqual({ answer: 'a' });
+    await replayer.add('e', { ...interaction('e', 2, 'b'), take: 1 });
+    expect(await replayer.recordingCount('e')).toBe(2);
+    expect(await replayer.find('e', keyOf('b'))).toEqual({ kind: 'miss', exhausted: 1 });
+    expect(bodyOf(await replayer.find('e', keyOf('a')))).toEqual({ answer: 'a' });
     expect(replayer.unused()).toEqual([{ episode: 'e', take: 1, recordings: [] }]);
   });
 
-  it('serves a directory store, held whole within its own limit', () => {
+  it('serves a directory store, held whole within its own limit', async () => {
     const store = open(tempPath('cassettes'));
     for (const e of ['e1', 'e2', 'e3'])
-      record(
+      await record(
         store,
         e,
         ['a', 'b'].map((p) => interaction(e, 0, `${e}-${p}`)),
       );
     const replayer = new Replayer(store, matcher, true, { heldInteractions: 4 });
-    for (const e of ['e1', 'e2', 'e3']) expect(bodyOf(replayer.find(e, keyOf(`${e}-b`)))).toEqual({ answer: `${e}-b` });
-    expect(replayer.find('e1', keyOf('e1-b'))).toEqual({ kind: 'miss', exhausted: 1 });
+    for (const e of ['e1', 'e2', 'e3']) expect(bodyOf(await replayer.find(e, keyOf(`${e}-b`)))).toEqual({ answer: `${e}-b` });
+    expect(await replayer.find('e1', keyOf('e1-b'))).toEqual({ kind: 'miss', exhausted: 1 });
     expect(replayer.divergences().map((d) => d.episode)).toEqual(['e1', 'e2', 'e3']);
     expect(replayer.divergences()[0]?.message).toMatch(
       /^step 1: expected a call to openai POST \/v1\/chat\/completions.*\(recorded step 1\); got .*\(recorded step 2\)$/,

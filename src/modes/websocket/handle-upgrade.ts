@@ -134,7 +134,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
           'mock mode does not make up WebSocket sessions; record one (--mode live) and replay it (golden)',
         );
       if (rt.replayer && (mode === 'golden' || mode === 'record-missing')) {
-        const found = rt.replayer.findSession(episode, matched.key);
+        const found = await rt.replayer.findSession(episode, matched.key);
         if (found.kind === 'hit' && found.interaction.response.session) {
           const { interaction } = found;
           const session = interaction.response.session as NonNullable<typeof interaction.response.session>;
@@ -163,7 +163,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
           });
           return;
         }
-        if (mode === 'golden') throw missError(rt, p, episode, path, found.kind === 'miss' ? found.exhausted : undefined);
+        if (mode === 'golden') throw await missError(rt, p, episode, path, found.kind === 'miss' ? found.exhausted : undefined);
       }
       await relay(p, episode, path, query, matched, faults);
     }
@@ -182,7 +182,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
       assertUpstreamAllowed(p.upstream, rt.options.allowUpstream);
       rt.budget.take();
       const record = rt.recorder !== undefined && (mode === 'live' || mode === 'record-missing');
-      const slot = record ? rt.recorder?.reserve(episode, matched.key) : undefined;
+      const slot = record ? await rt.recorder?.reserve(episode, matched.key) : undefined;
       const result = await relaySession(
         wss,
         req,
@@ -215,7 +215,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
       }
       const interaction = buildSessionInteraction({
         episode,
-        take: slot ? slot.take() : 0,
+        take: slot ? await slot.take() : 0,
         position: slot?.position ?? 0,
         occurrence: slot?.occurrence ?? 1,
         provider: p,
@@ -256,12 +256,12 @@ function redactProtocol(protocol: string, target: { protocols: string[]; storedP
   return i >= 0 ? (target.storedProtocols[i] as string) : protocol;
 }
 
-function missError(rt: ProxyRuntime, p: Route, episode: string, path: string, exhausted: number | undefined): CassetteError {
+async function missError(rt: ProxyRuntime, p: Route, episode: string, path: string, exhausted: number | undefined): Promise<CassetteError> {
   const endpoint = `WebSocket session ${p.name} GET ${path}`;
   const message =
     exhausted !== undefined
       ? `cassette miss in episode "${episode}": all ${exhausted} recording(s) of ${endpoint} were already used (--strict).`
-      : rt.replayer?.recordingCount(episode) === 0
+      : (await rt.replayer?.recordingCount(episode)) === 0
         ? `cassette miss: episode "${episode}" has no recordings in ${rt.options.store}. Record it first (--mode live or record-missing).`
         : `cassette miss in episode "${episode}": no recording of ${endpoint} (the upgrade's path, query and headers are the key). Re-record with --mode record-missing or live.`;
   rt.stats.misses.push({ episode, provider: p.name, method: 'GET', path, message });

@@ -1,7 +1,5 @@
 import type { SessionRules } from '../session-rules.js';
-
-type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../util/is-record.js';
 
 /**
  * Gemini Live (`/ws/google.ai.generativelanguage.<v>.GenerativeService.BidiGenerateContent`): one

@@ -1,8 +1,6 @@
 import type { SessionRules } from '../session-rules.js';
 import type { Usage } from '../../types.js';
-
-type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../util/is-record.js';
 
 /**
  * OpenAI Realtime (`/v1/realtime`) and Responses WebSocket mode (`/v1/responses`): JSON text frames
