@@ -79,9 +79,12 @@ export const MISS_SAMPLE = 1_000;
 /** An array whose push stops adding at `cap` entries (callers keep using it as an array). */
 function cappedList<T>(cap: number): T[] {
   const list: T[] = [];
-  list.push = (...items: T[]): number => {
-    for (const item of items) if (list.length < cap) Array.prototype.push.call(list, item);
-    return list.length;
-  };
+  // Non-enumerable, so the list still compares, serialises and clones as a plain array.
+  Object.defineProperty(list, 'push', {
+    value: (...items: T[]): number => {
+      for (const item of items) if (list.length < cap) Array.prototype.push.call(list, item);
+      return list.length;
+    },
+  });
   return list;
 }
