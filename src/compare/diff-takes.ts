@@ -1,8 +1,8 @@
 import { labelChanges } from '../match/explain-miss.js';
 import { diffJson } from '../match/json-diff.js';
-import { providerOfFamily } from '../providers/registry.js';
 import type { Interaction } from '../types.js';
 import { compareSteps } from './compare-steps.js';
+import { modelOf } from './model-of.js';
 
 /** How step n of take A and step n of take B differ, in labelled words and request body paths. */
 export interface TakeStepDiff {
@@ -78,8 +78,7 @@ function bodyOf(i: Interaction): unknown {
 }
 
 function ref(i: Interaction): StepRef {
-  const body = i.request.body.kind === 'json' ? i.request.body.json : undefined;
-  const model = i.assembled?.model ?? providerOfFamily(i.family)?.model(i.request.path, body);
+  const model = modelOf(i);
   return {
     take: i.take,
     position: i.position,

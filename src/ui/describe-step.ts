@@ -1,14 +1,7 @@
 import { lastUserText, messageText, truncate } from '../match/message-text.js';
-import { providerOfFamily } from '../providers/registry.js';
 import type { Interaction } from '../types.js';
+import { modelOf } from '../compare/model-of.js';
 import type { StepRow, ToolResultView } from './shared/ui-types.js';
-
-/** The model an interaction names: the answer's own, else what the request asked for (the family knows where). */
-export function modelOf(i: Interaction): string | undefined {
-  if (i.assembled?.model) return i.assembled.model;
-  const body = i.request.body.kind === 'json' ? i.request.body.json : undefined;
-  return providerOfFamily(i.family)?.model(i.request.path, body);
-}
 
 /** One row of an episode's step list, without the bodies. */
 export function describeStep(i: Interaction): StepRow {

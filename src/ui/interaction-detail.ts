@@ -3,7 +3,7 @@ import type { Redactor } from '../safety/create-redactor.js';
 import { createAssembler } from '../providers/assemblers.js';
 import { parseEvent } from '../stream/parse-event.js';
 import type { Interaction } from '../types.js';
-import { modelOf } from './describe-step.js';
+import { modelOf } from '../compare/model-of.js';
 import type { InteractionDetail, TimelineEvent } from './shared/ui-types.js';
 
 /**

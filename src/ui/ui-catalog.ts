@@ -2,7 +2,8 @@ import { setImmediate as nextTick, setTimeout as sleep } from 'node:timers/promi
 import type { Store } from '../store/store.js';
 import type { ActivityFeed } from './activity-feed.js';
 import type { Interaction, TakeSummary } from '../types.js';
-import { describeStep, modelOf, searchText } from './describe-step.js';
+import { modelOf } from '../compare/model-of.js';
+import { describeStep, searchText } from './describe-step.js';
 import { queryEpisodes } from './shared/query-episodes.js';
 import type { EpisodeDetail, EpisodePage, EpisodeQuery, EpisodeRow } from './shared/ui-types.js';
 

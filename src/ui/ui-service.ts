@@ -5,7 +5,7 @@ import type { Redactor } from '../safety/create-redactor.js';
 import type { Store } from '../store/store.js';
 import type { Interaction } from '../types.js';
 import type { ActivityFeed, CallRecord } from './activity-feed.js';
-import { modelOf } from './describe-step.js';
+import { modelOf } from '../compare/model-of.js';
 import { interactionDetail } from './interaction-detail.js';
 import type {
   ActivityEvent,
