@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   // store and run
   store_unreadable: { exitCode: 3, httpStatus: 500 },
   store_write_failed: { exitCode: 3, httpStatus: 500 },
+  // a network store (PostgreSQL) that cannot be reached or refuses the login
+  store_unreachable: { exitCode: 3, httpStatus: 503 },
   episode_not_found: { exitCode: 1, httpStatus: 404 },
   command_failed: { exitCode: 1, httpStatus: 500 },
   cannot_start: { exitCode: 3, httpStatus: 500 },

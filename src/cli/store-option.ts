@@ -1,12 +1,15 @@
-import { existsSync } from 'node:fs';
 import { DEFAULT_STORE } from '../config/config-defaults.js';
 import { CassetteError } from '../errors.js';
 import { openStore } from '../store/open-store.js';
+import { printableStore, storeExists } from '../store/store-location.js';
 import type { Store } from '../store/store.js';
 
-/** `--store`, else CASSETTE_STORE, else the default path. */
+/**
+ * `--store`, else CASSETTE_STORE, else the default path; a URL's password is kept aside
+ * (store-location.ts), so what this returns is fit to print. An unknown URL scheme is bad_usage.
+ */
 export function resolveStorePath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag ?? (env.CASSETTE_STORE || DEFAULT_STORE);
+  return printableStore(flag ?? (env.CASSETTE_STORE || DEFAULT_STORE));
 }
 
 /**
@@ -14,7 +17,7 @@ export function resolveStorePath(flag: string | undefined, env: NodeJS.ProcessEn
  * `prune` on a mistyped path would otherwise leave an empty store behind and report success.
  */
 export async function openExistingStore(path: string, options: { readonly: boolean }): Promise<Store> {
-  if (!existsSync(path)) throw missingStore(path);
+  if (!storeExists(path)) throw missingStore(path);
   try {
     return await openStore(path, options);
   } catch (err) {

@@ -54,6 +54,8 @@ const provider = z
 export const configFileSchema = z
   .object({
     $schema: z.string().optional(),
+    /** Where recordings go (as `--store`; `--store` and CASSETTE_STORE win): a SQLite file, a directory or a postgres:// URL. */
+    store: z.string().min(1).optional(),
     providers: z.array(provider).default(CONFIG_DEFAULTS.providers),
     match: z
       .object({

@@ -10,6 +10,7 @@ import { MODES } from '../types.js';
 import type { Mode } from '../types.js';
 import { CONFIG_DEFAULTS, DEFAULT_CONFIG_FILE, DEFAULT_PORT, DEFAULT_STORE } from './config-defaults.js';
 import type { ConfigFile } from './config-schema.js';
+import { printableStore } from '../store/store-location.js';
 
 export type Timing = 'instant' | 'recorded' | number;
 
@@ -94,7 +95,8 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
     mode: resolveMode(flags.mode, env),
     host: flags.host ?? '127.0.0.1',
     port: flags.port === undefined ? DEFAULT_PORT : integer('--port', flags.port, 0, 65535),
-    store: flags.store ?? env.CASSETTE_STORE ?? DEFAULT_STORE,
+    // The printable form: a URL's password stays in store-location.ts, never in the options.
+    store: printableStore(flags.store ?? (env.CASSETTE_STORE || undefined) ?? file.store ?? DEFAULT_STORE),
     episode: flags.episode ?? env.CASSETTE_EPISODE ?? 'default',
     episodeFrom: flags.episode !== undefined ? '--episode' : env.CASSETTE_EPISODE !== undefined ? 'CASSETTE_EPISODE' : 'the default',
     seed: integer(

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -38,6 +37,7 @@ import { createUiHost, isUiPath } from '../ui/ui-host.js';
 import type { UiHost } from '../ui/ui-host.js';
 import { PRODUCT_VERSION } from '../version.js';
 import type { RunSummary } from './run-summary.js';
+import { storeExists } from '../store/store-location.js';
 
 export interface CassetteServer {
   readonly url: string;
@@ -95,7 +95,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   }
   const buildRuntime = async (mode: Mode): Promise<ModeRuntime> => {
     const o: CassetteOptions = mode === options.mode ? options : { ...options, mode };
-    const placeholder = mode === 'golden' && !existsSync(options.store);
+    const placeholder = mode === 'golden' && !storeExists(options.store);
     const store = await openModeStore(o, logger);
     const replayer = store && (mode === 'golden' || mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
     const recorder = store && RECORDING_MODES.has(mode) ? new Recorder(store, mode, logger, options.onStoreError) : undefined;
@@ -173,7 +173,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     const target = await runtimeFor(mode);
     // Another mode may have recorded this episode since a replayer indexed it.
     for (const m of built) {
-      if (m.placeholder && existsSync(options.store)) {
+      if (m.placeholder && storeExists(options.store)) {
         const fresh = await buildRuntime('golden');
         await m.store?.close();
         Object.assign(m, { store: fresh.store, placeholder: fresh.placeholder });

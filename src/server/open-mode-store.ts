@@ -1,14 +1,14 @@
-import { existsSync } from 'node:fs';
 import type { CassetteOptions } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { openStore } from '../store/open-store.js';
+import { storeExists } from '../store/store-location.js';
 import type { Store } from '../store/store.js';
 
 /** Golden never writes: a store that does not exist yet is an empty one, not a new file. */
 export async function openModeStore(options: CassetteOptions, logger: Logger): Promise<Store | undefined> {
   if (options.mode === 'mock' || options.mode === 'passthrough' || options.mode === 'smoke') return undefined;
-  if (options.mode === 'golden' && !existsSync(options.store)) {
+  if (options.mode === 'golden' && !storeExists(options.store)) {
     logger.warn({ store: options.store }, `store ${options.store} does not exist: every request will miss`);
     return emptyStore(options.store);
   }

@@ -1,10 +1,16 @@
 import { openDirectoryStore } from './directory-store.js';
+import { openPostgresStore } from './postgres/open-postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
+import { parseStoreLocation, printableStore } from './store-location.js';
 import type { Store } from './store.js';
 
-const SQLITE_PATH = /\.(db|sqlite|sqlite3)$/i;
-
-/** Opens the store at `path`: SQLite for `.db`, `.sqlite`, `.sqlite3`, else a JSON directory store. */
+/**
+ * Opens the store `--store` names (store-location.ts): PostgreSQL for `postgres://` and
+ * `postgresql://` URLs, SQLite for `.db`, `.sqlite`, `.sqlite3`, else a JSON directory store. Any
+ * other URL scheme is refused with bad_usage. The store's `location` never holds a password.
+ */
 export async function openStore(path: string, options: { readonly?: boolean } = {}): Promise<Store> {
-  return SQLITE_PATH.test(path) ? openSqliteStore(path, options) : openDirectoryStore(path, options);
+  const { kind } = parseStoreLocation(path);
+  if (kind === 'postgres') return openPostgresStore(printableStore(path), options);
+  return kind === 'sqlite' ? openSqliteStore(path, options) : openDirectoryStore(path, options);
 }

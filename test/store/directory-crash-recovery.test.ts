@@ -3,34 +3,14 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, write
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDirectoryStore } from '../../src/store/directory-store.js';
-import { openStore } from '../../src/store/open-store.js';
 import { assertFreshBuild, finished, printed, startChild, writeScript } from './child-process.js';
 import { tempDir, tinyInteraction } from './fixtures.js';
-import { collect } from '../../src/store/store.js';
 
 let tmp: ReturnType<typeof tempDir>;
-let writer: string;
 let crasher: string;
 beforeAll(() => {
   assertFreshBuild();
   tmp = tempDir('cassette-mp-');
-  writer = writeScript(
-    tmp.path,
-    'writer.mjs',
-    `const [storePath, episode, tag, count, goFile] = process.argv.slice(2);
-const store = await openStore(storePath);
-const w = await store.beginTake(episode, 'live');
-process.stdout.write('ready\\n');
-while (!existsSync(goFile)) sleep(1);
-for (let k = 1; k <= Number(count); k++) {
-  await w.append(interaction(episode, tag, k, w.nextPosition()));
-  sleep(1 + Math.floor(Math.random() * 3)); // ≥ 50 ms in all, so the two runs overlap
-}
-await w.finish();
-await store.close();
-process.stdout.write(JSON.stringify({ take: await w.take() }) + '\\n');
-`,
-  );
   crasher = writeScript(
     tmp.path,
     'crasher.mjs',
@@ -49,61 +29,6 @@ afterAll(() => tmp?.remove());
 function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '']).pid as number;
 }
-
-describe.each([
-  ['directory', 'dir-store'],
-  ['sqlite', 'store.db'],
-])('%s store with several processes', (_kind, name) => {
-  it('two concurrent writers each get their own take, nothing lost or interleaved', async () => {
-    const storePath = join(tmp.path, `concurrent-${name}`);
-    const goFile = join(tmp.path, `go-${name}`);
-    const children = ['A', 'B'].map((tag) => startChild(writer, [storePath, 'shared', tag, '50', goFile]));
-    const results = children.map(finished);
-    await Promise.all(children.map((c) => printed(c, 'ready')));
-    writeFileSync(goFile, ''); // both start appending at once
-    for (const r of await Promise.all(results)) expect(r.code, r.stderr).toBe(0);
-    const takes = (await Promise.all(results)).map((r) => (JSON.parse(r.stdout.split('\n')[1] as string) as { take: number }).take).sort();
-    expect(takes).toEqual([1, 2]);
-    const store = await openStore(storePath, { readonly: true });
-    expect((await store.listTakes('shared')).map((t) => [t.take, t.interactions])).toEqual([
-      [1, 50],
-      [2, 50],
-    ]);
-    const all = await collect(store.interactions({ newestTakeOnly: false }));
-    expect(all).toHaveLength(100);
-    const spans = [1, 2].map((take) => all.filter((i) => i.take === take).map((i) => Date.parse(i.recordedAt)));
-    const [a, b] = spans as [number[], number[]];
-    expect(Math.min(...a) <= Math.max(...b) && Math.min(...b) <= Math.max(...a), 'the two writers did not run at the same time').toBe(true);
-    for (const take of [1, 2]) {
-      const mine = all.filter((i) => i.take === take);
-      const tags = new Set(mine.map((i) => (i.request.body as { json: { tag: string } }).json.tag));
-      expect(tags.size).toBe(1);
-      expect(mine.map((i) => i.position)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
-      expect(mine.map((i) => (i.request.body as { json: { k: number } }).json.k)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
-    }
-    await store.close();
-  });
-
-  it('kill -9 keeps every appended interaction', async () => {
-    const storePath = join(tmp.path, `crash-${name}`);
-    const child = startChild(crasher, [storePath, 'ep', '20']);
-    const exit = finished(child);
-    await printed(child, 'appended');
-    child.kill('SIGKILL');
-    expect((await exit).signal).toBe('SIGKILL');
-    const store = await openStore(storePath);
-    expect((await store.loadEpisode('ep'))?.interactions.map((i) => i.position)).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
-    // The next session gets a new take; the crashed one stays whole.
-    const w = await store.beginTake('ep', 'live');
-    await w.append(tinyInteraction('ep', w.nextPosition()));
-    await w.finish();
-    expect((await store.listTakes('ep')).map((t) => [t.take, t.interactions, t.closedAt === undefined])).toEqual([
-      [1, 20, true],
-      [2, 1, false],
-    ]);
-    await store.close();
-  });
-});
 
 describe('directory store crash recovery', () => {
   it('ignores a torn last journal line and folds the journal when the next writer comes', async () => {

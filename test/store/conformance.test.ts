@@ -1,0 +1,234 @@
+// The store conformance suite: the same tests against every backend (SQLite, the directory store
+// and PostgreSQL on a real server, test/helpers/postgres.ts). A backend's own behaviour (the
+// directory store's journal recovery, SQLite's group-commit rollback, PostgreSQL's URLs, cache and
+// dedup) is tested in its own file; what every Store must do is tested here.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { collect } from '../../src/store/store.js';
+import { freshDatabase } from '../helpers/postgres.js';
+import { assertFreshBuild, finished, printed, startChild, writeScript } from './child-process.js';
+import { tempDir, tinyInteraction } from './fixtures.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let writer: string;
+let crasher: string;
+const databases: { drop: () => Promise<void> }[] = [];
+beforeAll(() => {
+  assertFreshBuild();
+  tmp = tempDir('cassette-conformance-');
+  writer = writeScript(
+    tmp.path,
+    'writer.mjs',
+    `const [storePath, episode, tag, count, goFile] = process.argv.slice(2);
+const store = await openStore(storePath);
+const w = await store.beginTake(episode, 'live');
+process.stdout.write('ready\\n');
+while (!existsSync(goFile)) sleep(1);
+for (let k = 1; k <= Number(count); k++) {
+  await w.append(interaction(episode, tag, k, w.nextPosition()));
+  sleep(1 + Math.floor(Math.random() * 3)); // ≥ 50 ms in all, so the two runs overlap
+}
+await w.finish();
+await store.close();
+process.stdout.write(JSON.stringify({ take: await w.take() }) + '\\n');
+`,
+  );
+  crasher = writeScript(
+    tmp.path,
+    'crasher.mjs',
+    `const [storePath, episode, count] = process.argv.slice(2);
+const store = await openStore(storePath);
+const w = await store.beginTake(episode, 'live');
+for (let k = 1; k <= Number(count); k++) await w.append(interaction(episode, 'crash', k, w.nextPosition()));
+process.stdout.write('appended\\n');
+setInterval(() => {}, 1000);
+`,
+  );
+});
+afterAll(async () => {
+  tmp?.remove();
+  await Promise.all(databases.map((d) => d.drop()));
+});
+
+interface Backend {
+  name: 'sqlite' | 'directory' | 'postgres';
+  /** The location of a new, empty store of this kind. */
+  fresh(label: string): Promise<string>;
+}
+
+let serial = 0;
+const BACKENDS: Backend[] = [
+  { name: 'sqlite', fresh: async (label) => join(tmp.path, `${label}-${++serial}`, 'store.db') },
+  { name: 'directory', fresh: async (label) => join(tmp.path, `${label}-${++serial}`, 'cassettes') },
+  {
+    name: 'postgres',
+    fresh: async () => {
+      const db = await freshDatabase();
+      databases.push(db);
+      return db.url;
+    },
+  },
+];
+
+describe.each(BACKENDS)('$name store semantics', (backend) => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await openStore(await backend.fresh('semantics'));
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const record = async (episode: string, positions: number[], complete = true): Promise<number> => {
+    const w = await store.beginTake(episode, 'live');
+    for (const p of positions) await w.append({ ...tinyInteraction(episode, p), complete });
+    await w.finish();
+    return await w.take();
+  };
+
+  it('creates a take only when something is recorded', async () => {
+    await (await store.beginTake('e1', 'live')).finish();
+    expect(await store.listTakes()).toEqual([]);
+    expect(await store.listEpisodes()).toEqual([]);
+  });
+
+  it('serves the newest take that has complete interactions, in position order', async () => {
+    const w = await store.beginTake('e1', 'live');
+    const [p1, p2, p3] = [w.nextPosition(), w.nextPosition(), w.nextPosition()];
+    await w.append(tinyInteraction('e1', p3));
+    await w.append(tinyInteraction('e1', p1));
+    await w.append({ ...tinyInteraction('e1', p2), complete: false });
+    await w.finish();
+    expect(await record('e1', [1], false)).toBe(2);
+    const loaded = await store.loadEpisode('e1');
+    expect(loaded?.take).toBe(1);
+    expect(loaded?.interactions.map((i) => i.position)).toEqual([1, 3]);
+    expect(loaded?.interactions.every((i) => i.episode === 'e1' && i.take === 1)).toBe(true);
+    expect(await store.loadEpisode('nope')).toBeUndefined();
+  });
+
+  it('lists takes with counts and close times', async () => {
+    await record('b', [1, 2]);
+    const w = await store.beginTake('a', 'record-missing');
+    await w.append({ ...tinyInteraction('a', 1), complete: false });
+    expect(await w.take()).toBe(1);
+    const takes = await store.listTakes();
+    expect(takes.map(({ episode, take, mode, interactions, incomplete }) => ({ episode, take, mode, interactions, incomplete }))).toEqual([
+      { episode: 'a', take: 1, mode: 'record-missing', interactions: 1, incomplete: 1 },
+      { episode: 'b', take: 1, mode: 'live', interactions: 2, incomplete: 0 },
+    ]);
+    expect(takes[0]?.closedAt).toBeUndefined();
+    expect(takes[1]?.closedAt).toMatch(/^\d{4}-/);
+    expect(await store.listTakes('b')).toHaveLength(1);
+    expect(await store.listEpisodes()).toEqual(['a', 'b']);
+    await w.finish();
+  });
+
+  it('continues the newest take after its last position', async () => {
+    await record('e1', [1, 2]);
+    const w = await store.continueTake('e1', 'record-missing');
+    expect(await w.take()).toBe(1);
+    expect(w.nextPosition()).toBe(3);
+    await w.append(tinyInteraction('e1', 3));
+    await w.finish();
+    expect((await store.loadEpisode('e1'))?.interactions.map((i) => i.position)).toEqual([1, 2, 3]);
+    const fresh = await store.continueTake('e2', 'record-missing');
+    await fresh.append(tinyInteraction('e2', fresh.nextPosition()));
+    await fresh.finish();
+    expect((await store.listTakes('e2')).map((t) => t.take)).toEqual([1]);
+  });
+
+  it('iterates interactions by filter', async () => {
+    await record('a', [1, 2]);
+    await record('a', [1], false);
+    await record('b', [1]);
+    const all = await collect(store.interactions({ newestTakeOnly: false, includeIncomplete: true }));
+    expect(all.map((i) => `${i.episode}/${i.take}/${i.position}`)).toEqual(['a/1/1', 'a/1/2', 'a/2/1', 'b/1/1']);
+    expect((await collect(store.interactions())).map((i) => `${i.episode}/${i.take}/${i.position}`)).toEqual(['a/1/1', 'a/1/2', 'b/1/1']);
+    expect(await collect(store.interactions({ episodes: ['b'] }))).toHaveLength(1);
+  });
+
+  it('removes takes and episodes, counting interactions', async () => {
+    await record('a', [1, 2]);
+    await record('a', [1]);
+    await record('b', [1, 2, 3]);
+    expect(await store.removeTakes([{ episode: 'a', take: 2 }])).toBe(1);
+    expect((await store.loadEpisode('a'))?.take).toBe(1);
+    expect(await store.removeEpisodes(['b', 'missing'])).toBe(3);
+    expect(await store.listEpisodes()).toEqual(['a']);
+  });
+
+  it('imports a take with its number, times and positions, and refuses to overwrite it', async () => {
+    const summary = {
+      episode: 'imp',
+      take: 7,
+      mode: 'live' as const,
+      createdAt: '2024-01-01T00:00:00.000Z',
+      closedAt: '2024-01-01T00:01:00.000Z',
+      interactions: 0,
+      incomplete: 0,
+    };
+    await store.importTake(summary, [tinyInteraction('imp', 4), tinyInteraction('imp', 2)]);
+    expect(await store.listTakes('imp')).toEqual([{ ...summary, interactions: 2 }]);
+    expect((await store.loadEpisode('imp'))?.interactions.map((i) => [i.take, i.position])).toEqual([
+      [7, 2],
+      [7, 4],
+    ]);
+    await expect(store.importTake(summary, [])).rejects.toThrow(expect.objectContaining({ code: 'bad_usage' }));
+  });
+});
+
+describe.each(BACKENDS)('$name store with several processes', (backend) => {
+  it('two concurrent writers each get their own take, nothing lost or interleaved', async () => {
+    const storePath = await backend.fresh('concurrent');
+    const goFile = join(tmp.path, `go-${backend.name}-${Math.random()}`);
+    const children = ['A', 'B'].map((tag) => startChild(writer, [storePath, 'shared', tag, '50', goFile]));
+    const results = children.map(finished);
+    await Promise.all(children.map((c) => printed(c, 'ready')));
+    writeFileSync(goFile, ''); // both start appending at once
+    for (const r of await Promise.all(results)) expect(r.code, r.stderr).toBe(0);
+    const takes = (await Promise.all(results)).map((r) => (JSON.parse(r.stdout.split('\n')[1] as string) as { take: number }).take).sort();
+    expect(takes).toEqual([1, 2]);
+    const store = await openStore(storePath, { readonly: true });
+    expect((await store.listTakes('shared')).map((t) => [t.take, t.interactions])).toEqual([
+      [1, 50],
+      [2, 50],
+    ]);
+    const all = await collect(store.interactions({ newestTakeOnly: false }));
+    expect(all).toHaveLength(100);
+    const spans = [1, 2].map((take) => all.filter((i) => i.take === take).map((i) => Date.parse(i.recordedAt)));
+    const [a, b] = spans as [number[], number[]];
+    expect(Math.min(...a) <= Math.max(...b) && Math.min(...b) <= Math.max(...a), 'the two writers did not run at the same time').toBe(true);
+    for (const take of [1, 2]) {
+      const mine = all.filter((i) => i.take === take);
+      const tags = new Set(mine.map((i) => (i.request.body as { json: { tag: string } }).json.tag));
+      expect(tags.size).toBe(1);
+      expect(mine.map((i) => i.position)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
+      expect(mine.map((i) => (i.request.body as { json: { k: number } }).json.k)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
+    }
+    await store.close();
+  });
+
+  it('kill -9 keeps every appended interaction', async () => {
+    const storePath = await backend.fresh('crash');
+    const child = startChild(crasher, [storePath, 'ep', '20']);
+    const exit = finished(child);
+    await printed(child, 'appended');
+    child.kill('SIGKILL');
+    expect((await exit).signal).toBe('SIGKILL');
+    const store = await openStore(storePath);
+    expect((await store.loadEpisode('ep'))?.interactions.map((i) => i.position)).toEqual(Array.from({ length: 20 }, (_, k) => k + 1));
+    // The next session gets a new take; the crashed one stays whole.
+    const w = await store.beginTake('ep', 'live');
+    await w.append(tinyInteraction('ep', w.nextPosition()));
+    await w.finish();
+    expect((await store.listTakes('ep')).map((t) => [t.take, t.interactions, t.closedAt === undefined])).toEqual([
+      [1, 20, true],
+      [2, 1, false],
+    ]);
+    await store.close();
+  });
+});
