@@ -4,6 +4,7 @@ import { loadOptions } from '../config/load-config.js';
 import type { CassetteOptions, CliFlags } from '../config/load-config.js';
 import { DEFAULT_CONTRACTS_DIR } from '../config/config-defaults.js';
 import type { FailOn } from '../contract/contract-types.js';
+import { isDerivedEpisode } from '../contract/derived-episode.js';
 import { renderJson } from '../contract/render-json.js';
 import { renderJunit } from '../contract/render-junit.js';
 import { renderMarkdown } from '../contract/render-markdown.js';
@@ -88,9 +89,8 @@ async function checkLive(
   const store = await openStore(options.store, { readonly: true });
   let probes: Interaction[][];
   try {
-    const episodes = flags.episode
-      ? [flags.episode]
-      : (await store.listEpisodes()).filter((e) => !e.endsWith('.probe') && !e.endsWith('.live'));
+    // A derived episode (`*.probe`, `*.live`) is never probed again.
+    const episodes = (flags.episode ? [flags.episode] : await store.listEpisodes()).filter((e) => !isDerivedEpisode(e));
     probes = [];
     for (const e of episodes) {
       const list = (await store.loadEpisode(e))?.interactions ?? [];
