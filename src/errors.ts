@@ -35,6 +35,13 @@ export const ERROR_CODES = {
   // a network store (PostgreSQL) that cannot be reached or refuses the login
   store_unreachable: { exitCode: 3, httpStatus: 503 },
   episode_not_found: { exitCode: 1, httpStatus: 404 },
+  // a finished take never changes (docs/stores.md, "Fleet")
+  take_finished: { exitCode: 3, httpStatus: 500 },
+  // record-missing on a fleet: another proxy's recording of the same request did not come in time
+  recording_wait_timeout: { exitCode: 3, httpStatus: 504 },
+  // golden with a cassette.lock: the served take is not the pinned one
+  cassette_unpinned: { exitCode: 1, httpStatus: 409 },
+  cassette_pin_mismatch: { exitCode: 1, httpStatus: 409 },
   command_failed: { exitCode: 1, httpStatus: 500 },
   cannot_start: { exitCode: 3, httpStatus: 500 },
   internal_error: { exitCode: 3, httpStatus: 500 },
