@@ -56,9 +56,12 @@ describe('--store postgres://', () => {
         body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content }] }),
       });
 
-    const live = spawnCli(['serve', '--mode', 'live', '--store', db.url, '--port', '0', '--json', '--verbose', '--upstream', `openai=${upstream.url}`], {
-      cwd,
-    });
+    const live = spawnCli(
+      ['serve', '--mode', 'live', '--store', db.url, '--port', '0', '--json', '--verbose', '--upstream', `openai=${upstream.url}`],
+      {
+        cwd,
+      },
+    );
     const banner = JSON.parse(await live.firstLine()) as { store: string; url: string };
     expect(banner.store).toBe(printable(db.url, db.password));
     expect((await ask(banner.url, 'hello')).status).toBe(200);
@@ -101,13 +104,16 @@ describe('--store postgres://', () => {
     // Only the config file written above holds it: nothing the commands wrote does.
     expect(filesHolding(cwd, db.password)).toEqual([join(cwd, 'cassette.config.json')]);
     expect(readdirSync(cwd).sort()).toEqual(['cassette.config.json']);
-  });
+  }, 120_000);
 
   it('refuses an unknown URL scheme with exit 2 and creates nothing', async () => {
     const cwd = tempDir();
     const secret = 'Planted-pw-4711';
     for (const url of [`mysql://u:${secret}@db.example/x`, `redis://:${secret}@cache:6379/0`, `http://u:${secret}@example.com/store`]) {
-      for (const args of [['ls', '--store', url], ['serve', '--store', url, '--port', '0']]) {
+      for (const args of [
+        ['ls', '--store', url],
+        ['serve', '--store', url, '--port', '0'],
+      ]) {
         const r = await runCli(args, { cwd });
         expect(r.code, r.stderr).toBe(2);
         expect(r.stderr).toMatch(/unsupported store URL scheme/);
@@ -118,7 +124,7 @@ describe('--store postgres://', () => {
       expect(env.stdout + env.stderr).not.toContain(secret);
     }
     expect(readdirSync(cwd)).toEqual([]);
-  });
+  }, 120_000);
 
   it('reports an unreachable database as store_unreachable, exit 3, without the password or a stack trace', async () => {
     const cwd = tempDir();

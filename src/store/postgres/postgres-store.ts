@@ -184,6 +184,7 @@ export class PostgresStore implements Store {
     for (const [n, a] of appends.entries()) {
       try {
         const writer = asPostgresWriter(a.writer);
+        writer.assertOpen();
         const take = await writer.open();
         const i = { ...a.interaction, episode: writer.episode, take: take.take, position: writer.storedPosition(a.interaction.position) };
         prepared.push({ n, takeId: take.id, i, split: splitInteraction(i) });

@@ -1,3 +1,4 @@
+import { CassetteError } from '../../errors.js';
 import type { Interaction, Mode } from '../../types.js';
 import type { TakeWriter } from '../store.js';
 
@@ -33,6 +34,7 @@ export class PostgresTakeWriter implements TakeWriter {
   #position: number;
   /** Added to local positions when the range became known only after they were handed out. */
   #offset = 0;
+  #finished = false;
 
   constructor(
     private readonly store: WriterStore,
@@ -71,8 +73,22 @@ export class PostgresTakeWriter implements TakeWriter {
   }
 
   async append(interaction: Interaction): Promise<void> {
+    this.assertOpen();
     const [err] = await this.store.appendGroup([{ writer: this, interaction }]);
     if (err) throw err;
+  }
+
+  /** A finished take never changes: this writer appends nothing more. */
+  assertOpen(): void {
+    if (this.#finished) {
+      throw new CassetteError(
+        'take_finished',
+        `episode ${this.episode} take ${this.#reserved?.take ?? '?'} is finished: a finished take never changes`,
+        {
+          hint: 'Record into a new take (--mode live) or continue the newest one with --mode record-missing.',
+        },
+      );
+    }
   }
 
   /** The position to store for a position this writer handed out. */
@@ -81,6 +97,7 @@ export class PostgresTakeWriter implements TakeWriter {
   }
 
   async finish(): Promise<void> {
+    this.#finished = true;
     const r = this.#reserved;
     if (!r) return;
     // Gives the unused rest of the range back when no writer reserved after this one.
