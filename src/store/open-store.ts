@@ -1,5 +1,4 @@
 import { openDirectoryStore } from './directory-store.js';
-import { openPostgresStore } from './postgres/open-postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { parseStoreLocation, printableStore } from './store-location.js';
 import type { Store } from './store.js';
@@ -11,6 +10,10 @@ import type { Store } from './store.js';
  */
 export async function openStore(path: string, options: { readonly?: boolean } = {}): Promise<Store> {
   const { kind } = parseStoreLocation(path);
-  if (kind === 'postgres') return openPostgresStore(printableStore(path), options);
+  if (kind === 'postgres') {
+    // Loaded on demand: the pg client costs every SQLite or directory user start-up time.
+    const { openPostgresStore } = await import('./postgres/open-postgres-store.js');
+    return openPostgresStore(printableStore(path), options);
+  }
   return kind === 'sqlite' ? openSqliteStore(path, options) : openDirectoryStore(path, options);
 }
