@@ -275,7 +275,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
     const url = req.url ?? '/';
-    if (isUiPath(url)) return ui.serve(req, res).catch((err: unknown) => sendError(res, undefined, toCassetteError(err)));
+    if (isUiPath(url)) return ui.serve(req, res).catch((err: unknown) => void sendError(res, undefined, toCassetteError(err)));
     if (url.startsWith('/__cassette/')) {
       const name = url.slice('/__cassette/'.length).split('?')[0] ?? '';
       try {
