@@ -117,7 +117,7 @@ describe('an agent loop with a model and two MCP tools', () => {
     expect(Math.max(add, weather)).toBeLessThan(lastModel);
 
     // Golden: both upstreams gone; traps on other ports count any connection attempt.
-    const modelTrap = await startFakeUpstream((_req, res) => res.end('{}'));
+    const modelTrap = await startFakeUpstream((_req, res) => void res.end('{}'));
     const mcpTrap = await startMcpUpstream();
     const golden = await startProxy({
       mode: 'golden',
