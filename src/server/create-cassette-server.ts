@@ -30,7 +30,7 @@ import { closeServer } from './close-server.js';
 import { handleControl } from './control-endpoints.js';
 import type { EpisodeSettings } from './control-endpoints.js';
 import { openModeStore } from './open-mode-store.js';
-import { readBody } from './read-body.js';
+import { closeAfterDrain, readBody } from './read-body.js';
 import { createRequestGuard } from './request-guard.js';
 import { assertEpisodeId, routeRequest } from './route-request.js';
 import { buildSummary } from './run-summary.js';
@@ -327,7 +327,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       const error = toCassetteError(err);
       const outcome = error.code !== 'client_closed_request' && error.httpStatus < 500 ? 'refused' : 'fault';
       sendError(res, provider?.provider, error, error.code === 'cassette_miss' ? { 'x-cassette-miss': '1' } : {});
-      if (error.code === 'body_too_large') res.once('finish', () => req.socket.destroySoon());
+      if (error.code === 'body_too_large') closeAfterDrain(req, res);
       finish(outcome, error.httpStatus, undefined, error);
     }
 
