@@ -6,6 +6,7 @@ import { deepseek } from './deepseek/provider.js';
 import { fireworks } from './fireworks/provider.js';
 import { gemini } from './gemini/provider.js';
 import { groq } from './groq/provider.js';
+import { mcp } from './mcp/provider.js';
 import { openai } from './openai/provider.js';
 import { openrouter } from './openrouter/provider.js';
 import { perplexity } from './perplexity/provider.js';
@@ -59,6 +60,7 @@ const PROVIDERS: Provider[] = [
   fireworks,
   cerebras,
   perplexity,
+  mcp,
 ];
 
 /**
