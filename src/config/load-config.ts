@@ -11,6 +11,7 @@ import { knownKeysAt, suggestKey } from './suggest-key.js';
 import type { Mode } from '../types.js';
 import { CONFIG_DEFAULTS, DEFAULT_CONFIG_FILE, DEFAULT_PORT, DEFAULT_STORE } from './config-defaults.js';
 import type { ConfigFile } from './config-schema.js';
+import { LOCK_FILE } from '../store/pin-lock.js';
 
 export type Timing = 'instant' | 'recorded' | number;
 
@@ -40,6 +41,8 @@ export interface CassetteOptions {
   contractsDir: string;
   configPath: string | undefined;
   file: ConfigFile;
+  /** The pin file golden obeys (`--lock`, `CASSETTE_LOCK`, else `cassette.lock` in the working directory if present). */
+  lock?: string | undefined;
   /** `--tls` / `--tls-cert` + `--tls-key`: listen with TLS (https and wss on the same port). */
   tls?: { certFile?: string; keyFile?: string; dir: string } | undefined;
 }
@@ -70,6 +73,7 @@ export interface CliFlags {
   tls?: boolean;
   tlsCert?: string;
   tlsKey?: string;
+  lock?: string;
 }
 
 const TEST_MODE_MAP: Record<string, Mode> = { GOLDEN: 'golden', LIVE: 'live', LIVE_SMOKE: 'smoke', MOCK: 'mock' };
@@ -138,6 +142,7 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
     contractsDir: resolve(cwd, flags.contracts ?? DEFAULT_CONTRACTS_DIR),
     configPath,
     file,
+    lock: resolveLockPath(flags.lock ?? env.CASSETTE_LOCK, cwd),
     ...(flags.tls || flags.tlsCert !== undefined || flags.tlsKey !== undefined
       ? {
           tls: {
@@ -254,4 +259,15 @@ function usage(message: string, hint?: string): CassetteError {
 
 function configError(message: string): CassetteError {
   return new CassetteError('bad_config', message, { hint: 'Fix the config file; docs/config.md lists every key.' });
+}
+
+/** An explicit pin file (it must exist), else `cassette.lock` in the working directory when there is one. */
+function resolveLockPath(given: string | undefined, cwd: string): string | undefined {
+  if (given !== undefined && given !== '') {
+    const path = resolve(cwd, given);
+    if (!existsSync(path)) throw usage(`--lock ${given}: no such file`, 'Write it with `cassette pin`, or leave --lock out.');
+    return path;
+  }
+  const found = join(cwd, LOCK_FILE);
+  return existsSync(found) ? found : undefined;
 }

@@ -2,8 +2,10 @@
 // 127.0.0.1 port 0, one transport per session (stateful, random session ids, as deployed
 // servers run it). Counts TCP connections, so a replay can prove it opened none.
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
@@ -91,4 +93,11 @@ export async function startMcpUpstream(opts: { json?: boolean } = {}): Promise<M
     })());
   defer(upstream.stop);
   return upstream;
+}
+
+/** A config file declaring the MCP server `tools` at `upstream`; returns its path. */
+export function mcpConfig(dir: string, upstream: string): string {
+  const path = join(dir, 'cassette.config.json');
+  writeFileSync(path, JSON.stringify({ providers: [{ name: 'tools', upstream, family: 'mcp' }] }));
+  return path;
 }

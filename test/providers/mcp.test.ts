@@ -2,7 +2,6 @@
 // its McpServer as the upstream, its Client through the proxy. Record live, replay golden with
 // the server gone and nothing listening that golden could reach, and a changed call is a miss the
 // client surfaces as a JSON-RPC error with our explanation.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -11,20 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import type { Interaction } from '../../src/types.js';
 import { tempDir, useCleanup } from '../helpers/cleanup.js';
-import { startMcpUpstream } from '../helpers/mcp-upstream.js';
+import { mcpConfig, startMcpUpstream } from '../helpers/mcp-upstream.js';
 import { startProxy } from '../helpers/proxy.js';
 import type { TestProxy } from '../helpers/proxy.js';
 
 useCleanup();
 
 const EPISODE = 'mcp-tools';
-
-/** A config file declaring the MCP server `tools` at `upstream`; returns its path. */
-export function mcpConfig(dir: string, upstream: string): string {
-  const path = join(dir, 'cassette.config.json');
-  writeFileSync(path, JSON.stringify({ providers: [{ name: 'tools', upstream, family: 'mcp' }] }));
-  return path;
-}
 
 async function connect(proxy: TestProxy): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: 'cassette-test', version: '1.0.0' });
