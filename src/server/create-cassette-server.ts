@@ -14,6 +14,7 @@ import { createCanonicalBody } from '../match/canonical-body.js';
 import type { CanonicalBodyFn } from '../match/canonical-body.js';
 import { RequestMatcher } from '../match/request-matcher.js';
 import { handleProxyCall } from '../modes/handle-proxy-call.js';
+import { RecordingFlights } from '../modes/recording-flights.js';
 import { sendError } from '../modes/send-error.js';
 import type { MissDetail, ProxyRuntime } from '../modes/handle-proxy-call.js';
 import { ProxyStats } from '../modes/proxy-stats.js';
@@ -99,6 +100,11 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     const store = await openModeStore(o, logger);
     const replayer = store && (mode === 'golden' || mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
     const recorder = store && RECORDING_MODES.has(mode) ? new Recorder(store, mode, logger, options.onStoreError) : undefined;
+    const { upstreamTimeoutMs, idleTimeoutMs } = options.file.limits;
+    const flights =
+      store && mode === 'record-missing'
+        ? new RecordingFlights(store, replayer, Math.max(upstreamTimeoutMs, idleTimeoutMs) + 10_000)
+        : undefined;
     const forwarding = mode !== 'golden' && mode !== 'mock';
     const upstream = forwarding ? (await import('../upstream/forward-request.js')).createUpstream(options.file.limits) : undefined;
     // Imported here, not at the top: the contract checker (and zod with it) serves smoke mode only.
@@ -114,6 +120,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       upstream,
       replayer,
       recorder,
+      flights,
       chaos: chaosOf,
       ...(smoke ? { checkAnswer: smoke.createSmokeChecker(options.contractsDir, options.file.contract, logger) } : {}),
     };
