@@ -140,7 +140,7 @@ const TOOLS = {
   cassette: {
     version: () => JSON.parse(readFileSync(join(CASSETTE_ROOT, 'package.json'), 'utf8')).version,
     /** mode: 'record' (live), 'replay' (golden) or 'passthrough' (forwards, records nothing). */
-    async start(mode, dir, upstream, _port, profileDir) {
+    async start(mode, dir, upstream, _port, profileDir, root = CASSETTE_ROOT) {
       const store = join(dir, 'cassettes.db');
       const cassetteMode = { record: 'live', replay: 'golden', passthrough: 'passthrough' }[mode];
       const args = [
@@ -493,15 +493,18 @@ async function forwardScenarios(upstream) {
       } else failed.nginx = n.reason;
       if (failed.nginx) results.notes.push(`The nginx reference line was skipped: ${failed.nginx}.`);
     }
-    for (const [id, mode] of [
-      ['passthrough', 'passthrough'],
-      ['live', 'record'],
-    ]) {
+    // BENCH_BASELINE_ROOT=DIR: another build (bin/, dist/) takes its turns beside this one, for a
+    // before/after comparison in one run.
+    const builds = [['', CASSETTE_ROOT], ...(env.BENCH_BASELINE_ROOT ? [[' (baseline)', env.BENCH_BASELINE_ROOT]] : [])];
+    for (const [id, mode, root] of builds.flatMap(([suffix, root]) => [
+      [`passthrough${suffix}`, 'passthrough', root],
+      [`live${suffix}`, 'record', root],
+    ])) {
       try {
-        dirs[id] = join(TMP, `forward-${id}`);
+        dirs[id] = join(TMP, `forward-${id.replace(/\W+/g, '-')}`);
         mkdirSync(dirs[id], { recursive: true });
-        const profileDir = cfg.profile ? join(TMP, 'profiles', `forward-${id}`) : undefined;
-        procs.set(id, await TOOLS.cassette.start(mode, dirs[id], upstream.base, 0, profileDir));
+        const profileDir = cfg.profile ? join(TMP, 'profiles', `forward-${id.replace(/\W+/g, '-')}`) : undefined;
+        procs.set(id, await TOOLS.cassette.start(mode, dirs[id], upstream.base, 0, profileDir, root));
       } catch (err) {
         failed[id] = err.message;
       }
@@ -526,8 +529,8 @@ async function forwardScenarios(upstream) {
         const s = results.scenarios.find((x) => x.id === `forward-${kind}-${id}`);
         if (s) s.memory = memory[id];
       }
-      if (id === 'live') {
-        const s = results.scenarios.find((x) => x.id === 'forward-sse-live');
+      if (id.startsWith('live')) {
+        const s = results.scenarios.find((x) => x.id === `forward-sse-${id}`);
         if (s) s.recordings = await TOOLS.cassette.recordings(dirs[id]);
       }
     }
@@ -651,7 +654,7 @@ function computeRatios() {
     } else if (s.group.startsWith('forward-')) {
       const kind = s.group.slice('forward-'.length);
       const of = (id) => get(`forward-${kind}-${id}`);
-      const pt = of('passthrough');
+      const pt = of(s.tool.endsWith(' (baseline)') ? 'passthrough (baseline)' : 'passthrough');
       s.ratio = {
         direct: r2(s.load.rps / of('direct')?.rps),
         nginx: r2(s.load.rps / of('nginx')?.rps),
