@@ -29,26 +29,11 @@ function interaction(e, j) {
     key: `k${e}-${j}`,
     keyVersion: 1,
     occurrence: 1,
-    request: {
-      method: 'POST',
-      path: '/v1/chat/completions',
-      query: [],
-      headers: {},
-      body: { kind: 'json', json: { model, messages: [{ role: 'user', content: prompt }] } },
-    },
+    request: { method: 'POST', path: '/v1/chat/completions', query: [], headers: {}, body: { kind: 'json', json: { model, messages: [{ role: 'user', content: prompt }] } } },
     response: {
       status: 200,
       headers: { 'content-type': 'application/json' },
-      body: {
-        kind: 'json',
-        json: {
-          id: `c${e}-${j}`,
-          object: 'chat.completion',
-          model,
-          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 20, completion_tokens: 80, total_tokens: 100 },
-        },
-      },
+      body: { kind: 'json', json: { id: `c${e}-${j}`, object: 'chat.completion', model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: 20, completion_tokens: 80, total_tokens: 100 } } },
     },
     complete: true,
     timings: { ttfbMs: 100 + (j % 50), totalMs: 300 + (j % 200) },
@@ -90,9 +75,7 @@ try {
   const writeSeconds = round((performance.now() - t) / 1000);
 
   // `cassette ui` as a user starts it: its own process, the bench asking over HTTP like the page does.
-  const child = spawn(process.execPath, [join(ROOT, 'bin/cassette.js'), 'ui', '--store', path, '--json'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(process.execPath, [join(ROOT, 'bin/cassette.js'), 'ui', '--store', path, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const server = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (s) => {
