@@ -10,6 +10,7 @@ import { MODES } from '../types.js';
 import type { Mode } from '../types.js';
 import { CONFIG_DEFAULTS, DEFAULT_CONFIG_FILE, DEFAULT_PORT, DEFAULT_STORE } from './config-defaults.js';
 import type { ConfigFile } from './config-schema.js';
+import { readProxyApiKeys } from './provider-keys.js';
 
 export type Timing = 'instant' | 'recorded' | number;
 
@@ -39,6 +40,11 @@ export interface CassetteOptions {
   contractsDir: string;
   configPath: string | undefined;
   file: ConfigFile;
+  /**
+   * `CASSETTE_<NAME>_API_KEY` by `<NAME>` (envNameOf): the key forwarding adds when the SUT sent
+   * none. Read from the environment once, here; absent: no keys.
+   */
+  apiKeys?: Readonly<Record<string, string>>;
   /** `--tls` / `--tls-cert` + `--tls-key`: listen with TLS (https and wss on the same port). */
   tls?: { certFile?: string; keyFile?: string; dir: string } | undefined;
 }
@@ -124,6 +130,7 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
             faults: parseChaosFaults(flags.chaosFaults ?? '429,500,529,timeout,reset,truncate,slow'),
           },
     authToken: authToken(flags.authToken, env.CASSETTE_AUTH_TOKEN),
+    apiKeys: readProxyApiKeys(env),
     allowedHosts: [...file.allowedHosts, ...(env.CASSETTE_ALLOWED_HOSTS ?? '').split(',')].map((h) => h.trim()).filter(Boolean),
     onStoreError: oneOf('--on-store-error', flags.onStoreError ?? 'fail', ['fail', 'forward'] as const),
     logLevel: flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'info',
