@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { DEFAULT_CONTRACTS_DIR } from './config-defaults.js';
 import { CassetteError } from '../errors.js';
+import { upstreamsFromEnv } from '../providers/registry.js';
 import { parseChaosFaults } from '../safety/chaos.js';
 import type { ChaosFault } from '../safety/chaos.js';
 import { MODES } from '../types.js';
@@ -87,7 +88,8 @@ const TEST_MODE_MAP: Record<string, Mode> = { GOLDEN: 'golden', LIVE: 'live', LI
 /** Resolves options; throws CassetteError('bad_usage' | 'bad_config') naming the bad input. */
 export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<CassetteOptions> {
   const { file, path: configPath } = await readConfigFile(flags.config, cwd);
-  const upstreams: Record<string, string> = {};
+  // A provider's own endpoint variable (Azure's) names its upstream unless the config declares it.
+  const upstreams: Record<string, string> = upstreamsFromEnv(env, new Set((file.providers ?? []).map((p) => p.name)));
   for (const [name, value] of Object.entries(env)) {
     const m = /^CASSETTE_UPSTREAM_([A-Z0-9_]+)$/.exec(name);
     if (m?.[1] && value) upstreams[m[1].toLowerCase()] = value;
