@@ -4,12 +4,16 @@ import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { DEFAULT_CONTRACTS_DIR } from './config-defaults.js';
 import { CassetteError } from '../errors.js';
+import { upstreamsFromEnv } from '../providers/registry.js';
 import { parseChaosFaults } from '../safety/chaos.js';
 import type { ChaosFault } from '../safety/chaos.js';
 import { MODES } from '../types.js';
+import { knownKeysAt, suggestKey } from './suggest-key.js';
 import type { Mode } from '../types.js';
 import { CONFIG_DEFAULTS, DEFAULT_CONFIG_FILE, DEFAULT_PORT, DEFAULT_STORE } from './config-defaults.js';
 import type { ConfigFile } from './config-schema.js';
+import { readProxyApiKeys } from './provider-keys.js';
+import { LOCK_FILE } from '../store/pin-lock.js';
 import { printableStore } from '../store/store-location.js';
 
 export type Timing = 'instant' | 'recorded' | number;
@@ -40,6 +44,13 @@ export interface CassetteOptions {
   contractsDir: string;
   configPath: string | undefined;
   file: ConfigFile;
+  /**
+   * `CASSETTE_<NAME>_API_KEY` by `<NAME>` (envNameOf): the key forwarding adds when the SUT sent
+   * none. Read from the environment once, here; absent: no keys.
+   */
+  apiKeys?: Readonly<Record<string, string>>;
+  /** The pin file golden obeys (`--lock`, `CASSETTE_LOCK`, else `cassette.lock` in the working directory if present). */
+  lock?: string | undefined;
   /** `--tls` / `--tls-cert` + `--tls-key`: listen with TLS (https and wss on the same port). */
   tls?: { certFile?: string; keyFile?: string; dir: string } | undefined;
 }
@@ -70,6 +81,7 @@ export interface CliFlags {
   tls?: boolean;
   tlsCert?: string;
   tlsKey?: string;
+  lock?: string;
 }
 
 const TEST_MODE_MAP: Record<string, Mode> = { GOLDEN: 'golden', LIVE: 'live', LIVE_SMOKE: 'smoke', MOCK: 'mock' };
@@ -77,7 +89,8 @@ const TEST_MODE_MAP: Record<string, Mode> = { GOLDEN: 'golden', LIVE: 'live', LI
 /** Resolves options; throws CassetteError('bad_usage' | 'bad_config') naming the bad input. */
 export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<CassetteOptions> {
   const { file, path: configPath } = await readConfigFile(flags.config, cwd);
-  const upstreams: Record<string, string> = {};
+  // A provider's own endpoint variable (Azure's) names its upstream unless the config declares it.
+  const upstreams: Record<string, string> = upstreamsFromEnv(env, new Set((file.providers ?? []).map((p) => p.name)));
   for (const [name, value] of Object.entries(env)) {
     const m = /^CASSETTE_UPSTREAM_([A-Z0-9_]+)$/.exec(name);
     if (m?.[1] && value) upstreams[m[1].toLowerCase()] = value;
@@ -92,13 +105,20 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
     .filter(Boolean);
   const chaosRate = flags.chaos === undefined ? undefined : number('--chaos', flags.chaos, 0, 1);
   const options: CassetteOptions = {
-    mode: resolveMode(flags.mode, env),
-    host: flags.host ?? '127.0.0.1',
-    port: flags.port === undefined ? DEFAULT_PORT : integer('--port', flags.port, 0, 65535),
+    mode: resolveMode(flags.mode, env) ?? file.mode ?? 'golden',
+    host: flags.host ?? file.host ?? '127.0.0.1',
+    port: flags.port === undefined ? (file.port ?? DEFAULT_PORT) : integer('--port', flags.port, 0, 65535),
     // The printable form: a URL's password stays in store-location.ts, never in the options.
     store: printableStore(flags.store ?? (env.CASSETTE_STORE || undefined) ?? file.store ?? DEFAULT_STORE),
-    episode: flags.episode ?? env.CASSETTE_EPISODE ?? 'default',
-    episodeFrom: flags.episode !== undefined ? '--episode' : env.CASSETTE_EPISODE !== undefined ? 'CASSETTE_EPISODE' : 'the default',
+    episode: flags.episode ?? env.CASSETTE_EPISODE ?? file.episode ?? 'default',
+    episodeFrom:
+      flags.episode !== undefined
+        ? '--episode'
+        : env.CASSETTE_EPISODE !== undefined
+          ? 'CASSETTE_EPISODE'
+          : file.episode !== undefined
+            ? `${configPath ?? 'the config file'} "episode"`
+            : 'the default',
     seed: integer(
       flags.seed !== undefined
         ? '--seed'
@@ -126,12 +146,14 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
             faults: parseChaosFaults(flags.chaosFaults ?? '429,500,529,timeout,reset,truncate,slow'),
           },
     authToken: authToken(flags.authToken, env.CASSETTE_AUTH_TOKEN),
+    apiKeys: readProxyApiKeys(env),
     allowedHosts: [...file.allowedHosts, ...(env.CASSETTE_ALLOWED_HOSTS ?? '').split(',')].map((h) => h.trim()).filter(Boolean),
     onStoreError: oneOf('--on-store-error', flags.onStoreError ?? 'fail', ['fail', 'forward'] as const),
     logLevel: flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'info',
     contractsDir: resolve(cwd, flags.contracts ?? DEFAULT_CONTRACTS_DIR),
     configPath,
     file,
+    lock: resolveLockPath(flags.lock ?? env.CASSETTE_LOCK, cwd),
     ...(flags.tls || flags.tlsCert !== undefined || flags.tlsKey !== undefined
       ? {
           tls: {
@@ -155,7 +177,8 @@ function authToken(flag: string | undefined, env: string | undefined): string | 
   return value;
 }
 
-function resolveMode(flag: string | undefined, env: NodeJS.ProcessEnv): Mode {
+/** The mode from a flag or the environment; undefined when neither names one (the config file or golden then). */
+function resolveMode(flag: string | undefined, env: NodeJS.ProcessEnv): Mode | undefined {
   if (flag !== undefined) return oneOf('--mode', flag, MODES);
   // Case-insensitive like TEST_MODE: CASSETTE_MODE=LIVE is live.
   if (env.CASSETTE_MODE) return oneOf('CASSETTE_MODE', env.CASSETTE_MODE.toLowerCase(), MODES);
@@ -164,7 +187,7 @@ function resolveMode(flag: string | undefined, env: NodeJS.ProcessEnv): Mode {
     if (!mode) throw usage(`TEST_MODE=${env.TEST_MODE} is not one of ${Object.keys(TEST_MODE_MAP).join(', ')}`);
     return mode;
   }
-  return 'golden';
+  return undefined;
 }
 
 /**
@@ -186,7 +209,7 @@ export async function readConfigFile(flagPath: string | undefined, cwd: string):
   }
   const { configFileSchema } = await import('./config-schema.js');
   const parsed = configFileSchema.safeParse(raw);
-  if (!parsed.success) throw configError(`${path}: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) throw configError(`${path}: ${describeIssues(parsed.error, configFileSchema)}`);
   return { file: parsed.data, path };
 }
 
@@ -196,7 +219,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
  * `providers[2].upstream: Invalid URL; match.ignore: ...`. A key that is not an identifier is
  * quoted (`prices["gpt-4o"]`), so no key can make the path ambiguous.
  */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.ZodError, schema?: z.ZodType): string {
   return error.issues
     .map((issue) => {
       const where = issue.path.reduce<string>((acc, seg) => {
@@ -205,8 +228,12 @@ export function describeIssues(error: z.ZodError): string {
         if (!IDENTIFIER.test(key)) return `${acc}[${JSON.stringify(key)}]`;
         return acc ? `${acc}.${key}` : key;
       }, '');
-      const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
-      return `${where || '(root)'}: ${issue.message}${keys}`;
+      const keys = 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
+      // A mistyped key gets a did-you-mean from the keys the schema accepts there.
+      const known = schema && keys.length > 0 ? knownKeysAt(schema, issue.path) : [];
+      const meant = keys.map((k) => [k, suggestKey(k, known)] as const).filter(([, s]) => s !== undefined);
+      const suggestion = meant.length > 0 ? `; did you mean ${meant.map(([k, s]) => `"${s}" for "${k}"`).join(', ')}?` : '';
+      return `${where || '(root)'}: ${issue.message}${keys.length > 0 ? ` (${keys.join(', ')})` : ''}${suggestion}`;
     })
     .join('; ');
 }
@@ -243,4 +270,15 @@ function usage(message: string, hint?: string): CassetteError {
 
 function configError(message: string): CassetteError {
   return new CassetteError('bad_config', message, { hint: 'Fix the config file; docs/config.md lists every key.' });
+}
+
+/** An explicit pin file (it must exist), else `cassette.lock` in the working directory when there is one. */
+function resolveLockPath(given: string | undefined, cwd: string): string | undefined {
+  if (given !== undefined && given !== '') {
+    const path = resolve(cwd, given);
+    if (!existsSync(path)) throw usage(`--lock ${given}: no such file`, 'Write it with `cassette pin`, or leave --lock out.');
+    return path;
+  }
+  const found = join(cwd, LOCK_FILE);
+  return existsSync(found) ? found : undefined;
 }

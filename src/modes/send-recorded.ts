@@ -24,10 +24,13 @@ export interface PreparedResponse {
  */
 export function prepareResponse(response: RecordedResponse, extraHeaders: Record<string, string> = {}): PreparedResponse {
   const headers: string[] = [];
+  // Stored bodies are decoded, except one kept still encoded (an opaque interaction: bytes and
+  // their content-encoding stored together, sent together).
+  const encoded = response.body?.kind === 'base64' && response.stream === undefined;
   for (const [k, v] of Object.entries(response.headers)) {
-    // Stored bodies are decoded; framing headers are the wire's business, set fresh below. Older
-    // stores may hold other transport headers (`trailer` made Node refuse the answer): skipped too.
-    if (k === 'content-encoding' || isTransportHeader(k) || k in extraHeaders) continue;
+    // Framing headers are the wire's business, set fresh below. Older stores may hold other
+    // transport headers (`trailer` made Node refuse the answer): skipped too.
+    if (k === 'content-encoding' ? !encoded : isTransportHeader(k) || k in extraHeaders) continue;
     for (const value of Array.isArray(v) ? v : [v]) headers.push(k, value);
   }
   for (const [k, v] of Object.entries(extraHeaders)) headers.push(k, v);
@@ -45,8 +48,36 @@ export function prepareResponse(response: RecordedResponse, extraHeaders: Record
   return { status: response.status, headers, body };
 }
 
+/**
+ * A prepared answer adjusted to the request replaying it (`Provider.replayRewrite`): the same
+ * object when the rewrite changes nothing, so a cached answer is copied only when it must differ.
+ */
+export function rewritePrepared(p: PreparedResponse, rewrite: (text: string, part: 'body' | 'event') => string): PreparedResponse {
+  if (p.events) {
+    let changed = false;
+    const events = p.events.map((e) => {
+      const text = e.bytes.toString('utf8');
+      const out = rewrite(text, 'event');
+      if (out === text) return e;
+      changed = true;
+      return { ms: e.ms, bytes: Buffer.from(out, 'utf8') };
+    });
+    return changed ? { ...p, events, joined: Buffer.concat(events.map((e) => e.bytes)) } : p;
+  }
+  if (!p.body || p.body.length === 0) return p;
+  const text = p.body.toString('utf8');
+  const out = rewrite(text, 'body');
+  if (out === text) return p;
+  const body = Buffer.from(out, 'utf8');
+  const headers = [...p.headers];
+  for (let i = 0; i < headers.length; i += 2) if (headers[i] === 'content-length') headers[i + 1] = String(body.length);
+  return { ...p, headers, body };
+}
+
 export interface SendOptions {
   timing: Timing;
+  /** Keep a stream open after its last event until the client closes it (`Provider.clientEndsStream`). */
+  holdOpen?: boolean;
   /** Stop after this many stream events and cut the connection (chaos `truncate`). */
   truncateAfterEvents?: number;
 }
@@ -69,6 +100,10 @@ export function sendPrepared(res: ServerResponse, p: PreparedResponse, options: 
     return;
   }
   res.writeHead(p.status, headers);
+  if (options.holdOpen) {
+    res.flushHeaders();
+    return writeEvents(res, p.events, options).then(() => untilClosed(res));
+  }
   if (options.timing === 'instant' && options.truncateAfterEvents === undefined && p.joined) {
     res.end(p.joined);
     return;
@@ -93,5 +128,11 @@ async function writeEvents(res: ServerResponse, events: NonNullable<PreparedResp
     res.write(e.bytes);
     n++;
   }
-  res.end();
+  if (!options.holdOpen) res.end();
+}
+
+/** Resolves when the client has gone (a held-open stream ends only that way). */
+function untilClosed(res: ServerResponse): Promise<void> {
+  if (res.destroyed || res.closed) return Promise.resolve();
+  return new Promise((resolve) => res.once('close', () => resolve()));
 }

@@ -1,3 +1,5 @@
+import { envNameOf } from '../config/provider-keys.js';
+import { CassetteError } from '../errors.js';
 import { assertUpstreamAllowed } from '../safety/assert-upstream-allowed.js';
 import type { Route } from '../providers/registry.js';
 import { connectionListed, HOP_BY_HOP } from '../upstream/normalize-headers.js';
@@ -8,13 +10,19 @@ const targets = new WeakMap<Route, { origin: string; basePath: string; allow: re
 
 /**
  * The request as the provider gets it: the SUT's own headers and bytes, minus hop-by-hop and
- * `x-cassette-*` headers. A key in `CASSETTE_<PROVIDER>_API_KEY` is added when the SUT sent none,
+ * `x-cassette-*` headers. A key from `CASSETTE_<PROVIDER>_API_KEY` (read once into the options) is added when the SUT sent none,
  * so a SUT under test needs no key of its own.
  */
 export function buildUpstreamRequest(
   call: ProxyCall,
   allow: readonly string[] | undefined,
+  apiKeys: Readonly<Record<string, string>> | undefined,
 ): { origin: string; path: string; headers: Record<string, string | string[]> } {
+  if (call.route.upstreamMissing !== undefined) {
+    // The hint goes in the message too: the SUT's SDK shows the message, not our hint.
+    const hint = call.route.upstreamMissing;
+    throw new CassetteError('bad_config', `provider ${call.route.name} has no upstream to forward to. ${hint}`, { hint });
+  }
   let target = targets.get(call.route);
   if (!target || target.allow !== allow) {
     const base = call.route.upstream;
@@ -31,10 +39,16 @@ export function buildUpstreamRequest(
     if (v === undefined || HOP_BY_HOP.has(k) || listed.has(k) || k.startsWith('x-cassette-')) continue;
     headers[k] = v;
   }
-  const envKey = process.env[`CASSETTE_${call.route.name.toUpperCase().replace(/-/g, '_')}_API_KEY`];
+  const envKey = apiKeys?.[envNameOf(call.route.name)];
   if (envKey) {
     const [name, value] = call.route.provider.apiKeyHeader(envKey);
     if (!headers[name] && !headers.authorization && !/[?&]key=/.test(call.query)) headers[name] = value;
   }
-  return { origin: target.origin, path: `${target.basePath}${call.path}${call.query ? `?${call.query}` : ''}`, headers };
+  let origin = target.origin;
+  const placed = call.route.provider.upstreamFor?.(call.route.upstream, call.path);
+  if (placed !== undefined && placed.origin !== origin) {
+    assertUpstreamAllowed(placed, allow);
+    origin = placed.origin;
+  }
+  return { origin, path: `${target.basePath}${call.path}${call.query ? `?${call.query}` : ''}`, headers };
 }
