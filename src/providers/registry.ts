@@ -1,5 +1,6 @@
 import { CassetteError } from '../errors.js';
 import { anthropic } from './anthropic/provider.js';
+import { bedrock } from './bedrock/provider.js';
 import { gemini } from './gemini/provider.js';
 import { openai } from './openai/provider.js';
 import { openrouter } from './openrouter/provider.js';
@@ -31,7 +32,7 @@ export interface Route {
  * The provider modules, built-ins first (SPEC §2: the routes served without configuration, in
  * this order). The list is the registry: nothing else names a provider.
  */
-const PROVIDERS: Provider[] = [openai, anthropic, gemini, openrouter];
+const PROVIDERS: Provider[] = [openai, anthropic, gemini, openrouter, bedrock];
 
 /**
  * Adds a provider module (or replaces one of the same name). Registered before a server starts,

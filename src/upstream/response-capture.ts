@@ -1,7 +1,9 @@
 import zlib from 'node:zlib';
 import { encodeBody } from '../match/body-codec.js';
 import type { Redactor } from '../safety/create-redactor.js';
+import { createEventStreamFramer } from '../stream/aws-eventstream.js';
 import { createFramer } from '../stream/create-framer.js';
+import { isBinaryStreamFormat } from '../stream/event-bytes.js';
 import type { Framer } from '../stream/types.js';
 import type { StoredBody, StoredStream, StreamEvent, StreamFormat } from '../types.js';
 
@@ -37,6 +39,8 @@ export class ResponseCapture {
   readonly #contentType: string | undefined;
   readonly #format: StreamFormat | undefined;
   #framer: Framer | undefined;
+  /** A binary stream's framer (`aws-eventstream`): fed bytes, its events are base64 and never redacted. */
+  #binaryFramer: ReturnType<typeof createEventStreamFramer> | undefined;
   #decoder: Decoder | undefined;
   readonly #encoding: string | undefined;
   readonly #limits: CaptureLimits;
@@ -62,8 +66,10 @@ export class ResponseCapture {
     this.#redactor = options.redactor;
     this.#contentType = options.contentType;
     this.#format = options.format;
-    this.#framer = options.format ? createFramer(options.format) : undefined;
-    this.#text = options.format ? new TextDecoder('utf-8', { ignoreBOM: true }) : undefined;
+    const binary = options.format !== undefined && isBinaryStreamFormat(options.format);
+    this.#binaryFramer = binary ? createEventStreamFramer() : undefined;
+    this.#framer = options.format && !binary ? createFramer(options.format) : undefined;
+    this.#text = options.format && !binary ? new TextDecoder('utf-8', { ignoreBOM: true }) : undefined;
     this.#encoding = options.contentEncoding?.trim().toLowerCase();
     if (this.#encoding !== 'deflate') this.#useDecoder(createDecoder(this.#encoding));
   }
@@ -110,6 +116,10 @@ export class ResponseCapture {
       return { body: { kind: 'empty' }, complete: false, unrecordable };
     }
     const ok = complete && !this.#decodeFailed;
+    if (this.#binaryFramer && this.#format) {
+      this.#addEvents(this.#binaryFramer.end());
+      return { stream: { format: this.#format, events: this.#events, complete: ok }, complete: ok };
+    }
     if (this.#framer && this.#format) {
       const tail = this.#text?.decode();
       const rest = [...(tail ? this.#framer.push(tail) : []), ...this.#framer.end()];
@@ -133,7 +143,9 @@ export class ResponseCapture {
       this.#giveUp(`the answer decompresses more than limits.maxDecompressionRatio (${maxDecompressionRatio}:1)`);
       return;
     }
-    if (this.#framer) this.#addEvents(this.#framer.push((this.#text as InstanceType<typeof TextDecoder>).decode(chunk, { stream: true })));
+    if (this.#binaryFramer) this.#addEvents(this.#binaryFramer.push(chunk));
+    else if (this.#framer)
+      this.#addEvents(this.#framer.push((this.#text as InstanceType<typeof TextDecoder>).decode(chunk, { stream: true })));
     else this.#chunks.push(chunk);
   }
 
@@ -143,6 +155,7 @@ export class ResponseCapture {
     this.#chunks = [];
     this.#events = [];
     this.#framer = undefined;
+    this.#binaryFramer = undefined;
     const decoder = this.#decoder;
     this.#decoder = undefined;
     if (decoder) {
@@ -155,7 +168,9 @@ export class ResponseCapture {
   #addEvents(raws: string[]): void {
     if (raws.length === 0) return;
     const ms = Math.round((performance.now() - this.#startedAt) * 10) / 10;
-    for (const raw of raws) this.#events.push({ ms, raw: this.#redactor.text(raw) });
+    // Redacting a binary message's base64 would break its checksums: it is stored as it came.
+    if (this.#binaryFramer) for (const raw of raws) this.#events.push({ ms, raw });
+    else for (const raw of raws) this.#events.push({ ms, raw: this.#redactor.text(raw) });
   }
 }
 
