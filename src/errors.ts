@@ -33,6 +33,13 @@ export const ERROR_CODES = {
   store_unreadable: { exitCode: 3, httpStatus: 500 },
   store_write_failed: { exitCode: 3, httpStatus: 500 },
   episode_not_found: { exitCode: 1, httpStatus: 404 },
+  // a finished take never changes (docs/stores.md, "Fleet")
+  take_finished: { exitCode: 3, httpStatus: 500 },
+  // record-missing on a fleet: another proxy's recording of the same request did not come in time
+  recording_wait_timeout: { exitCode: 3, httpStatus: 504 },
+  // golden with a cassette.lock: the served take is not the pinned one
+  cassette_unpinned: { exitCode: 1, httpStatus: 409 },
+  cassette_pin_mismatch: { exitCode: 1, httpStatus: 409 },
   command_failed: { exitCode: 1, httpStatus: 500 },
   cannot_start: { exitCode: 3, httpStatus: 500 },
   internal_error: { exitCode: 3, httpStatus: 500 },

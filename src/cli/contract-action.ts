@@ -4,6 +4,7 @@ import { loadOptions } from '../config/load-config.js';
 import type { CassetteOptions, CliFlags } from '../config/load-config.js';
 import { DEFAULT_CONTRACTS_DIR } from '../config/config-defaults.js';
 import type { FailOn } from '../contract/contract-types.js';
+import { isDerivedEpisode } from '../contract/derived-episode.js';
 import { renderJson } from '../contract/render-json.js';
 import { renderJunit } from '../contract/render-junit.js';
 import { renderMarkdown } from '../contract/render-markdown.js';
@@ -15,7 +16,7 @@ import { CassetteError } from '../errors.js';
 import { openStore } from '../store/open-store.js';
 import type { Interaction } from '../types.js';
 import { printData, printJson, printTalk } from './output.js';
-import { resendInteractions } from './resend-interactions.js';
+import { assertKeys, notCheckedReason, resendInteractions } from './resend-interactions.js';
 
 type ContractFlags = CliFlags & {
   contracts?: string;
@@ -88,9 +89,8 @@ async function checkLive(
   const store = await openStore(options.store, { readonly: true });
   let probes: Interaction[][];
   try {
-    const episodes = flags.episode
-      ? [flags.episode]
-      : (await store.listEpisodes()).filter((e) => !e.endsWith('.probe') && !e.endsWith('.live'));
+    // A derived episode (`*.probe`, `*.live`) is never probed again.
+    const episodes = (flags.episode ? [flags.episode] : await store.listEpisodes()).filter((e) => !isDerivedEpisode(e));
     probes = [];
     for (const e of episodes) {
       const list = (await store.loadEpisode(e))?.interactions ?? [];
@@ -100,14 +100,17 @@ async function checkLive(
     await store.close();
   }
   if (probes.length === 0) throw new CassetteError('episode_not_found', `no recorded requests to probe with in ${options.store}`);
+  assertKeys(options, probes.flat());
   const fresh: Interaction[] = [];
   const failed = new Map<string, string>();
   for (const list of probes) {
     const into = `${(list[0] as Interaction).episode}.probe`.slice(0, 128);
     const { statuses } = await resendInteractions(options, list, into);
     statuses.forEach((status, n) => {
-      // 401/403: no usable key; 402: budget spent; 502/504: unreachable. None of these is "no drift".
-      if ([401, 402, 403, 502, 504].includes(status)) failed.set((list[n] as Interaction).provider, `probe answered HTTP ${status}`);
+      // No usable key, budget spent, unreachable: none of these is "no drift" (nor drift).
+      const step = list[n] as Interaction;
+      const reason = notCheckedReason(status, step.response.status);
+      if (reason) failed.set(step.provider, `not checked: ${reason}`);
     });
     const s = await openStore(options.store, { readonly: true });
     try {

@@ -4,9 +4,10 @@ import { loadOptions } from '../config/load-config.js';
 import type { CliFlags } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
 import { openStore } from '../store/open-store.js';
+import { collect } from '../store/store.js';
 import type { Interaction } from '../types.js';
 import { printJson, printTalk } from './output.js';
-import { resendInteractions } from './resend-interactions.js';
+import { assertKeys, notCheckedReason, resendInteractions } from './resend-interactions.js';
 
 type LiveFlags = CliFlags & { json?: boolean; model?: string; into?: string; provider?: string; failOn?: string; minSimilarity?: string };
 
@@ -34,17 +35,67 @@ export async function replayLive(episodes: string[], flags: LiveFlags): Promise<
       `episode "${episode}" has no recordings${flags.provider ? ` of provider ${flags.provider}` : ''} in ${options.store}`,
     );
 
+  assertKeys(options, recorded);
+  const before = await newestTake(options.store, into);
   const { statuses } = await resendInteractions(options, recorded, into, flags.model);
-  const unreachable = statuses.filter((s) => s === 502 || s === 504).length;
-  const fresh = await readTake(options.store, into);
+  // Only this run's take: an unreachable provider records nothing, and an earlier run's answers
+  // must not then be reported as "same".
+  const fresh = await takesAfter(options.store, into, before);
   // Steps were re-sent one at a time, so step n is position n of the new take (a cut answer leaves a gap).
   const byPosition = new Map(fresh.map((i) => [i.position, i]));
-  const steps = recorded.map((r, n) => compareSteps(n + 1, r, byPosition.get(n + 1), minSimilarity));
+  const steps: LiveStep[] = recorded.map((r, n) => {
+    const reason = notCheckedReason(statuses[n] ?? 0, r.response.status);
+    const step = compareSteps(n + 1, r, byPosition.get(n + 1), minSimilarity);
+    return reason ? { ...step, changed: false, reasons: [], notChecked: reason } : step;
+  });
   const changed = steps.filter((s) => s.changed).length;
-  if (flags.json) printJson({ ok: changed === 0 && unreachable === 0, episode, into, steps });
+  const notChecked = steps.filter((s) => s.notChecked).length;
+  if (flags.json) printJson({ ok: changed === 0 && notChecked === 0, episode, into, notChecked, steps });
   printTalk(formatSteps(episode, into, steps));
-  if (unreachable > 0) return 3;
-  return changed > 0 && failOn === 'changed' ? 1 : 0;
+  if (changed > 0 && failOn === 'changed') return 1;
+  return notChecked > 0 ? 3 : 0;
+}
+
+/** A step's comparison, or why it could not be compared (no key, unreachable: never "same", never "changed"). */
+type LiveStep = StepComparison & { notChecked?: string };
+
+async function newestTake(store: string, episode: string): Promise<number> {
+  const s = await openStore(store, { readonly: true });
+  try {
+    return Math.max(0, ...(await s.listTakes(episode)).map((t) => t.take));
+  } finally {
+    await s.close();
+  }
+}
+
+async function takesAfter(store: string, episode: string, take: number): Promise<Interaction[]> {
+  const s = await openStore(store, { readonly: true });
+  try {
+    const all = await collect(s.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true }));
+    return all.filter((i) => i.take > take);
+  } finally {
+    await s.close();
+  }
+}
+
+function formatSteps(episode: string, into: string, steps: LiveStep[]): string {
+  const notChecked = steps.filter((s) => s.notChecked).length;
+  const lines = [
+    `cassette replay --live: episode "${episode}" re-run as "${into}", ${steps.filter((s) => s.changed).length} of ${steps.length} steps changed` +
+      (notChecked > 0 ? `, ${notChecked} not checked` : ''),
+  ];
+  for (const s of steps) {
+    if (s.notChecked) {
+      lines.push(`  step ${s.step} NOT CHECKED ${s.provider} ${s.method} ${s.path}: ${s.notChecked}`);
+      continue;
+    }
+    const tok = s.tokens.delta === 0 ? '' : `, tokens ${s.tokens.delta > 0 ? '+' : ''}${s.tokens.delta}`;
+    lines.push(
+      `  step ${s.step} ${s.changed ? 'CHANGED' : 'same   '} ${s.provider} ${s.method} ${s.path}: similarity ${s.similarity}${tok}, latency ${s.latencyMs.delta > 0 ? '+' : ''}${Math.round(s.latencyMs.delta)} ms`,
+    );
+    for (const r of s.reasons) lines.push(`      ${r}`);
+  }
+  return lines.join('\n');
 }
 
 async function readTake(store: string, episode: string): Promise<Interaction[]> {
@@ -54,18 +105,4 @@ async function readTake(store: string, episode: string): Promise<Interaction[]> 
   } finally {
     await s.close();
   }
-}
-
-function formatSteps(episode: string, into: string, steps: StepComparison[]): string {
-  const lines = [
-    `cassette replay --live: episode "${episode}" re-run as "${into}", ${steps.filter((s) => s.changed).length} of ${steps.length} steps changed`,
-  ];
-  for (const s of steps) {
-    const tok = s.tokens.delta === 0 ? '' : `, tokens ${s.tokens.delta > 0 ? '+' : ''}${s.tokens.delta}`;
-    lines.push(
-      `  step ${s.step} ${s.changed ? 'CHANGED' : 'same   '} ${s.provider} ${s.method} ${s.path}: similarity ${s.similarity}${tok}, latency ${s.latencyMs.delta > 0 ? '+' : ''}${Math.round(s.latencyMs.delta)} ms`,
-    );
-    for (const r of s.reasons) lines.push(`      ${r}`);
-  }
-  return lines.join('\n');
 }

@@ -1,12 +1,11 @@
 import { loadOptions } from '../config/load-config.js';
 import type { CliFlags } from '../config/load-config.js';
-import { CassetteError } from '../errors.js';
 import { assertEpisodeId } from '../server/route-request.js';
 import { collect } from '../store/store.js';
 import type { Interaction } from '../types.js';
 import { diffSides } from './diff-action.js';
 import { printJson, printTalk } from './output.js';
-import { missingKeys, resendInteractions } from './resend-interactions.js';
+import { assertKeys, resendInteractions } from './resend-interactions.js';
 import { withStore } from './store-option.js';
 import { unknownEpisode } from './unknown-episode.js';
 
@@ -26,12 +25,7 @@ export async function rerecordAction(episode: string, flags: RerecordFlags): Pro
     if (!found) throw unknownEpisode(episode, await store.listEpisodes());
     return { take: found.take, interactions: [...found.interactions].sort((a, b) => a.position - b.position) };
   });
-  const missing = missingKeys(options, old.interactions);
-  if (missing.length > 0) {
-    throw new CassetteError('cannot_start', `no API key for ${missing.map((m) => m.provider).join(', ')}: nothing was sent`, {
-      hint: missing.map((m) => `set ${m.variables.join(' or ')}`).join('; '),
-    });
-  }
+  assertKeys(options, old.interactions);
   const { statuses } = await resendInteractions(options, old.interactions, episode);
   const fresh = await withStore(options.store, { readonly: true }, async (store) => {
     const takes = await store.listTakes(episode);

@@ -91,3 +91,26 @@ export function missingKeys(options: CassetteOptions, recorded: readonly Interac
   }
   return missing;
 }
+
+/** `cannot_start` (exit 3) before anything is sent when a provider of `recorded` has no API key, naming the variables. */
+export function assertKeys(options: CassetteOptions, recorded: readonly Interaction[]): void {
+  const missing = missingKeys(options, recorded);
+  if (missing.length === 0) return;
+  throw new CassetteError('cannot_start', `no API key for ${missing.map((m) => m.provider).join(', ')}: nothing was sent`, {
+    hint: missing.map((m) => `set ${m.variables.join(' or ')}`).join('; '),
+    details: { missing },
+  });
+}
+
+/**
+ * Why a re-sent request's answer says nothing about the model (so it is "not checked", never
+ * "changed" nor "same"): the key was refused, the budget spent, the provider unreachable. A status
+ * the recording had too is an answer like any other.
+ */
+export function notCheckedReason(status: number, recordedStatus: number): string | undefined {
+  if (status === recordedStatus) return undefined;
+  if (status === 401 || status === 403) return `the provider refused the API key (HTTP ${status})`;
+  if (status === 402) return 'the budget (--max-cost / --max-requests) was spent (HTTP 402)';
+  if (status === 502 || status === 504) return `the provider could not be reached (HTTP ${status})`;
+  return undefined;
+}

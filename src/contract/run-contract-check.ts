@@ -7,6 +7,7 @@ import { DEFAULT_CONTRACTS_DIR } from '../config/config-defaults.js';
 import type { ContractConfig, FailOn, Finding, Severity } from './contract-types.js';
 import { diffContract } from './diff-contract.js';
 import { ContractBuilder } from './infer-contract.js';
+import { baselineEpisodes } from './derived-episode.js';
 
 export interface ContractCheckOptions {
   contractsDir?: string;
@@ -42,12 +43,9 @@ export interface ContractCheckResult {
  * `contracts/`. Returns data only; the CLI prints and exits.
  */
 export async function runContractCheck(store: Store, options: ContractCheckOptions = {}): Promise<ContractCheckResult> {
-  const interactions = await collect(
-    store.interactions({
-      ...(options.episodes ? { episodes: options.episodes } : {}),
-      newestTakeOnly: true,
-    }),
-  );
+  // Derived episodes (`*.probe`, `*.live`) are fresh answers, not what golden serves: never checked offline.
+  const episodes = baselineEpisodes(await store.listEpisodes(), options.episodes);
+  const interactions = episodes.length === 0 ? [] : await collect(store.interactions({ episodes, newestTakeOnly: true }));
   return checkInteractions(interactions, options);
 }
 
@@ -83,6 +81,7 @@ export function checkInteractions(interactions: Iterable<Interaction>, options: 
     if (relevant && !observedProviders.includes(problem.provider))
       unchecked.push({ provider: problem.provider, reason: `baseline ${problem.path} ${problem.message}` });
   }
+  if (checked.length === 0 && unchecked.length === 0) unchecked.push(nothingToCheck(options));
   const unobserved = [...contracts.keys()].filter((p) => !observedProviders.includes(p) && (wanted === undefined || wanted.has(p))).sort();
   const configured = applyContractConfig(raw, options.config, options.today ?? today());
   const failing = configured.findings.some((f) => atOrAbove(f.severity, failOn));
@@ -98,5 +97,19 @@ export function checkInteractions(interactions: Iterable<Interaction>, options: 
     checked,
     unchecked,
     unobserved,
+  };
+}
+
+/** Why nothing was compared (an empty store, or an episode or provider the store lacks): never "no drift". */
+function nothingToCheck(options: ContractCheckOptions): ContractCheckResult['unchecked'][number] {
+  const what = [
+    options.episodes ? `episode ${options.episodes.map((e) => JSON.stringify(e)).join(', ')}` : undefined,
+    options.providers ? `provider ${options.providers.map((p) => JSON.stringify(p)).join(', ')}` : undefined,
+  ].filter(Boolean);
+  return {
+    provider: options.providers?.join(', ') ?? 'any',
+    reason:
+      `nothing recorded to compare${what.length > 0 ? ` for ${what.join(' and ')}` : ''} ` +
+      '(check --episode and --provider against `cassette ls`; `.probe` and `.live` episodes are never checked offline)',
   };
 }

@@ -6,6 +6,7 @@ import { DEFAULT_CONTRACTS_DIR } from '../config/config-defaults.js';
 import type { Finding } from './contract-types.js';
 import { diffEndpoint } from './diff-contract.js';
 import { ContractBuilder } from './infer-contract.js';
+import { baselineEpisodes } from './derived-episode.js';
 
 export interface ContractUpdateOptions {
   /** Where baselines go; default `contracts` (relative to the working directory). */
@@ -33,12 +34,10 @@ export interface ContractUpdateResult {
  * of each episode, as golden serves them) and writes `contracts/<provider>.json`. Prints nothing.
  */
 export async function runContractUpdate(store: Store, options: ContractUpdateOptions = {}): Promise<ContractUpdateResult> {
-  const interactions = await collect(
-    store.interactions({
-      ...(options.episodes ? { episodes: options.episodes } : {}),
-      newestTakeOnly: options.allTakes !== true,
-    }),
-  );
+  // A baseline is learned from what golden serves, never from `*.probe` / `*.live` answers.
+  const episodes = baselineEpisodes(await store.listEpisodes(), options.episodes);
+  const interactions =
+    episodes.length === 0 ? [] : await collect(store.interactions({ episodes, newestTakeOnly: options.allTakes !== true }));
   return updateFromInteractions(interactions, options);
 }
 

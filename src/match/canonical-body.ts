@@ -17,6 +17,8 @@ export interface CanonicalBodyFn {
    * can tell whether a stored key is still valid. Absent on hand-made functions (keys recomputed).
    */
   readonly rules?: string;
+  /** The matching form of a text (non-JSON) body: the normalize rules without a `path` applied. */
+  readonly text?: (text: string) => string;
 }
 
 /** Compiles ignore paths and normalize rules into one function. */
@@ -24,6 +26,7 @@ export function createCanonicalBody(rules: CanonicalRules): CanonicalBodyFn {
   const everywhere = rules.normalize.filter((r) => r.path === undefined).map(compile);
   const atPath = rules.normalize.filter((r) => r.path !== undefined).map((r) => ({ path: r.path as string, ...compile(r) }));
   const rewrites = everywhere.length > 0 || atPath.length > 0;
+  const text = (s: string): string => everywhere.reduce((acc, r) => acc.replace(r.regex, r.replacement), s);
   const fn = (json: unknown): unknown => {
     // Copy-on-write deletes; a whole copy only when normalize rules rewrite strings in place.
     let out = json;
@@ -31,12 +34,15 @@ export function createCanonicalBody(rules: CanonicalRules): CanonicalBodyFn {
     if (!rewrites) return out;
     out = structuredClone(out);
     if (everywhere.length > 0) {
-      out = mapStrings(out, (s) => everywhere.reduce((acc, r) => acc.replace(r.regex, r.replacement), s));
+      out = mapStrings(out, text);
     }
     for (const r of atPath) out = mapStringsAt(out, r.path, (s) => s.replace(r.regex, r.replacement));
     return out;
   };
-  return Object.assign(fn, { rules: stableJson({ ignore: rules.ignore, normalize: rules.normalize }) });
+  // Keys of text bodies changed when normalize rules reached them: a store keyed before that is
+  // re-keyed on load (the fingerprint differs) instead of missing.
+  const fingerprint = { ignore: rules.ignore, normalize: rules.normalize, ...(everywhere.length > 0 ? { textBodies: true } : {}) };
+  return Object.assign(fn, { rules: stableJson(fingerprint), text });
 }
 
 /** Key-sorted JSON text: equal for bodies that differ only in key order or whitespace. */

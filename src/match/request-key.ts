@@ -46,7 +46,7 @@ export function canonicalRequest(provider: string, req: RecordedRequest, canonic
       body = canonicalBody(req.body.json);
       break;
     case 'text':
-      body = { $text: req.body.text };
+      body = { $text: canonicalBody.text ? canonicalBody.text(req.body.text) : req.body.text };
       break;
     case 'base64':
       body = { $base64: req.body.base64 };

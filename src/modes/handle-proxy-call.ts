@@ -9,13 +9,14 @@ import type { Route } from '../providers/registry.js';
 import type { Budget } from '../safety/budget.js';
 import type { Chaos, ChaosAction } from '../safety/chaos.js';
 import type { Redactor } from '../safety/create-redactor.js';
-import type { RecordedRequest } from '../types.js';
+import type { Interaction, RecordedRequest } from '../types.js';
 import type { ForwardResult, Upstream } from '../upstream/forward-request.js';
 import type { ProxyCall } from './proxy-call.js';
 import { buildInteraction } from './build-interaction.js';
 import { createMockResponse } from '../providers/mock-kit/mock-response.js';
 import type { Outcome, ProxyStats } from './proxy-stats.js';
 import type { Recorder } from './recorder.js';
+import type { RecordingFlights } from './recording-flights.js';
 import type { FindResult, Replayer } from './replayer.js';
 import type { SmokeFinding } from './smoke-checker.js';
 import { prepareResponse, sendPrepared } from './send-recorded.js';
@@ -35,6 +36,8 @@ export interface ProxyRuntime {
   upstream: Upstream | undefined;
   replayer: Replayer | undefined;
   recorder: Recorder | undefined;
+  /** record-missing: identical misses forwarded once, across the processes sharing the store. */
+  flights?: RecordingFlights | undefined;
   chaos: (episode: string) => Chaos | undefined;
   /** Smoke mode: compares one live answer with the contract; returns drift findings. */
   checkAnswer?: (route: Route, interaction: ReturnType<typeof buildInteraction>) => SmokeFinding[];
@@ -49,6 +52,8 @@ export interface CallResult {
   key?: string;
   /** A miss: what was asked and the nearest recording (the UI's live view and reports show it). */
   miss?: MissDetail;
+  /** record-missing: the complete interaction this call recorded (what identical waiting calls serve). */
+  recorded?: Interaction;
 }
 
 /** A missed request as stored (redacted) and why it missed. */
@@ -114,7 +119,28 @@ function replayed(
     return sending ? sending.then(() => result) : result;
   }
   if (rt.options.mode === 'golden') return sendMiss(rt, call, matched, found.exhausted);
+  if (rt.flights)
+    return rt.flights.record(
+      call.episode,
+      matched.key,
+      () => forward(rt, call, () => matched, truncate).then((result) => ({ result, recorded: result.recorded })),
+      (i) => serveRecordedElsewhere(rt, call, matched, truncate, i),
+    );
   return forward(rt, call, () => matched, truncate);
+}
+
+/** record-missing: serves what another call (of this proxy or another one of the fleet) just recorded for the key. */
+async function serveRecordedElsewhere(
+  rt: ProxyRuntime,
+  call: ProxyCall,
+  matched: MatchedRequest,
+  truncate: Truncate | undefined,
+  i: Interaction,
+): Promise<CallResult> {
+  rt.stats.addUsage(i.usage, i.costUsd, true);
+  const prepared = prepareResponse(i.response, { 'x-cassette-outcome': 'hit', 'x-cassette-take': String(i.take) });
+  await sendPrepared(call.res, prepared, sendOptions(rt, truncate));
+  return { outcome: truncate ? 'fault' : 'hit', status: prepared.status, key: matched.key };
 }
 
 async function serveMock(rt: ProxyRuntime, call: ProxyCall, truncate: Truncate | undefined): Promise<CallResult> {
@@ -184,19 +210,26 @@ async function forward(
     throw err;
   }
   const result = await pending;
+  let recorded: Interaction | undefined;
   try {
-    if (matched) await storeForwarded(rt, call, matched, slot, result);
+    if (matched) recorded = await storeForwarded(rt, call, matched, slot, result);
   } catch (err) {
     result.release(false);
     throw err;
   }
   result.release(true);
-  return { outcome: result.complete ? outcome : 'fault', status: result.status, ...(matched ? { key: matched.key } : {}) };
+  return {
+    outcome: result.complete ? outcome : 'fault',
+    status: result.status,
+    ...(matched ? { key: matched.key } : {}),
+    ...(recorded ? { recorded } : {}),
+  };
 }
 
 /**
  * Builds the interaction of a forwarded call and stores it (live, record-missing) or checks it
- * (smoke). Resolves once it is committed to the store.
+ * (smoke). Resolves once it is committed to the store, with the interaction when record-missing
+ * stored it complete.
  */
 async function storeForwarded(
   rt: ProxyRuntime,
@@ -204,9 +237,10 @@ async function storeForwarded(
   matched: MatchedRequest,
   slot: Slot | undefined,
   result: ForwardResult,
-): Promise<void> {
+): Promise<Interaction | undefined> {
   const { options } = rt;
   let stored: Promise<void> | undefined;
+  let recorded: Interaction | undefined;
   if (slot || options.mode === 'smoke') {
     const interaction = buildInteraction({
       episode: call.episode,
@@ -225,7 +259,10 @@ async function storeForwarded(
     rt.stats.addUsage(interaction.usage, interaction.costUsd, false);
     if (slot && rt.recorder) {
       stored = rt.recorder.append(interaction);
-      if (interaction.complete && options.mode === 'record-missing') await rt.replayer?.add(call.episode, interaction);
+      if (interaction.complete && options.mode === 'record-missing') {
+        await rt.replayer?.add(call.episode, interaction);
+        recorded = interaction;
+      }
     }
     if (options.mode === 'smoke' && rt.checkAnswer) {
       for (const f of rt.checkAnswer(call.route, interaction)) {
@@ -235,6 +272,7 @@ async function storeForwarded(
     }
   }
   await stored;
+  return recorded;
 }
 
 async function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedRequest, exhausted: number | undefined): Promise<CallResult> {

@@ -78,6 +78,12 @@ export interface Provider {
   isStreamRequest(path: string, query: string, body: unknown): boolean;
   /** The path whose answer says the same as this one's (a streamed route and its whole twin). */
   samePath?(path: string): string;
+  /**
+   * The versioned path of a request some SDKs send without the API version (the Vercel AI SDK
+   * appends `/messages` to `ANTHROPIC_BASE_URL`): `/messages` → `/v1/messages`. Undefined when the
+   * path already names a version or is not one of the provider's unversioned resources.
+   */
+  versionedPath?(path: string): string | undefined;
 
   /** Assemblers by kind (`openai-chat`): kinds are unique across providers. */
   readonly assemblers: Readonly<Record<string, Assembler>>;

@@ -13,6 +13,7 @@ import { createCanonicalBody } from '../match/canonical-body.js';
 import type { CanonicalBodyFn } from '../match/canonical-body.js';
 import { RequestMatcher } from '../match/request-matcher.js';
 import { handleProxyCall } from '../modes/handle-proxy-call.js';
+import { RecordingFlights } from '../modes/recording-flights.js';
 import { sendError } from '../modes/send-error.js';
 import type { MissDetail, ProxyRuntime } from '../modes/handle-proxy-call.js';
 import { ProxyStats } from '../modes/proxy-stats.js';
@@ -28,7 +29,7 @@ import { closeServer } from './close-server.js';
 import { handleControl } from './control-endpoints.js';
 import type { EpisodeSettings } from './control-endpoints.js';
 import { openModeStore } from './open-mode-store.js';
-import { readBody } from './read-body.js';
+import { closeAfterDrain, readBody } from './read-body.js';
 import { createRequestGuard } from './request-guard.js';
 import { assertEpisodeId, routeRequest } from './route-request.js';
 import { buildSummary } from './run-summary.js';
@@ -98,6 +99,11 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     const store = await openModeStore(o, logger);
     const replayer = store && (mode === 'golden' || mode === 'record-missing') ? new Replayer(store, matcher, options.strict) : undefined;
     const recorder = store && RECORDING_MODES.has(mode) ? new Recorder(store, mode, logger, options.onStoreError) : undefined;
+    const { upstreamTimeoutMs, idleTimeoutMs } = options.file.limits;
+    const flights =
+      store && mode === 'record-missing'
+        ? new RecordingFlights(store, replayer, Math.max(upstreamTimeoutMs, idleTimeoutMs) + 10_000)
+        : undefined;
     const forwarding = mode !== 'golden' && mode !== 'mock';
     const upstream = forwarding ? (await import('../upstream/forward-request.js')).createUpstream(options.file.limits) : undefined;
     // Imported here, not at the top: the contract checker (and zod with it) serves smoke mode only.
@@ -113,6 +119,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       upstream,
       replayer,
       recorder,
+      flights,
       chaos: chaosOf,
       ...(smoke ? { checkAnswer: smoke.createSmokeChecker(options.contractsDir, options.file.contract, logger) } : {}),
     };
@@ -319,7 +326,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       const error = toCassetteError(err);
       const outcome = error.code !== 'client_closed_request' && error.httpStatus < 500 ? 'refused' : 'fault';
       sendError(res, provider?.provider, error, error.code === 'cassette_miss' ? { 'x-cassette-miss': '1' } : {});
-      if (error.code === 'body_too_large') res.once('finish', () => req.socket.destroySoon());
+      if (error.code === 'body_too_large') closeAfterDrain(req, res);
       finish(outcome, error.httpStatus, undefined, error);
     }
 

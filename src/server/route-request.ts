@@ -55,7 +55,10 @@ export function routeRequest(url: string, providers: ReadonlyMap<string, Route>)
       hint: 'Send the provider path as it is, without dot segments.',
     });
   }
-  return { provider, pathEpisode, path: rest.length > 1 ? rest : '/', query };
+  const path = rest.length > 1 ? rest : '/';
+  // Only a route at the upstream's root: one with a path prefix (`…/openai/v1`) names its version.
+  const versioned = provider.upstream.pathname === '/' ? provider.provider.versionedPath?.(path) : undefined;
+  return { provider, pathEpisode, path: versioned ?? path, query };
 }
 
 /** The path segment that starts at `from` (empty past the end). */

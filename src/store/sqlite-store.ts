@@ -5,6 +5,7 @@ import { CassetteError } from '../errors.js';
 import type { Interaction, Mode, TakeSummary } from '../types.js';
 import type { RunFilter, RunRecord } from './run-record.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { SqliteRecordingClaims } from './sqlite-recording-claims.js';
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
@@ -80,10 +81,13 @@ class SqliteStore implements Store {
   readonly #batch: Database.Transaction<(fn: () => void) => void>;
   readonly #writing: WriteContext;
   #indexTake: ReturnType<typeof createSqliteTakeIndexer>;
+  /** Processes sharing the file coordinate record-missing through it (absent read-only). */
+  readonly claims: SqliteRecordingClaims | undefined;
 
   constructor(db: Database.Database, location: string) {
     this.#db = db;
     this.location = location;
+    this.claims = db.readonly ? undefined : new SqliteRecordingClaims(db);
     this.#stmts = prepare(db);
     this.#batch = db.transaction((fn: () => void) => fn());
     this.#writing = { db, stmts: this.#stmts, batching: false };
@@ -255,6 +259,7 @@ function prepare(db: Database.Database) {
     maxTake: db.prepare(`SELECT MAX(take) AS t FROM takes WHERE episode = ?`),
     takeExists: db.prepare(`SELECT 1 FROM takes WHERE episode = ? AND take = ?`),
     maxPosition: db.prepare(`SELECT MAX(position) AS p FROM interactions WHERE take_id = ?`),
+    positionTaken: db.prepare(`SELECT 1 FROM interactions WHERE take_id = ? AND position = ?`),
     insertTake: db.prepare(`INSERT INTO takes (episode, take, mode, created_at) VALUES (?, ?, ?, ?)`),
     closeTake: db.prepare(`UPDATE takes SET closed_at = ? WHERE id = ?`),
     completeOfTake: db.prepare(`SELECT data FROM interactions WHERE take_id = ? AND complete = 1 ORDER BY position`),

@@ -1,3 +1,4 @@
+import { CassetteError } from '../errors.js';
 import type Database from 'better-sqlite3';
 import type { Interaction, Mode } from '../types.js';
 import type { TakeWriter } from './store.js';
@@ -5,7 +6,7 @@ import type { TakeWriter } from './store.js';
 /** What the take writers of one store share. */
 export interface WriteContext {
   db: Database.Database;
-  stmts: Record<'latestTake' | 'maxPosition' | 'maxTake' | 'insertTake' | 'closeTake' | 'insert', Database.Statement>;
+  stmts: Record<'latestTake' | 'maxPosition' | 'positionTaken' | 'maxTake' | 'insertTake' | 'closeTake' | 'insert', Database.Statement>;
   /** Inside `batch()`: an append must still find the group's transaction open. */
   batching: boolean;
 }
@@ -14,12 +15,13 @@ export class SqliteTakeWriter implements TakeWriter {
   readonly episode: string;
   #take: { id: number; take: number } | undefined;
   #position = 0;
+  #finished = false;
 
   constructor(
     private readonly ctx: WriteContext,
     episode: string,
     private readonly mode: Mode,
-    how: 'new' | 'continue',
+    private readonly how: 'new' | 'continue',
   ) {
     this.episode = episode;
     if (how === 'continue') {
@@ -48,11 +50,21 @@ export class SqliteTakeWriter implements TakeWriter {
     // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, IOERR): the rest of
     // the group would then commit row by row, and be reported failed with the group although stored.
     if (this.ctx.batching && !this.ctx.db.inTransaction) throw new Error('an earlier error rolled back this group of appends');
+    if (this.#finished) throw takeFinished(this.episode, this.#take?.take);
     const take = this.#ensureTake();
-    this.ctx.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take }));
+    let position = i.position;
+    // Several processes continuing one take (record-missing on a fleet) each count positions from
+    // what they saw when they opened it: a position another process has used since goes to the end.
+    if (this.how === 'continue' && this.ctx.stmts.positionTaken.get(take.id, position)) {
+      position = ((this.ctx.stmts.maxPosition.get(take.id) as { p: number | null }).p ?? 0) + 1;
+      this.#position = Math.max(this.#position, position);
+    }
+    this.ctx.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take, position }));
   }
 
+  /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */
   async finish(): Promise<void> {
+    this.#finished = true;
     if (this.#take) this.ctx.stmts.closeTake.run(new Date().toISOString(), this.#take.id);
   }
 
@@ -62,6 +74,10 @@ export class SqliteTakeWriter implements TakeWriter {
       // IMMEDIATE: two processes opening a take of one episode at once get distinct numbers.
       this.#take = this.ctx.db
         .transaction(() => {
+          // Continuing: another process may have created the episode's take since this writer opened.
+          const latest =
+            this.how === 'continue' ? (this.ctx.stmts.latestTake.get(this.episode) as { id: number; take: number } | undefined) : undefined;
+          if (latest) return latest;
           const next = (this.ctx.stmts.maxTake.get(this.episode) as { t: number | null }).t ?? 0;
           const info = this.ctx.stmts.insertTake.run(this.episode, next + 1, this.mode, new Date().toISOString());
           return { id: Number(info.lastInsertRowid), take: next + 1 };
@@ -70,6 +86,12 @@ export class SqliteTakeWriter implements TakeWriter {
     }
     return this.#take;
   }
+}
+
+function takeFinished(episode: string, take: number | undefined): CassetteError {
+  return new CassetteError('take_finished', `episode ${episode} take ${take ?? '?'} is finished: a finished take never changes`, {
+    hint: 'Record into a new take (--mode live) or continue the newest one with --mode record-missing.',
+  });
 }
 
 /** The row of an interaction: a few columns for queries and golden's index, and the whole of it as JSON. */

@@ -1,4 +1,5 @@
 import type { Interaction, Mode, RecordedRequest, TakeSummary } from '../types.js';
+import type { RecordingClaims } from './recording-claims.js';
 import type { RunFilter, RunRecord } from './run-record.js';
 
 /** A value, or a promise of it: what a backend returns where some backends answer at once. */
@@ -124,6 +125,11 @@ export interface Store {
   recordRun(run: RunRecord): Promise<void>;
   /** Runs of the ledger, newest first. */
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+  /**
+   * Single-flight recording across the processes sharing this store (SQLite: a claims table;
+   * PostgreSQL: advisory locks and LISTEN/NOTIFY). Absent where the store has one writer process.
+   */
+  readonly claims?: RecordingClaims;
   /** Writes pending state and releases connections, files and locks. */
   close(): Promise<void>;
 }

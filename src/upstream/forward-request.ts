@@ -53,6 +53,12 @@ export interface ForwardResult extends CapturedBody {
   release(ok: boolean): boolean;
 }
 
+/**
+ * How long the upstream may take to end its body after a client that had the whole answer (its
+ * final event) hung up; past it the exchange is cut and recorded incomplete.
+ */
+const FINISH_AFTER_CLIENT_MS = 10_000;
+
 /** Response headers that describe the upstream connection, not the answer. */
 const HOP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);
 
@@ -96,6 +102,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   readonly #reject: (e: unknown) => void;
   #controller: Dispatcher.DispatchController | undefined;
   #clientGone = false;
+  /** The client left after the stream's final event: the upstream is read to its end and recorded. */
+  #finishing: NodeJS.Timeout | undefined;
   #status = 0;
   #headers: Record<string, string | string[]> = {};
   #outHeaders: Record<string, string | string[]> = {};
@@ -119,7 +127,19 @@ class Exchange implements Dispatcher.DispatchHandler {
   readonly #onClientClose = (): void => {
     if (this.#input.res.writableFinished) return;
     this.#clientGone = true;
-    this.#controller?.abort(new Error('client closed'));
+    const controller = this.#controller;
+    if (controller && !this.#done && this.#capture?.sawFinalEvent()) {
+      // SDKs (Mistral's, Cohere's) stop reading at `data: [DONE]` and close: the answer is whole
+      // on the wire, so read the upstream to its end and record it, within a bound.
+      this.#finishing = setTimeout(() => {
+        controller.abort(new Error('client closed'));
+        this.#finish(false);
+      }, FINISH_AFTER_CLIENT_MS);
+      this.#finishing.unref();
+      if (controller.paused) controller.resume();
+      return;
+    }
+    controller?.abort(new Error('client closed'));
   };
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -171,6 +191,14 @@ class Exchange implements Dispatcher.DispatchHandler {
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     const { res } = this.#input;
     if (this.#done) return;
+    if (this.#finishing) {
+      this.#capture?.push(chunk);
+      if (this.#capture?.dropped) {
+        controller.abort(new Error('client closed'));
+        this.#finish(false);
+      }
+      return;
+    }
     if (res.destroyed) {
       controller.abort(new Error('client closed'));
       return;
@@ -196,7 +224,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.#finish(!this.#input.res.destroyed);
+    this.#finish(this.#finishing !== undefined || !this.#input.res.destroyed);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
@@ -224,11 +252,12 @@ class Exchange implements Dispatcher.DispatchHandler {
   #finish(complete: boolean): void {
     if (this.#done) return;
     this.#done = true;
+    clearTimeout(this.#finishing);
     const { res } = this.#input;
     res.off('close', this.#onClientClose);
     // The client of a cut stream gets the same cut, not a made-up ending.
     if (!complete) res.destroy();
-    else if (!this.#input.holdEnd) res.end();
+    else if (!this.#input.holdEnd && !res.destroyed) res.end();
     const base = {
       status: this.#status,
       headers: this.#headers,

@@ -4,6 +4,7 @@ import type { Redactor } from '../safety/create-redactor.js';
 import { createEventStreamFramer } from '../stream/aws-eventstream.js';
 import { createFramer } from '../stream/create-framer.js';
 import { isBinaryStreamFormat } from '../stream/event-bytes.js';
+import { isTerminalEvent } from '../stream/terminal-event.js';
 import type { Framer } from '../stream/types.js';
 import type { StoredBody, StoredStream, StreamEvent, StreamFormat } from '../types.js';
 
@@ -96,6 +97,20 @@ export class ResponseCapture {
     this.#wireBytes += chunk.length;
     if (this.#decoder) this.#decoder.write(chunk);
     else this.#onDecoded(chunk);
+  }
+
+  /**
+   * True when the stream's last event so far is its provider's final one (`data: [DONE]`,
+   * `message_stop`, …): the answer is complete on the wire, whatever the upstream does next.
+   */
+  sawFinalEvent(): boolean {
+    const last = this.#events.at(-1);
+    return this.#unrecordable === undefined && this.#format !== undefined && last !== undefined && isTerminalEvent(this.#format, last.raw);
+  }
+
+  /** True once the copy was dropped (over a limit). */
+  get dropped(): boolean {
+    return this.#unrecordable !== undefined;
   }
 
   /** Ends the capture; `complete` says whether the body ended cleanly. */

@@ -52,8 +52,25 @@ async function recordEpisode(upstream: FakeUpstream): Promise<string> {
   return store;
 }
 
-const replayLive = (store: string, upstream: FakeUpstream, extra: string[]) =>
-  runCli(['replay', 'ep', '--live', '--store', store, '--upstream', `openai=${upstream.url}`, ...extra]);
+const replayLive = (
+  store: string,
+  upstream: FakeUpstream | string,
+  extra: string[],
+  env: NodeJS.ProcessEnv = { OPENAI_API_KEY: 'sk-test' },
+) =>
+  runCli(
+    [
+      'replay',
+      'ep',
+      '--live',
+      '--store',
+      store,
+      '--upstream',
+      `openai=${typeof upstream === 'string' ? upstream : upstream.url}`,
+      ...extra,
+    ],
+    { env },
+  );
 
 describe('cassette replay EPISODE --live', () => {
   it('--model B: exit 1, the changed steps and why, the new answers recorded as ep.live, the original untouched', async () => {
@@ -141,5 +158,48 @@ describe('cassette replay EPISODE --live', () => {
     expect(report.ok).toBe(false);
     expect(report.steps.map((s: any) => s.changed)).toEqual([true, true]);
     expect(upstream.requests.map((q) => q.json.model)).toEqual([MODEL_B, MODEL_B]);
+  });
+
+  // Issue 14 item 9: failures that say nothing about the model are "not checked" (exit 3), in words.
+  it('no API key: exit 3 naming the variable, nothing sent', async () => {
+    const upstream = await modelAwareUpstream();
+    const store = await recordEpisode(upstream);
+    const r = await replayLive(store, upstream, [], {});
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('OPENAI_API_KEY');
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it('a 401 is "not checked" (exit 3), never "CHANGED status 200 → 401"', async () => {
+    const upstream = await modelAwareUpstream();
+    const store = await recordEpisode(upstream);
+    const refusing = await startFakeUpstream((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+    });
+    const r = await replayLive(store, refusing, []);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('NOT CHECKED');
+    expect(r.stderr).toContain('refused the API key (HTTP 401)');
+    expect(r.stderr).not.toContain('CHANGED');
+    const json = await replayLive(store, refusing, ['--json']);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ ok: false, notChecked: 2 });
+  });
+
+  it('an unreachable provider after an earlier live run: not checked, never the stale answers as "same"', async () => {
+    const upstream = await modelAwareUpstream();
+    const store = await recordEpisode(upstream);
+    expect((await replayLive(store, upstream, [])).code).toBe(0);
+    const url = upstream.url;
+    await upstream.stop();
+    const r = await replayLive(store, url, ['--json']);
+    expect(r.code, r.stderr).toBe(3);
+    const report = JSON.parse(r.stdout);
+    expect(report.ok).toBe(false);
+    expect(report.steps.map((s: any) => s.notChecked)).toEqual([
+      'the provider could not be reached (HTTP 502)',
+      'the provider could not be reached (HTTP 502)',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import type { HttpChaosFault } from '../../safety/chaos-responses.js';
 import { bodyModelFields } from '../openai-compatible/provider.js';
 import type { Provider } from '../provider.js';
 import { lazyContract } from '../lazy-contract.js';
+import { versionUnder } from '../versioned-path.js';
 import { assembleAnthropicJson, createAnthropicMessagesAssembler } from './messages-assembler.js';
 import { anthropicMock } from './mock.js';
 
@@ -35,6 +36,8 @@ export const anthropic: Provider = {
     return { type: 'error', error: { type: CHAOS[fault], message } };
   },
   ...bodyModelFields,
+  // The Vercel AI SDK's Anthropic provider appends `/messages` to ANTHROPIC_BASE_URL as it is.
+  versionedPath: versionUnder('v1', ['messages', 'models', 'complete', 'files']),
   assemblers: {
     'anthropic-messages': { create: createAnthropicMessagesAssembler, json: assembleAnthropicJson },
   },

@@ -2,6 +2,7 @@ import type { HttpChaosFault } from '../../safety/chaos-responses.js';
 import type { Provider } from '../provider.js';
 import { geminiSessionRules } from './session-rules.js';
 import { lazyContract } from '../lazy-contract.js';
+import { versionUnder } from '../versioned-path.js';
 import { assembleGeminiJson, createGeminiAssembler } from './assembler.js';
 import { geminiMock } from './mock.js';
 
@@ -66,6 +67,8 @@ export const gemini: Provider = {
   samePath(path) {
     return path.replace(/:streamGenerateContent$/, ':generateContent');
   },
+  // A base URL set to the proxy without `/v1beta` (the Vercel AI SDK's `baseURL` includes it).
+  versionedPath: versionUnder('v1beta', ['models', 'files', 'cachedContents', 'tunedModels']),
   assemblers: {
     gemini: { create: createGeminiAssembler, json: assembleGeminiJson },
   },
