@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   host_not_allowed: { exitCode: 2, httpStatus: 403 },
   origin_not_allowed: { exitCode: 2, httpStatus: 403 },
   cassette_miss: { exitCode: 1, httpStatus: 404 },
+  // mock mode: an endpoint the provider's mock does not fake (the body names the ones it does)
+  cassette_mock_unsupported: { exitCode: 1, httpStatus: 404 },
   cassette_upstream_not_allowed: { exitCode: 2, httpStatus: 403 },
   // 402 is outside every official SDK's retry set (408, 409, 429, 5xx).
   cassette_budget_exceeded: { exitCode: 1, httpStatus: 402 },

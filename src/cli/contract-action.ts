@@ -41,8 +41,9 @@ export async function contractUpdateAction(flags: ContractFlags): Promise<number
       ...(flags.allTakes ? { allTakes: true } : {}),
     });
     if (flags.json) printJson(result);
+    // Talk: which files were written (stdout is for data; --json is the data).
     else
-      printData(
+      printTalk(
         result.contracts.map((c) => `${c.changed ? 'wrote    ' : 'unchanged'} ${c.path}`).join('\n') || 'no recordings: nothing to learn',
       );
     return result.exitCode;

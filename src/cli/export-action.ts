@@ -1,5 +1,6 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CassetteError } from '../errors.js';
 import { loadOptions } from '../config/load-config.js';
 import type { CliFlags } from '../config/load-config.js';
 import { exportStore, importStore } from '../store/export-store.js';
@@ -39,14 +40,25 @@ export async function exportAction(dir: string, flags: Flags): Promise<number> {
 /** `cassette import DIR`: adds the takes of a JSON directory to the store. */
 export async function importAction(dir: string, flags: Flags): Promise<number> {
   const options = await loadOptions(flags);
+  const from = resolve(dir);
+  if (!existsSync(from) || !statSync(from).isDirectory())
+    throw new CassetteError('bad_usage', `nothing to import: ${from} is not a directory`, {
+      hint: 'Name the directory `cassette export DIR` wrote.',
+    });
+  // A store this import creates is removed again when the import fails: no empty store is left behind.
+  const fresh = !/^[a-z][a-z0-9+.-]*:\/\//i.test(options.store) && !existsSync(options.store);
   const into = await openStore(options.store);
+  let ok = false;
   try {
-    const counts = await importStore(resolve(dir), into);
+    const counts = await importStore(from, into);
     if (flags.json) printJson({ ok: true, store: options.store, ...counts });
     else
       printTalk(`imported ${counts.episodes} episodes, ${counts.takes} takes, ${counts.interactions} interactions into ${options.store}`);
+    ok = true;
     return 0;
   } finally {
     await into.close();
+    if (!ok && fresh)
+      for (const path of [options.store, `${options.store}-wal`, `${options.store}-shm`]) rmSync(path, { recursive: true, force: true });
   }
 }

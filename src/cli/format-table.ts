@@ -19,10 +19,10 @@ export function formatTable(columns: readonly Column[], rows: readonly (readonly
   return [line(columns.map((c) => c.title)), ...rows.map(line)].join('\n');
 }
 
-/** `$1.2345`, `$0.000045` (small amounts keep their digits), or `-` when no call had a price. */
+/** `$1.2345`, `$0.0003`, `$0.000045` (small amounts keep their digits, not trailing zeros), or `-` when no call had a price. */
 export function formatUsd(usd: number | undefined): string {
   if (usd === undefined) return '-';
-  return `$${usd === 0 || usd >= 0.01 ? usd.toFixed(4) : usd.toFixed(6)}`;
+  return `$${usd === 0 || usd >= 0.01 ? usd.toFixed(4) : usd.toFixed(6).replace(/(\.\d{4}\d*?)0+$/, '$1')}`;
 }
 
 /** The date part of an ISO timestamp (`2026-11-01`), `-` when absent. */

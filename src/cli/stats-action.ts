@@ -56,9 +56,9 @@ export async function statsAction(flags: { store?: string; allTakes?: boolean; c
     ],
     [...episodes.map((e) => row(e.episode, String(e.take), e)), row('TOTAL', '', totals)],
   );
-  printData(
-    `${table}\n\ncost at list prices of ${PRICE_TABLE_DATE} (config prices override); latency: total time p50/p95, mean time to first byte`,
-  );
+  printData(table);
+  // The footer explains the table: talk, on stderr, so `cassette stats | sort` sees only rows.
+  printTalk(`cost at list prices of ${PRICE_TABLE_DATE} (config prices override); latency: total time p50/p95, mean time to first byte`);
 }
 
 /** JSON form: an unknown cost is null, not absent, so every row has the same keys. */

@@ -3,6 +3,7 @@ import { gatesConfigSchema } from './gates-config-schema.js';
 import { parseJsonPath } from '../util/json-path.js';
 import { knownFamilies } from '../providers/registry.js';
 import { CONFIG_DEFAULTS } from './config-defaults.js';
+import { MODES } from '../types.js';
 
 /** A regex replacement on string values; `path` limits it to one JSON path (dots and `[*]`). */
 const rewriteRule = z
@@ -131,6 +132,11 @@ export const configFileSchema = z
       .default(CONFIG_DEFAULTS.contract),
     /** Quality gates (docs/gates.md); every key optional, the built-in thresholds otherwise. */
     gates: gatesConfigSchema.optional(),
+    /** The common options as a layer (flags and environment variables win). */
+    mode: z.enum(MODES).optional(),
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    episode: z.string().min(1).optional(),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import { CassetteError } from '../errors.js';
 import { parseChaosFaults } from '../safety/chaos.js';
 import type { ChaosFault } from '../safety/chaos.js';
 import { MODES } from '../types.js';
+import { knownKeysAt, suggestKey } from './suggest-key.js';
 import type { Mode } from '../types.js';
 import { CONFIG_DEFAULTS, DEFAULT_CONFIG_FILE, DEFAULT_PORT, DEFAULT_STORE } from './config-defaults.js';
 import type { ConfigFile } from './config-schema.js';
@@ -91,12 +92,19 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
     .filter(Boolean);
   const chaosRate = flags.chaos === undefined ? undefined : number('--chaos', flags.chaos, 0, 1);
   const options: CassetteOptions = {
-    mode: resolveMode(flags.mode, env),
-    host: flags.host ?? '127.0.0.1',
-    port: flags.port === undefined ? DEFAULT_PORT : integer('--port', flags.port, 0, 65535),
+    mode: resolveMode(flags.mode, env) ?? file.mode ?? 'golden',
+    host: flags.host ?? file.host ?? '127.0.0.1',
+    port: flags.port === undefined ? (file.port ?? DEFAULT_PORT) : integer('--port', flags.port, 0, 65535),
     store: flags.store ?? env.CASSETTE_STORE ?? DEFAULT_STORE,
-    episode: flags.episode ?? env.CASSETTE_EPISODE ?? 'default',
-    episodeFrom: flags.episode !== undefined ? '--episode' : env.CASSETTE_EPISODE !== undefined ? 'CASSETTE_EPISODE' : 'the default',
+    episode: flags.episode ?? env.CASSETTE_EPISODE ?? file.episode ?? 'default',
+    episodeFrom:
+      flags.episode !== undefined
+        ? '--episode'
+        : env.CASSETTE_EPISODE !== undefined
+          ? 'CASSETTE_EPISODE'
+          : file.episode !== undefined
+            ? `${configPath ?? 'the config file'} "episode"`
+            : 'the default',
     seed: integer(
       flags.seed !== undefined
         ? '--seed'
@@ -153,7 +161,8 @@ function authToken(flag: string | undefined, env: string | undefined): string | 
   return value;
 }
 
-function resolveMode(flag: string | undefined, env: NodeJS.ProcessEnv): Mode {
+/** The mode from a flag or the environment; undefined when neither names one (the config file or golden then). */
+function resolveMode(flag: string | undefined, env: NodeJS.ProcessEnv): Mode | undefined {
   if (flag !== undefined) return oneOf('--mode', flag, MODES);
   // Case-insensitive like TEST_MODE: CASSETTE_MODE=LIVE is live.
   if (env.CASSETTE_MODE) return oneOf('CASSETTE_MODE', env.CASSETTE_MODE.toLowerCase(), MODES);
@@ -162,7 +171,7 @@ function resolveMode(flag: string | undefined, env: NodeJS.ProcessEnv): Mode {
     if (!mode) throw usage(`TEST_MODE=${env.TEST_MODE} is not one of ${Object.keys(TEST_MODE_MAP).join(', ')}`);
     return mode;
   }
-  return 'golden';
+  return undefined;
 }
 
 /**
@@ -184,7 +193,7 @@ export async function readConfigFile(flagPath: string | undefined, cwd: string):
   }
   const { configFileSchema } = await import('./config-schema.js');
   const parsed = configFileSchema.safeParse(raw);
-  if (!parsed.success) throw configError(`${path}: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) throw configError(`${path}: ${describeIssues(parsed.error, configFileSchema)}`);
   return { file: parsed.data, path };
 }
 
@@ -194,7 +203,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
  * `providers[2].upstream: Invalid URL; match.ignore: ...`. A key that is not an identifier is
  * quoted (`prices["gpt-4o"]`), so no key can make the path ambiguous.
  */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.ZodError, schema?: z.ZodType): string {
   return error.issues
     .map((issue) => {
       const where = issue.path.reduce<string>((acc, seg) => {
@@ -203,8 +212,12 @@ export function describeIssues(error: z.ZodError): string {
         if (!IDENTIFIER.test(key)) return `${acc}[${JSON.stringify(key)}]`;
         return acc ? `${acc}.${key}` : key;
       }, '');
-      const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${issue.keys.join(', ')})` : '';
-      return `${where || '(root)'}: ${issue.message}${keys}`;
+      const keys = 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
+      // A mistyped key gets a did-you-mean from the keys the schema accepts there.
+      const known = schema && keys.length > 0 ? knownKeysAt(schema, issue.path) : [];
+      const meant = keys.map((k) => [k, suggestKey(k, known)] as const).filter(([, s]) => s !== undefined);
+      const suggestion = meant.length > 0 ? `; did you mean ${meant.map(([k, s]) => `"${s}" for "${k}"`).join(', ')}?` : '';
+      return `${where || '(root)'}: ${issue.message}${keys.length > 0 ? ` (${keys.join(', ')})` : ''}${suggestion}`;
     })
     .join('; ');
 }

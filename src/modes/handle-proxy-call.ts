@@ -19,7 +19,7 @@ import type { Recorder } from './recorder.js';
 import type { RecordingFlights } from './recording-flights.js';
 import type { FindResult, Replayer } from './replayer.js';
 import type { SmokeFinding } from './smoke-checker.js';
-import { prepareResponse, sendPrepared } from './send-recorded.js';
+import { prepareResponse, rewritePrepared, sendPrepared } from './send-recorded.js';
 import { sendError } from './send-error.js';
 import { buildUpstreamRequest } from './upstream-request.js';
 
@@ -115,7 +115,12 @@ function replayed(
   if (found.kind === 'hit') {
     rt.stats.addUsage(found.usage, found.costUsd, true);
     const result: CallResult = { outcome: truncate ? 'fault' : 'hit', status: found.prepared.status, key: matched.key };
-    const sending = sendPrepared(call.res, found.prepared, sendOptions(rt, truncate));
+    const { provider } = call.route;
+    const method = call.req.method ?? 'GET';
+    const rewrite = provider.replayRewrite?.(method, call.body);
+    const prepared = rewrite ? rewritePrepared(found.prepared, rewrite) : found.prepared;
+    const holdOpen = prepared.events !== undefined && provider.clientEndsStream?.(method, call.path) === true;
+    const sending = sendPrepared(call.res, prepared, { ...sendOptions(rt, truncate), ...(holdOpen ? { holdOpen } : {}) });
     return sending ? sending.then(() => result) : result;
   }
   if (rt.options.mode === 'golden') return sendMiss(rt, call, matched, found.exhausted);
@@ -196,6 +201,7 @@ async function forward(
     // A recorded answer is finished for the client only once it is in the store: a crash can
     // then never lose an answer the client holds, and --on-store-error fail can still cut it.
     holdEnd: record,
+    clientEnds: call.route.provider.clientEndsStream?.(call.req.method ?? 'GET', call.path) === true,
   });
   let matched: MatchedRequest | undefined;
   let slot: Slot | undefined;
@@ -276,7 +282,8 @@ async function storeForwarded(
 }
 
 async function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedRequest, exhausted: number | undefined): Promise<CallResult> {
-  const endpoint = `${matched.request.method} ${call.path}`;
+  const operation = call.route.provider.operation?.(matched.request);
+  const endpoint = `${matched.request.method} ${call.path}${operation ? ` ${operation}` : ''}`;
   let message: string;
   let why: MissExplanation | undefined;
   if (exhausted !== undefined) {
@@ -293,10 +300,16 @@ async function sendMiss(rt: ProxyRuntime, call: ProxyCall, matched: MatchedReque
   await rt.replayer?.noteMiss(call.episode, call.route.name, matched.request);
   rt.stats.misses.push({ episode: call.episode, provider: call.route.name, method: matched.request.method, path: call.path, message });
   rt.logger.warn({ episode: call.episode, provider: call.route.name, key: matched.key, code: 'cassette_miss' }, message);
-  sendError(call.res, call.route.provider, new CassetteError('cassette_miss', message), { 'x-cassette-miss': '1' });
+  const status = sendError(
+    call.res,
+    call.route.provider,
+    new CassetteError('cassette_miss', message),
+    { 'x-cassette-miss': '1' },
+    call.body,
+  );
   return {
     outcome: 'miss',
-    status: 404,
+    status,
     key: matched.key,
     miss: { message, request: matched.request, ...(why ? { explanation: why } : {}) },
   };

@@ -2,30 +2,41 @@ import type { ServerResponse } from 'node:http';
 import type { CassetteError } from '../errors.js';
 import type { Provider } from '../providers/provider.js';
 
-/** Writes a CassetteError in the provider's own error shape (the proxy's own shape without one). */
+/**
+ * Writes a CassetteError in the provider's own error shape (the proxy's own shape without one).
+ * Given the request's body, a family whose errors name the request (JSON-RPC) answers it in kind.
+ * Returns the status sent (0 when the answer had begun and was cut instead).
+ */
 export function sendError(
   res: ServerResponse,
   provider: Provider | undefined,
   error: CassetteError,
   headers: Record<string, string> = {},
-): void {
+  requestBody?: Buffer,
+): number {
   if (res.headersSent) {
     res.destroy();
-    return;
+    return 0;
   }
-  const body = provider
-    ? provider.errorBody(error.httpStatus, error.code, error.message)
-    : {
-        error: {
-          type: error.code,
-          code: error.code,
-          message: error.message,
-          ...(error.hint ? { hint: error.hint } : {}),
-          ...error.details,
-        },
-      };
-  const bytes = Buffer.from(JSON.stringify(body));
-  res.writeHead(error.httpStatus, {
+  const answer =
+    provider?.requestErrorAnswer && requestBody
+      ? provider.requestErrorAnswer(error.httpStatus, error.code, error.message, requestBody)
+      : {
+          status: error.httpStatus,
+          body: provider
+            ? provider.errorBody(error.httpStatus, error.code, error.message)
+            : {
+                error: {
+                  type: error.code,
+                  code: error.code,
+                  message: error.message,
+                  ...(error.hint ? { hint: error.hint } : {}),
+                  ...error.details,
+                },
+              },
+        };
+  const bytes = Buffer.from(JSON.stringify(answer.body));
+  res.writeHead(answer.status, {
     'content-type': 'application/json',
     'content-length': String(bytes.length),
     // Every answer the proxy makes itself is final, 5xx included: an SDK retrying a broken take,
@@ -36,4 +47,5 @@ export function sendError(
     ...headers,
   });
   res.end(bytes);
+  return answer.status;
 }

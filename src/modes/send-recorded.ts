@@ -43,8 +43,36 @@ export function prepareResponse(response: RecordedResponse, extraHeaders: Record
   return { status: response.status, headers, body };
 }
 
+/**
+ * A prepared answer adjusted to the request replaying it (`Provider.replayRewrite`): the same
+ * object when the rewrite changes nothing, so a cached answer is copied only when it must differ.
+ */
+export function rewritePrepared(p: PreparedResponse, rewrite: (text: string, part: 'body' | 'event') => string): PreparedResponse {
+  if (p.events) {
+    let changed = false;
+    const events = p.events.map((e) => {
+      const text = e.bytes.toString('utf8');
+      const out = rewrite(text, 'event');
+      if (out === text) return e;
+      changed = true;
+      return { ms: e.ms, bytes: Buffer.from(out, 'utf8') };
+    });
+    return changed ? { ...p, events, joined: Buffer.concat(events.map((e) => e.bytes)) } : p;
+  }
+  if (!p.body || p.body.length === 0) return p;
+  const text = p.body.toString('utf8');
+  const out = rewrite(text, 'body');
+  if (out === text) return p;
+  const body = Buffer.from(out, 'utf8');
+  const headers = [...p.headers];
+  for (let i = 0; i < headers.length; i += 2) if (headers[i] === 'content-length') headers[i + 1] = String(body.length);
+  return { ...p, headers, body };
+}
+
 export interface SendOptions {
   timing: Timing;
+  /** Keep a stream open after its last event until the client closes it (`Provider.clientEndsStream`). */
+  holdOpen?: boolean;
   /** Stop after this many stream events and cut the connection (chaos `truncate`). */
   truncateAfterEvents?: number;
 }
@@ -67,6 +95,10 @@ export function sendPrepared(res: ServerResponse, p: PreparedResponse, options: 
     return;
   }
   res.writeHead(p.status, headers);
+  if (options.holdOpen) {
+    res.flushHeaders();
+    return writeEvents(res, p.events, options).then(() => untilClosed(res));
+  }
   if (options.timing === 'instant' && options.truncateAfterEvents === undefined && p.joined) {
     res.end(p.joined);
     return;
@@ -91,5 +123,11 @@ async function writeEvents(res: ServerResponse, events: NonNullable<PreparedResp
     res.write(e.bytes);
     n++;
   }
-  res.end();
+  if (!options.holdOpen) res.end();
+}
+
+/** Resolves when the client has gone (a held-open stream ends only that way). */
+function untilClosed(res: ServerResponse): Promise<void> {
+  if (res.destroyed || res.closed) return Promise.resolve();
+  return new Promise((resolve) => res.once('close', () => resolve()));
 }

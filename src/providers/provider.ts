@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { HttpChaosFault } from '../safety/chaos-responses.js';
-import type { Assembled, RecordedResponse } from '../types.js';
+import type { Assembled, RecordedRequest, RecordedResponse } from '../types.js';
 import type { StreamAssembler } from '../stream/types.js';
 import type { MockContext } from './mock-kit/mock-context.js';
 import type { SessionRules } from './session-rules.js';
@@ -98,6 +98,28 @@ export interface Provider {
   errorBody(status: number, code: string, message: string): unknown;
   /** Headers that go with `errorBody` when the family says the error's type in a header (Bedrock's `x-amzn-errortype`). */
   errorHeaders?(status: number, code: string): Record<string, string>;
+  /**
+   * What a request asks when its path alone does not say (JSON-RPC: `tools/call add`), for
+   * people: miss messages, `cassette show`, the UI. Undefined: the method and path say it.
+   */
+  operation?(request: RecordedRequest): string | undefined;
+  /**
+   * The proxy's own error answer to one request, when the family's envelope names the request
+   * (JSON-RPC echoes its `id`): body and the HTTP status it goes under. Absent: `errorBody`.
+   */
+  requestErrorAnswer?(status: number, code: string, message: string, requestBody: Buffer): { status: number; body: unknown };
+  /**
+   * Adjusts a recorded answer to the request replaying it (JSON-RPC: the response carries the
+   * replaying request's `id`): a rewrite of a whole body's text or of one stream event's raw
+   * text, returning the text unchanged when nothing differs. Undefined: served as recorded.
+   */
+  replayRewrite?(method: string, requestBody: Buffer): ((text: string, part: 'body' | 'event') => string) | undefined;
+  /**
+   * Whether a streamed answer to this request is ended by the client, not the server (MCP's GET
+   * stream): recorded as complete when the client closes it, and held open after its recorded
+   * events on replay until the client closes it.
+   */
+  clientEndsStream?(method: string, path: string): boolean;
   /** The family's body of an injected HTTP fault (`--chaos`). */
   chaosErrorBody(fault: HttpChaosFault, status: number, message: string): unknown;
   /** Headers that go with `chaosErrorBody`, like `errorHeaders`. */

@@ -2,6 +2,7 @@ import { CassetteError } from '../errors.js';
 import { anthropic } from './anthropic/provider.js';
 import { bedrock } from './bedrock/provider.js';
 import { gemini } from './gemini/provider.js';
+import { mcp } from './mcp/provider.js';
 import { openai } from './openai/provider.js';
 import { openrouter } from './openrouter/provider.js';
 import type { Provider } from './provider.js';
@@ -32,7 +33,7 @@ export interface Route {
  * The provider modules, built-ins first (SPEC §2: the routes served without configuration, in
  * this order). The list is the registry: nothing else names a provider.
  */
-const PROVIDERS: Provider[] = [openai, anthropic, gemini, openrouter, bedrock];
+const PROVIDERS: Provider[] = [openai, anthropic, gemini, openrouter, bedrock, mcp];
 
 /**
  * Adds a provider module (or replaces one of the same name). Registered before a server starts,

@@ -274,7 +274,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
     const url = req.url ?? '/';
-    if (isUiPath(url)) return ui.serve(req, res).catch((err: unknown) => sendError(res, undefined, toCassetteError(err)));
+    if (isUiPath(url)) return ui.serve(req, res).catch((err: unknown) => void sendError(res, undefined, toCassetteError(err)));
     if (url.startsWith('/__cassette/')) {
       const name = url.slice('/__cassette/'.length).split('?')[0] ?? '';
       try {
@@ -404,7 +404,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       reject(
         new CassetteError('cannot_start', `cannot listen on ${options.host}:${options.port}: ${err.code ?? err.message}`, {
           cause: err,
-          hint: 'Pick another --port (0 = any free port).',
+          hint: listenHint(err.code),
         }),
       ),
     );
@@ -478,4 +478,12 @@ function unauthorized(): CassetteError {
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** What to do when the proxy cannot listen: a bad --host is not fixed by another port. */
+export function listenHint(code: string | undefined): string {
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return 'No network interface of this machine has that address: fix --host (127.0.0.1 by default, 0.0.0.0 for every interface).';
+  if (code === 'EACCES') return 'That port needs privileges: pick a --port above 1023 (0 = any free port).';
+  return 'Pick another --port (0 = any free port).';
 }

@@ -36,7 +36,9 @@ export function openSqliteStore(path: string, options: { readonly?: boolean } = 
     if (db?.open) db.close();
     throw new CassetteError('store_unreadable', `cannot open the SQLite store ${path}: ${(err as Error).message}`, {
       cause: err,
-      hint: 'Check that the path is writable, or pass another --store.',
+      hint: options.readonly
+        ? 'Check that the path names an llm-cassette store you may read, or pass another --store.'
+        : 'Check that the path is writable, or pass another --store.',
     });
   }
 }

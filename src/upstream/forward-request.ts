@@ -38,6 +38,11 @@ export interface ForwardInput {
    * a complete answer that is not recorded yet, and a failed recording can still cut it.
    */
   holdEnd?: boolean;
+  /**
+   * The client, not the upstream, ends this answer (MCP's GET stream): its closing a stream that
+   * began well is the answer's normal end, recorded as complete.
+   */
+  clientEnds?: boolean;
 }
 
 export interface ForwardResult extends CapturedBody {
@@ -249,10 +254,11 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.#input.res.writeHead(this.#status, this.#outHeaders);
   }
 
-  #finish(complete: boolean): void {
+  #finish(ended: boolean): void {
     if (this.#done) return;
     this.#done = true;
     clearTimeout(this.#finishing);
+    const complete = ended || (this.#clientGone && this.#input.clientEnds === true && this.#status >= 200 && this.#status < 300);
     const { res } = this.#input;
     res.off('close', this.#onClientClose);
     // The client of a cut stream gets the same cut, not a made-up ending.

@@ -109,6 +109,8 @@ describe('cassette stats', () => {
     ]);
     expect(lines[3]).toMatch(/^TOTAL\s+4\s+3450\s+850\s/);
     expect(lines[0]?.length).toBe(lines[1]?.length);
-    expect(r.stdout).toContain(`list prices of ${PRICE_TABLE_DATE}`);
+    // The footer is talk (issue 14 item 17): stderr, so stdout is the table alone.
+    expect(r.stderr).toContain(`list prices of ${PRICE_TABLE_DATE}`);
+    expect(r.stdout).not.toContain('list prices');
   });
 });
