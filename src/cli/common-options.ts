@@ -23,6 +23,7 @@ function proxyOptions(): Option[] {
     .option('--episode <id>', 'current episode (default "default")')
     .option('--seed <n>', 'seed for mock mode (env CASSETTE_SEED, TEST_SEED)')
     .option('--config <file>', 'config file (default cassette.config.json if present)')
+    .option('--lock <file>', 'golden serves only the takes pinned in this file (env CASSETTE_LOCK; default cassette.lock if present)')
     .option('--upstream <name=url>', 'override a provider upstream (repeatable; env CASSETTE_UPSTREAM_<NAME>)', collect)
     .option('--allow-upstream <hosts>', 'hosts forwarding may reach, HOST[:PORT],... (repeatable)', collect)
     .option('--strict', 'a request repeated more often than recorded is a miss')

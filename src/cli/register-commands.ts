@@ -11,6 +11,7 @@ import { registerPruneCommand } from './prune-command.js';
 import { registerStatsCommand } from './stats-command.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerExportCommands } from './export-command.js';
+import { registerPinCommand } from './pin-command.js';
 import { registerContractCommand } from './contract-command.js';
 import { registerDiffCommand } from './diff-command.js';
 import { registerRerecordCommand } from './rerecord-command.js';
@@ -34,6 +35,7 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerPruneCommand(program, setExit);
   registerStatsCommand(program, setExit);
   registerExportCommands(program, setExit);
+  registerPinCommand(program, setExit);
   registerContractCommand(program, setExit);
   registerVerifyCommand(program, setExit);
   registerGateCommands(program, setExit);

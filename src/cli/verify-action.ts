@@ -1,14 +1,24 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { readConfigFile } from '../config/load-config.js';
 import { EXIT } from '../errors.js';
 import { staleFindings } from '../gates/stale-findings.js';
 import { parseDuration } from '../store/parse-duration.js';
 import { verifyStore } from '../store/verify-store.js';
+import { LOCK_FILE, readLock } from '../store/pin-lock.js';
+import { pinFindings } from '../store/verify-pins.js';
 import { printData, printJson, printTalk } from './output.js';
 import { resolveStorePath } from './store-option.js';
 import { withReadStore } from './with-read-store.js';
 
 /** `cassette verify`: exit 1 when a store holds a credential shape or fails an integrity check. */
-export async function verifyAction(flags: { store?: string; config?: string; json?: boolean; maxAge?: string }): Promise<number> {
+export async function verifyAction(flags: {
+  store?: string;
+  config?: string;
+  json?: boolean;
+  maxAge?: string;
+  lock?: string;
+}): Promise<number> {
   const maxAgeMs = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge, '--max-age');
   const patterns = (await readConfigFile(flags.config, process.cwd())).file.verify.patterns;
   const path = resolveStorePath(flags.store);
@@ -16,6 +26,12 @@ export async function verifyAction(flags: { store?: string; config?: string; jso
   // --max-age (docs/gates.md): served recordings older than the limit are findings too.
   if (maxAgeMs !== undefined)
     findings.push(...(await withReadStore(path, (store) => staleFindings(store, maxAgeMs, flags.maxAge as string))));
+  // A pin file (docs/stores.md, "Fleet"): each pinned take must be in the store, unchanged.
+  const lockPath = resolve(flags.lock ?? LOCK_FILE);
+  if (flags.lock !== undefined || existsSync(lockPath)) {
+    const lock = readLock(lockPath);
+    findings.push(...(await withReadStore(path, (store) => pinFindings(store, lock, lockPath))));
+  }
   const code = findings.length === 0 ? EXIT.ok : EXIT.problem;
   if (flags.json) {
     printJson({ ok: findings.length === 0, store: path, findings });
@@ -35,9 +51,10 @@ export async function verifyAction(flags: { store?: string; config?: string; jso
   );
   const secrets = findings.filter((f) => f.kind === 'credential').length;
   const integrity = findings.filter((f) => f.kind === 'integrity').length;
-  const stale = findings.length - secrets - integrity;
+  const pins = findings.filter((f) => f.kind === 'pin').length;
+  const stale = findings.length - secrets - integrity - pins;
   printTalk(
-    `${path}: ${secrets} credential finding${secrets === 1 ? '' : 's'}, ${integrity} integrity finding${integrity === 1 ? '' : 's'}${stale > 0 ? `, ${stale} stale` : ''}`,
+    `${path}: ${secrets} credential finding${secrets === 1 ? '' : 's'}, ${integrity} integrity finding${integrity === 1 ? '' : 's'}${stale > 0 ? `, ${stale} stale` : ''}${pins > 0 ? `, ${pins} pin mismatch${pins === 1 ? '' : 'es'}` : ''}`,
   );
   return code;
 }

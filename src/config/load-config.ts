@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { DEFAULT_CONTRACTS_DIR } from './config-defaults.js';
 import { CassetteError } from '../errors.js';
+import { upstreamsFromEnv } from '../providers/registry.js';
 import { parseChaosFaults } from '../safety/chaos.js';
 import type { ChaosFault } from '../safety/chaos.js';
 import { MODES } from '../types.js';
@@ -11,6 +12,7 @@ import { knownKeysAt, suggestKey } from './suggest-key.js';
 import type { Mode } from '../types.js';
 import { CONFIG_DEFAULTS, DEFAULT_CONFIG_FILE, DEFAULT_PORT, DEFAULT_STORE } from './config-defaults.js';
 import type { ConfigFile } from './config-schema.js';
+import { LOCK_FILE } from '../store/pin-lock.js';
 
 export type Timing = 'instant' | 'recorded' | number;
 
@@ -40,6 +42,8 @@ export interface CassetteOptions {
   contractsDir: string;
   configPath: string | undefined;
   file: ConfigFile;
+  /** The pin file golden obeys (`--lock`, `CASSETTE_LOCK`, else `cassette.lock` in the working directory if present). */
+  lock?: string | undefined;
   /** `--tls` / `--tls-cert` + `--tls-key`: listen with TLS (https and wss on the same port). */
   tls?: { certFile?: string; keyFile?: string; dir: string } | undefined;
 }
@@ -70,6 +74,7 @@ export interface CliFlags {
   tls?: boolean;
   tlsCert?: string;
   tlsKey?: string;
+  lock?: string;
 }
 
 const TEST_MODE_MAP: Record<string, Mode> = { GOLDEN: 'golden', LIVE: 'live', LIVE_SMOKE: 'smoke', MOCK: 'mock' };
@@ -77,7 +82,8 @@ const TEST_MODE_MAP: Record<string, Mode> = { GOLDEN: 'golden', LIVE: 'live', LI
 /** Resolves options; throws CassetteError('bad_usage' | 'bad_config') naming the bad input. */
 export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<CassetteOptions> {
   const { file, path: configPath } = await readConfigFile(flags.config, cwd);
-  const upstreams: Record<string, string> = {};
+  // A provider's own endpoint variable (Azure's) names its upstream unless the config declares it.
+  const upstreams: Record<string, string> = upstreamsFromEnv(env, new Set((file.providers ?? []).map((p) => p.name)));
   for (const [name, value] of Object.entries(env)) {
     const m = /^CASSETTE_UPSTREAM_([A-Z0-9_]+)$/.exec(name);
     if (m?.[1] && value) upstreams[m[1].toLowerCase()] = value;
@@ -138,6 +144,7 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
     contractsDir: resolve(cwd, flags.contracts ?? DEFAULT_CONTRACTS_DIR),
     configPath,
     file,
+    lock: resolveLockPath(flags.lock ?? env.CASSETTE_LOCK, cwd),
     ...(flags.tls || flags.tlsCert !== undefined || flags.tlsKey !== undefined
       ? {
           tls: {
@@ -254,4 +261,15 @@ function usage(message: string, hint?: string): CassetteError {
 
 function configError(message: string): CassetteError {
   return new CassetteError('bad_config', message, { hint: 'Fix the config file; docs/config.md lists every key.' });
+}
+
+/** An explicit pin file (it must exist), else `cassette.lock` in the working directory when there is one. */
+function resolveLockPath(given: string | undefined, cwd: string): string | undefined {
+  if (given !== undefined && given !== '') {
+    const path = resolve(cwd, given);
+    if (!existsSync(path)) throw usage(`--lock ${given}: no such file`, 'Write it with `cassette pin`, or leave --lock out.');
+    return path;
+  }
+  const found = join(cwd, LOCK_FILE);
+  return existsSync(found) ? found : undefined;
 }

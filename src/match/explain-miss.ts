@@ -37,10 +37,7 @@ export function explainMiss(missed: CanonicalRequest, candidates: readonly Candi
     if (r.path !== missed.path) score += 2_000;
     if (best && score >= best.score) continue;
     const changes = diffJson(r.body, missed.body, 200);
-    score += changes.length + (r.query === missed.query ? 0 : 1) + (r.headers === missed.headers ? 0 : 1);
-    // Ties (as many differences) go to the recording whose changed values are closest: a prompt
-    // that differs by one word is nearer than an unrelated prompt. Always under 1, so the count wins.
-    score += distance(changes) / (changes.length + 1);
+    score += weigh(changes) + (r.query === missed.query ? 0 : 1) + (r.headers === missed.headers ? 0 : 1);
     if (!best || score < best.score) best = { c, score, changes };
   }
   if (!best) return { differences: [], changes: [] };
@@ -61,23 +58,34 @@ export function explainMiss(missed: CanonicalRequest, candidates: readonly Candi
   };
 }
 
-/** Sum over changes of how unlike the two values are (0 same … 1 nothing shared at either end). */
-function distance(changes: readonly JsonChange[]): number {
-  let d = 0;
+/** A whole message appended at the end of the conversation: the next step of the same loop. */
+const APPENDED_MESSAGE = /^(messages|contents|input)\[\d+\]$/;
+
+/**
+ * How far apart two bodies are, weighted by content. A message appended at the end (the agent loop
+ * went one step further) weighs 0.5, less than any change to what the recording already holds; a
+ * changed string weighs 1 plus up to 0.9 by how unlike the two texts are (a prompt one word apart
+ * is nearer than an unrelated one, and one change always weighs less than two); anything else 1.
+ */
+function weigh(changes: readonly JsonChange[]): number {
+  let w = 0;
   for (const ch of changes) {
-    if (ch.kind !== 'changed' || typeof ch.before !== 'string' || typeof ch.after !== 'string') {
-      d += 1;
-      continue;
-    }
-    const [a, b] = [ch.before, ch.after];
-    const max = Math.max(a.length, b.length);
-    let prefix = 0;
-    while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
-    let suffix = 0;
-    while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
-    d += max === 0 ? 0 : 1 - (prefix + suffix) / max;
+    if (ch.kind === 'added' && APPENDED_MESSAGE.test(ch.path)) w += 0.5;
+    else if (ch.kind === 'changed' && typeof ch.before === 'string' && typeof ch.after === 'string')
+      w += 1 + 0.9 * unlike(ch.before, ch.after);
+    else w += 1;
   }
-  return d;
+  return w;
+}
+
+/** 0 same … 1 nothing shared at either end. */
+function unlike(a: string, b: string): number {
+  const max = Math.max(a.length, b.length);
+  let prefix = 0;
+  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  return max === 0 ? 0 : 1 - (prefix + suffix) / max;
 }
 
 /** Groups raw changes into sentences: one per message, per tool, per top-level setting. */

@@ -1,3 +1,4 @@
+import { CassetteError } from '../errors.js';
 import { assertUpstreamAllowed } from '../safety/assert-upstream-allowed.js';
 import type { Route } from '../providers/registry.js';
 import { connectionListed, HOP_BY_HOP } from '../upstream/normalize-headers.js';
@@ -15,6 +16,11 @@ export function buildUpstreamRequest(
   call: ProxyCall,
   allow: readonly string[] | undefined,
 ): { origin: string; path: string; headers: Record<string, string | string[]> } {
+  if (call.route.upstreamMissing !== undefined) {
+    // The hint goes in the message too: the SUT's SDK shows the message, not our hint.
+    const hint = call.route.upstreamMissing;
+    throw new CassetteError('bad_config', `provider ${call.route.name} has no upstream to forward to. ${hint}`, { hint });
+  }
   let target = targets.get(call.route);
   if (!target || target.allow !== allow) {
     const base = call.route.upstream;
@@ -36,5 +42,11 @@ export function buildUpstreamRequest(
     const [name, value] = call.route.provider.apiKeyHeader(envKey);
     if (!headers[name] && !headers.authorization && !/[?&]key=/.test(call.query)) headers[name] = value;
   }
-  return { origin: target.origin, path: `${target.basePath}${call.path}${call.query ? `?${call.query}` : ''}`, headers };
+  let origin = target.origin;
+  const placed = call.route.provider.upstreamFor?.(call.route.upstream, call.path);
+  if (placed !== undefined && placed.origin !== origin) {
+    assertUpstreamAllowed(placed, allow);
+    origin = placed.origin;
+  }
+  return { origin, path: `${target.basePath}${call.path}${call.query ? `?${call.query}` : ''}`, headers };
 }

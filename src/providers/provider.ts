@@ -53,6 +53,18 @@ export interface Provider {
   readonly family: string;
   /** Upstream of the built-in route; absent: routed only when the config names the provider. */
   readonly upstream?: string;
+  /**
+   * Environment variable that names the upstream of a provider without a fixed host (Azure's
+   * `AZURE_OPENAI_ENDPOINT`), read from the proxy's own environment; `--upstream` and config win.
+   */
+  readonly upstreamEnv?: string;
+  /** What to tell a user whose forwarding request finds no upstream set (routed, not forwardable). */
+  readonly upstreamHint?: string;
+  /**
+   * Where one request goes when its host depends on its path (Vertex: the region in the path);
+   * returns `upstream` itself otherwise. Only ever a host the module knows: never one from the request.
+   */
+  upstreamFor?(upstream: URL, path: string): URL;
   /** Environment variable the provider's SDKs read for their base URL (banner, `cassette run`). */
   readonly baseUrlEnv?: string;
   /** Further base-URL variables some of its SDKs read instead. */

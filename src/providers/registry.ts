@@ -1,9 +1,18 @@
 import { CassetteError } from '../errors.js';
 import { anthropic } from './anthropic/provider.js';
+import { azure } from './azure/provider.js';
+import { cerebras } from './cerebras/provider.js';
+import { deepseek } from './deepseek/provider.js';
+import { fireworks } from './fireworks/provider.js';
 import { gemini } from './gemini/provider.js';
+import { groq } from './groq/provider.js';
 import { mcp } from './mcp/provider.js';
 import { openai } from './openai/provider.js';
 import { openrouter } from './openrouter/provider.js';
+import { perplexity } from './perplexity/provider.js';
+import { together } from './together/provider.js';
+import { vertex } from './vertex/provider.js';
+import { xai } from './xai/provider.js';
 import type { Provider } from './provider.js';
 import type { SessionRules } from './session-rules.js';
 import { genericSessionRules } from './session-rules.js';
@@ -26,13 +35,33 @@ export interface Route {
   /** Environment variable the SUT's SDK reads for this route's base URL. */
   readonly baseUrlEnv: string;
   readonly baseUrlSuffix: string;
+  /** Set when the route has no upstream yet (Azure without an endpoint): what forwarding tells the user. */
+  readonly upstreamMissing?: string;
 }
+
+/** Stands in for the upstream of a route that has none yet: `.invalid` never resolves. */
+const NO_UPSTREAM = 'https://upstream-not-set.invalid';
 
 /**
  * The provider modules, built-ins first (SPEC §2: the routes served without configuration, in
  * this order). The list is the registry: nothing else names a provider.
  */
-const PROVIDERS: Provider[] = [openai, anthropic, gemini, openrouter, mcp];
+const PROVIDERS: Provider[] = [
+  openai,
+  anthropic,
+  gemini,
+  openrouter,
+  azure,
+  vertex,
+  groq,
+  deepseek,
+  xai,
+  together,
+  fireworks,
+  cerebras,
+  perplexity,
+  mcp,
+];
 
 /**
  * Adds a provider module (or replaces one of the same name). Registered before a server starts,
@@ -69,8 +98,12 @@ export function createProviderRegistry(
 ): ReadonlyMap<string, Route> {
   const table = new Map<string, Route>();
   for (const p of PROVIDERS) {
-    if (p.upstream === undefined) continue;
-    table.set(p.name, route(p.name, p.upstream, p, p.baseUrlEnv, p.baseUrlSuffix));
+    if (p.upstream !== undefined) table.set(p.name, route(p.name, p.upstream, p, p.baseUrlEnv, p.baseUrlSuffix));
+    // Routed (golden needs no upstream) but not forwardable until the user names its host.
+    else if (p.upstreamEnv !== undefined) {
+      const hint = p.upstreamHint ?? `Set ${p.upstreamEnv} or --upstream ${p.name}=URL.`;
+      table.set(p.name, { ...route(p.name, NO_UPSTREAM, p, p.baseUrlEnv, p.baseUrlSuffix), upstreamMissing: hint });
+    }
   }
   for (const p of configured) {
     const provider = providerOfFamily(p.family);
@@ -88,7 +121,8 @@ export function createProviderRegistry(
         hint: `Known providers: ${[...table.keys()].join(', ')}. Add others to cassette.config.json "providers".`,
       });
     }
-    table.set(name, { ...provider, upstream: parseUpstream(name, url) });
+    const { upstreamMissing: _unset, ...rest } = provider;
+    table.set(name, { ...rest, upstream: parseUpstream(name, url) });
   }
   return table;
 }
@@ -120,6 +154,20 @@ function parseUpstream(name: string, url: string): URL {
   parsed.search = '';
   parsed.hash = '';
   return parsed;
+}
+
+/**
+ * Upstreams named by the providers' own environment variables (`AZURE_OPENAI_ENDPOINT`), for the
+ * providers that have no fixed host; `--upstream` and `CASSETTE_UPSTREAM_<NAME>` override them.
+ */
+export function upstreamsFromEnv(env: NodeJS.ProcessEnv, configured: ReadonlySet<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of PROVIDERS) {
+    if (configured.has(p.name)) continue;
+    const value = p.upstreamEnv === undefined ? undefined : env[p.upstreamEnv];
+    if (value) out[p.name] = value;
+  }
+  return out;
 }
 
 /**

@@ -3,6 +3,8 @@ import type { CassetteOptions } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { openStore } from '../store/open-store.js';
+import { readLock } from '../store/pin-lock.js';
+import { PinnedStore } from '../store/pinned-store.js';
 import type { Store } from '../store/store.js';
 
 /** Golden never writes: a store that does not exist yet is an empty one, not a new file. */
@@ -12,7 +14,16 @@ export async function openModeStore(options: CassetteOptions, logger: Logger): P
     logger.warn({ store: options.store }, `store ${options.store} does not exist: every request will miss`);
     return emptyStore(options.store);
   }
-  return openStore(options.store, { readonly: options.mode === 'golden' });
+  const store = await openStore(options.store, { readonly: options.mode === 'golden' });
+  if (options.mode !== 'golden' || options.lock === undefined) return store;
+  try {
+    const lock = readLock(options.lock);
+    logger.info({ lock: options.lock, pinned: Object.keys(lock.episodes).length }, `golden serves the takes pinned in ${options.lock}`);
+    return new PinnedStore(store, lock, options.lock);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 }
 
 function emptyStore(location: string): Store {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CassetteError } from '../errors.js';
 import type { Mode, TakeSummary } from '../types.js';
+import { brokenTakeHint, jsonErrorPlace } from './json-error-place.js';
 import { mayHaveBlobs, type StoredInteraction } from './stored-interaction.js';
 
 /** Version tag of a take file; a reader refuses any other. */
@@ -70,7 +71,12 @@ export function readTakeFile(path: string): TakeRecord | undefined {
   try {
     doc = JSON.parse(text) as Record<string, unknown>;
   } catch (err) {
-    throw unreadable(path, `not JSON: ${(err as Error).message}`);
+    const at = jsonErrorPlace(text, err as Error);
+    throw unreadable(path, `not valid JSON at line ${at.line}, column ${at.column}: ${at.message}`, brokenTakeHint(text, path), {
+      file: path,
+      line: at.line,
+      column: at.column,
+    });
   }
   if (doc.format !== TAKE_FORMAT)
     throw unreadable(path, `unknown format ${JSON.stringify(doc.format)}`, 'It may come from a newer llm-cassette.');
@@ -117,6 +123,9 @@ export function readIfExists(path: string): string | undefined {
   }
 }
 
-export function unreadable(path: string, why: string, hint?: string): CassetteError {
-  return new CassetteError('store_unreadable', `cannot read ${path}: ${why}`, hint === undefined ? {} : { hint });
+export function unreadable(path: string, why: string, hint?: string, details?: Record<string, unknown>): CassetteError {
+  return new CassetteError('store_unreadable', `cannot read ${path}: ${why}`, {
+    ...(hint === undefined ? {} : { hint }),
+    ...(details === undefined ? {} : { details }),
+  });
 }

@@ -4,6 +4,7 @@ import { maskSecret } from '../safety/credential-patterns.js';
 import { findCredentials } from '../safety/find-credentials.js';
 import type { CredentialMatcher } from '../safety/find-credentials.js';
 import type { VerifyFinding } from './verify-finding.js';
+import { jsonErrorPlace } from './json-error-place.js';
 
 const CHUNK = 4 * 1024 * 1024;
 // Longer than any credential: a match straddling a chunk edge is seen whole in the next chunk.
@@ -61,8 +62,14 @@ export function scanDirectoryFiles(root: string, matchers: readonly CredentialMa
 /** Why a JSON or JSON-lines file does not parse, or undefined. */
 function parseProblem(file: string, text: string): string | undefined {
   try {
-    if (file.endsWith('.json')) JSON.parse(text);
-    else if (file.endsWith('.jsonl')) {
+    if (file.endsWith('.json')) {
+      try {
+        JSON.parse(text);
+      } catch (err) {
+        const at = jsonErrorPlace(text, err as Error);
+        throw new Error(`line ${at.line}, column ${at.column}: ${at.message}`);
+      }
+    } else if (file.endsWith('.jsonl')) {
       const lines = text.split('\n');
       // A last line without its newline is an append cut short by a crash, which the store
       // tolerates by design (SPEC §7: a kill -9 loses at most the interaction in flight).
@@ -72,7 +79,8 @@ function parseProblem(file: string, text: string): string | undefined {
         try {
           JSON.parse(line);
         } catch (err) {
-          throw new Error(`line ${k + 1}: ${(err as Error).message}`);
+          const at = jsonErrorPlace(line, err as Error);
+          throw new Error(`line ${k + 1}, column ${at.column}: ${at.message}`);
         }
       });
     }

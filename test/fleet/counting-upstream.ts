@@ -1,7 +1,7 @@
 // A fake OpenAI-style upstream for fleet tests: counts requests per prompt and puts a serial number
 // in every answer, so two upstream calls for one prompt can never look like one. Answers after
-// `delayMs` (the window in which identical calls from many proxies overlap); `stream: true` gets a
-// short SSE stream.
+// `delayMs` (the window in which identical calls from many proxies overlap; prompts starting with
+// `slow:` wait `slowMs`); `stream: true` gets a short SSE stream.
 import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -16,8 +16,9 @@ export interface CountingUpstream {
   stop(): Promise<void>;
 }
 
-export async function startCountingUpstream(opts: { delayMs?: number } = {}): Promise<CountingUpstream> {
+export async function startCountingUpstream(opts: { delayMs?: number; slowMs?: number } = {}): Promise<CountingUpstream> {
   const delayMs = opts.delayMs ?? 300;
+  const slowMs = opts.slowMs ?? 3_000;
   const counts = new Map<string, number>();
   const sockets = new Set<Socket>();
   let total = 0;
@@ -35,7 +36,7 @@ export async function startCountingUpstream(opts: { delayMs?: number } = {}): Pr
     });
   });
   async function answer(res: ServerResponse, prompt: string, n: number, stream: boolean): Promise<void> {
-    await sleep(delayMs);
+    await sleep(prompt.startsWith('slow:') ? slowMs : delayMs);
     const text = `answer ${n} to ${prompt}`;
     if (!stream) {
       const bytes = Buffer.from(

@@ -19,7 +19,7 @@ export interface TestProxy extends CassetteServer {
   /** Everything the proxy logged (JSON lines), for assertions on messages and secrets. */
   logs(): string;
   /** `http://127.0.0.1:PORT/<provider>` plus the SDK suffix (`/v1` for OpenAI-compatible ones). */
-  baseUrl(provider: 'openai' | 'anthropic' | 'gemini' | 'openrouter'): string;
+  baseUrl(provider: 'openai' | 'anthropic' | 'gemini' | 'openrouter' | (string & {})): string;
 }
 
 /**

@@ -12,7 +12,8 @@ import type { Answer, FakeUpstream, FakeUpstreamOptions, ReceivedRequest } from 
 import { startProxy } from './proxy.js';
 import type { TestProxy } from './proxy.js';
 
-export type ProviderName = 'openai' | 'anthropic' | 'gemini' | 'openrouter';
+/** A routing prefix: the four of SPEC §2 or any other built-in (`groq`, `azure`, `vertex`, ...). */
+export type ProviderName = 'openai' | 'anthropic' | 'gemini' | 'openrouter' | (string & {});
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 

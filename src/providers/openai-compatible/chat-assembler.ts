@@ -7,7 +7,8 @@ import { parseArguments } from '../../stream/assemblers/parse-arguments.js';
 
 /**
  * Reads an OpenAI-style chat `usage` object, including what compatible providers add: OpenRouter
- * `cost` and `cache_write_tokens`, DeepSeek `prompt_cache_hit_tokens`, Together `cached_tokens`.
+ * `cost` and `cache_write_tokens`, DeepSeek `prompt_cache_hit_tokens`, Together `cached_tokens`,
+ * Perplexity's `cost` object (`total_cost`, in USD).
  */
 export function readOpenAiChatUsage(usage: unknown): Usage | undefined {
   if (!isObject(usage)) return undefined;
@@ -18,7 +19,7 @@ export function readOpenAiChatUsage(usage: unknown): Usage | undefined {
     cacheRead: numberAt(promptDetails, 'cached_tokens') ?? numberAt(usage, 'prompt_cache_hit_tokens') ?? numberAt(usage, 'cached_tokens'),
     cacheWrite: numberAt(promptDetails, 'cache_write_tokens'),
     reasoning: numberAt(objectAt(usage, 'completion_tokens_details'), 'reasoning_tokens'),
-    costUsd: numberAt(usage, 'cost'),
+    costUsd: numberAt(usage, 'cost') ?? numberAt(objectAt(usage, 'cost'), 'total_cost'),
   });
 }
 
@@ -31,6 +32,16 @@ function firstChoice(chunk: unknown): unknown {
 // DeepSeek streams `reasoning_content`, OpenRouter `reasoning`: both are the visible thinking.
 function reasoningOf(message: unknown): string | undefined {
   return stringAt(message, 'reasoning_content') ?? stringAt(message, 'reasoning');
+}
+
+/**
+ * What a search-grounded answer cites (Perplexity `citations` and `search_results`, top-level members
+ * repeated on every chunk): the latest report wins, kept beside the text for people and drift.
+ */
+function sourcesOf(json: unknown): { citations?: unknown[]; searchResults?: unknown[] } {
+  const citations = arrayAt(json, 'citations');
+  const searchResults = arrayAt(json, 'search_results');
+  return { ...(citations ? { citations } : {}), ...(searchResults ? { searchResults } : {}) };
 }
 
 function contentText(content: unknown): string {
@@ -49,11 +60,13 @@ export function createOpenAiChatAssembler(): StreamAssembler {
   let usage: Usage | undefined;
   let model: string | undefined;
   let error: unknown;
+  let sources: ReturnType<typeof sourcesOf> = {};
 
   function push(event: ParsedEvent): void {
     const chunk = event.json;
     if (!isObject(chunk)) return;
     model ??= stringAt(chunk, 'model');
+    sources = { ...sources, ...sourcesOf(chunk) };
     // OpenRouter reports a failure mid-stream as a chunk with an `error` member.
     if (chunk.error !== undefined && chunk.error !== null) error = chunk.error;
     // Groq puts usage under `x_groq`; DeepSeek in the last content chunk; OpenAI in a last
@@ -97,7 +110,7 @@ export function createOpenAiChatAssembler(): StreamAssembler {
       finishReason,
       usage,
       model,
-      extra: { thinking: thinking.join(''), refusal: refusal.join(''), error },
+      extra: { thinking: thinking.join(''), refusal: refusal.join(''), error, ...sources },
     });
   }
 
@@ -120,6 +133,6 @@ export function assembleOpenAiChatJson(json: unknown): Assembled | undefined {
     finishReason: stringAt(choice, 'finish_reason'),
     usage: readOpenAiChatUsage(objectAt(json, 'usage')),
     model: stringAt(json, 'model'),
-    extra: { thinking: reasoningOf(message), refusal: stringAt(message, 'refusal') },
+    extra: { thinking: reasoningOf(message), refusal: stringAt(message, 'refusal'), ...sourcesOf(json) },
   });
 }
