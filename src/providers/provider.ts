@@ -19,12 +19,32 @@ export interface BuiltinSchema {
   docs: Readonly<Record<string, z.ZodType>>;
 }
 
+/** A request about to go upstream (see `Provider.prepareUpstream`). */
+export interface UpstreamRequestParts {
+  method: string;
+  /** The upstream URL: origin, path (percent-encoding as on the wire) and query. */
+  url: URL;
+  /** The headers the proxy would send (hop-by-hop and `x-cassette-*` already removed). */
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
 /** Reads one kind of answer: event by event when streamed, in one call when whole. */
 export interface Assembler {
   /** A fresh assembler for one streamed answer. */
   create(): StreamAssembler;
   /** The whole (non-streamed) JSON answer in the same shape; undefined when it is not such an answer. */
   json(json: unknown): Assembled | undefined;
+}
+
+/** A tool executed by a request (MCP `tools/call`): what ran, with which arguments, and what it gave back. */
+export interface ToolRun {
+  name: string;
+  arguments: unknown;
+  /** The result's text (or the error's message). */
+  result?: string;
+  /** The tool reported an error (MCP `isError`) or the call failed. */
+  isError?: boolean;
 }
 
 /**
@@ -98,11 +118,18 @@ export interface Provider {
 
   /** The family's own error envelope, so SDKs surface our message (miss, refusal, proxy error) as theirs. */
   errorBody(status: number, code: string, message: string): unknown;
+  /** Headers that go with `errorBody` when the family says the error's type in a header (Bedrock's `x-amzn-errortype`). */
+  errorHeaders?(status: number, code: string): Record<string, string>;
   /**
    * What a request asks when its path alone does not say (JSON-RPC: `tools/call add`), for
    * people: miss messages, `cassette show`, the UI. Undefined: the method and path say it.
    */
   operation?(request: RecordedRequest): string | undefined;
+  /**
+   * The tool a request runs (MCP `tools/call`), read from the stored request and its assembled
+   * answer, so `show` and the UI put it beside the model's tool call. Undefined: it runs none.
+   */
+  toolRun?(request: RecordedRequest, assembled: Assembled | undefined): ToolRun | undefined;
   /**
    * The proxy's own error answer to one request, when the family's envelope names the request
    * (JSON-RPC echoes its `id`): body and the HTTP status it goes under. Absent: `errorBody`.
@@ -122,6 +149,14 @@ export interface Provider {
   clientEndsStream?(method: string, path: string): boolean;
   /** The family's body of an injected HTTP fault (`--chaos`). */
   chaosErrorBody(fault: HttpChaosFault, status: number, message: string): unknown;
+  /** Headers that go with `chaosErrorBody`, like `errorHeaders`. */
+  chaosErrorHeaders?(fault: HttpChaosFault, status: number): Record<string, string>;
+
+  /**
+   * The last word on a request before it goes upstream (forwarding modes only): returns the
+   * headers to send. Bedrock re-signs here: the client's SigV4 signature covers the proxy's host.
+   */
+  prepareUpstream?(request: UpstreamRequestParts): Promise<Record<string, string | string[]>>;
 
   /** Mock mode: a synthetic answer in the family's wire shape, undefined for an endpoint it does not mock. */
   mock(ctx: MockContext): RecordedResponse | undefined;
