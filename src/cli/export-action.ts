@@ -4,11 +4,13 @@ import { CassetteError } from '../errors.js';
 import { loadOptions } from '../config/load-config.js';
 import type { CliFlags } from '../config/load-config.js';
 import { exportStore, importStore } from '../store/export-store.js';
+import { mergeTakes } from '../store/merge-takes.js';
 import { openStore } from '../store/open-store.js';
+import { openExistingStore } from './store-option.js';
 import { printJson, printTalk } from './output.js';
 import { assertReplaceable, writeExportMarker } from './replace-target.js';
 
-type Flags = CliFlags & { json?: boolean; force?: boolean };
+type Flags = CliFlags & { json?: boolean; force?: boolean; asNewTake?: boolean };
 
 /** `cassette export DIR`: the whole store as a JSON directory, replacing DIR. */
 export async function exportAction(dir: string, flags: Flags): Promise<number> {
@@ -40,6 +42,7 @@ export async function exportAction(dir: string, flags: Flags): Promise<number> {
 /** `cassette import DIR`: adds the takes of a JSON directory to the store. */
 export async function importAction(dir: string, flags: Flags): Promise<number> {
   const options = await loadOptions(flags);
+  if (flags.asNewTake) return importAsNewTakes(dir, options.store, flags.json === true);
   const from = resolve(dir);
   if (!existsSync(from) || !statSync(from).isDirectory())
     throw new CassetteError('bad_usage', `nothing to import: ${from} is not a directory`, {
@@ -60,5 +63,27 @@ export async function importAction(dir: string, flags: Flags): Promise<number> {
     await into.close();
     if (!ok && fresh)
       for (const path of [options.store, `${options.store}-wal`, `${options.store}-shm`]) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/** `cassette import SRC --as-new-take`: merges another runner's takes under fresh numbers, skipping takes already held. */
+async function importAsNewTakes(source: string, store: string, json: boolean): Promise<number> {
+  const from = await openExistingStore(source, { readonly: true });
+  try {
+    const into = await openStore(store);
+    try {
+      const r = await mergeTakes(from, into, { numbers: 'new' });
+      if (json)
+        printJson({ ok: true, store: into.location, takes: r.copied.takes, interactions: r.copied.interactions, present: r.present });
+      else
+        printTalk(
+          `imported ${r.copied.takes} takes (${r.copied.interactions} interactions) as new takes into ${into.location}; ${r.present} already there`,
+        );
+      return 0;
+    } finally {
+      await into.close();
+    }
+  } finally {
+    await from.close();
   }
 }

@@ -15,8 +15,12 @@ export function registerExportCommands(program: Command, setExit: SetExit): void
   program
     .command('import')
     .description('add the takes of a JSON directory to the store')
-    .argument('<dir>', 'directory written by cassette export (or served with --store DIR)')
+    .argument('<dir>', 'directory written by cassette export (or served with --store DIR); with --as-new-take, any store')
     .option('--store <path>', 'store to write')
+    .option(
+      '--as-new-take',
+      "merge: each take the store lacks (by content) becomes the episode's next take, so two runners' imports never clash",
+    )
     .option('--json', 'machine-readable output')
     .action(lazyAction(async () => (await import('./export-action.js')).importAction, setExit));
 }

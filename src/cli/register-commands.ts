@@ -12,6 +12,7 @@ import { registerStatsCommand } from './stats-command.js';
 import { registerVerifyCommand } from './verify-command.js';
 import { registerExportCommands } from './export-command.js';
 import { registerPinCommand } from './pin-command.js';
+import { registerCopyCommand } from './copy-command.js';
 import { registerContractCommand } from './contract-command.js';
 import { registerDiffCommand } from './diff-command.js';
 import { registerRerecordCommand } from './rerecord-command.js';
@@ -35,6 +36,7 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerPruneCommand(program, setExit);
   registerStatsCommand(program, setExit);
   registerExportCommands(program, setExit);
+  registerCopyCommand(program, setExit);
   registerPinCommand(program, setExit);
   registerContractCommand(program, setExit);
   registerVerifyCommand(program, setExit);

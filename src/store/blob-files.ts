@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path';
 import { CassetteError } from '../errors.js';
 import { fsyncDir, removeDirIfEmpty, writeFileAtomic } from './atomic-write.js';
-import { isProcessAlive } from './dir-lock.js';
+import { isProcessAlive } from './process-identity.js';
 
 /** Name of the side-file directory under the store root (its `_` keeps it apart from episode ids). */
 export const BLOB_DIR = '_blobs';

@@ -4,6 +4,7 @@ import { threadId } from 'node:worker_threads';
 import { addBlobReferences, BLOB_DIR, deleteBlobsExcept, listBlobs } from './blob-files.js';
 import { isEpisodeDirName } from './episode-dir-name.js';
 import { journalPath, readIfExists, takeFilePath, takeNumbers } from './take-file.js';
+import { ownerState, type ProcessIdentity } from './process-identity.js';
 import { journalIsLive } from './take-journal.js';
 
 /**
@@ -63,7 +64,7 @@ function writtenElsewhere(path: string, text: string): boolean {
   // The header line is written whole before any append (createJournal): without one, the journal
   // is damaged, not being written.
   const end = text.indexOf('\n');
-  let head: { pid?: unknown; thread?: unknown } | null;
+  let head: { pid?: unknown; thread?: unknown; host?: unknown; pidns?: unknown; start?: unknown } | null;
   try {
     head = JSON.parse(text.slice(0, end < 0 ? 0 : end)) as typeof head;
   } catch {
@@ -71,5 +72,11 @@ function writtenElsewhere(path: string, text: string): boolean {
   }
   const pid = Number(head?.pid);
   const thread = Number(head?.thread ?? 0);
-  return !(pid === process.pid && thread === threadId) && journalIsLive(path, { pid, thread });
+  const owner: ProcessIdentity = { pid };
+  if (typeof head?.host === 'string') owner.host = head.host;
+  if (typeof head?.pidns === 'string') owner.pidns = head.pidns;
+  if (typeof head?.start === 'string') owner.start = head.start;
+  // Our own thread's journals are ours; the same pid in another namespace or host is not us.
+  const mine = ownerState(owner) === 'self' && thread === threadId;
+  return !mine && journalIsLive(path, { pid, thread, owner });
 }

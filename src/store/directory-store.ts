@@ -38,7 +38,8 @@ export function openDirectoryStore(dir: string, options: { readonly?: boolean } 
 /**
  * The methods are async (the Store interface) and do their file work synchronously inside: each
  * one is a few reads and writes of small files, and the lock (`withDirLock`) is held only within
- * one synchronous call, never across an await.
+ * one synchronous call, never across an await; waiting for it sleeps asynchronously, so a writer
+ * in another process never freezes this one's event loop.
  */
 class DirectoryStore implements Store {
   readonly location: string;
@@ -87,14 +88,16 @@ class DirectoryStore implements Store {
   }
 
   async appendGroup(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
-    return appends.map(({ writer, interaction }) => {
-      try {
-        asDirectoryWriter(writer).appendNow(interaction);
-        return undefined;
-      } catch (err) {
-        return err as Error;
-      }
-    });
+    return Promise.all(
+      appends.map(({ writer, interaction }) =>
+        asDirectoryWriter(writer)
+          .append(interaction)
+          .then(
+            () => undefined,
+            (err: unknown) => err as Error,
+          ),
+      ),
+    );
   }
 
   async listEpisodes(): Promise<string[]> {
@@ -171,7 +174,7 @@ class DirectoryStore implements Store {
     if (!Number.isSafeInteger(take) || take < 1) throw new CassetteError('bad_usage', `invalid take number ${take}`);
     const positions = new Set(interactions.map((i) => i.position));
     if (positions.size !== interactions.length) throw new CassetteError('bad_usage', `episode ${episode} take ${take} repeats a position`);
-    this.#locked(() => {
+    await this.#locked(() => {
       const dir = this.#dir(episode);
       if (takeNumbers(dir).includes(take))
         throw new CassetteError('bad_usage', `episode ${episode} take ${take} exists already in ${this.location}`);
@@ -195,7 +198,7 @@ class DirectoryStore implements Store {
     const failures: unknown[] = [];
     for (const writer of [...this.#ctx.writers]) {
       try {
-        writer.abandon();
+        await writer.abandon();
       } catch (err) {
         failures.push(err); // the journal stays; the next writer of that episode folds it
       }
@@ -231,9 +234,9 @@ class DirectoryStore implements Store {
     return join(this.#ctx.root, episode);
   }
 
-  #locked<T>(fn: () => T): T {
+  async #locked<T>(fn: () => T): Promise<T> {
     try {
-      return withDirLock(this.#ctx.root, fn);
+      return await withDirLock(this.#ctx.root, fn);
     } catch (err) {
       throw toCassetteError(err, 'store_write_failed');
     }

@@ -33,6 +33,8 @@ export class DirectoryTakeWriter implements TakeWriter {
   readonly #continued: TakeHeader | undefined;
   #take: number | undefined;
   #fd: number | undefined;
+  /** The journal being opened (waiting for the lock), shared by concurrent first appends. */
+  #opening: Promise<number> | undefined;
   #position = 0;
   readonly #positions = new Set<number>();
   #closed = false;
@@ -52,7 +54,7 @@ export class DirectoryTakeWriter implements TakeWriter {
   }
 
   async take(): Promise<number> {
-    if (this.#take === undefined) this.#ensureJournal();
+    if (this.#take === undefined) await this.#ensureJournal();
     return this.#take as number;
   }
 
@@ -60,22 +62,15 @@ export class DirectoryTakeWriter implements TakeWriter {
     return ++this.#position;
   }
 
+  /** One journal line, whole or not at all. */
   async append(interaction: Interaction): Promise<void> {
-    this.appendNow(interaction);
-  }
-
-  /** The synchronous append: one journal line, whole or not at all. */
-  appendNow(interaction: Interaction): void {
     this.#assertOpen();
-    if (this.#positions.has(interaction.position)) {
-      throw new CassetteError(
-        'bad_usage',
-        `position ${interaction.position} of episode ${this.episode} take ${this.#take} is already recorded`,
-      );
-    }
+    this.#assertNew(interaction);
     // The journal exists before any blob is written or reused: blob collection (under the lock)
     // finds it and deletes nothing while another process or thread may still append (#collectBlobs).
-    const fd = this.#ensureJournal();
+    const fd = this.#fd ?? (await this.#ensureJournal());
+    this.#assertOpen();
+    this.#assertNew(interaction);
     guard(() => {
       const row = { ...interaction, episode: this.episode, take: this.#take as number };
       appendJournal(fd, { type: 'interaction', interaction: encodeInteraction(row, this.#ctx.blobDir) });
@@ -85,18 +80,19 @@ export class DirectoryTakeWriter implements TakeWriter {
   }
 
   async finish(): Promise<void> {
-    this.#finish(new Date().toISOString());
+    await this.#finish(new Date().toISOString());
   }
 
   /** For Store.close: folds what was written without marking the take closed. */
-  abandon(): void {
-    this.#finish(undefined);
+  async abandon(): Promise<void> {
+    await this.#finish(undefined);
   }
 
-  #finish(closedAt: string | undefined): void {
+  async #finish(closedAt: string | undefined): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#ctx.writers.delete(this);
+    await this.#opening?.catch(() => undefined);
     const take = this.#take;
     if (take === undefined) return;
     guard(() => {
@@ -105,15 +101,29 @@ export class DirectoryTakeWriter implements TakeWriter {
         closeJournal(this.#fd, journalPath(this.#dir, take));
         this.#fd = undefined;
       }
-      withDirLock(this.#ctx.root, () => foldTake(this.#dir, this.episode, take, closedAt));
     });
+    await guardAsync(withDirLock(this.#ctx.root, () => foldTake(this.#dir, this.episode, take, closedAt)));
+  }
+
+  #assertNew(interaction: Interaction): void {
+    if (this.#positions.has(interaction.position)) {
+      throw new CassetteError(
+        'bad_usage',
+        `position ${interaction.position} of episode ${this.episode} take ${this.#take} is already recorded`,
+      );
+    }
   }
 
   /** Opens this take's journal, allocating the take number first for a new take. */
-  #ensureJournal(): number {
-    if (this.#fd !== undefined) return this.#fd;
+  #ensureJournal(): Promise<number> {
+    if (this.#fd !== undefined) return Promise.resolve(this.#fd);
     this.#assertOpen();
-    return guard(() =>
+    this.#opening ??= this.#openJournal().finally(() => (this.#opening = undefined));
+    return this.#opening;
+  }
+
+  #openJournal(): Promise<number> {
+    return guardAsync(
       withDirLock(this.#ctx.root, () => {
         mkdirSync(this.#dir, { recursive: true });
         let header: TakeHeader;
@@ -147,6 +157,14 @@ export function busy(episode: string, take: number, pid: number): CassetteError 
   return new CassetteError('store_write_failed', `episode ${episode} take ${take} is being recorded by another session (pid ${pid})`, {
     hint: 'Record that episode from one process at a time, or use live mode (a new take per session).',
   });
+}
+
+async function guardAsync<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    throw toCassetteError(err, 'store_write_failed');
+  }
 }
 
 function guard<T>(fn: () => T): T {

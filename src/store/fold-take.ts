@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDir, writeFileAtomic } from './atomic-write.js';
-import { isProcessAlive } from './dir-lock.js';
+import { isProcessAlive } from './process-identity.js';
 import type { StoredInteraction } from './stored-interaction.js';
 import { journalPath, readTakeFile, serializeTake, takeFilePath, takeNumbers, type TakeHeader, type TakeRecord } from './take-file.js';
 import { journalIsLive, readJournal, removeJournal, type JournalContent } from './take-journal.js';

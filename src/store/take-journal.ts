@@ -2,27 +2,29 @@ import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, rmSync } fro
 import { resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { writeAll, writeFileAtomic } from './atomic-write.js';
-import { isProcessAlive } from './dir-lock.js';
+import { identityFields, ownerState, type ProcessIdentity } from './process-identity.js';
 import { assertStoredInteraction, readIfExists, unreadable, type TakeHeader } from './take-file.js';
 import { mayHaveBlobs, type StoredInteraction } from './stored-interaction.js';
 
 /**
  * The append-only journal of a take being written, `take-<n>.journal.jsonl`: one JSON line each,
- * first `{"type":"take",...header,"pid":P,"thread":T}`, then `{"type":"interaction","interaction":{...}}`
+ * first `{"type":"take",...header,"pid":P,"thread":T,"host":H,"pidns":N,"start":S}` (the writer's
+ * identity: process-identity.ts), then `{"type":"interaction","interaction":{...}}`
  * per append, and `{"type":"close","closedAt":...}` when the session ends cleanly.
  */
 export interface JournalContent {
   header: TakeHeader;
-  /** Process and worker thread of the writer. */
+  /** Process and worker thread of the writer, and where that pid means something (host, namespace). */
   pid: number;
   thread: number;
+  owner: ProcessIdentity;
   interactions: StoredInteraction[];
   closedAt?: string;
   mayHaveBlobs: boolean;
 }
 
 type JournalLine =
-  | ({ type: 'take'; pid: number; thread?: number } & TakeHeader)
+  | ({ type: 'take'; pid: number; thread?: number; host?: string; pidns?: string; start?: string } & TakeHeader)
   | { type: 'interaction'; interaction: StoredInteraction }
   | { type: 'close'; closedAt: string };
 
@@ -33,7 +35,7 @@ const open = new Set<string>();
 /** Creates the journal with its header line (whole or not at all), opens it for appends. Under the lock. */
 export function createJournal(path: string, header: TakeHeader): number {
   if (existsSync(path)) throw new Error(`${path} exists already`);
-  writeFileAtomic(path, `${JSON.stringify({ type: 'take', ...header, pid: process.pid, thread: threadId })}\n`);
+  writeFileAtomic(path, `${JSON.stringify({ type: 'take', ...header, ...identityFields(), thread: threadId })}\n`);
   const fd = openSync(path, 'a');
   open.add(resolve(path));
   return fd;
@@ -67,11 +69,16 @@ export function closeJournal(fd: number, path: string): void {
   closeSync(fd);
 }
 
-/** True when the journal's writer may still append to it. */
-export function journalIsLive(path: string, journal: Pick<JournalContent, 'pid' | 'thread'>): boolean {
+/**
+ * True when the journal's writer may still append to it. A writer on another host or in another
+ * pid namespace (a container sharing the volume) counts as live: its pid means nothing here, and
+ * folding a journal it still appends to would lose what it acknowledged.
+ */
+export function journalIsLive(path: string, journal: Pick<JournalContent, 'pid' | 'thread'> & { owner?: ProcessIdentity }): boolean {
   const { pid, thread } = journal;
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  if (pid !== process.pid) return isProcessAlive(pid);
+  const state = ownerState(journal.owner ?? { pid });
+  if (state !== 'self') return state !== 'gone';
   // Another thread of this process: its journals are out of sight, so assume it still writes.
   return thread !== threadId || open.has(resolve(path));
 }
@@ -100,8 +107,12 @@ export function readJournal(path: string): JournalContent | undefined {
   });
   const head = parsed[0];
   if (head?.type !== 'take') throw unreadable(path, 'the journal has no header line');
-  const { type: _type, pid, thread = 0, ...header } = head;
-  const content: JournalContent = { header, pid, thread, interactions: [], mayHaveBlobs: mayHaveBlobs(text) };
+  const { type: _type, pid, thread = 0, host, pidns, start, ...header } = head;
+  const owner: ProcessIdentity = { pid };
+  if (typeof host === 'string') owner.host = host;
+  if (typeof pidns === 'string') owner.pidns = pidns;
+  if (typeof start === 'string') owner.start = start;
+  const content: JournalContent = { header, pid, thread, owner, interactions: [], mayHaveBlobs: mayHaveBlobs(text) };
   for (const line of parsed.slice(1)) {
     if (line.type === 'interaction') {
       assertStoredInteraction(line.interaction, path);
