@@ -2,6 +2,9 @@
 // Writes bench/results/latest.json and docs/benchmarks.md. See docs/benchmarks.md for the method.
 //
 // Environment:
+//   BENCH_QUICK=1         about a minute: forward, replay and ttfe only, 2 s per target, no peers/scale/websocket;
+//                         writes bench/results/quick.json and leaves docs/benchmarks.md alone
+//   BENCH_NGINX=0         leave out the nginx reference forwarder
 //   BENCH_DURATION=5      seconds of measured load per target and scenario (split over the rounds)
 //   BENCH_ROUNDS=5        the targets of a scenario take turns this many times (drift evens out)
 //   BENCH_WARMUP=1        seconds of warm-up per target before its first round
@@ -12,7 +15,7 @@
 //   BENCH_SCALE_N=100000  interactions in the scale store (1000000 for the full run)
 //   BENCH_SCALE_FULL=FILE also report a full scale run made apart (node bench/scale.js --out FILE)
 //   BENCH_PROFILE=1       also run cassette under --cpu-prof and summarize the hottest functions
-//   BENCH_ONLY=replay,... only these groups (replay, record, ttfe, websocket); for working on the bench
+//   BENCH_ONLY=replay,... only these groups (replay, forward, record, ttfe, websocket); for working on the bench
 //   BENCH_KEEP_TMP=1      keep stores, tapes and profiles under bench/results/tmp/
 //   BENCH_NICE=-10        run every benchmark process at this niceness (root; on a machine shared with other work)
 //   BENCH_CASSETTE_ROOT=DIR  benchmark another copy of llm-cassette (bin/, dist/, package.json)
@@ -35,25 +38,31 @@ import {
   spawnNode,
 } from './lib/procs.js';
 import { jsonAnswer, requestBody, sseEvents } from './lib/payloads.js';
-import { renderReport } from './lib/report.js';
+import { forwardingTable, renderReport } from './lib/report.js';
 import { summarizeProfiles } from './lib/profile.js';
 import { combine } from './lib/stats.js';
+import { ensureNginx, startNginx } from './lib/nginx.js';
 
 const env = process.env;
+// Quick mode: the forwarding and replay comparisons and time to first event, short and without
+// peers, scale or WebSocket (about a minute). Explicit BENCH_* settings still win.
+const quick = env.BENCH_QUICK === '1';
+const dflt = (name, full, short) => env[name] ?? (quick ? short : full);
 const cfg = {
-  duration: Number(env.BENCH_DURATION ?? 5),
-  rounds: Math.max(1, Number(env.BENCH_ROUNDS ?? 5)),
-  warmup: Number(env.BENCH_WARMUP ?? 1),
+  quick,
+  duration: Number(dflt('BENCH_DURATION', 5, 2)),
+  rounds: Math.max(1, Number(dflt('BENCH_ROUNDS', 5, 2))),
+  warmup: Number(dflt('BENCH_WARMUP', 1, 0.5)),
   connections: Number(env.BENCH_CONNECTIONS ?? 10),
-  ttfeN: Number(env.BENCH_TTFE_N ?? 30),
-  peers: (env.BENCH_PEERS ?? 'talkback,yakbak,aimock')
+  ttfeN: Number(dflt('BENCH_TTFE_N', 30, 12)),
+  peers: dflt('BENCH_PEERS', 'talkback,yakbak,aimock', '')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean),
-  skipScale: env.BENCH_SKIP_SCALE === '1',
+  skipScale: dflt('BENCH_SKIP_SCALE', '0', '1') === '1',
   scaleN: Number(env.BENCH_SCALE_N ?? 100_000),
   profile: env.BENCH_PROFILE === '1',
-  only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',') : null,
+  only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',') : quick ? ['replay', 'forward', 'ttfe'] : null,
 };
 const on = (group) => !cfg.only || cfg.only.includes(group);
 
@@ -74,6 +83,10 @@ const SSE_BODY = requestBody({
 });
 const UNIQUE_JSON_BODY = requestBody({
   prompt: 'Record me: what is 4200 + 42? [<id>]',
+});
+const UNIQUE_SSE_BODY = requestBody({
+  prompt: 'Record me, streamed: what is 4200 + 42? [<id>]',
+  stream: true,
 });
 
 function log(msg) {
@@ -126,13 +139,15 @@ async function countCassette(store) {
 const TOOLS = {
   cassette: {
     version: () => JSON.parse(readFileSync(join(CASSETTE_ROOT, 'package.json'), 'utf8')).version,
-    async start(mode, dir, upstream, _port, profileDir) {
+    /** mode: 'record' (live), 'replay' (golden) or 'passthrough' (forwards, records nothing). */
+    async start(mode, dir, upstream, _port, profileDir, root = CASSETTE_ROOT) {
       const store = join(dir, 'cassettes.db');
+      const cassetteMode = { record: 'live', replay: 'golden', passthrough: 'passthrough' }[mode];
       const args = [
         join(CASSETTE_ROOT, 'bin', 'cassette.js'),
         'serve',
         '--mode',
-        mode === 'record' ? 'live' : 'golden',
+        cassetteMode,
         '--port',
         '0',
         '--store',
@@ -140,7 +155,7 @@ const TOOLS = {
         '--quiet',
         '--json',
       ];
-      if (mode === 'record') args.push('--upstream', `openai=${upstream}`);
+      if (mode !== 'replay') args.push('--upstream', `openai=${upstream}`);
       const nodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
       const p = await spawnNode(`cassette ${mode}`, args, {
         core: PROXY_CORE,
@@ -457,6 +472,75 @@ async function recordScenarios(tools, upstream) {
 }
 
 /**
+ * Forwarding, JSON then SSE, every request a new prompt: the fake upstream called directly, nginx
+ * (the reference forwarder: one worker, keep-alive, no buffering), llm-cassette in passthrough
+ * (forwards, records nothing) and in live (records every answer into SQLite). The issue-20 ratios
+ * come from here: live / passthrough, passthrough / nginx, p99 and CPU per request.
+ */
+async function forwardScenarios(upstream) {
+  const procs = new Map();
+  const dirs = {};
+  const failed = {};
+  try {
+    if (env.BENCH_NGINX !== '0') {
+      const n = ensureNginx(log);
+      if (n.bin) {
+        try {
+          procs.set('nginx', await startNginx(n.bin, join(TMP, 'nginx'), upstream.port, PROXY_CORE));
+        } catch (err) {
+          failed.nginx = `nginx did not start: ${err.message.split('\n').slice(0, 3).join(' ')}`;
+        }
+      } else failed.nginx = n.reason;
+      if (failed.nginx) results.notes.push(`The nginx reference line was skipped: ${failed.nginx}.`);
+    }
+    // BENCH_BASELINE_ROOT=DIR: another build (bin/, dist/) takes its turns beside this one, for a
+    // before/after comparison in one run.
+    const builds = [['', CASSETTE_ROOT], ...(env.BENCH_BASELINE_ROOT ? [[' (baseline)', env.BENCH_BASELINE_ROOT]] : [])];
+    for (const [id, mode, root] of builds.flatMap(([suffix, root]) => [
+      [`passthrough${suffix}`, 'passthrough', root],
+      [`live${suffix}`, 'record', root],
+    ])) {
+      try {
+        dirs[id] = join(TMP, `forward-${id.replace(/\W+/g, '-')}`);
+        mkdirSync(dirs[id], { recursive: true });
+        const profileDir = cfg.profile ? join(TMP, 'profiles', `forward-${id.replace(/\W+/g, '-')}`) : undefined;
+        procs.set(id, await TOOLS.cassette.start(mode, dirs[id], upstream.base, 0, profileDir, root));
+      } catch (err) {
+        failed[id] = err.message;
+      }
+    }
+    const memory = {};
+    for (const [kind, body] of [
+      ['json', UNIQUE_JSON_BODY],
+      ['sse', UNIQUE_SSE_BODY],
+    ]) {
+      const targets = [{ id: 'direct', url: upstream.url, body, uniqueBody: true, pids: { upstream: upstream.pid } }];
+      for (const [id, p] of procs) targets.push({ id, url: p.url, body, uniqueBody: true, pids: { proxy: p.pid, upstream: upstream.pid } });
+      const res = await interleaved(`forward-${kind}`, targets);
+      for (const t of targets) {
+        const load = res.get(t.id);
+        report({ id: `forward-${kind}-${t.id}`, group: `forward-${kind}`, tool: t.id, load, ...(t.error ? { error: t.error } : {}) });
+      }
+    }
+    Object.assign(memory, await stopAll(procs));
+    await sleep(200);
+    for (const id of procs.keys()) {
+      for (const kind of ['json', 'sse']) {
+        const s = results.scenarios.find((x) => x.id === `forward-${kind}-${id}`);
+        if (s) s.memory = memory[id];
+      }
+      if (id.startsWith('live')) {
+        const s = results.scenarios.find((x) => x.id === `forward-sse-${id}`);
+        if (s) s.recordings = await TOOLS.cassette.recordings(dirs[id]);
+      }
+    }
+    for (const [id, e] of Object.entries(failed)) report({ id: `forward-json-${id}`, group: 'forward-json', tool: id, error: e });
+  } finally {
+    await stopAll(procs);
+  }
+}
+
+/**
  * Time to the first SSE event while recording; the upstream sends the 40 events 5 ms apart.
  * One request at a time, the targets taking turns request by request (direct, cassette, peers).
  */
@@ -473,6 +557,14 @@ async function ttfeScenarios(tools, slow) {
       } catch (err) {
         failed[t] = err.message;
       }
+    }
+    // llm-cassette forwarding without recording: what the tee is compared with (issue 20).
+    try {
+      dirs.passthrough = join(TMP, 'passthrough-ttfe');
+      mkdirSync(dirs.passthrough, { recursive: true });
+      procs.set('passthrough', await TOOLS.cassette.start('passthrough', dirs.passthrough, slow.base, 0));
+    } catch (err) {
+      failed.passthrough = err.message;
     }
     const urls = [['direct', slow.url], ...[...procs].map(([t, p]) => [t, p.url])];
     const items = [];
@@ -519,9 +611,12 @@ async function ttfeScenarios(tools, slow) {
           ? {}
           : {
               memory: memory[t],
-              recordings: await TOOLS[t].recordings(dirs[t]),
+              recordings: t === 'passthrough' ? undefined : await TOOLS[t].recordings(dirs[t]),
               ratio: {
                 firstEventDeltaMs: Math.round((g.firstEventMs.p50 - direct.firstEventMs.p50) * 100) / 100,
+                ...(l.groups.passthrough
+                  ? { vsPassthroughMs: Math.round((g.firstEventMs.p50 - l.groups.passthrough.firstEventMs.p50) * 100) / 100 }
+                  : {}),
               },
             }),
       });
@@ -556,6 +651,17 @@ function computeRatios() {
         rps: r2(s.load.rps / base?.rps),
         cpu: r2(s.load.cpu.proxy?.perRequestUs / base?.cpu.proxy.perRequestUs),
       };
+    } else if (s.group.startsWith('forward-')) {
+      const kind = s.group.slice('forward-'.length);
+      const of = (id) => get(`forward-${kind}-${id}`);
+      const pt = of(s.tool.endsWith(' (baseline)') ? 'passthrough (baseline)' : 'passthrough');
+      s.ratio = {
+        direct: r2(s.load.rps / of('direct')?.rps),
+        nginx: r2(s.load.rps / of('nginx')?.rps),
+        passthrough: r2(s.load.rps / pt?.rps),
+        p99VsPassthrough: r2(s.load.latencyMs.p99 / pt?.latencyMs.p99),
+        cpuVsPassthrough: r2(s.load.cpu.proxy?.perRequestUs / pt?.cpu.proxy?.perRequestUs),
+      };
     } else if (s.group === 'record-json') {
       s.ratio = {
         rps: r2(s.load.rps / direct?.rps),
@@ -588,22 +694,48 @@ function computeTargets() {
       ? `${gj.load.rps} vs ${b.limitJsonRps} req/s; CPU ${gj.load.cpu.proxy.perRequestUs} vs ${b.limitJsonCpuUs} µs/req (if both were CPU-bound: ${(b.limitJsonCpuUs / gj.load.cpu.proxy.perRequestUs).toFixed(2)}×)`
       : 'not run',
   );
-  const lr = get('record-json-cassette');
-  add(
-    'live record (JSON) throughput',
-    '≥ 0.7× direct upstream',
-    lr?.ratio?.rps,
-    lr?.ratio?.rps >= 0.7,
-    lr?.load ? `${lr.load.rps} vs ${b.directRecordRps} req/s` : 'not run',
-  );
+  // Issue 20: recording for nearly the price of forwarding, forwarding near nginx's.
+  for (const kind of ['json', 'sse']) {
+    const K = kind.toUpperCase();
+    const live = get(`forward-${kind}-live`);
+    const pt = get(`forward-${kind}-passthrough`);
+    const ng = get(`forward-${kind}-nginx`);
+    const cpu = (x) => x?.load?.cpu.proxy?.perRequestUs;
+    add(
+      `live vs passthrough (${K}) throughput`,
+      '≥ 0.67× passthrough',
+      live?.ratio?.passthrough,
+      live?.ratio?.passthrough >= 0.67,
+      live?.load && pt?.load ? `${live.load.rps} vs ${pt.load.rps} req/s; CPU ${cpu(live)} vs ${cpu(pt)} µs/req` : 'not run',
+    );
+    add(
+      `passthrough vs nginx (${K}) throughput`,
+      '≥ 0.8× nginx',
+      pt?.ratio?.nginx,
+      pt?.ratio?.nginx >= 0.8,
+      pt?.load && ng?.load
+        ? `${pt.load.rps} vs ${ng.load.rps} req/s; CPU ${cpu(pt)} vs ${cpu(ng)} µs/req`
+        : ng?.error
+          ? `nginx: ${ng.error}`
+          : 'not run',
+    );
+    add(
+      `live p99 vs passthrough p99 (${K})`,
+      '≤ 2× passthrough',
+      live?.ratio?.p99VsPassthrough,
+      live?.ratio?.p99VsPassthrough <= 2,
+      live?.load && pt?.load ? `${live.load.latencyMs.p99} vs ${pt.load.latencyMs.p99} ms` : 'not run',
+    );
+  }
   const tf = get('ttfe-cassette');
+  const tp = get('ttfe-passthrough');
   add(
     'first SSE event while recording',
-    'within 2 ms of direct (p50)',
-    tf?.ratio?.firstEventDeltaMs,
-    tf?.ratio?.firstEventDeltaMs <= 2,
+    'within 1 ms of passthrough (p50)',
+    tf?.ratio?.vsPassthroughMs,
+    tf?.ratio?.vsPassthroughMs <= 1,
     tf?.load
-      ? `p50 ${tf.load.firstEventMs.p50} vs ${b.ttfeDirectP50} ms; p99 ${tf.load.firstEventMs.p99} vs ${get('ttfe-direct')?.load.firstEventMs.p99} ms`
+      ? `p50 ${tf.load.firstEventMs.p50} vs passthrough ${tp?.load.firstEventMs.p50} vs direct ${b.ttfeDirectP50} ms; p99 ${tf.load.firstEventMs.p99} vs ${tp?.load.firstEventMs.p99} ms`
       : 'not run',
     'ms',
   );
@@ -689,6 +821,7 @@ async function main() {
   const tools = ['cassette', ...cfg.peers];
   try {
     if (on('replay')) await replayScenarios(tools, upstream);
+    if (on('forward')) await forwardScenarios(upstream);
     if (on('record')) await recordScenarios(tools, upstream);
     if (on('ttfe')) await ttfeScenarios(tools, slow);
   } finally {
@@ -733,9 +866,16 @@ async function main() {
   // BENCH_SCALE_N=1000000) is carried into the report beside this run's.
   if (env.BENCH_SCALE_FULL && existsSync(env.BENCH_SCALE_FULL)) results.scaleFull = JSON.parse(readFileSync(env.BENCH_SCALE_FULL, 'utf8'));
   mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
-  writeFileSync(join(BENCH_DIR, 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-  writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderReport(results));
-  log(`wrote bench/results/latest.json and docs/benchmarks.md (${results.meta.totalSeconds} s)`);
+  if (cfg.quick) {
+    // A quick run is for comparing while working: it never replaces the full report.
+    writeFileSync(join(BENCH_DIR, 'results', 'quick.json'), JSON.stringify(results, null, 2) + '\n');
+    log(`wrote bench/results/quick.json (${results.meta.totalSeconds} s)`);
+  } else {
+    writeFileSync(join(BENCH_DIR, 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+    writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderReport(results));
+    log(`wrote bench/results/latest.json and docs/benchmarks.md (${results.meta.totalSeconds} s)`);
+  }
+  process.stdout.write(`\n${forwardingTable(results)}\n\n`);
   for (const t of results.targets)
     log(`target ${t.name}: ${t.pass === null ? 'not measured' : t.pass ? 'PASS' : 'FAIL'} (${t.value ?? '-'}; ${t.target}; ${t.detail})`);
   if (env.BENCH_KEEP_TMP !== '1') rmSync(TMP, { recursive: true, force: true });

@@ -3,7 +3,8 @@
 // server, the fake upstream and every proxy under test send exactly the same bytes.
 import { existsSync, readFileSync } from 'node:fs';
 
-const CORPUS = process.env.BENCH_CORPUS ?? new URL('../../test/fixtures/corpus/openai/chat-completions-basic.json', import.meta.url).pathname;
+const CORPUS =
+  process.env.BENCH_CORPUS ?? new URL('../../test/fixtures/corpus/openai/chat-completions-basic.json', import.meta.url).pathname;
 export const JSON_TARGET_BYTES = 2048;
 export const SSE_EVENTS = 40;
 

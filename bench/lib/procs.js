@@ -167,6 +167,53 @@ export async function spawnNode(name, args, { core, env, cwd = ROOT, readyTimeou
   return proc;
 }
 
+/**
+ * Spawns a non-node program (nginx) pinned to `core` and resolves once 127.0.0.1:`port` accepts
+ * connections. Returns the same shape as spawnNode (pid, stop, mem, stderr).
+ */
+export async function spawnCommand(name, cmd, args, { core, port, readyTimeoutMs = 20_000 } = {}) {
+  let [c, a] = [cmd, args];
+  if (core !== undefined && canPin()) [c, a] = ['taskset', ['-c', String(core), cmd, ...args]];
+  if (NICE !== null && Number.isFinite(NICE)) [c, a] = ['nice', ['-n', String(NICE), c, ...a]];
+  const child = spawn(c, a, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let stderr = '';
+  child.stdout.resume();
+  child.stderr.on('data', (d) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  exited.then(() => live.delete(child));
+  const early = exited.then(({ code, signal }) => {
+    throw new Error(`${name} exited (${code ?? signal}) before it was ready\n${stderr}`);
+  });
+  early.catch(() => undefined);
+  await Promise.race([waitForPort(port, readyTimeoutMs), early]);
+  return {
+    name,
+    pid: child.pid,
+    port,
+    stderr: () => stderr,
+    mem: () => memOf(child.pid),
+    async stop() {
+      const mem = memOf(child.pid);
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(child.pid, 'SIGTERM');
+        } catch {}
+        const t = await Promise.race([exited, sleep(5000).then(() => 'timeout')]);
+        if (t === 'timeout') {
+          try {
+            process.kill(child.pid, 'SIGKILL');
+          } catch {}
+          await exited;
+        }
+      }
+      return mem;
+    },
+  };
+}
+
 /** Resolves when 127.0.0.1:port accepts a connection. */
 export async function waitForPort(port, timeoutMs = 20_000) {
   const until = Date.now() + timeoutMs;

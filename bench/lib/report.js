@@ -7,6 +7,9 @@ import { BENCH_DIR } from './procs.js';
 const LABEL = {
   bare: 'bare node:http server',
   direct: 'fake upstream, direct',
+  nginx: 'nginx (one worker, keep-alive, no buffering)',
+  passthrough: 'llm-cassette passthrough',
+  live: '**llm-cassette live** (records)',
   cassette: '**llm-cassette**',
   talkback: 'talkback',
   yakbak: 'yakbak',
@@ -78,6 +81,55 @@ function throughputTable(res, kind) {
       'answers',
     ],
     rows,
+  );
+}
+
+/**
+ * Issue 20's table: forwarding and recording side by side, JSON and SSE, every request new.
+ * Ratios to direct, nginx and passthrough measured in the same run.
+ */
+export function forwardingTable(res) {
+  const rows = [];
+  for (const kind of ['json', 'sse']) {
+    for (const s of res.scenarios.filter((x) => x.group === `forward-${kind}`)) {
+      const l = s.load;
+      if (!l) {
+        rows.push([kind.toUpperCase(), LABEL[s.tool] ?? s.tool, 'skipped', '', '', '', '', '', '', '', '', s.error ? errorText(s) : '']);
+        continue;
+      }
+      rows.push([
+        kind.toUpperCase(),
+        LABEL[s.tool] ?? s.tool,
+        f0(l.rps),
+        s.tool === 'direct' ? '1' : ratio(s.ratio?.direct),
+        s.tool === 'direct' ? '–' : ratio(s.ratio?.nginx),
+        s.tool === 'direct' || s.tool === 'nginx' ? '–' : `**${ratio(s.ratio?.passthrough)}**`,
+        ms(l.latencyMs.p50),
+        ms(l.latencyMs.p99),
+        f0(l.cpu?.proxy?.perRequestUs),
+        f0(l.cpu?.upstream?.perRequestUs),
+        f2(l.cpu?.proxy?.utilization),
+        status(s),
+      ]);
+    }
+  }
+  return table(
+    [
+      '',
+      'target',
+      'req/s',
+      '× direct',
+      '× nginx',
+      '× passthrough',
+      'p50 ms',
+      'p99 ms',
+      'server CPU µs/req',
+      'upstream CPU µs/req',
+      'CPU use (cores)',
+      'answers',
+    ],
+    rows,
+    2,
   );
 }
 
@@ -400,6 +452,15 @@ ${throughputTable(res, 'sse')}
 
 "re-synthesized": aimock does not replay the recorded bytes: it stores the assembled answer and renders its own
 chunks (of 20 characters by default), so its stream has a different number of events and bytes.
+
+## Forwarding and recording, side by side (every request a new prompt)
+
+The fake upstream called directly; nginx forwarding to it (the ceiling for any forwarder on this machine: one
+worker, keep-alive to the upstream, no buffering); llm-cassette \`serve --mode passthrough\` (forwards, records
+nothing) and \`--mode live\` (records every answer into SQLite). Server CPU is the forwarder's own process; the
+upstream's CPU is shown apart.
+
+${forwardingTable(res)}
 
 ## Record, JSON (every request a new recording)
 

@@ -6,6 +6,7 @@ import { createProviderRegistry } from '../providers/registry.js';
 import type { Route } from '../providers/registry.js';
 import { startCassetteServer } from '../server/create-cassette-server.js';
 import type { Interaction } from '../types.js';
+import { resendApiKey } from '../config/provider-keys.js';
 
 export interface ResendResult {
   /** HTTP status per re-sent request, in order. */
@@ -69,11 +70,7 @@ async function resend(url: string, into: string, i: Interaction, provider: Route
 }
 
 function apiKey(provider: Route): string | undefined {
-  const name = provider.name.toUpperCase().replace(/-/g, '_');
-  const env = process.env;
-  let key = env[`CASSETTE_${name}_API_KEY`] ?? env[`${name}_API_KEY`];
-  for (const other of provider.provider.apiKeyEnv ?? []) key ??= env[other];
-  return key;
+  return resendApiKey(provider.name, provider.provider.apiKeyEnv);
 }
 
 /**

@@ -12,6 +12,7 @@ import { knownKeysAt, suggestKey } from './suggest-key.js';
 import type { Mode } from '../types.js';
 import { CONFIG_DEFAULTS, DEFAULT_CONFIG_FILE, DEFAULT_PORT, DEFAULT_STORE } from './config-defaults.js';
 import type { ConfigFile } from './config-schema.js';
+import { readProxyApiKeys } from './provider-keys.js';
 import { LOCK_FILE } from '../store/pin-lock.js';
 
 export type Timing = 'instant' | 'recorded' | number;
@@ -42,6 +43,11 @@ export interface CassetteOptions {
   contractsDir: string;
   configPath: string | undefined;
   file: ConfigFile;
+  /**
+   * `CASSETTE_<NAME>_API_KEY` by `<NAME>` (envNameOf): the key forwarding adds when the SUT sent
+   * none. Read from the environment once, here; absent: no keys.
+   */
+  apiKeys?: Readonly<Record<string, string>>;
   /** The pin file golden obeys (`--lock`, `CASSETTE_LOCK`, else `cassette.lock` in the working directory if present). */
   lock?: string | undefined;
   /** `--tls` / `--tls-cert` + `--tls-key`: listen with TLS (https and wss on the same port). */
@@ -138,6 +144,7 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
             faults: parseChaosFaults(flags.chaosFaults ?? '429,500,529,timeout,reset,truncate,slow'),
           },
     authToken: authToken(flags.authToken, env.CASSETTE_AUTH_TOKEN),
+    apiKeys: readProxyApiKeys(env),
     allowedHosts: [...file.allowedHosts, ...(env.CASSETTE_ALLOWED_HOSTS ?? '').split(',')].map((h) => h.trim()).filter(Boolean),
     onStoreError: oneOf('--on-store-error', flags.onStoreError ?? 'fail', ['fail', 'forward'] as const),
     logLevel: flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'info',

@@ -169,7 +169,7 @@ async function forward(
 ): Promise<CallResult> {
   const { options } = rt;
   if (!rt.upstream) throw new CassetteError('internal_error', `mode ${options.mode} must not forward`);
-  const upstream = buildUpstreamRequest(call, options.allowUpstream);
+  const upstream = buildUpstreamRequest(call, options.allowUpstream, options.apiKeys);
   rt.budget.take();
   const record = getMatched !== undefined && rt.recorder !== undefined && (options.mode === 'live' || options.mode === 'record-missing');
   const outcome: Outcome = truncate ? 'fault' : record ? 'recorded' : 'forwarded';

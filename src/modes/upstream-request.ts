@@ -1,3 +1,4 @@
+import { envNameOf } from '../config/provider-keys.js';
 import { CassetteError } from '../errors.js';
 import { assertUpstreamAllowed } from '../safety/assert-upstream-allowed.js';
 import type { Route } from '../providers/registry.js';
@@ -9,12 +10,13 @@ const targets = new WeakMap<Route, { origin: string; basePath: string; allow: re
 
 /**
  * The request as the provider gets it: the SUT's own headers and bytes, minus hop-by-hop and
- * `x-cassette-*` headers. A key in `CASSETTE_<PROVIDER>_API_KEY` is added when the SUT sent none,
+ * `x-cassette-*` headers. A key from `CASSETTE_<PROVIDER>_API_KEY` (read once into the options) is added when the SUT sent none,
  * so a SUT under test needs no key of its own.
  */
 export function buildUpstreamRequest(
   call: ProxyCall,
   allow: readonly string[] | undefined,
+  apiKeys: Readonly<Record<string, string>> | undefined,
 ): { origin: string; path: string; headers: Record<string, string | string[]> } {
   if (call.route.upstreamMissing !== undefined) {
     // The hint goes in the message too: the SUT's SDK shows the message, not our hint.
@@ -37,7 +39,7 @@ export function buildUpstreamRequest(
     if (v === undefined || HOP_BY_HOP.has(k) || listed.has(k) || k.startsWith('x-cassette-')) continue;
     headers[k] = v;
   }
-  const envKey = process.env[`CASSETTE_${call.route.name.toUpperCase().replace(/-/g, '_')}_API_KEY`];
+  const envKey = apiKeys?.[envNameOf(call.route.name)];
   if (envKey) {
     const [name, value] = call.route.provider.apiKeyHeader(envKey);
     if (!headers[name] && !headers.authorization && !/[?&]key=/.test(call.query)) headers[name] = value;

@@ -2,11 +2,13 @@ import { CassetteError } from '../errors.js';
 import { anthropic } from './anthropic/provider.js';
 import { azure } from './azure/provider.js';
 import { cerebras } from './cerebras/provider.js';
+import { cohere } from './cohere/provider.js';
 import { deepseek } from './deepseek/provider.js';
 import { fireworks } from './fireworks/provider.js';
 import { gemini } from './gemini/provider.js';
 import { groq } from './groq/provider.js';
 import { mcp } from './mcp/provider.js';
+import { mistral } from './mistral/provider.js';
 import { openai } from './openai/provider.js';
 import { openrouter } from './openrouter/provider.js';
 import { perplexity } from './perplexity/provider.js';
@@ -53,6 +55,8 @@ const PROVIDERS: Provider[] = [
   openrouter,
   azure,
   vertex,
+  cohere,
+  mistral,
   groq,
   deepseek,
   xai,

@@ -1,6 +1,6 @@
 import type { RewriteRule } from '../types.js';
 import { mapStrings, mapStringsAt } from '../util/json-path.js';
-import { CREDENTIAL_REPLACEMENT, credentialRegex } from './credential-patterns.js';
+import { CREDENTIAL_REPLACEMENT, credentialRegex, mayHoldCredential } from './credential-patterns.js';
 
 /** Applies the built-in credential rules and config `redact` rules to stored and logged values. */
 export interface Redactor {
@@ -19,8 +19,11 @@ export function createRedactor(rules: readonly RewriteRule[]): Redactor {
   const text = (value: string): string => {
     let out = value;
     // test() first: the common case is "nothing to redact", and replace() always allocates.
-    builtIn.lastIndex = 0;
-    if (builtIn.test(out)) out = out.replace(builtIn, CREDENTIAL_REPLACEMENT);
+    // mayHoldCredential() before either: most strings hold no credential literal at all.
+    if (mayHoldCredential(out)) {
+      builtIn.lastIndex = 0;
+      if (builtIn.test(out)) out = out.replace(builtIn, CREDENTIAL_REPLACEMENT);
+    }
     for (const r of everywhere) out = out.replace(r.regex, r.replacement);
     return out;
   };

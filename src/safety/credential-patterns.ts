@@ -7,25 +7,40 @@
  * fail after a long scan (a run followed by more pattern) may only start where a run cannot
  * already be under way, so no character is scanned from more than a few starting points. A shape
  * that ends with its open-ended run succeeds as soon as the run is long enough, so it is linear.
+ *
+ * `literal` is text every match of the shape contains (case as in the source): a text holding none
+ * of them holds no credential, and the redactor skips the regex for it (most strings hold none).
  */
-export const CREDENTIAL_PATTERNS: readonly { name: string; source: string }[] = [
+export const CREDENTIAL_PATTERNS: readonly { name: string; source: string; literal: string }[] = [
   // sk-, sk-proj-, sk-ant-api03-, sk-or-v1-: OpenAI, Anthropic, OpenRouter, DeepSeek keys.
-  { name: 'secret key (sk-...)', source: String.raw`\bsk-[A-Za-z0-9_-]{16,}` },
-  { name: 'Google API key (AIza...)', source: String.raw`\bAIza[0-9A-Za-z_-]{30,}` },
-  { name: 'Groq key (gsk_...)', source: String.raw`\bgsk_[A-Za-z0-9]{20,}` },
-  { name: 'xAI key (xai-...)', source: String.raw`\bxai-[A-Za-z0-9]{20,}` },
-  { name: 'Hugging Face token (hf_...)', source: String.raw`\bhf_[A-Za-z0-9]{20,}` },
-  { name: 'Google OAuth token (ya29....)', source: String.raw`\bya29\.[A-Za-z0-9_-]{20,}` },
-  { name: 'bearer token', source: String.raw`\b[Bb]earer\s+[A-Za-z0-9._~+/=-]{16,}` },
+  { name: 'secret key (sk-...)', source: String.raw`\bsk-[A-Za-z0-9_-]{16,}`, literal: 'sk-' },
+  { name: 'Google API key (AIza...)', source: String.raw`\bAIza[0-9A-Za-z_-]{30,}`, literal: 'AIza' },
+  { name: 'Groq key (gsk_...)', source: String.raw`\bgsk_[A-Za-z0-9]{20,}`, literal: 'gsk_' },
+  { name: 'xAI key (xai-...)', source: String.raw`\bxai-[A-Za-z0-9]{20,}`, literal: 'xai-' },
+  { name: 'Hugging Face token (hf_...)', source: String.raw`\bhf_[A-Za-z0-9]{20,}`, literal: 'hf_' },
+  { name: 'Google OAuth token (ya29....)', source: String.raw`\bya29\.[A-Za-z0-9_-]{20,}`, literal: 'ya29.' },
+  { name: 'bearer token', source: String.raw`\b[Bb]earer\s+[A-Za-z0-9._~+/=-]{16,}`, literal: 'earer' },
   // Starts only where a base64url run starts (not `\b`): with `\b`, `-eyJ` repeated gave one
   // start per repetition, each scanning to the end of the run, which is quadratic.
   {
     name: 'JSON web token',
     source: String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`,
+    literal: 'eyJ',
   },
 ];
 
 export const CREDENTIAL_REPLACEMENT = '<REDACTED>';
+
+const LITERALS = CREDENTIAL_PATTERNS.map((p) => p.literal);
+
+/**
+ * False when `text` cannot hold a built-in credential shape: none of their literals occurs. A few
+ * `indexOf` scans cost far less than the combined regex, which tries every position.
+ */
+export function mayHoldCredential(text: string): boolean {
+  for (const literal of LITERALS) if (text.includes(literal)) return true;
+  return false;
+}
 
 /** One regex matching any credential shape (global, for replace). */
 export function credentialRegex(extra: readonly string[] = []): RegExp {

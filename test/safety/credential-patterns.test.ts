@@ -33,4 +33,26 @@ describe('credential shapes on hostile input (issue 13 item 1)', () => {
   it('verify and the redactor read the same list of shapes', () => {
     expect(credentialMatchers().map((m) => m.regex.source)).toEqual(CREDENTIAL_PATTERNS.map((p) => new RegExp(p.source).source));
   });
+
+  it('every shape names a literal its matches contain, and a text without the literals is left alone', () => {
+    const samples: Record<string, string> = {
+      'secret key (sk-...)': 'sk-proj-abcdefghijklmnopqrstuvwx',
+      'Google API key (AIza...)': 'AIzaSyA1234567890abcdefghijklmnopqrstu',
+      'Groq key (gsk_...)': 'gsk_abcdefghijklmnopqrstuvwxyz',
+      'xAI key (xai-...)': 'xai-abcdefghijklmnopqrstuvwxyz',
+      'Hugging Face token (hf_...)': 'hf_abcdefghijklmnopqrstuvwxyz',
+      'Google OAuth token (ya29....)': 'ya29.abcdefghijklmnopqrstuvwxyz',
+      'bearer token': 'Bearer abcdefghijklmnopqrstuvwxyz',
+      'JSON web token': JWT,
+    };
+    const redactor = createRedactor([]);
+    for (const p of CREDENTIAL_PATTERNS) {
+      const sample = samples[p.name] as string;
+      expect(sample, p.name).toBeDefined();
+      expect(new RegExp(p.source).test(sample), p.name).toBe(true);
+      expect(sample.includes(p.literal), p.name).toBe(true);
+      expect(redactor.text(`x ${sample} y`), p.name).toBe('x <REDACTED> y');
+    }
+    expect(redactor.text('data: {"content":"no secret here, sk- too short"}')).toBe('data: {"content":"no secret here, sk- too short"}');
+  });
 });

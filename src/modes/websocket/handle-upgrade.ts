@@ -178,7 +178,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
     ): Promise<void> {
       const { rt } = ctx;
       const mode = rt.options.mode;
-      const target = upstreamSessionTarget(p, path, query, req.headers, rt.redactor);
+      const target = upstreamSessionTarget(p, path, query, req.headers, rt.redactor, rt.options.apiKeys);
       assertUpstreamAllowed(p.upstream, rt.options.allowUpstream);
       rt.budget.take();
       const record = rt.recorder !== undefined && (mode === 'live' || mode === 'record-missing');

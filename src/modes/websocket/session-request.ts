@@ -6,6 +6,7 @@ import type { Redactor } from '../../safety/create-redactor.js';
 import { CREDENTIAL_REPLACEMENT } from '../../safety/credential-patterns.js';
 import { HOP_BY_HOP } from '../../upstream/normalize-headers.js';
 import type { ProxyRuntime } from '../handle-proxy-call.js';
+import { envNameOf } from '../../config/provider-keys.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -54,6 +55,7 @@ export function upstreamSessionTarget(
   query: string,
   incoming: IncomingHttpHeaders,
   redactor: Redactor,
+  apiKeys: Readonly<Record<string, string>> | undefined,
 ): SessionTarget {
   const base = provider.upstream;
   const url = new URL(base.href);
@@ -67,7 +69,7 @@ export function upstreamSessionTarget(
     if (v === undefined || HOP_BY_HOP.has(k) || HANDSHAKE_HEADERS.has(k) || k.startsWith('x-cassette-')) continue;
     headers[k] = v;
   }
-  const envKey = process.env[`CASSETTE_${provider.name.toUpperCase().replace(/-/g, '_')}_API_KEY`];
+  const envKey = apiKeys?.[envNameOf(provider.name)];
   if (envKey) {
     const [name, value] = provider.provider.apiKeyHeader(envKey);
     if (!headers[name] && !headers.authorization && !/[?&]key=/.test(query)) headers[name] = value;

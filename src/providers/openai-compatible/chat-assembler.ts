@@ -78,6 +78,11 @@ export function createOpenAiChatAssembler(): StreamAssembler {
     if (delta === undefined) return;
     const content = stringAt(delta, 'content');
     if (content !== undefined) text.push(content);
+    // Mistral's reasoning models stream `content` as typed chunks: `text`, and `thinking` holding its own.
+    for (const part of arrayAt(delta, 'content') ?? []) {
+      if (stringAt(part, 'type') === 'text') text.push(stringAt(part, 'text') ?? '');
+      if (stringAt(part, 'type') === 'thinking') thinking.push(contentText(arrayAt(part, 'thinking')));
+    }
     const reasoning = reasoningOf(delta);
     if (reasoning !== undefined) thinking.push(reasoning);
     const refused = stringAt(delta, 'refusal');
