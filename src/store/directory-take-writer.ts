@@ -146,6 +146,12 @@ export class DirectoryTakeWriter implements TakeWriter {
   }
 
   #assertOpen(): void {
+    // A finished take never changes (docs/stores.md, "Fleet"): record-missing continues it with a new writer.
+    if (this.#closed && !this.#ctx.closed)
+      throw new CassetteError(
+        'take_finished',
+        `episode ${this.episode} take ${this.#take ?? '(new)'} is finished: a finished take never changes`,
+      );
     if (this.#closed || this.#ctx.closed) {
       throw new CassetteError('store_write_failed', `take ${this.#take ?? '(new)'} of episode ${this.episode} is closed`);
     }
