@@ -150,6 +150,12 @@ export interface Interaction {
    * `limits.maxDecompressionRatio`). Such an interaction is incomplete: golden never serves it.
    */
   unrecordable?: string;
+  /**
+   * Why the answer is stored as it came off the wire, still encoded (a `content-encoding` this
+   * runtime cannot decode, such as zstd on Node 20): the header is kept with the bytes, replay sends
+   * both byte for byte, and the body was neither redacted nor assembled.
+   */
+  opaque?: string;
   timings: Timings;
   usage?: Usage;
   costUsd?: number;

@@ -41,6 +41,9 @@ export function buildInteraction(p: InteractionParts): Interaction {
   const model = assembled?.model ?? provider.model(p.request.path, body);
   const usage = assembled?.usage;
   const costUsd = costOf(model, usage, provider.inputIncludesCachedTokens, p.prices);
+  const headers = normalizeResponseHeaders(f.headers, volatileResponseHeaders());
+  // A body kept still encoded keeps its coding: replay sends the two together.
+  if (f.encoding !== undefined) headers['content-encoding'] = f.encoding;
   return {
     episode: p.episode,
     take: p.take,
@@ -54,11 +57,14 @@ export function buildInteraction(p: InteractionParts): Interaction {
     request: p.request,
     response: {
       status: f.status,
-      headers: normalizeResponseHeaders(f.headers, volatileResponseHeaders()),
+      headers,
       ...(f.stream ? { stream: f.stream } : { body: f.body ?? { kind: 'empty' } }),
     },
     complete: f.complete && f.unrecordable === undefined,
     ...(f.unrecordable !== undefined ? { unrecordable: f.unrecordable } : {}),
+    ...(f.encoding !== undefined
+      ? { opaque: `stored still encoded (content-encoding: ${f.encoding}), not decoded, redacted or assembled` }
+      : {}),
     timings: f.timings,
     ...(usage ? { usage } : {}),
     ...(costUsd !== undefined ? { costUsd } : {}),

@@ -24,10 +24,13 @@ export interface PreparedResponse {
  */
 export function prepareResponse(response: RecordedResponse, extraHeaders: Record<string, string> = {}): PreparedResponse {
   const headers: string[] = [];
+  // Stored bodies are decoded, except one kept still encoded (an opaque interaction: bytes and
+  // their content-encoding stored together, sent together).
+  const encoded = response.body?.kind === 'base64' && response.stream === undefined;
   for (const [k, v] of Object.entries(response.headers)) {
-    // Stored bodies are decoded; framing headers are the wire's business, set fresh below. Older
-    // stores may hold other transport headers (`trailer` made Node refuse the answer): skipped too.
-    if (k === 'content-encoding' || isTransportHeader(k) || k in extraHeaders) continue;
+    // Framing headers are the wire's business, set fresh below. Older stores may hold other
+    // transport headers (`trailer` made Node refuse the answer): skipped too.
+    if (k === 'content-encoding' ? !encoded : isTransportHeader(k) || k in extraHeaders) continue;
     for (const value of Array.isArray(v) ? v : [v]) headers.push(k, value);
   }
   for (const [k, v] of Object.entries(extraHeaders)) headers.push(k, v);

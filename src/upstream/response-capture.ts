@@ -12,6 +12,11 @@ export interface CapturedBody {
   stream?: StoredStream;
   /** Why the answer's body was not recorded (over a limit); the client still got all of it. */
   unrecordable?: string;
+  /**
+   * The `content-encoding` the stored body still carries: a coding this runtime cannot decode
+   * (zstd on Node 20, `compress`), kept with the bytes so replay sends both as they came.
+   */
+  encoding?: string;
 }
 
 /** What one answer's recording may cost (config `limits`). */
@@ -38,8 +43,11 @@ export class ResponseCapture {
   readonly #contentType: string | undefined;
   readonly #format: StreamFormat | undefined;
   #framer: Framer | undefined;
-  #decoder: Decoder | undefined;
-  readonly #encoding: string | undefined;
+  #decoder: DecoderChain | undefined;
+  /** `deflate` alone: zlib or raw deflate, told apart by the first byte. */
+  readonly #sniffDeflate: boolean;
+  /** The coding list when one of its codings cannot be decoded here: the body is kept as it came. */
+  readonly #opaque: string | undefined;
   readonly #limits: CaptureLimits;
   #wireBytes = 0;
   #decodedBytes = 0;
@@ -62,31 +70,40 @@ export class ResponseCapture {
     this.#startedAt = options.startedAt;
     this.#redactor = options.redactor;
     this.#contentType = options.contentType;
-    this.#format = options.format;
-    this.#framer = options.format ? createFramer(options.format) : undefined;
-    this.#text = options.format ? new TextDecoder('utf-8', { ignoreBOM: true }) : undefined;
-    this.#encoding = options.contentEncoding?.trim().toLowerCase();
-    if (this.#encoding !== 'deflate') this.#useDecoder(createDecoder(this.#encoding));
+    // Codings are listed in the order they were applied (RFC 9110 §8.4): decode from the last.
+    const codings = (options.contentEncoding ?? '')
+      .split(',')
+      .map((c) => c.trim().toLowerCase())
+      .filter((c) => c !== '' && c !== 'identity');
+    this.#opaque = codings.every((c) => DECODERS[c] !== undefined) ? undefined : codings.join(', ');
+    this.#format = this.#opaque === undefined ? options.format : undefined;
+    this.#framer = this.#format ? createFramer(this.#format) : undefined;
+    this.#text = this.#format ? new TextDecoder('utf-8', { ignoreBOM: true }) : undefined;
+    this.#sniffDeflate = codings.length === 1 && codings[0] === 'deflate';
+    if (this.#opaque === undefined && codings.length > 0 && !this.#sniffDeflate) {
+      this.#useDecoder(codings.reverse().map((c) => (DECODERS[c] as () => Decoder)()));
+    }
   }
 
-  #useDecoder(decoder: Decoder | undefined): void {
-    this.#decoder = decoder;
-    if (!decoder) return;
-    decoder.on('data', (chunk: Buffer) => this.#onDecoded(chunk));
+  #useDecoder(decoders: Decoder[]): void {
     // A corrupt or cut body is still passed through to the client; its recording is incomplete.
-    decoder.on('error', () => {
-      this.#decodeFailed = true;
-    });
+    this.#decoder = new DecoderChain(
+      decoders,
+      (chunk) => this.#onDecoded(chunk),
+      () => {
+        this.#decodeFailed = true;
+      },
+    );
   }
 
   /** A raw (possibly compressed) chunk as it arrived from the upstream. */
   push(chunk: Buffer): void {
     if (this.#unrecordable !== undefined) return;
-    if (this.#encoding === 'deflate' && this.#wireBytes === 0 && chunk.length > 0) {
+    if (this.#sniffDeflate && this.#wireBytes === 0 && chunk.length > 0) {
       // `deflate` means zlib-wrapped (RFC 9110), but servers send raw deflate under it too: the
       // first byte tells them apart (a zlib header names method 8 with a window of at most 32 KiB).
       const b = chunk[0] as number;
-      this.#useDecoder((b & 0x0f) === 8 && b >> 4 <= 7 ? zlib.createInflate() : zlib.createInflateRaw());
+      this.#useDecoder([(b & 0x0f) === 8 && b >> 4 <= 7 ? zlib.createInflate() : zlib.createInflateRaw()]);
     }
     this.#wireBytes += chunk.length;
     if (this.#decoder) this.#decoder.write(chunk);
@@ -109,16 +126,7 @@ export class ResponseCapture {
 
   /** Ends the capture; `complete` says whether the body ended cleanly. */
   async finish(complete: boolean): Promise<CapturedBody & { complete: boolean }> {
-    if (this.#decoder && !this.#decodeFailed && this.#unrecordable === undefined) {
-      await new Promise<void>((resolve) => {
-        // 'close' too: a guard that trips while the backlog decodes destroys the decoder.
-        this.#decoder
-          ?.once('end', resolve)
-          .once('error', () => resolve())
-          .once('close', resolve);
-        this.#decoder?.end();
-      });
-    }
+    if (this.#decoder && !this.#decodeFailed && this.#unrecordable === undefined) await this.#decoder.end();
     if (this.#unrecordable !== undefined) {
       const unrecordable = this.#unrecordable;
       if (this.#format) return { stream: { format: this.#format, events: [], complete: false }, complete: false, unrecordable };
@@ -132,6 +140,13 @@ export class ResponseCapture {
       return { stream: { format: this.#format, events: this.#events, complete: ok }, complete: ok };
     }
     const bytes = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
+    if (this.#opaque !== undefined) {
+      return {
+        body: bytes.length > 0 ? { kind: 'base64', base64: bytes.toString('base64') } : { kind: 'empty' },
+        encoding: this.#opaque,
+        complete: ok,
+      };
+    }
     return { body: encodeBody(bytes, this.#contentType, { redact: this.#redactor.text }), complete: ok };
   }
 
@@ -160,11 +175,7 @@ export class ResponseCapture {
     this.#framer = undefined;
     const decoder = this.#decoder;
     this.#decoder = undefined;
-    if (decoder) {
-      decoder.removeAllListeners('data');
-      decoder.on('error', () => undefined);
-      decoder.destroy();
-    }
+    decoder?.destroy();
   }
 
   #addEvents(raws: string[]): void {
@@ -176,16 +187,58 @@ export class ResponseCapture {
 
 type Decoder = zlib.Gunzip | zlib.BrotliDecompress | zlib.Inflate | zlib.InflateRaw;
 
-function createDecoder(encoding: string | undefined): Decoder | undefined {
-  switch (encoding) {
-    case 'gzip':
-    case 'x-gzip':
-      return zlib.createGunzip();
-    case 'br':
-      return zlib.createBrotliDecompress();
-    case 'deflate':
-      return zlib.createInflate();
-    default:
-      return undefined;
+/** The codings this runtime decodes; zstd where zlib has it (Node 22.15+), else it is kept as is. */
+const DECODERS: Record<string, (() => Decoder) | undefined> = {
+  gzip: () => zlib.createGunzip(),
+  'x-gzip': () => zlib.createGunzip(),
+  br: () => zlib.createBrotliDecompress(),
+  deflate: () => zlib.createInflate(),
+};
+const zstd = (zlib as unknown as { createZstdDecompress?: () => Decoder }).createZstdDecompress;
+if (typeof zstd === 'function') DECODERS.zstd = () => zstd();
+
+/** Decoders piped one into the next (`gzip, gzip`: two gunzips); any error fails the whole. */
+class DecoderChain {
+  readonly #stages: Decoder[];
+  #settle: (() => void) | undefined;
+  #failed = false;
+
+  constructor(stages: Decoder[], onData: (chunk: Buffer) => void, onError: () => void) {
+    this.#stages = stages;
+    for (let i = 0; i + 1 < stages.length; i++) (stages[i] as Decoder).pipe(stages[i + 1] as Decoder);
+    const last = stages[stages.length - 1] as Decoder;
+    last.on('data', onData);
+    for (const stage of stages) {
+      stage.on('error', () => {
+        if (this.#failed) return;
+        this.#failed = true;
+        onError();
+        this.#settle?.();
+      });
+    }
+    // 'close' too: a guard that trips while the backlog decodes destroys the decoders.
+    last.once('end', () => this.#settle?.()).once('close', () => this.#settle?.());
+  }
+
+  write(chunk: Buffer): void {
+    (this.#stages[0] as Decoder).write(chunk);
+  }
+
+  /** Ends the input; resolves once the output ended, failed or was destroyed. */
+  end(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#settle = resolve;
+      if (this.#failed) resolve();
+      else (this.#stages[0] as Decoder).end();
+    });
+  }
+
+  destroy(): void {
+    for (const stage of this.#stages) {
+      stage.removeAllListeners('data');
+      stage.on('error', () => undefined);
+      stage.destroy();
+    }
+    this.#settle?.();
   }
 }

@@ -2,7 +2,7 @@
 // decode is stored incomplete and never served; raw deflate under `deflate` decodes; transport
 // headers (`trailer`, `upgrade`, `proxy-connection`, whatever `Connection:` names) are neither
 // stored nor forwarded, so a recorded `Trailer` no longer makes every replay a 500.
-import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tempStore, useCleanup } from '../helpers/cleanup.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
@@ -73,6 +73,37 @@ describe('compressed answers that do not decode', () => {
   it('zlib-wrapped deflate still decodes', async () => {
     const { golden } = await recordThenReplay(compressed('deflate', deflateSync(ANSWER)));
     expect(golden.body.toString()).toBe(ANSWER);
+  });
+});
+
+describe('stacked and unknown content encodings (item 5)', () => {
+  it('`gzip, gzip` is decoded in order and replayed as the plain JSON answer', async () => {
+    const twice = gzipSync(gzipSync(ANSWER));
+    const { live, golden } = await recordThenReplay(compressed('gzip, gzip', twice));
+    expect(live.body.equals(twice)).toBe(true);
+    expect(golden.status).toBe(200);
+    expect(golden.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(golden.body.toString('utf8'))).toEqual(JSON.parse(ANSWER));
+  });
+
+  it('`br, gzip` (brotli first, then gzip) replays decoded', async () => {
+    const both = gzipSync(brotliCompressSync(ANSWER));
+    const { golden } = await recordThenReplay(compressed('br, gzip', both));
+    expect(golden.status).toBe(200);
+    expect(golden.body.toString('utf8')).toBe(ANSWER);
+  });
+
+  it('an encoding the runtime cannot decode (zstd on Node 20) keeps its header and is replayed byte for byte', async () => {
+    // A zstd frame's magic number, then bytes no JSON parser accepts.
+    const bytes = Buffer.concat([
+      Buffer.from([0x28, 0xb5, 0x2f, 0xfd]),
+      Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256)),
+    ]);
+    const { live, golden } = await recordThenReplay(compressed('zstd', bytes));
+    expect(live.body.equals(bytes)).toBe(true);
+    expect(golden.status).toBe(200);
+    expect(golden.headers['content-encoding']).toBe('zstd');
+    expect(golden.body.equals(bytes)).toBe(true);
   });
 });
 
