@@ -1,13 +1,20 @@
 import { providerOfFamily } from '../providers/registry.js';
 import type { Price } from '../providers/prices.js';
 import type { Interaction } from '../types.js';
+import type { ToolLink } from '../compare/link-tool-runs.js';
+import { toolRunOf } from '../compare/tool-run-of.js';
 import { describeSession, formatTimeline } from './format-events.js';
 import { formatUsd } from './format-table.js';
 import { lastUserText, truncate } from '../match/message-text.js';
 import { costOfInteraction, usageOf } from './summarize-interactions.js';
 
 /** The readable block `cassette show` prints for one step. */
-export function formatInteraction(i: Interaction, prices: Readonly<Record<string, Price>> = {}, events = false): string {
+export function formatInteraction(
+  i: Interaction,
+  prices: Readonly<Record<string, Price>> = {},
+  events = false,
+  links: readonly ToolLink[] = [],
+): string {
   const { request, response, assembled } = i;
   const query = request.query?.length ? `?${new URLSearchParams(request.query).toString()}` : '';
   const stream = response.stream;
@@ -16,18 +23,34 @@ export function formatInteraction(i: Interaction, prices: Readonly<Record<string
     : stream
       ? `streamed (${stream.format}, ${stream.events.length} events${stream.complete ? '' : ', cut short'})`
       : 'not streamed';
-  const lines = [`step ${i.position}  ${i.provider} ${request.method} ${request.path}${query}  → ${response.status}  ${delivery}`];
+  const operation = providerOfFamily(i.family)?.operation?.(request);
+  const lines = [
+    `step ${i.position}  ${i.provider} ${request.method} ${request.path}${query}${operation ? ` ${operation}` : ''}  → ${response.status}  ${delivery}`,
+  ];
   const field = (name: string, value: string): void => {
-    lines.push(`  ${`${name}:`.padEnd(10)}${value}`);
+    lines.push(`  ${`${name}: `.padEnd(11)}${value}`);
   };
   const body = request.body?.kind === 'json' ? request.body.json : undefined;
   const model = assembled?.model ?? modelOf(i, body);
   if (model) field('model', model);
   const asked = lastUserText(body);
   if (asked !== undefined) field('request', JSON.stringify(truncate(asked)));
-  if (assembled) {
+  const run = toolRunOf(i);
+  if (run) {
+    // A tool run (MCP tools/call) beside the model's call it carries out.
+    const link = links.find((l) => l.runStep === i.position);
+    const of = link ? `  ← step ${link.callStep}${link.callId ? ` ${link.callId}` : ''}` : '';
+    field('tool run', `${truncate(`${run.name}(${JSON.stringify(run.arguments)})`, 200)}${of}`);
+    if (run.result !== undefined) field('result', `${JSON.stringify(truncate(run.result, 200))}${run.isError ? ' (error)' : ''}`);
+  } else if (assembled) {
     if (assembled.text) field('answer', JSON.stringify(truncate(assembled.text, 200)));
-    for (const call of assembled.toolCalls ?? []) field('tool call', truncate(`${call.name}(${JSON.stringify(call.arguments)})`, 200));
+    assembled.toolCalls?.forEach((call, n) => {
+      const link = links.find((l) => l.callStep === i.position && l.callIndex === n);
+      field(
+        'tool call',
+        `${truncate(`${call.name}(${JSON.stringify(call.arguments)})`, 200)}${link ? `  → run at step ${link.runStep}` : ''}`,
+      );
+    });
     if (assembled.finishReason) field('finish', assembled.finishReason);
   }
   const usage = usageOf(i);

@@ -1,5 +1,7 @@
 import { readConfigFile } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
+import { linkToolRuns } from '../compare/link-tool-runs.js';
+import { toolRunOf } from '../compare/tool-run-of.js';
 import { collect, type Store } from '../store/store.js';
 import type { TakeSummary } from '../types.js';
 import { formatInteraction } from './format-interaction.js';
@@ -22,12 +24,13 @@ export async function showAction(episode: string, flags: ShowFlags): Promise<voi
   const takeFlag = flags.take === undefined ? undefined : positiveInt('--take', flags.take);
   const step = flags.step === undefined ? undefined : positiveInt('--step', flags.step);
   const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
-  const { take, interactions } = await withStore(resolveStorePath(flags.store), { readonly: true }, async (store) => {
+  const { take, links, interactions } = await withStore(resolveStorePath(flags.store), { readonly: true }, async (store) => {
     const take = await pickTake(store, episode, takeFlag);
     const all = (await collect(store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true })))
       .filter((i) => i.take === take.take)
       .sort((a, b) => a.position - b.position);
-    return { take, interactions: step === undefined ? all : all.filter((i) => i.position === step) };
+    const links = linkToolRuns(all.map((i) => ({ position: i.position, toolCalls: i.assembled?.toolCalls ?? [], toolRun: toolRunOf(i) })));
+    return { take, links, interactions: step === undefined ? all : all.filter((i) => i.position === step) };
   });
   if (step !== undefined && interactions.length === 0) {
     throw new CassetteError(
@@ -35,11 +38,11 @@ export async function showAction(episode: string, flags: ShowFlags): Promise<voi
       `take ${take.take} of episode "${episode}" has no step ${step} (it has ${take.interactions})`,
     );
   }
-  if (flags.json) return printJson({ ok: true, episode, take: take.take, interactions });
+  if (flags.json) return printJson({ ok: true, episode, take: take.take, interactions, toolLinks: links });
   const header = `episode "${episode}" take ${take.take} (${take.mode}, created ${take.createdAt}, ${take.interactions} calls${
     take.incomplete ? `, ${take.incomplete} incomplete` : ''
   })`;
-  printData([header, ...interactions.map((i) => formatInteraction(i, prices, flags.events === true))].join('\n\n'));
+  printData([header, ...interactions.map((i) => formatInteraction(i, prices, flags.events === true, links))].join('\n\n'));
 }
 
 /** The take asked for, else the one golden serves (the newest holding a complete call), else the newest. */

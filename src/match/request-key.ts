@@ -18,8 +18,29 @@ export function keyRulesFingerprint(bodyRules: string): string {
   return createHash('sha256').update(`k${KEY_VERSION}\n${bodyRules}`).digest('hex').slice(0, 16);
 }
 
-/** Query parameters that carry credentials: never stored, never part of a key. */
-export const SECRET_QUERY_PARAMS: ReadonlySet<string> = new Set(['key', 'api_key', 'api-key', 'access_token', 'token']);
+/**
+ * Query parameters that carry credentials (compared lower-cased): never stored, never part of a
+ * key. Adding a name changes only the keys of requests that carried it, and those recordings held
+ * the secret: record them again.
+ */
+export const SECRET_QUERY_PARAMS: ReadonlySet<string> = new Set([
+  'key',
+  'api_key',
+  'api-key',
+  'apikey',
+  'x-api-key',
+  'access_token',
+  'access-token',
+  'token',
+  'auth',
+  'auth_token',
+  'client_secret',
+  'secret',
+  'password',
+  'sig',
+  'signature',
+  'x-goog-api-key',
+]);
 
 /** The matching form of a request: what the key hashes, and what a miss is explained with. */
 export interface CanonicalRequest {

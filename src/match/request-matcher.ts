@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redactor } from '../safety/create-redactor.js';
 import type { RecordedRequest, StoredBody } from '../types.js';
 import { encodeBody } from './body-codec.js';
+import { encodeMultipartBody } from './multipart-body.js';
 import type { CanonicalBodyFn } from './canonical-body.js';
 import { SECRET_QUERY_PARAMS, canonicalRequest, keyRulesFingerprint, requestKey } from './request-key.js';
 
@@ -63,7 +64,7 @@ export class RequestMatcher {
       path: parts.path,
       query: parseQuery(parts.query).map(([k, v]) => [k, this.#redactor.text(v)]),
       headers,
-      body: this.#redactBody(encodeBody(parts.body, headerValue(parts.headers['content-type']), { exact: false })),
+      body: this.#redactBody(requestBody(parts.body, headerValue(parts.headers['content-type']))),
     };
     const matched = { request, key: this.keyOf(parts.provider, request) };
     if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
@@ -109,4 +110,9 @@ export function parseQuery(query: string): [string, string][] {
 
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** A request body's stored form: a multipart upload by its parts (files hashed), anything else by its bytes. */
+function requestBody(bytes: Buffer, contentType: string | undefined): StoredBody {
+  return encodeMultipartBody(bytes, contentType) ?? encodeBody(bytes, contentType, { exact: false });
 }

@@ -27,6 +27,16 @@ export interface Assembler {
   json(json: unknown): Assembled | undefined;
 }
 
+/** A tool executed by a request (MCP `tools/call`): what ran, with which arguments, and what it gave back. */
+export interface ToolRun {
+  name: string;
+  arguments: unknown;
+  /** The result's text (or the error's message). */
+  result?: string;
+  /** The tool reported an error (MCP `isError`) or the call failed. */
+  isError?: boolean;
+}
+
 /**
  * Everything the product may know about one provider. A provider module (`src/providers/<name>/`)
  * exports one object of this shape; the registry (`registry.ts`) is the only way the rest of the
@@ -103,6 +113,11 @@ export interface Provider {
    * people: miss messages, `cassette show`, the UI. Undefined: the method and path say it.
    */
   operation?(request: RecordedRequest): string | undefined;
+  /**
+   * The tool a request runs (MCP `tools/call`), read from the stored request and its assembled
+   * answer, so `show` and the UI put it beside the model's tool call. Undefined: it runs none.
+   */
+  toolRun?(request: RecordedRequest, assembled: Assembled | undefined): ToolRun | undefined;
   /**
    * The proxy's own error answer to one request, when the family's envelope names the request
    * (JSON-RPC echoes its `id`): body and the HTTP status it goes under. Absent: `errorBody`.

@@ -1,6 +1,9 @@
 import { lastUserText, messageText, truncate } from '../match/message-text.js';
 import type { Interaction } from '../types.js';
+import { linkToolRuns } from '../compare/link-tool-runs.js';
 import { modelOf } from '../compare/model-of.js';
+import { toolRunOf } from '../compare/tool-run-of.js';
+import { providerOfFamily } from '../providers/registry.js';
 import type { StepRow, ToolResultView } from './shared/ui-types.js';
 
 /** One row of an episode's step list, without the bodies. */
@@ -8,7 +11,10 @@ export function describeStep(i: Interaction): StepRow {
   const body = i.request.body.kind === 'json' ? i.request.body.json : undefined;
   const prompt = lastUserText(body);
   const model = modelOf(i);
-  const answer = i.assembled?.text;
+  const run = toolRunOf(i);
+  const operation = providerOfFamily(i.family)?.operation?.(i.request);
+  // A tool run's text is its result, shown as such, not as an assistant's answer.
+  const answer = run ? undefined : i.assembled?.text;
   return {
     take: i.take,
     position: i.position,
@@ -29,8 +35,22 @@ export function describeStep(i: Interaction): StepRow {
     ...(answer ? { answer: truncate(answer, 240) } : {}),
     toolCalls: (i.assembled?.toolCalls ?? []).map((t) => ({ ...(t.id ? { id: t.id } : {}), name: t.name, arguments: t.arguments })),
     toolResults: toolResults(body),
+    ...(run ? { toolRun: { ...run, ...(run.result !== undefined ? { result: truncate(run.result, 400) } : {}) } } : {}),
+    ...(operation ? { operation } : {}),
     recordedAt: i.recordedAt,
   };
+}
+
+/** Ties the tool runs of a take's steps (MCP `tools/call`) to the model calls they carry out, both ways. */
+export function linkSteps(steps: StepRow[]): StepRow[] {
+  const byPosition = new Map(steps.map((s) => [s.position, s]));
+  for (const link of linkToolRuns(steps)) {
+    const call = byPosition.get(link.callStep)?.toolCalls[link.callIndex];
+    const run = byPosition.get(link.runStep)?.toolRun;
+    if (call) call.runStep = link.runStep;
+    if (run) Object.assign(run, { callStep: link.callStep, ...(link.callId ? { callId: link.callId } : {}) });
+  }
+  return steps;
 }
 
 /** Words a search looks in: the last prompt and the answer, lower-cased and shortened. */

@@ -3,7 +3,7 @@ import type { Store } from '../store/store.js';
 import type { ActivityFeed } from './activity-feed.js';
 import type { Interaction, TakeSummary } from '../types.js';
 import { modelOf } from '../compare/model-of.js';
-import { describeStep, searchText } from './describe-step.js';
+import { describeStep, linkSteps, searchText } from './describe-step.js';
 import { queryEpisodes } from './shared/query-episodes.js';
 import type { EpisodeDetail, EpisodePage, EpisodeQuery, EpisodeRow } from './shared/ui-types.js';
 
@@ -82,6 +82,7 @@ export class UiCatalog {
       if (i.take === wanted) steps.push(describeStep(i));
     }
     steps.sort((a, b) => a.position - b.position);
+    linkSteps(steps);
     return {
       episode,
       take: wanted,

@@ -165,3 +165,27 @@ describe('secrets', () => {
     expect(leaks(golden.logs())).toEqual([]);
   });
 });
+
+describe('secrets in the query (issue 13 item 15)', () => {
+  for (const name of ['apikey', 'apiKey', 'x-api-key', 'client_secret']) {
+    it(`?${name}= is never stored, and golden matches without it`, async () => {
+      const secret = 'PlainQuerySecret7Hd9Kq2Lw';
+      const upstream = await startFakeUpstream((_req, res) => sendJson(res, 200, { id: 'x', object: 'chat.completion', choices: [] }));
+      const store = tempStore();
+      const live = await startProxy({ mode: 'live', store, upstream: [`openai=${upstream.url}`] });
+      const body = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+      const call = (base: string, value: string) =>
+        rawRequest(`${base}/openai/v1/chat/completions?${name}=${value}&alt=json`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+      expect((await call(live.url, secret)).status).toBe(200);
+      expect(upstream.requests[0]?.query).toBe(`${name}=${secret}&alt=json`);
+      await live.stop();
+      expect(storeBytes(store).text).not.toContain(secret);
+      const golden = await startProxy({ mode: 'golden', store });
+      expect((await call(golden.url, 'AnotherValue')).status).toBe(200);
+    });
+  }
+});

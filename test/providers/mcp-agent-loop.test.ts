@@ -3,70 +3,18 @@
 // and whose tools (a real MCP server, reached through MCPServerStreamableHttp) both go through
 // the proxy. Recorded live, the episode replays in golden with both upstreams shut down.
 import { join } from 'node:path';
-import { Agent, MCPServerStreamableHttp, OpenAIProvider, Runner, setTracingDisabled } from '@openai/agents';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import type { Interaction } from '../../src/types.js';
 import { tempDir, useCleanup } from '../helpers/cleanup.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
-import type { ReceivedRequest } from '../helpers/fake-upstream.js';
-import { mcpConfig, startMcpUpstream } from '../helpers/mcp-upstream.js';
-import { startProxy } from '../helpers/proxy.js';
-import type { TestProxy } from '../helpers/proxy.js';
+import { recordAgentEpisode, runAgent } from '../helpers/mcp-agent.js';
+import { startMcpUpstream } from '../helpers/mcp-upstream.js';
+import { runCli, startProxy } from '../helpers/proxy.js';
 
 useCleanup();
-setTracingDisabled(true);
 
 const EPISODE = 'agent-loop';
-const API_KEY = 'sk-proj-PLANTEDmcpAgentKey0123456789abcdefghij';
-
-/** A chat model that first asks for both tools, then answers from their results. */
-function chatModel(req: ReceivedRequest): unknown {
-  const messages = (req.json as { messages: { role: string; content?: unknown }[] }).messages;
-  const results = messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
-  const base = { id: `chatcmpl-${results.length}`, object: 'chat.completion', created: 1764806400, model: 'gpt-4o-mini-2024-07-18' };
-  const usage = { prompt_tokens: 60 + results.length * 20, completion_tokens: 18, total_tokens: 78 + results.length * 20 };
-  if (results.length === 0) {
-    const call = (id: string, name: string, args: unknown) => ({
-      id,
-      type: 'function',
-      function: { name, arguments: JSON.stringify(args) },
-    });
-    return {
-      ...base,
-      choices: [
-        {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: null,
-            tool_calls: [call('call_add_1', 'add', { a: 2, b: 3 }), call('call_weather_1', 'weather', { city: 'Paris' })],
-          },
-          finish_reason: 'tool_calls',
-        },
-      ],
-      usage,
-    };
-  }
-  const text = `2 + 3 = ${results.some((r) => r.includes('5')) ? 5 : '?'}; Paris is ${results.some((r) => r.includes('sunny')) ? 'sunny' : '?'}.`;
-  return { ...base, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage };
-}
-
-async function runAgent(proxy: TestProxy): Promise<unknown> {
-  const tools = new MCPServerStreamableHttp({ url: `${proxy.url}/episodes/${EPISODE}/tools/mcp`, name: 'tools', cacheToolsList: true });
-  await tools.connect();
-  try {
-    const provider = new OpenAIProvider({ apiKey: API_KEY, baseURL: `${proxy.url}/episodes/${EPISODE}/openai/v1`, useResponses: false });
-    const agent = new Agent({ name: 'Helper', instructions: 'Use the tools.', model: 'gpt-4o-mini', mcpServers: [tools] });
-    const result = await new Runner({ modelProvider: provider, tracingDisabled: true }).run(
-      agent,
-      'What is 2 + 3, and the weather in Paris?',
-    );
-    return result.finalOutput;
-  } finally {
-    await tools.close();
-  }
-}
 
 /** `openai chat`, `tools tools/call add`, ...: the episode's tape in call order. */
 async function tape(store: string): Promise<string[]> {
@@ -91,19 +39,7 @@ describe('an agent loop with a model and two MCP tools', () => {
   it('records model and tool calls in one ordered tape and replays it entirely from tape', async () => {
     const dir = tempDir();
     const store = join(dir, 'cassettes.db');
-    const model = await startFakeUpstream((req, res) => {
-      const body = JSON.stringify(chatModel(req));
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
-      res.end(body);
-    });
-    const mcp = await startMcpUpstream();
-    const config = mcpConfig(dir, mcp.url);
-
-    const live = await startProxy({ mode: 'live', store, config, upstream: [`openai=${model.url}`] });
-    const recorded = await runAgent(live);
-    await live.stop();
-    await model.stop();
-    await mcp.stop();
+    const { config, output: recorded, mcp } = await recordAgentEpisode(dir, store, EPISODE);
     expect(recorded).toBe('2 + 3 = 5; Paris is sunny.');
     expect([...mcp.calls].sort()).toEqual(['add(2,3)', 'weather(Paris)']);
 
@@ -116,6 +52,15 @@ describe('an agent loop with a model and two MCP tools', () => {
     expect(firstModel).toBeLessThan(Math.min(add, weather));
     expect(Math.max(add, weather)).toBeLessThan(lastModel);
 
+    // `cassette show` puts each tool call beside the step that ran it.
+    const shown = await runCli(['show', EPISODE, '--store', store]);
+    expect(shown.code).toBe(0);
+    const text = shown.stdout.replace(/: +/g, ': ');
+    expect(text).toContain(`tool call: add({"a":2,"b":3})  → run at step ${add + 1}`);
+    expect(text).toContain(`tool run: add({"a":2,"b":3})  ← step ${firstModel + 1} call_add_1`);
+    expect(shown.stdout).toMatch(/POST \/mcp tools\/call weather {2}→ 200/);
+    expect(text).toContain('result: "5"');
+
     // Golden: both upstreams gone; traps on other ports count any connection attempt.
     const modelTrap = await startFakeUpstream((_req, res) => void res.end('{}'));
     const mcpTrap = await startMcpUpstream();
@@ -126,7 +71,7 @@ describe('an agent loop with a model and two MCP tools', () => {
       strict: true,
       upstream: [`openai=${modelTrap.url}`, `tools=${mcpTrap.url}`],
     });
-    expect(await runAgent(golden)).toBe(recorded);
+    expect(await runAgent(golden, EPISODE)).toBe(recorded);
     expect(golden.stats.misses).toEqual([]);
     expect(modelTrap.connections + mcpTrap.connections).toBe(0);
     expect(golden.summary()).toMatchObject({ misses: 0, unused: [] });

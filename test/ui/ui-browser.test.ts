@@ -12,6 +12,7 @@ import { launchBrowser } from '../helpers/browser.js';
 import { REPO_DIR, runCli, spawnCli, startProxy } from '../helpers/proxy.js';
 import type { TestProxy } from '../helpers/proxy.js';
 import { AGENT, SMALLTALK, agentRequests, post, recordFixtureStore } from '../helpers/ui-fixture.js';
+import { recordAgentEpisode } from '../helpers/mcp-agent.js';
 
 // Screenshots land in docs/images when asked (UPDATE_SCREENSHOTS=1, for docs/ui.md), else in a temp dir.
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(REPO_DIR, 'docs', 'images') : mkdtempSync(join(tmpdir(), 'cassette-shots-'));
@@ -144,6 +145,32 @@ describe('the web UI on the proxy', () => {
     const crossSite = await rawRequest(`${golden.url}/__cassette/ui/api/episodes`, { headers: { origin: 'http://attacker.example' } });
     expect(crossSite.status).toBe(403);
     expect(JSON.parse(crossSite.body.toString('utf8')).error.code).toBe('origin_not_allowed');
+  });
+});
+
+describe('an agent episode with MCP tools', () => {
+  it("shows each model tool call beside the MCP server's run of it, linked both ways", async () => {
+    const dir = join(work, 'mcp');
+    mkdirSync(dir);
+    const mcpStore = join(dir, 'cassettes.db');
+    await recordAgentEpisode(dir, mcpStore, 'mcp-agent');
+    const proxy = await startProxy({ mode: 'golden', store: mcpStore });
+    await page.goto(`${proxy.url}/__cassette/ui#/episodes/mcp-agent`);
+    await page.locator('table.steps tbody tr').first().waitFor();
+    const rows = await page.locator('table.steps tbody tr').allInnerTexts();
+    expect(rows.some((r) => /tools.*POST \/mcp tools\/call add/s.test(r))).toBe(true);
+    const pairs = page.locator('ol.chain .pair');
+    await expect.poll(() => pairs.count()).toBe(2);
+    const add = pairs.filter({ hasText: 'calls add' });
+    expect(await add.locator('.bubble.call').innerText()).toMatch(/"a": 2/);
+    expect(await add.locator('.bubble.run').innerText()).toMatch(/step \d+ · tools ran add[\s\S]*5/i);
+    const weather = pairs.filter({ hasText: 'calls weather' });
+    expect(await weather.locator('.bubble.run').innerText()).toContain('sunny');
+    // The run's own step links back to the step whose answer asked for it.
+    const own = page.locator('ol.chain li .bubble.run', { hasText: 'runs add' });
+    expect(await own.innerText()).toMatch(/runs add on tools for the call in step \d+/i);
+    await shot('episode-mcp');
+    await proxy.stop();
   });
 });
 

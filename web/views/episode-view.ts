@@ -90,7 +90,7 @@ function StepsTable({ episode, steps }: { episode: string; steps: StepRow[] }) {
               </th>
               <td>${s.provider}</td>
               <td>
-                <code>${s.method} ${s.path}</code
+                <code>${s.method} ${s.path}${s.operation ? ` ${s.operation}` : ''}</code
                 >${s.streamed ? html` <span class="badge">stream</span>` : ''}${s.complete ? '' : html` <span class="badge bad">cut short</span>`}
               </td>
               <td>${s.model ?? '—'}</td>
@@ -111,13 +111,14 @@ function StepsTable({ episode, steps }: { episode: string; steps: StepRow[] }) {
 function ToolChain({ episode, steps }: { episode: string; steps: StepRow[] }) {
   const names = new Map<string, string>();
   for (const s of steps) for (const c of s.toolCalls) if (c.id) names.set(c.id, c.name);
+  const byPosition = new Map(steps.map((s) => [s.position, s]));
   return html`<ol class="chain">
     ${steps.map(
       (s) =>
         html`<li>
           <div class="step-h">
             <a href=${hrefStep(episode, s.take, s.position)}>Step ${s.position}</a>
-            <span class="muted">${s.provider} · ${s.model ?? ''}</span>
+            <span class="muted">${s.provider} · ${s.model ?? s.operation ?? ''}</span>
           </div>
           ${s.toolResults.map(
             (r) =>
@@ -128,14 +129,41 @@ function ToolChain({ episode, steps }: { episode: string; steps: StepRow[] }) {
           )}
           ${s.prompt && s.toolResults.length === 0 ? html`<div class="bubble user"><span class="who">user</span>${s.prompt}</div>` : ''}
           ${s.answer ? html`<div class="bubble assistant"><span class="who">assistant</span>${s.answer}</div>` : ''}
-          ${s.toolCalls.map(
-            (c) =>
-              html`<div class="bubble call">
-                <span class="who">calls <code>${c.name}</code></span>
-                <pre>${JSON.stringify(c.arguments, null, 2)}</pre>
-              </div>`,
-          )}
+          ${s.toolCalls.map((c) => {
+            const call = html`<div class="bubble call">
+              <span class="who">calls <code>${c.name}</code></span>
+              <pre>${JSON.stringify(c.arguments, null, 2)}</pre>
+            </div>`;
+            const ran = c.runStep === undefined ? undefined : byPosition.get(c.runStep);
+            return ran?.toolRun
+              ? html`<div class="pair" data-run-step=${ran.position}>${call}<${ToolRunBubble} episode=${episode} step=${ran} /></div>`
+              : call;
+          })}
+          ${s.toolRun ? html`<${ToolRunBubble} episode=${episode} step=${s} own=${true} />` : ''}
         </li>`,
     )}
   </ol>`;
+}
+
+/**
+ * A tool server's run of a tool (MCP tools/call): beside the model's call it carries out, or in its
+ * own step, linked to that call.
+ */
+function ToolRunBubble({ episode, step, own = false }: { episode: string; step: StepRow; own?: boolean }) {
+  const run = step.toolRun;
+  if (!run) return '';
+  const who = own
+    ? html`runs <code>${run.name}</code>${` on ${step.provider}`}${
+          run.callStep !== undefined
+            ? html`${' for the call in '}<a href=${hrefStep(episode, step.take, run.callStep)}>step ${run.callStep}</a>`
+            : ''
+        }`
+    : html`<a href=${hrefStep(episode, step.take, step.position)}>step ${step.position}</a>${` · ${step.provider} ran `}<code
+          >${run.name}</code
+        >`;
+  return html`<div class=${`bubble run${run.isError ? ' bad' : ''}`}>
+    <span class="who">${who}${run.isError ? ' · error' : ''}</span>
+    ${own ? html`<pre>${JSON.stringify(run.arguments, null, 2)}</pre>` : ''}
+    <pre class="result">${run.result ?? ''}</pre>
+  </div>`;
 }

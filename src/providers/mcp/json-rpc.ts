@@ -1,4 +1,6 @@
+import type { Assembled } from '../../types.js';
 import { isRecord } from '../../util/is-record.js';
+import type { ToolRun } from '../provider.js';
 
 /** A JSON-RPC 2.0 id: the client's number or string for one request (null in an error to no request). */
 export type JsonRpcId = string | number | null;
@@ -89,4 +91,16 @@ export function describeMessage(json: unknown): string | undefined {
   const target = typeof params.name === 'string' ? params.name : typeof params.uri === 'string' ? params.uri : undefined;
   const more = Array.isArray(json) && json.length > 1 ? ` (+${json.length - 1})` : '';
   return `${first.method}${target ? ` ${target}` : ''}${more}`;
+}
+
+/** The tool a `tools/call` request runs and what its answer (assembled) says. */
+export function toolRunOf(body: unknown, assembled: Assembled | undefined): ToolRun | undefined {
+  if (!isRecord(body) || body.method !== 'tools/call' || !isRecord(body.params) || typeof body.params.name !== 'string') return undefined;
+  const isError = assembled?.finishReason === 'tool_error' || assembled?.finishReason === 'error';
+  return {
+    name: body.params.name,
+    arguments: body.params.arguments ?? {},
+    ...(assembled?.text ? { result: assembled.text } : {}),
+    ...(isError ? { isError } : {}),
+  };
 }

@@ -1,6 +1,6 @@
 import type { Provider } from '../provider.js';
 import { createMcpAssembler, assembleMcpJson } from './assembler.js';
-import { describeMessage, requestIds, rewriteIds, rpcError } from './json-rpc.js';
+import { describeMessage, requestIds, rewriteIds, rpcError, toolRunOf } from './json-rpc.js';
 
 /** One SSE line that carries data: the MCP SDKs write each JSON-RPC message on one `data:` line. */
 const DATA_LINE = /^data: ?(.*)$/gm;
@@ -60,6 +60,10 @@ export const mcp: Provider = {
   },
   operation(request) {
     return request.body.kind === 'json' ? describeMessage(request.body.json) : undefined;
+  },
+  toolRun(request, assembled) {
+    const body = request.body.kind === 'json' ? request.body.json : undefined;
+    return toolRunOf(body, assembled);
   },
   clientEndsStream(method) {
     // The GET stream is the server's channel to the client for as long as the client keeps it:

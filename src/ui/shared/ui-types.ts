@@ -63,6 +63,19 @@ export interface ToolCallView {
   id?: string;
   name: string;
   arguments: unknown;
+  /** The step that ran this call (an MCP `tools/call` later in the tape). */
+  runStep?: number;
+}
+
+/** A tool this step ran (MCP `tools/call`), tied to the model's call it carries out. */
+export interface ToolRunView {
+  name: string;
+  arguments: unknown;
+  result?: string;
+  isError?: boolean;
+  /** The step whose answer asked for this call, and the call's id there. */
+  callStep?: number;
+  callId?: string;
 }
 
 /** A tool's answer found in a later request, tied to the call it answers. */
@@ -96,6 +109,10 @@ export interface StepRow {
   toolCalls: ToolCallView[];
   /** Tool results this step's request carries back (answers to earlier calls). */
   toolResults: ToolResultView[];
+  /** The tool this step ran, when it is a tool server's call (MCP), not a model's. */
+  toolRun?: ToolRunView;
+  /** What the request asks when its path does not say (`tools/call add`). */
+  operation?: string;
   recordedAt: string;
 }
 
