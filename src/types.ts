@@ -33,13 +33,16 @@ export interface RewriteRule {
 }
 
 /** Wire format of a streamed response body. */
-export type StreamFormat = 'sse' | 'ndjson' | 'json-array';
+export type StreamFormat = 'sse' | 'ndjson' | 'json-array' | 'aws-eventstream';
 
 /** One event of a recorded stream: its exact bytes (decoded text) and when it arrived. */
 export interface StreamEvent {
   /** Milliseconds since the request started. */
   ms: number;
-  /** The event's exact text including its trailing separator (`data: {...}\n\n`). */
+  /**
+   * The event's exact text including its trailing separator (`data: {...}\n\n`); for a binary
+   * format (`aws-eventstream`), the base64 of the message's exact bytes.
+   */
   raw: string;
 }
 

@@ -172,6 +172,16 @@ async function forward(
   const { options } = rt;
   if (!rt.upstream) throw new CassetteError('internal_error', `mode ${options.mode} must not forward`);
   const upstream = buildUpstreamRequest(call, options.allowUpstream, options.apiKeys);
+  const { prepareUpstream } = call.route.provider;
+  if (prepareUpstream) {
+    const method = call.req.method ?? 'GET';
+    upstream.headers = await prepareUpstream({
+      method,
+      url: new URL(upstream.path, upstream.origin),
+      headers: upstream.headers,
+      body: call.body,
+    });
+  }
   rt.budget.take();
   const record = getMatched !== undefined && rt.recorder !== undefined && (options.mode === 'live' || options.mode === 'record-missing');
   const outcome: Outcome = truncate ? 'fault' : record ? 'recorded' : 'forwarded';

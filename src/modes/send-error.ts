@@ -43,6 +43,7 @@ export function sendError(
     // a failed store write or an unreachable upstream three times only triples the wait and the bill.
     'x-should-retry': 'false',
     'x-cassette-error': error.code,
+    ...provider?.errorHeaders?.(error.httpStatus, error.code),
     ...headers,
   });
   res.end(bytes);

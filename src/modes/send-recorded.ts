@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Timing } from '../config/load-config.js';
 import { decodeBody } from '../match/body-codec.js';
 import type { RecordedResponse } from '../types.js';
+import { streamEventBytes } from '../stream/event-bytes.js';
 import { isTransportHeader } from '../upstream/normalize-headers.js';
 
 /** A stored answer made ready for the wire once, then served many times. */
@@ -36,12 +37,9 @@ export function prepareResponse(response: RecordedResponse, extraHeaders: Record
   for (const [k, v] of Object.entries(extraHeaders)) headers.push(k, v);
   if (response.stream) {
     if (!('cache-control' in response.headers)) headers.push('cache-control', 'no-cache');
-    return {
-      status: response.status,
-      headers,
-      events: response.stream.events.map((e) => ({ ms: e.ms, bytes: Buffer.from(e.raw, 'utf8') })),
-      joined: Buffer.from(response.stream.events.map((e) => e.raw).join(''), 'utf8'),
-    };
+    const { format } = response.stream;
+    const events = response.stream.events.map((e) => ({ ms: e.ms, bytes: streamEventBytes(format, e.raw) }));
+    return { status: response.status, headers, events, joined: Buffer.concat(events.map((e) => e.bytes)) };
   }
   const body = response.body ? decodeBody(response.body) : Buffer.alloc(0);
   headers.push('content-length', String(body.length));

@@ -36,7 +36,8 @@ export function buildUpstreamRequest(
   const listed = connectionListed(incoming);
   for (const k in incoming) {
     const v = incoming[k];
-    if (v === undefined || HOP_BY_HOP.has(k) || listed.has(k) || k.startsWith('x-cassette-')) continue;
+    // HTTP/2 pseudo-headers (`:path`, `:authority`, from the --tls listener) are not headers upstream.
+    if (v === undefined || HOP_BY_HOP.has(k) || listed.has(k) || k.startsWith('x-cassette-') || k.charCodeAt(0) === 58) continue;
     headers[k] = v;
   }
   const envKey = apiKeys?.[envNameOf(call.route.name)];

@@ -19,6 +19,16 @@ export interface BuiltinSchema {
   docs: Readonly<Record<string, z.ZodType>>;
 }
 
+/** A request about to go upstream (see `Provider.prepareUpstream`). */
+export interface UpstreamRequestParts {
+  method: string;
+  /** The upstream URL: origin, path (percent-encoding as on the wire) and query. */
+  url: URL;
+  /** The headers the proxy would send (hop-by-hop and `x-cassette-*` already removed). */
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
 /** Reads one kind of answer: event by event when streamed, in one call when whole. */
 export interface Assembler {
   /** A fresh assembler for one streamed answer. */
@@ -108,6 +118,8 @@ export interface Provider {
 
   /** The family's own error envelope, so SDKs surface our message (miss, refusal, proxy error) as theirs. */
   errorBody(status: number, code: string, message: string): unknown;
+  /** Headers that go with `errorBody` when the family says the error's type in a header (Bedrock's `x-amzn-errortype`). */
+  errorHeaders?(status: number, code: string): Record<string, string>;
   /**
    * What a request asks when its path alone does not say (JSON-RPC: `tools/call add`), for
    * people: miss messages, `cassette show`, the UI. Undefined: the method and path say it.
@@ -137,6 +149,14 @@ export interface Provider {
   clientEndsStream?(method: string, path: string): boolean;
   /** The family's body of an injected HTTP fault (`--chaos`). */
   chaosErrorBody(fault: HttpChaosFault, status: number, message: string): unknown;
+  /** Headers that go with `chaosErrorBody`, like `errorHeaders`. */
+  chaosErrorHeaders?(fault: HttpChaosFault, status: number): Record<string, string>;
+
+  /**
+   * The last word on a request before it goes upstream (forwarding modes only): returns the
+   * headers to send. Bedrock re-signs here: the client's SigV4 signature covers the proxy's host.
+   */
+  prepareUpstream?(request: UpstreamRequestParts): Promise<Record<string, string | string[]>>;
 
   /** Mock mode: a synthetic answer in the family's wire shape, undefined for an endpoint it does not mock. */
   mock(ctx: MockContext): RecordedResponse | undefined;

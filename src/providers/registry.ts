@@ -1,6 +1,7 @@
 import { CassetteError } from '../errors.js';
 import { anthropic } from './anthropic/provider.js';
 import { azure } from './azure/provider.js';
+import { bedrock } from './bedrock/provider.js';
 import { cerebras } from './cerebras/provider.js';
 import { cohere } from './cohere/provider.js';
 import { deepseek } from './deepseek/provider.js';
@@ -64,6 +65,7 @@ const PROVIDERS: Provider[] = [
   fireworks,
   cerebras,
   perplexity,
+  bedrock,
   mcp,
 ];
 

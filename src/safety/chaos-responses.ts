@@ -18,6 +18,7 @@ export const CHAOS_MESSAGES: Readonly<Record<HttpChaosFault, string>> = {
 /** The provider's body of an injected fault (each provider module has one). */
 export interface ChaosErrorShape {
   chaosErrorBody(fault: HttpChaosFault, status: number, message: string): unknown;
+  chaosErrorHeaders?(fault: HttpChaosFault, status: number): Record<string, string>;
 }
 
 /**
@@ -36,6 +37,7 @@ export function chaosErrorResponse(shape: ChaosErrorShape, fault: HttpChaosFault
       'retry-after-ms': RETRY_AFTER_MS,
       'x-should-retry': 'true',
       'x-cassette-fault': fault,
+      ...shape.chaosErrorHeaders?.(fault, status),
     },
     body: { kind: 'json', json },
   };

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -229,6 +228,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   });
 
   const tls = options.tls ? (await import('./tls-certificate.js')).loadTlsMaterial(options.tls) : undefined;
+  const tlsServer = tls ? (await import('./create-tls-server.js')).createTlsServer : undefined;
   const serverOptions = { keepAliveTimeout: 5_000, requestTimeout: 0, headersTimeout: 60_000 };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const p = handle(req, res);
@@ -243,10 +243,9 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       },
     );
   };
-  // --tls: https and wss on the same port, for clients that always dial wss: (docs/websocket.md).
-  const server = tls
-    ? createTlsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, onRequest)
-    : createServer(serverOptions, onRequest);
+  // --tls: https (HTTP/2 and HTTP/1.1) and wss on the same port, for clients that always dial
+  // wss: (docs/websocket.md) or speak HTTP/2 only (the AWS SDK's Bedrock client, docs/bedrock.md).
+  const server = tls && tlsServer ? tlsServer(tls, serverOptions, onRequest) : createServer(serverOptions, onRequest);
   // Idle client sockets (issue 13 item 10): silence closes a socket, never total length. Waiting
   // for a request head: limits.clientIdleTimeoutMs; inside a request the client may wait as long
   // as the upstream may be silent (its headers, then a reasoning model's pauses) and a bit more.

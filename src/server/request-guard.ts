@@ -41,7 +41,8 @@ export function createRequestGuard(o: RequestGuardOptions): RequestGuard {
   const token = o.authToken === undefined ? undefined : Buffer.from(o.authToken);
 
   const checkHost = (req: IncomingMessage): string => {
-    const host = req.headers.host;
+    // HTTP/2 names the host in `:authority` (the --tls listener speaks both).
+    const host = req.headers.host ?? (req.headers[':authority'] as string | undefined);
     // HTTP/1.1 requires Host (Node answers 400 without one); HTTP/1.0 clients are not browsers.
     if (host === undefined) return '';
     const name = hostnameOf(host);

@@ -1,6 +1,7 @@
 import { findCredentials } from '../safety/find-credentials.js';
 import type { CredentialMatcher } from '../safety/find-credentials.js';
 import { maskSecret } from '../safety/credential-patterns.js';
+import { checkEventStream } from '../stream/aws-eventstream.js';
 import type { Interaction } from '../types.js';
 import type { VerifyFinding } from './verify-finding.js';
 
@@ -32,14 +33,26 @@ export function whereOf(i: Partial<Interaction>, ordinal: number): string {
     : `interaction #${ordinal}`;
 }
 
-/** Integrity findings for one interaction: each required field missing or malformed. */
+/**
+ * Integrity findings for one interaction: each required field missing or malformed, and a binary
+ * event stream (Bedrock) whose messages fail their lengths or CRC32 checksums.
+ */
 export function checkRequiredFields(i: unknown, ordinal: number): VerifyFinding[] {
   if (typeof i !== 'object' || i === null) return [{ kind: 'integrity', where: `interaction #${ordinal}`, message: 'not a JSON object' }];
-  return REQUIRED.filter(([path, ok]) => !ok(at(i, path))).map(([field]) => ({
+  const findings: VerifyFinding[] = REQUIRED.filter(([path, ok]) => !ok(at(i, path))).map(([field]) => ({
     kind: 'integrity',
     where: whereOf(i as Partial<Interaction>, ordinal),
     message: `${field} is missing or malformed`,
   }));
+  const stream = (i as Partial<Interaction>).response?.stream;
+  if (stream?.format === 'aws-eventstream' && Array.isArray(stream.events)) {
+    // A cut stream may end in a partial message: only the whole ones before it must hold.
+    const events = (i as Partial<Interaction>).complete === false ? stream.events.slice(0, -1) : stream.events;
+    const problem = checkEventStream(events.map((e) => e.raw));
+    if (problem)
+      findings.push({ kind: 'integrity', where: `${whereOf(i as Partial<Interaction>, ordinal)} at response.stream`, message: problem });
+  }
+  return findings;
 }
 
 /** Credential findings anywhere in an interaction (values and object keys), with the JSON path. */

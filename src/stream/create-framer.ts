@@ -3,7 +3,7 @@ import { createNdjsonFramer } from './ndjson-framer.js';
 import { createSseFramer } from './sse-framer.js';
 import type { Framer, StreamFormat } from './types.js';
 
-/** Returns a fresh framer for one stream of the given wire format. */
+/** Returns a fresh framer for one stream of the given text wire format. */
 export function createFramer(format: StreamFormat): Framer {
   switch (format) {
     case 'sse':
@@ -12,5 +12,7 @@ export function createFramer(format: StreamFormat): Framer {
       return createNdjsonFramer();
     case 'json-array':
       return createJsonArrayFramer();
+    case 'aws-eventstream':
+      throw new Error('aws-eventstream is binary: frame it with createEventStreamFramer (aws-eventstream.ts)');
   }
 }

@@ -28,6 +28,7 @@ export function detectStreamFormat(contentType: string | undefined, path: string
   const type = mediaType(contentType);
   if (type === 'text/event-stream') return 'sse';
   if (NDJSON_TYPES.has(type)) return 'ndjson';
+  if (type === 'application/vnd.amazon.eventstream') return 'aws-eventstream';
   // Gemini streams without `alt=sse` as one JSON array sent piece by piece under an ordinary
   // JSON content type: only the route tells it apart from a whole JSON answer.
   const isJson = type === 'application/json' || type.endsWith('+json');

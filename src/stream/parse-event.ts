@@ -1,3 +1,4 @@
+import { parseEventStreamEvent } from './aws-eventstream.js';
 import type { ParsedEvent, StreamFormat } from './types.js';
 
 const LINE_END = /\r\n|\r|\n/;
@@ -83,6 +84,8 @@ export function parseEvent(format: StreamFormat, raw: string): ParsedEvent {
       return parseSse(raw);
     case 'json-array':
       return parseArrayElement(raw);
+    case 'aws-eventstream':
+      return parseEventStreamEvent(raw);
     case 'ndjson': {
       // NDJSON values may themselves be arrays, so only whitespace is stripped here.
       const text = raw.trim();

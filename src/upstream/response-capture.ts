@@ -1,7 +1,9 @@
 import zlib from 'node:zlib';
 import { encodeBody } from '../match/body-codec.js';
 import type { Redactor } from '../safety/create-redactor.js';
+import { createEventStreamFramer } from '../stream/aws-eventstream.js';
 import { createFramer } from '../stream/create-framer.js';
+import { isBinaryStreamFormat } from '../stream/event-bytes.js';
 import { isTerminalEvent } from '../stream/terminal-event.js';
 import type { Framer } from '../stream/types.js';
 import type { StoredBody, StoredStream, StreamEvent, StreamFormat } from '../types.js';
@@ -43,6 +45,8 @@ export class ResponseCapture {
   readonly #contentType: string | undefined;
   readonly #format: StreamFormat | undefined;
   #framer: Framer | undefined;
+  /** A binary stream's framer (`aws-eventstream`): fed bytes, its events are base64 and never redacted. */
+  #binaryFramer: ReturnType<typeof createEventStreamFramer> | undefined;
   #decoder: DecoderChain | undefined;
   /** `deflate` alone: zlib or raw deflate, told apart by the first byte. */
   readonly #sniffDeflate: boolean;
@@ -77,8 +81,10 @@ export class ResponseCapture {
       .filter((c) => c !== '' && c !== 'identity');
     this.#opaque = codings.every((c) => DECODERS[c] !== undefined) ? undefined : codings.join(', ');
     this.#format = this.#opaque === undefined ? options.format : undefined;
-    this.#framer = this.#format ? createFramer(this.#format) : undefined;
-    this.#text = this.#format ? new TextDecoder('utf-8', { ignoreBOM: true }) : undefined;
+    const binary = this.#format !== undefined && isBinaryStreamFormat(this.#format);
+    this.#binaryFramer = binary ? createEventStreamFramer() : undefined;
+    this.#framer = this.#format && !binary ? createFramer(this.#format) : undefined;
+    this.#text = this.#format && !binary ? new TextDecoder('utf-8', { ignoreBOM: true }) : undefined;
     this.#sniffDeflate = codings.length === 1 && codings[0] === 'deflate';
     if (this.#opaque === undefined && codings.length > 0 && !this.#sniffDeflate) {
       this.#useDecoder(codings.reverse().map((c) => (DECODERS[c] as () => Decoder)()));
@@ -133,6 +139,10 @@ export class ResponseCapture {
       return { body: { kind: 'empty' }, complete: false, unrecordable };
     }
     const ok = complete && !this.#decodeFailed;
+    if (this.#binaryFramer && this.#format) {
+      this.#addEvents(this.#binaryFramer.end());
+      return { stream: { format: this.#format, events: this.#events, complete: ok }, complete: ok };
+    }
     if (this.#framer && this.#format) {
       const tail = this.#text?.decode();
       const rest = [...(tail ? this.#framer.push(tail) : []), ...this.#framer.end()];
@@ -163,7 +173,9 @@ export class ResponseCapture {
       this.#giveUp(`the answer decompresses more than limits.maxDecompressionRatio (${maxDecompressionRatio}:1)`);
       return;
     }
-    if (this.#framer) this.#addEvents(this.#framer.push((this.#text as InstanceType<typeof TextDecoder>).decode(chunk, { stream: true })));
+    if (this.#binaryFramer) this.#addEvents(this.#binaryFramer.push(chunk));
+    else if (this.#framer)
+      this.#addEvents(this.#framer.push((this.#text as InstanceType<typeof TextDecoder>).decode(chunk, { stream: true })));
     else this.#chunks.push(chunk);
   }
 
@@ -173,6 +185,7 @@ export class ResponseCapture {
     this.#chunks = [];
     this.#events = [];
     this.#framer = undefined;
+    this.#binaryFramer = undefined;
     const decoder = this.#decoder;
     this.#decoder = undefined;
     decoder?.destroy();
@@ -181,7 +194,9 @@ export class ResponseCapture {
   #addEvents(raws: string[]): void {
     if (raws.length === 0) return;
     const ms = Math.round((performance.now() - this.#startedAt) * 10) / 10;
-    for (const raw of raws) this.#events.push({ ms, raw: this.#redactor.text(raw) });
+    // Redacting a binary message's base64 would break its checksums: it is stored as it came.
+    if (this.#binaryFramer) for (const raw of raws) this.#events.push({ ms, raw });
+    else for (const raw of raws) this.#events.push({ ms, raw: this.#redactor.text(raw) });
   }
 }
 
