@@ -144,7 +144,7 @@ const TOOLS = {
       const store = join(dir, 'cassettes.db');
       const cassetteMode = { record: 'live', replay: 'golden', passthrough: 'passthrough' }[mode];
       const args = [
-        join(CASSETTE_ROOT, 'bin', 'cassette.js'),
+        join(root, 'bin', 'cassette.js'),
         'serve',
         '--mode',
         cassetteMode,

@@ -5,7 +5,6 @@ import { CassetteError } from '../errors.js';
 import type { Interaction, Mode, TakeSummary } from '../types.js';
 import type { RunFilter, RunRecord } from './run-record.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
-import { startAppendWorker, type AppendWorker } from './sqlite-append-worker.js';
 import { SqliteRecordingClaims } from './sqlite-recording-claims.js';
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
@@ -84,8 +83,6 @@ class SqliteStore implements Store {
   readonly #batch: Database.Transaction<(fn: () => void) => void>;
   readonly #writing: WriteContext;
   #indexTake: ReturnType<typeof createSqliteTakeIndexer>;
-  /** Commits groups of new takes off the event loop; null when this store cannot have one. */
-  #worker: AppendWorker | null | undefined;
   /** Processes sharing the file coordinate record-missing through it (absent read-only). */
   readonly claims: SqliteRecordingClaims | undefined;
 
@@ -119,65 +116,29 @@ class SqliteStore implements Store {
     return new SqliteTakeWriter(this.#writing, episode, mode, 'continue');
   }
 
-  /**
-   * One IMMEDIATE transaction for the group; a row that fails alone fails alone (see
-   * SqliteTakeWriter.appendNow). Rows of new takes (live) are committed on the store's writer
-   * thread (sqlite-append-worker.ts), so the event loop never waits for the disk; rows of
-   * continued takes (record-missing) in this thread, where their position check runs.
-   */
+  /** One IMMEDIATE transaction for the group; a row that fails alone fails alone (see SqliteTakeWriter.appendNow). */
   async appendGroup(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
     const results: (Error | undefined)[] = appends.map(() => undefined);
-    const worker = this.#appendWorker();
-    const elsewhere: { n: number; row: Record<string, unknown> }[] = [];
-    const here: { n: number; a: GroupAppend }[] = [];
-    appends.forEach((a, n) => {
-      try {
-        const row = worker ? asSqliteWriter(a.writer).rowFor(a.interaction) : undefined;
-        if (row) elsewhere.push({ n, row });
-        else here.push({ n, a });
-      } catch (err) {
-        results[n] = err as Error;
-      }
-    });
-    const committed = worker && elsewhere.length > 0 ? worker.insertGroup(elsewhere.map((e) => e.row)) : undefined;
-    if (here.length > 0) {
-      try {
-        this.#batch.immediate(() => {
-          this.#writing.batching = true;
-          try {
-            for (const { n, a } of here) {
-              try {
-                asSqliteWriter(a.writer).appendNow(a.interaction);
-              } catch (err) {
-                results[n] = err as Error;
-              }
-            }
-          } finally {
-            this.#writing.batching = false;
-          }
-        });
-      } catch (err) {
-        // The commit itself failed: nothing of this group is stored.
-        for (const { n } of here) results[n] = err as Error;
-      }
-    }
-    if (committed) (await committed).forEach((err, k) => (results[(elsewhere[k] as { n: number }).n] = err));
-    return results;
-  }
-
-  /** The writer thread, started on the first group (golden never starts it); undefined read-only or in memory. */
-  #appendWorker(): AppendWorker | undefined {
-    if (this.#worker === undefined) {
-      this.#worker = null;
-      if (!this.#db.readonly && !this.#db.memory) {
+    try {
+      this.#batch.immediate(() => {
+        this.#writing.batching = true;
         try {
-          this.#worker = startAppendWorker(this.location, this.#stmts.insert.source);
-        } catch {
-          this.#worker = null; // no worker threads here: commit in this thread
+          appends.forEach((a, n) => {
+            try {
+              asSqliteWriter(a.writer).appendNow(a.interaction);
+            } catch (err) {
+              results[n] = err as Error;
+            }
+          });
+        } finally {
+          this.#writing.batching = false;
         }
-      }
+      });
+    } catch (err) {
+      // The commit itself failed: nothing of this group is stored.
+      return appends.map(() => err as Error);
     }
-    return this.#worker ?? undefined;
+    return results;
   }
 
   async listEpisodes(): Promise<string[]> {
@@ -257,9 +218,6 @@ class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.#db.open) return;
-    const worker = this.#worker;
-    this.#worker = null;
-    await worker?.close();
     if (!this.#db.readonly) {
       // Leave the file in rollback-journal mode when no one else has it open, so a golden reader
       // (read-only, maybe on a read-only checkout) needs no -wal/-shm files and creates none.

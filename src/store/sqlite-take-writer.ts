@@ -62,18 +62,6 @@ export class SqliteTakeWriter implements TakeWriter {
     this.ctx.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take, position }));
   }
 
-  /**
-   * The row of `i` for a group committed elsewhere (the store's writer thread), or undefined when
-   * this writer must append in the main thread's transaction: a continued take checks, in the
-   * transaction that inserts, that no other process took the position since (see appendNow).
-   */
-  rowFor(i: Interaction): Record<string, unknown> | undefined {
-    if (this.how === 'continue') return undefined;
-    if (this.#finished) throw takeFinished(this.episode, this.#take?.take);
-    const take = this.#ensureTake();
-    return insertParams(take.id, { ...i, episode: this.episode, take: take.take });
-  }
-
   /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */
   async finish(): Promise<void> {
     this.#finished = true;
