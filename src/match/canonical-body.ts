@@ -6,6 +6,8 @@ import { mapStrings, mapStringsAt, withoutJsonPath } from '../util/json-path.js'
 export interface CanonicalRules {
   ignore: readonly string[];
   normalize: readonly RewriteRule[];
+  /** The provider's own key rewrite (Provider.keyRewrite), applied first. */
+  rewrite?: { readonly name: string; apply(json: unknown): unknown } | undefined;
 }
 
 /** Compiled form of CanonicalRules: regexes built once per server, not per request. */
@@ -29,7 +31,7 @@ export function createCanonicalBody(rules: CanonicalRules): CanonicalBodyFn {
   const text = (s: string): string => everywhere.reduce((acc, r) => acc.replace(r.regex, r.replacement), s);
   const fn = (json: unknown): unknown => {
     // Copy-on-write deletes; a whole copy only when normalize rules rewrite strings in place.
-    let out = json;
+    let out = rules.rewrite ? rules.rewrite.apply(json) : json;
     for (const path of rules.ignore) out = withoutJsonPath(out, path);
     if (!rewrites) return out;
     out = structuredClone(out);
@@ -41,7 +43,12 @@ export function createCanonicalBody(rules: CanonicalRules): CanonicalBodyFn {
   };
   // Keys of text bodies changed when normalize rules reached them: a store keyed before that is
   // re-keyed on load (the fingerprint differs) instead of missing.
-  const fingerprint = { ignore: rules.ignore, normalize: rules.normalize, ...(everywhere.length > 0 ? { textBodies: true } : {}) };
+  const fingerprint = {
+    ignore: rules.ignore,
+    normalize: rules.normalize,
+    ...(everywhere.length > 0 ? { textBodies: true } : {}),
+    ...(rules.rewrite ? { rewrite: rules.rewrite.name } : {}),
+  };
   return Object.assign(fn, { rules: stableJson(fingerprint), text });
 }
 

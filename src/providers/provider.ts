@@ -92,6 +92,12 @@ export interface Provider {
 
   /** Request body paths left out of the key by default: they never change the answer. */
   readonly ignoredFields: readonly string[];
+  /**
+   * Rewrites a JSON request body for the key only (never what is sent or stored): values a client
+   * makes up per run, such as Gemini's client-generated call ids. `name` (versioned) goes into the
+   * key rules' fingerprint, so a store keyed without it is re-keyed on load.
+   */
+  readonly keyRewrite?: { readonly name: string; apply(json: unknown): unknown };
   /** The model a request names (body field or path segment). */
   model(path: string, body: unknown): string | undefined;
   /** Rewrites the model a request names (for `replay --live --model`). */

@@ -463,7 +463,11 @@ function canonicalBodyPerProvider(providers: ReadonlyMap<string, Route>, options
   for (const p of providers.values()) {
     table.set(
       p.name,
-      createCanonicalBody({ ignore: [...p.provider.ignoredFields, ...options.file.match.ignore], normalize: options.file.match.normalize }),
+      createCanonicalBody({
+        ignore: [...p.provider.ignoredFields, ...options.file.match.ignore],
+        normalize: options.file.match.normalize,
+        rewrite: p.provider.keyRewrite,
+      }),
     );
   }
   const fallback = createCanonicalBody({ ignore: options.file.match.ignore, normalize: options.file.match.normalize });

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CassetteOptions } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -15,6 +16,17 @@ export async function openModeStore(options: CassetteOptions, logger: Logger): P
     return emptyStore(options.store);
   }
   const store = await openStore(options.store, { readonly: options.mode === 'golden' });
+  if (options.mode === 'live' || options.mode === 'record-missing') {
+    try {
+      assertWritable(store);
+    } catch (err) {
+      if (options.onStoreError === 'fail') {
+        await store.close();
+        throw err;
+      }
+      logger.warn({ code: 'store_write_failed', store: options.store }, `${(err as Error).message}; forwarding without recording`);
+    }
+  }
   if (options.mode !== 'golden' || options.lock === undefined) return store;
   try {
     const lock = readLock(options.lock);
@@ -46,4 +58,25 @@ function emptyStore(location: string): Store {
     listRuns: async () => [],
     close: async () => undefined,
   };
+}
+
+/**
+ * A directory store that cannot take a new file fails at start-up, before any request is
+ * forwarded and paid for: a real write probe (a directory made and removed), since permission
+ * bits say nothing on a read-only file system or to root. SQLite checks itself when it opens.
+ */
+function assertWritable(store: Store): void {
+  if (store.kind !== 'directory') return;
+  try {
+    rmSync(mkdtempSync(join(store.location, '.cassette-write-check-')), { recursive: true, force: true });
+  } catch (err) {
+    throw new CassetteError(
+      'store_write_failed',
+      `the store ${store.location} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): nothing was forwarded`,
+      {
+        cause: err,
+        hint: 'Make the directory writable, pass another --store, or --on-store-error forward to proxy without recording.',
+      },
+    );
+  }
 }

@@ -68,8 +68,9 @@ export function buildSummary(
     requests: stats.total(),
     hits: stats.total('hit'),
     misses,
-    recorded: stats.total('recorded'),
-    forwarded: stats.total('forwarded'),
+    // A call whose recording could not be written was forwarded, not recorded: never both.
+    recorded: Math.max(0, stats.total('recorded') - (recorder?.failed ?? 0)),
+    forwarded: stats.total('forwarded') + Math.min(stats.total('recorded'), recorder?.failed ?? 0),
     refused: stats.total('refused'),
     faults: stats.total('fault'),
     storeErrors: recorder?.failed ?? 0,

@@ -3,6 +3,7 @@ import type { Provider } from '../provider.js';
 import { geminiSessionRules } from './session-rules.js';
 import { lazyContract } from '../lazy-contract.js';
 import { versionUnder } from '../versioned-path.js';
+import { numberCallIds } from './call-ids.js';
 import { assembleGeminiJson, createGeminiAssembler } from './assembler.js';
 import { geminiMock } from './mock.js';
 
@@ -44,6 +45,7 @@ export const gemini: Provider = {
   apiKeyEnv: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
   // `labels` are billing tags (Vertex); they never change the answer.
   ignoredFields: ['labels'],
+  keyRewrite: { name: 'gemini-call-ids@1', apply: numberCallIds },
   inputIncludesCachedTokens: true,
   volatileResponseHeaders: ['x-goog-api-key'],
   apiKeyHeader(key) {
