@@ -124,7 +124,9 @@ function replayed(
     return sending ? sending.then(() => result) : result;
   }
   if (rt.options.mode === 'golden') return sendMiss(rt, call, matched, found.exhausted);
-  if (rt.flights)
+  // A key never recorded is forwarded once across the fleet; an occurrence past the last one
+  // (--strict) is a new recording of its own, as before.
+  if (rt.flights && found.exhausted === undefined)
     return rt.flights.record(
       call.episode,
       matched.key,

@@ -30,7 +30,7 @@ describe('fleet failures on one SQLite store', () => {
     const upstream = await startCountingUpstream({ slowMs: 2_500 });
     const store = join(tempDir('cassette-fleet-'), 'fleet.db');
     const args = ['--mode', 'record-missing', '--store', store, '--episode', 'kill', '--upstream', `openai=${upstream.url}`];
-    const [a, b] = await Promise.all([spawnProxy(args), spawnProxy(args)]);
+    const [a, b] = await Promise.all([spawnProxy(args, { startTimeoutMs: 60_000 }), spawnProxy(args, { startTimeoutMs: 60_000 })]);
     const body = chatBody('slow:question', true);
 
     const first = call(a!.url, CHAT, { body, timeoutMs: 20_000 });
@@ -48,7 +48,7 @@ describe('fleet failures on one SQLite store', () => {
     expect(upstream.total).toBe(2);
     expect((await b!.stop()).code).toBe(0);
 
-    const golden = await spawnProxy(['--mode', 'golden', '--store', store, '--episode', 'kill']);
+    const golden = await spawnProxy(['--mode', 'golden', '--store', store, '--episode', 'kill'], { startTimeoutMs: 60_000 });
     const replayed = await call(golden.url, CHAT, { body });
     expect(replayed.status).toBe(200);
     expect(replayed.body.toString('utf8')).toBe(served.body.toString('utf8'));
@@ -59,7 +59,7 @@ describe('fleet failures on one SQLite store', () => {
     } finally {
       await s.close();
     }
-  }, 60_000);
+  }, 150_000);
 
   it('golden readers beside record-missing writers serve the recorded answers, byte for byte', async () => {
     const upstream = await startCountingUpstream({ delayMs: 50 });
@@ -77,7 +77,9 @@ describe('fleet failures on one SQLite store', () => {
     const prompts = ['one', 'two', 'three'];
     const recorded = new Map<string, string>();
     for (const p of prompts) recorded.set(p, (await call(writer.url, CHAT, { body: chatBody(p) })).body.toString('utf8'));
-    const readers = await Promise.all([1, 2, 3, 4].map(() => spawnProxy(['--mode', 'golden', '--store', store, '--episode', 'g'])));
+    const readers = await Promise.all(
+      [1, 2, 3, 4].map(() => spawnProxy(['--mode', 'golden', '--store', store, '--episode', 'g'], { startTimeoutMs: 60_000 })),
+    );
     // Readers read while the writer records more of the same episode.
     const more = Promise.all(['four', 'five'].map((p) => call(writer.url, CHAT, { body: chatBody(p) })));
     await Promise.all(
@@ -92,7 +94,7 @@ describe('fleet failures on one SQLite store', () => {
     );
     for (const r of await more) expect(r.status).toBe(200);
     expect(upstream.total).toBe(5);
-  }, 60_000);
+  }, 150_000);
 
   it('a claim never released: the wait ends after the bound with recording_wait_timeout', async () => {
     const path = join(tempDir('cassette-fleet-'), 'fleet.db');

@@ -20,7 +20,7 @@ describe('single-flight record-missing on one SQLite store', () => {
     const upstream = await startCountingUpstream({ delayMs: 400 });
     const store = join(tempDir('cassette-fleet-'), 'fleet.db');
     const args = ['--mode', 'record-missing', '--store', store, '--episode', 'fleet', '--upstream', `openai=${upstream.url}`];
-    const proxies = await Promise.all(Array.from({ length: PROXIES }, () => spawnProxy(args)));
+    const proxies = await Promise.all(Array.from({ length: PROXIES }, () => spawnProxy(args, { startTimeoutMs: 60_000 })));
 
     const answers = new Map<string, Set<string>>();
     await Promise.all(
