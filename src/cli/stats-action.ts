@@ -10,9 +10,12 @@ import type { CallSummary } from './summarize-interactions.js';
 /** `cassette stats`: calls, tokens, cost and latency per episode, and in total. */
 export async function statsAction(flags: { store?: string; allTakes?: boolean; config?: string; json?: boolean }): Promise<void> {
   const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
-  const takes = await withStore(resolveStorePath(flags.store), { readonly: true }, (store) =>
-    readTakes(store, { allTakes: flags.allTakes === true }),
-  );
+  const { takes, dedup } = await withStore(resolveStorePath(flags.store), { readonly: true }, async (store) => ({
+    takes: await readTakes(store, { allTakes: flags.allTakes === true }),
+    dedup: await store.bodyDedup?.(),
+  }));
+  // Only a content-addressed store (PostgreSQL) has a dedup ratio: the key is absent for the others.
+  const bodyDedup = dedup && { ...dedup, ratio: dedup.storedBytes > 0 ? dedup.referencedBytes / dedup.storedBytes : null };
   const episodes = takes.map((t) => ({ episode: t.episode, take: t.take, ...jsonOf(summarizeInteractions(t.interactions, prices)) }));
   // Totals pool every call, so their percentiles are over all calls, not an average of averages.
   const totals = jsonOf(
@@ -21,7 +24,7 @@ export async function statsAction(flags: { store?: string; allTakes?: boolean; c
       prices,
     ),
   );
-  if (flags.json) return printJson({ ok: true, priceTableDate: PRICE_TABLE_DATE, episodes, totals });
+  if (flags.json) return printJson({ ok: true, priceTableDate: PRICE_TABLE_DATE, episodes, totals, ...(bodyDedup && { bodyDedup }) });
   if (episodes.length === 0) return printTalk(`no recorded calls in ${resolveStorePath(flags.store)}`);
   const ms = (v: number | null): string => (v === null ? '-' : String(Math.round(v)));
   const row = (name: string, take: string, s: typeof totals): string[] => [
@@ -58,10 +61,18 @@ export async function statsAction(flags: { store?: string; allTakes?: boolean; c
   );
   printData(table);
   // The footer explains the table: talk, on stderr, so `cassette stats | sort` sees only rows.
+  printTalk(`body dedup: ${formatDedup(bodyDedup)}`);
   printTalk(`cost at list prices of ${PRICE_TABLE_DATE} (config prices override); latency: total time p50/p95, mean time to first byte`);
 }
 
 /** JSON form: an unknown cost is null, not absent, so every row has the same keys. */
 function jsonOf(s: CallSummary): Omit<CallSummary, 'costUsd'> & { costUsd: number | null } {
   return { ...s, costUsd: s.costUsd ?? null };
+}
+
+/** `2.50x (1234 bytes referenced, 494 stored)`; n/a for a store that keeps bodies per interaction. */
+function formatDedup(d: { referencedBytes: number; storedBytes: number; ratio: number | null } | undefined): string {
+  if (d === undefined) return 'n/a (bodies are stored with each interaction in this store)';
+  const ratio = d.ratio === null ? '-' : `${d.ratio.toFixed(2)}x`;
+  return `${ratio} (${d.referencedBytes} bytes referenced, ${d.storedBytes} stored)`;
 }

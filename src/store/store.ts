@@ -89,6 +89,12 @@ export interface GroupAppend {
  * fast path is `TakeIndex.read` (see there). The conformance suite (test/store/conformance.test.ts)
  * runs the same tests against every backend.
  */
+/** `Store.bodyDedup`: referenced / stored is the dedup ratio (`cassette stats`). */
+export interface BodyDedup {
+  referencedBytes: number;
+  storedBytes: number;
+}
+
 export interface Store {
   /** Where the store is, fit to print: a URL's password is never part of it. */
   readonly location: string;
@@ -130,6 +136,11 @@ export interface Store {
    * PostgreSQL: advisory locks and LISTEN/NOTIFY). Absent where the store has one writer process.
    */
   readonly claims?: RecordingClaims;
+  /**
+   * Body deduplication of a content-addressed store (PostgreSQL): bytes the interactions refer to
+   * against bytes stored once by hash. Absent where bodies are stored with each interaction.
+   */
+  bodyDedup?(): Promise<BodyDedup>;
   /** Writes pending state and releases connections, files and locks. */
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRICE_TABLE_DATE } from '../../src/providers/prices.js';
+import { freshDatabase } from '../helpers/postgres.js';
 import { cassette, tempDir, writeStore } from './cli-helpers.js';
 import type { CallSpec } from './cli-helpers.js';
 
@@ -112,5 +113,29 @@ describe('cassette stats', () => {
     // The footer is talk (issue 14 item 17): stderr, so stdout is the table alone.
     expect(r.stderr).toContain(`list prices of ${PRICE_TABLE_DATE}`);
     expect(r.stdout).not.toContain('list prices');
+  });
+});
+
+describe('cassette stats: body dedup', () => {
+  it('reports the dedup ratio of a PostgreSQL store: a body recorded in two episodes is stored once', async () => {
+    const db = await freshDatabase();
+    const same: CallSpec = { key: 'same', ask: 'the same prompt', answer: 'the same answer' };
+    await writeStore(db.url, { first: [[same]], second: [[same]] });
+    const r = await cassette(['stats', '--json', '--store', db.url], tmp.dir);
+    expect(r.code).toBe(0);
+    const { bodyDedup } = JSON.parse(r.stdout);
+    expect(bodyDedup.referencedBytes).toBeGreaterThan(0);
+    // Both episodes refer to the same request and answer bodies: each is stored once.
+    expect(bodyDedup.storedBytes * 2).toBe(bodyDedup.referencedBytes);
+    expect(bodyDedup.ratio).toBe(2);
+    const human = await cassette(['stats', '--store', db.url], tmp.dir);
+    expect(human.code).toBe(0);
+    expect(human.stderr).toMatch(/body dedup: 2\.00x \(\d+ bytes referenced, \d+ stored\)/);
+    expect(human.stderr).not.toContain(db.password);
+  });
+
+  it('says n/a for a store that keeps bodies with each interaction, and has no bodyDedup in --json', async () => {
+    expect(JSON.parse((await cassette(['stats', '--json', '--store', store], tmp.dir)).stdout)).not.toHaveProperty('bodyDedup');
+    expect((await cassette(['stats', '--store', store], tmp.dir)).stderr).toContain('body dedup: n/a');
   });
 });

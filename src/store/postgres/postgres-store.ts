@@ -2,7 +2,7 @@ import pg from 'pg';
 import { CassetteError } from '../../errors.js';
 import type { Interaction, Mode, TakeSummary } from '../../types.js';
 import { filterRuns, type RunFilter, type RunRecord } from '../run-record.js';
-import type { EpisodeIndex, GroupAppend, InteractionFilter, Store, TakeIndex, TakeWriter } from '../store.js';
+import type { BodyDedup, EpisodeIndex, GroupAppend, InteractionFilter, Store, TakeIndex, TakeWriter } from '../store.js';
 import { joinInteraction, splitInteraction, type SplitInteraction } from './body-parts.js';
 import { isConnectionError, storeError } from './postgres-error.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
@@ -337,7 +337,7 @@ export class PostgresStore implements Store {
   }
 
   /** Body bytes as referenced by interactions and as stored once by hash (`cassette stats`). */
-  async bodyDedup(): Promise<{ referencedBytes: number; storedBytes: number }> {
+  async bodyDedup(): Promise<BodyDedup> {
     const [row] = await this.query(
       `SELECT (SELECT COALESCE(SUM(body_bytes), 0) FROM interactions) AS referenced, (SELECT COALESCE(SUM(bytes), 0) FROM bodies) AS stored`,
     );
