@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/errors.js';
+import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/postgres-migrations.js';
+import { parseStoreLocation } from '../../src/store/store-location.js';
 import { cassette, tempDir, writeStore } from './cli-helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -81,5 +83,43 @@ describe('docs and behaviour agree', () => {
   it('cassette_mock_unsupported is a registered, documented code', () => {
     expect(ERROR_CODES).toHaveProperty('cassette_mock_unsupported');
     expect(readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8')).toContain('`cassette_mock_unsupported`');
+  });
+
+  describe('docs/stores.md', () => {
+    const doc = readFileSync(new URL('../../docs/stores.md', import.meta.url), 'utf8');
+
+    it('lists exactly the tables the PostgreSQL migrations create (and cassette_schema)', () => {
+      const created = [...POSTGRES_MIGRATIONS.join('\n').matchAll(/CREATE TABLE (\w+)/g)].map((m) => m[1]);
+      const schema = doc.slice(doc.indexOf('### Schema'), doc.indexOf('### Read-through cache'));
+      const documented = [...schema.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
+      expect(documented.sort()).toEqual([...created, 'cassette_schema'].sort());
+    });
+
+    it('selects stores by the forms it documents', () => {
+      expect(parseStoreLocation('cassettes/cassettes.db').kind).toBe('sqlite');
+      expect(parseStoreLocation('a.SQLITE3').kind).toBe('sqlite');
+      expect(parseStoreLocation('cassettes/').kind).toBe('directory');
+      expect(parseStoreLocation('postgres://u:pw@h/db')).toEqual({ kind: 'postgres', location: 'postgres://u@h/db' });
+      expect(parseStoreLocation('POSTGRESQL://h/db?sslmode=require&password=pw').location).toBe('POSTGRESQL://h/db?sslmode=require');
+    });
+
+    it('refuses an unknown URL scheme with exit 2, without printing the password or creating anything', async () => {
+      const r = await cassette(['ls', '--store', 'mysql://u:hunter2@h/db'], tmp.dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('mysql://');
+      expect(r.stderr + r.stdout).not.toContain('hunter2');
+      expect(existsSync(join(tmp.dir, 'mysql:'))).toBe(false);
+    });
+
+    it('its docker-compose example builds the Dockerfile the repo ships and checks its health endpoint', () => {
+      expect(doc).toContain('dockerfile: docker/Dockerfile');
+      const dockerfile = readFileSync(new URL('../../docker/Dockerfile', import.meta.url), 'utf8');
+      expect(dockerfile).toContain('/__cassette/health');
+      expect(dockerfile).toContain('ENTRYPOINT ["node", "bin/cassette.js"]');
+      expect(doc).toContain("fetch('http://127.0.0.1:8787/__cassette/health')");
+      // Linked from where --store is described.
+      expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain('(docs/stores.md)');
+      expect(readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8')).toContain('(stores.md)');
+    });
   });
 });
