@@ -8,6 +8,7 @@ import type { Interaction } from '../types.js';
 import { BLOB_DIR } from './blob-files.js';
 import { findUnreferencedBlobs } from './collect-blobs.js';
 import { openStore } from './open-store.js';
+import { parseStoreLocation } from './store-location.js';
 import type { Store } from './store.js';
 import type { VerifyFinding } from './verify-finding.js';
 import { scanDirectoryFiles, scanRawFile } from './verify-files.js';
@@ -18,7 +19,8 @@ import { checkRequiredFields, scanInteraction } from './verify-interactions.js';
  * and integrity problems. Throws store_unreadable when the store cannot be opened at all.
  */
 export async function verifyStore(path: string, extraPatterns: readonly string[] = []): Promise<VerifyFinding[]> {
-  if (!existsSync(path)) throw unreadable(`no store at ${path}`);
+  const database = parseStoreLocation(path).kind === 'postgres';
+  if (!database && !existsSync(path)) throw unreadable(`no store at ${path}`);
   const matchers = credentialMatchers(extraPatterns);
   // V8 quotes up to ~30 characters of the input in JSON.parse errors: too short to match a
   // credential shape yet enough to show part of one, so the excerpt is dropped.
@@ -26,7 +28,11 @@ export async function verifyStore(path: string, extraPatterns: readonly string[]
     maskCredentials(text.replace(/, (?:\.\.\.)?".*?"(?:\.\.\.)? is not valid JSON/gs, ' (input excerpt withheld)'), matchers);
   let findings: VerifyFinding[];
   try {
-    findings = /\.(db|sqlite3?)$/i.test(path) ? await verifySqlite(path, matchers) : await verifyDirectory(path, matchers);
+    findings = database
+      ? await verifyDatabase(path, matchers)
+      : /\.(db|sqlite3?)$/i.test(path)
+        ? await verifySqlite(path, matchers)
+        : await verifyDirectory(path, matchers);
   } catch (err) {
     if (!(err instanceof CassetteError)) throw err;
     throw new CassetteError(err.code, mask(err.message), { ...(err.hint ? { hint: err.hint } : {}), cause: err.cause });
@@ -51,6 +57,18 @@ async function verifySqlite(path: string, matchers: readonly CredentialMatcher[]
   for (const file of [path, `${path}-wal`, `${path}-journal`]) {
     if (existsSync(file)) findings.push(...scanRawFile(file, matchers, seen));
   }
+  return findings;
+}
+
+/** A database store (PostgreSQL): no files to scan raw, so every stored interaction is read and checked. */
+async function verifyDatabase(path: string, matchers: readonly CredentialMatcher[]): Promise<VerifyFinding[]> {
+  const findings: VerifyFinding[] = [];
+  await withOpenStore(path, async (store) => {
+    for await (const [ordinal, i] of readAll(store, findings)) {
+      findings.push(...checkRequiredFields(i, ordinal));
+      findings.push(...scanInteraction(i, ordinal, matchers).findings);
+    }
+  });
   return findings;
 }
 

@@ -6,6 +6,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { collect } from '../../src/store/store.js';
 import type { Interaction } from '../../src/types.js';
 import { tempDir, useCleanup } from '../helpers/cleanup.js';
+import { freshDatabase } from '../helpers/postgres.js';
 import { runCli, startProxy } from '../helpers/proxy.js';
 import { call } from '../robustness/harness.js';
 import { chatBody, startCountingUpstream } from './counting-upstream.js';
@@ -105,4 +106,43 @@ describe('cassette import --as-new-take', () => {
       [2, expect.objectContaining({ json: expect.objectContaining({ messages: [{ role: 'user', content: 'from y' }] }) })],
     ]);
   }, 60_000);
+});
+
+describe('copy, import --as-new-take and verify with a PostgreSQL store', () => {
+  it('copies SQLite into PostgreSQL (again: nothing), merges takes into it, verifies it, never printing the password', async () => {
+    const upstream = await startCountingUpstream({ delayMs: 5 });
+    const dir = tempDir('cassette-pgcopy-');
+    const a = join(dir, 'a.db');
+    await record(upstream.url, a, 'live', 'ep1', ['q1', 'q2']);
+    await record(upstream.url, a, 'live', 'ep2', ['q3']);
+    const db = await freshDatabase();
+
+    const first = await runCli(['copy', '--from', a, '--to', db.url, '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ ok: true, copied: { takes: 2, interactions: 3 }, present: 0, conflicts: [] });
+    const copied = await contents(db.url);
+    expect(copied.takes).toEqual((await contents(a)).takes);
+    expect(copied.interactions.map((i) => i.request.body)).toEqual((await contents(a)).interactions.map((i) => i.request.body));
+
+    const again = await runCli(['copy', '--from', a, '--to', db.url, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, copied: { takes: 0, interactions: 0 }, present: 2 });
+
+    // Another runner's take of ep1 joins as take 2; importing it again adds nothing.
+    const y = join(dir, 'y.db');
+    await record(upstream.url, y, 'live', 'ep1', ['from y']);
+    const merged = await runCli(['import', y, '--store', db.url, '--as-new-take', '--json']);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(JSON.parse(merged.stdout)).toMatchObject({ ok: true, takes: 1, interactions: 1, present: 0 });
+    expect(JSON.parse((await runCli(['import', y, '--store', db.url, '--as-new-take', '--json'])).stdout)).toMatchObject({
+      takes: 0,
+      present: 1,
+    });
+
+    const verified = await runCli(['verify', '--store', db.url, '--json']);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, findings: [] });
+
+    for (const r of [first, again, merged, verified]) expect(r.stdout + r.stderr).not.toContain(db.password);
+  }, 90_000);
 });

@@ -31,5 +31,5 @@ export async function openPostgresStore(location: string, options: { readonly?: 
     await pool.end().catch(() => undefined);
     throw storeError(err, location, 'open');
   }
-  return new PostgresStore(pool, location, readonly);
+  return new PostgresStore(pool, location, readonly, connectionUrl(location));
 }

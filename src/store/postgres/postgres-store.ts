@@ -6,6 +6,7 @@ import type { BodyDedup, EpisodeIndex, GroupAppend, InteractionFilter, Store, Ta
 import { joinInteraction, splitInteraction, type SplitInteraction } from './body-parts.js';
 import { isConnectionError, storeError } from './postgres-error.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import { PostgresRecordingClaims } from './postgres-recording-claims.js';
 import { PostgresTakeWriter } from './postgres-take-writer.js';
 import { ReadThroughCache } from './read-through-cache.js';
 
@@ -47,13 +48,16 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   readonly readonly: boolean;
   readonly #cache: ReadThroughCache;
+  /** Single-flight recording across proxies sharing this database (read-write stores only). */
+  readonly claims: PostgresRecordingClaims | undefined;
   #closed = false;
 
-  constructor(pool: pg.Pool, location: string, readonly: boolean) {
+  constructor(pool: pg.Pool, location: string, readonly: boolean, connectionString?: string) {
     this.pool = pool;
     this.location = location;
     this.readonly = readonly;
     this.#cache = new ReadThroughCache(location);
+    this.claims = !readonly && connectionString ? new PostgresRecordingClaims(connectionString, location) : undefined;
   }
 
   /** Runs a query on the pool, turning a failure into a CassetteError that names the store (never its password). */
@@ -347,6 +351,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.claims?.close();
     await this.pool.end();
   }
 }

@@ -1,10 +1,12 @@
-// Many record-missing proxies (real `cassette serve` processes) sharing one SQLite file: identical
-// misses at the same moment reach the upstream once per key, and every client gets that answer.
+// Many record-missing proxies (real `cassette serve` processes) sharing one store (a SQLite file,
+// a PostgreSQL database): identical misses at the same moment reach the upstream once per key, and
+// every client gets that answer.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { collect } from '../../src/store/store.js';
 import { tempDir, useCleanup } from '../helpers/cleanup.js';
+import { freshDatabase } from '../helpers/postgres.js';
 import { call, spawnProxy } from '../robustness/harness.js';
 import { chatBody, startCountingUpstream } from './counting-upstream.js';
 
@@ -15,10 +17,15 @@ const PROXIES = 8;
 const PER_PROXY = 50;
 const PROMPTS = ['alpha', 'beta', 'gamma', 'delta:stream'];
 
-describe('single-flight record-missing on one SQLite store', () => {
+const BACKENDS: { name: string; store: () => Promise<string> }[] = [
+  { name: 'sqlite', store: () => Promise.resolve(join(tempDir('cassette-fleet-'), 'fleet.db')) },
+  { name: 'postgres', store: async () => (await freshDatabase()).url },
+];
+
+describe.each(BACKENDS)('single-flight record-missing on one $name store', ({ store: makeStore }) => {
   it(`${PROXIES} proxies x ${PER_PROXY} identical-key requests: one upstream call per key, one answer per key everywhere`, async () => {
     const upstream = await startCountingUpstream({ delayMs: 400 });
-    const store = join(tempDir('cassette-fleet-'), 'fleet.db');
+    const store = await makeStore();
     const args = ['--mode', 'record-missing', '--store', store, '--episode', 'fleet', '--upstream', `openai=${upstream.url}`];
     const proxies = await Promise.all(Array.from({ length: PROXIES }, () => spawnProxy(args, { startTimeoutMs: 60_000 })));
 
@@ -51,5 +58,5 @@ describe('single-flight record-missing on one SQLite store', () => {
     } finally {
       await s.close();
     }
-  }, 90_000);
+  }, 120_000);
 });
