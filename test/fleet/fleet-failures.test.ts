@@ -1,6 +1,6 @@
-// The fleet when things go wrong, on a shared SQLite file: the proxy recording a request is killed
-// (its waiters take over, nothing partial is ever served), golden readers beside the writers, and a
-// claim that is never released (a bounded wait with a stable error code).
+// The fleet when things go wrong on a shared store: the proxy recording a request is killed (its
+// waiters take over, nothing partial is ever served; on SQLite and on PostgreSQL), golden readers
+// beside the writers, and a claim that is never released (a bounded wait with a stable error code).
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { collect } from '../../src/store/store.js';
 import type { Interaction } from '../../src/types.js';
 import { defer, tempDir, useCleanup } from '../helpers/cleanup.js';
+import { freshDatabase } from '../helpers/postgres.js';
 import { call, spawnProxy } from '../robustness/harness.js';
 import { chatBody, startCountingUpstream } from './counting-upstream.js';
 
@@ -25,10 +26,17 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<voi
   }
 }
 
-describe('fleet failures on one SQLite store', () => {
+// The claim of a SIGKILLed recorder goes with its process: SQLite sees the pid gone, PostgreSQL
+// releases the advisory lock when the recorder's connection dies.
+const BACKENDS: { name: string; store: () => Promise<string> }[] = [
+  { name: 'sqlite', store: () => Promise.resolve(join(tempDir('cassette-fleet-'), 'fleet.db')) },
+  { name: 'postgres', store: async () => (await freshDatabase()).url },
+];
+
+describe.each(BACKENDS)('a recorder killed mid-call on one $name store', ({ store: makeStore }) => {
   it('a recording proxy killed mid-call: the waiting proxy claims the request, records it once more, and golden serves only that', async () => {
     const upstream = await startCountingUpstream({ slowMs: 2_500 });
-    const store = join(tempDir('cassette-fleet-'), 'fleet.db');
+    const store = await makeStore();
     const args = ['--mode', 'record-missing', '--store', store, '--episode', 'kill', '--upstream', `openai=${upstream.url}`];
     const [a, b] = await Promise.all([spawnProxy(args, { startTimeoutMs: 60_000 }), spawnProxy(args, { startTimeoutMs: 60_000 })]);
     const body = chatBody('slow:question', true);
@@ -60,7 +68,9 @@ describe('fleet failures on one SQLite store', () => {
       await s.close();
     }
   }, 150_000);
+});
 
+describe('fleet failures on one SQLite store', () => {
   it('golden readers beside record-missing writers serve the recorded answers, byte for byte', async () => {
     const upstream = await startCountingUpstream({ delayMs: 50 });
     const store = join(tempDir('cassette-fleet-'), 'fleet.db');
