@@ -101,7 +101,7 @@ describe('cassette contract update / check', () => {
       runCli(['contract', 'check', '--store', store, '--contracts', contracts, '--json'], { cwd: dir }),
     ]);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr, "talk goes to stderr (stdout is for data)").toMatch(/unchanged .*openai\.json/);
+    expect(again.stderr, 'talk goes to stderr (stdout is for data)').toMatch(/unchanged .*openai\.json/);
     expect(filesOf(contracts)).toEqual(first);
     expect(second.code, second.stderr).toBe(0);
     expect(filesOf(other)).toEqual(first);
