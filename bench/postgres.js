@@ -10,7 +10,18 @@
 //      Store API (indexEpisode + read of one random interaction) on a fresh store object.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BENCH_DIR, CASSETTE_ROOT, freePort, httpRequest, loadavg, pinSelf, round1, runLoad, spawnNode, stopLoadWorkers } from './lib/procs.js';
+import {
+  BENCH_DIR,
+  CASSETTE_ROOT,
+  freePort,
+  httpRequest,
+  loadavg,
+  pinSelf,
+  round1,
+  runLoad,
+  spawnNode,
+  stopLoadWorkers,
+} from './lib/procs.js';
 import { requestBody } from './lib/payloads.js';
 import { combine, summarize } from './lib/stats.js';
 import { startPostgres, adminQuery } from './lib/postgres.js';
@@ -53,7 +64,9 @@ function rng(seed) {
 
 /** Records PER_EPISODE interactions through `cassette serve --mode live` into a SQLite store. */
 async function recordTemplate(store) {
-  const up = await spawnNode('fake upstream', [join(BENCH_DIR, 'servers', 'bare.js'), '--port', String(await freePort())], { core: LOAD_CORE });
+  const up = await spawnNode('fake upstream', [join(BENCH_DIR, 'servers', 'bare.js'), '--port', String(await freePort())], {
+    core: LOAD_CORE,
+  });
   // prettier-ignore
   const p = await spawnNode('cassette live', [CLI, 'serve', '--mode', 'live', '--port', '0', '--store', store,
     '--upstream', `openai=http://127.0.0.1:${up.port}`, '--quiet', '--json'], { core: PROXY_CORE });
@@ -205,7 +218,13 @@ async function seed(server, db, url, pgEnv, template) {
   const { rows: sz } = await run(`SELECT (SELECT count(*) FROM interactions) AS n, (SELECT count(*) FROM bodies) AS bodies,
     pg_database_size(current_database()) AS bytes`);
   log(`seed: ${sz[0].n} interactions, ${sz[0].bodies} bodies, ${round1(sz[0].bytes / 2 ** 20)} MiB in ${round1(seconds)} s`);
-  return { seconds: round1(seconds), interactions: Number(sz[0].n), bodies: Number(sz[0].bodies), episodes, mib: round1(sz[0].bytes / 2 ** 20) };
+  return {
+    seconds: round1(seconds),
+    interactions: Number(sz[0].n),
+    bodies: Number(sz[0].bodies),
+    episodes,
+    mib: round1(sz[0].bytes / 2 ** 20),
+  };
 }
 
 /** 2b. Lookups of distinct random episodes through a fresh store object: indexEpisode + read. */

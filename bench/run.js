@@ -697,7 +697,9 @@ function computeTargets() {
     '≥ 0.9× SQLite',
     pg?.replay?.ratio,
     pg?.replay?.ratio >= 0.9,
-    pg ? `${pg.replay.postgres.rps} vs ${pg.replay.sqlite.rps} req/s; p99 ${pg.replay.postgres.latencyMs.p99} vs ${pg.replay.sqlite.latencyMs.p99} ms` : 'not run',
+    pg
+      ? `${pg.replay.postgres.rps} vs ${pg.replay.sqlite.rps} req/s; p99 ${pg.replay.postgres.latencyMs.p99} vs ${pg.replay.sqlite.latencyMs.p99} ms`
+      : 'not run',
   );
   add(
     `cold lookup p99, PostgreSQL store of ${pg?.seed?.interactions?.toLocaleString('en') ?? '-'} interactions`,
