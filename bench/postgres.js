@@ -24,6 +24,7 @@ import {
 } from './lib/procs.js';
 import { requestBody } from './lib/payloads.js';
 import { combine, summarize } from './lib/stats.js';
+import pg from 'pg';
 import { startPostgres, adminQuery } from './lib/postgres.js';
 
 const env = process.env;
@@ -230,6 +231,10 @@ async function seed(server, db, url, pgEnv, template) {
 /** 2b. Lookups of distinct random episodes through a fresh store object: indexEpisode + read. */
 async function lookups(url, episodes) {
   const s = await openStore(url, { readonly: true });
+  // The floor: one `SELECT 1` round trip on a connection of its own, timed before each lookup.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const ping = [];
   const random = rng(16);
   const seen = new Set();
   const total = [];
@@ -242,6 +247,9 @@ async function lookups(url, episodes) {
       while (seen.has(e));
       seen.add(e);
       const episode = `ep-${String(e).padStart(7, '0')}`;
+      const p0 = performance.now();
+      await client.query('SELECT 1');
+      const pingMs = performance.now() - p0;
       const t0 = performance.now();
       const idx = await s.indexEpisode(episode);
       const t1 = performance.now();
@@ -250,16 +258,18 @@ async function lookups(url, episodes) {
       const t2 = performance.now();
       if (i.episode !== episode) throw new Error(`lookup of ${episode} read ${i.episode}`);
       if (k === 0) continue; // the first one opens the pool's connection
+      ping.push(pingMs);
       total.push(t2 - t0);
       index.push(t1 - t0);
       read.push(t2 - t1);
     }
   } finally {
+    await client.end();
     await s.close();
   }
   const r2 = (x) => Math.round(x * 1000) / 1000;
   const sum = (v) => Object.fromEntries(Object.entries(summarize(v)).map(([k, x]) => [k, typeof x === 'number' ? r2(x) : x]));
-  return { lookups: total.length, totalMs: sum(total), indexEpisodeMs: sum(index), readMs: sum(read) };
+  return { lookups: total.length, totalMs: sum(total), indexEpisodeMs: sum(index), readMs: sum(read), select1Ms: sum(ping) };
 }
 
 async function main() {

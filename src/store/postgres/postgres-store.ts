@@ -61,9 +61,10 @@ export class PostgresStore implements Store {
   }
 
   /** Runs a query on the pool, turning a failure into a CassetteError that names the store (never its password). */
-  async query(sql: string, params: unknown[] = [], doing = 'read'): Promise<Row[]> {
+  /** `name`: a statement of golden's hot path, prepared once per connection (no planning per lookup). */
+  async query(sql: string, params: unknown[] = [], doing = 'read', name?: string): Promise<Row[]> {
     try {
-      const result = await this.pool.query(sql, params);
+      const result = await this.pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params });
       this.#cache.reachable();
       return result.rows as Row[];
     } catch (err) {
@@ -131,6 +132,8 @@ export class PostgresStore implements Store {
          SELECT t.take, i.id, i.position, i.provider, i.method, i.path, i.key, i.key_rules
          FROM t JOIN interactions i ON i.take_id = t.id AND i.complete ORDER BY i.position`,
           [episode],
+          'read',
+          'cassette_index_episode',
         );
         const first = rows[0];
         if (!first) return undefined;
@@ -153,7 +156,7 @@ export class PostgresStore implements Store {
 
   /** One interaction whole, with its bodies: one round trip. */
   async #readById(episode: string, id: number): Promise<Interaction> {
-    const rows = await this.query(`${SELECT_WITH_BODIES} WHERE i.id = $1`, [id]);
+    const rows = await this.query(`${SELECT_WITH_BODIES} WHERE i.id = $1`, [id], 'read', 'cassette_read_by_id');
     const [interaction] = assemble(rows);
     if (!interaction) {
       throw new CassetteError('store_unreadable', `a recording of episode "${episode}" (row ${id}) is gone from ${this.location}`, {
