@@ -9,7 +9,7 @@
 //      by position; then BENCH_PG_LOOKUPS (1000) lookups of distinct random episodes through the
 //      Store API (indexEpisode + read of one random interaction) on a fresh store object.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   BENCH_DIR,
   CASSETTE_ROOT,
@@ -303,7 +303,7 @@ async function main() {
   out.seconds = Math.round((Date.now() - started) / 1000);
   if (OUT) writeFileSync(OUT, JSON.stringify(out, null, 2) + '\n');
   else process.stdout.write(JSON.stringify(out, null, 2) + '\n');
-  if (!env.BENCH_TMP) rmSync(TMP, { recursive: true, force: true });
+  if (!env.BENCH_TMP) rmSync(dirname(TMP), { recursive: true, force: true });
 }
 
 main().catch((err) => {
