@@ -215,6 +215,8 @@ async function seed(server, db, url, pgEnv, template) {
     CREATE INDEX interactions_take_keys ON interactions (take_id, complete, position) INCLUDE (key, key_rules, provider, method, path);
     CREATE INDEX interactions_body_hashes ON interactions USING GIN (body_hashes)`);
   await run(`VACUUM ANALYZE`);
+  // Flush the seed's dirty pages now, so the lookups do not time a checkpoint writing 2 GiB behind them.
+  await run(`CHECKPOINT`);
   const seconds = (performance.now() - t0) / 1000;
   const { rows: sz } = await run(`SELECT (SELECT count(*) FROM interactions) AS n, (SELECT count(*) FROM bodies) AS bodies,
     pg_database_size(current_database()) AS bytes`);
