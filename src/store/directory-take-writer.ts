@@ -8,6 +8,7 @@ import type { TakeWriter } from './store.js';
 import { encodeInteraction } from './stored-interaction.js';
 import { journalPath, takeNumbers, type TakeHeader, type TakeRecord } from './take-file.js';
 import { appendJournal, closeJournal, createJournal, journalIsLive, readJournal } from './take-journal.js';
+import { takeFinished } from './take-finished.js';
 
 /** What a directory store shares with its take writers. */
 export interface DirectoryContext {
@@ -147,11 +148,7 @@ export class DirectoryTakeWriter implements TakeWriter {
 
   #assertOpen(): void {
     // A finished take never changes (docs/stores.md, "Fleet"): record-missing continues it with a new writer.
-    if (this.#closed && !this.#ctx.closed)
-      throw new CassetteError(
-        'take_finished',
-        `episode ${this.episode} take ${this.#take ?? '(new)'} is finished: a finished take never changes`,
-      );
+    if (this.#closed && !this.#ctx.closed) throw takeFinished(this.episode, this.#take);
     if (this.#closed || this.#ctx.closed) {
       throw new CassetteError('store_write_failed', `take ${this.#take ?? '(new)'} of episode ${this.episode} is closed`);
     }

@@ -1,7 +1,7 @@
-import { CassetteError } from '../errors.js';
 import type Database from 'better-sqlite3';
 import type { Interaction, Mode } from '../types.js';
 import type { TakeWriter } from './store.js';
+import { takeFinished } from './take-finished.js';
 
 /** What the take writers of one store share. */
 export interface WriteContext {
@@ -86,12 +86,6 @@ export class SqliteTakeWriter implements TakeWriter {
     }
     return this.#take;
   }
-}
-
-function takeFinished(episode: string, take: number | undefined): CassetteError {
-  return new CassetteError('take_finished', `episode ${episode} take ${take ?? '?'} is finished: a finished take never changes`, {
-    hint: 'Record into a new take (--mode live) or continue the newest one with --mode record-missing.',
-  });
 }
 
 /** The row of an interaction: a few columns for queries and golden's index, and the whole of it as JSON. */

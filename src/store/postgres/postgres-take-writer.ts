@@ -1,6 +1,6 @@
-import { CassetteError } from '../../errors.js';
 import type { Interaction, Mode } from '../../types.js';
 import type { TakeWriter } from '../store.js';
+import { takeFinished } from '../take-finished.js';
 
 /** Positions a writer reserves at once: writers sharing a take get disjoint ranges of this size. */
 export const POSITION_RANGE = 10_000;
@@ -81,13 +81,7 @@ export class PostgresTakeWriter implements TakeWriter {
   /** A finished take never changes: this writer appends nothing more. */
   assertOpen(): void {
     if (this.#finished) {
-      throw new CassetteError(
-        'take_finished',
-        `episode ${this.episode} take ${this.#reserved?.take ?? '?'} is finished: a finished take never changes`,
-        {
-          hint: 'Record into a new take (--mode live) or continue the newest one with --mode record-missing.',
-        },
-      );
+      throw takeFinished(this.episode, this.#reserved?.take);
     }
   }
 
