@@ -1,4 +1,5 @@
-import { EventStreamCodec } from '@smithy/core/event-streams';
+import { createRequire } from 'node:module';
+import type { EventStreamCodec } from '@smithy/core/event-streams';
 import type { ParsedEvent } from './types.js';
 
 /**
@@ -11,10 +12,24 @@ import type { ParsedEvent } from './types.js';
 const PRELUDE = 12;
 const TRAILER = 4;
 
-const codec = new EventStreamCodec(
-  (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
-  (text) => Buffer.from(text, 'utf8'),
-);
+/**
+ * The codec, loaded on first use: `@smithy/core` costs 70-150 ms to load, which every proxy would
+ * otherwise pay at start-up whether or not it ever sees a Bedrock stream. Required (not imported)
+ * because the parse path is synchronous.
+ */
+let codec: EventStreamCodec | undefined;
+function codecOf(): EventStreamCodec {
+  if (!codec) {
+    const { EventStreamCodec: Codec } = createRequire(import.meta.url)(
+      '@smithy/core/event-streams',
+    ) as typeof import('@smithy/core/event-streams');
+    codec = new Codec(
+      (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+      (text) => Buffer.from(text, 'utf8'),
+    );
+  }
+  return codec;
+}
 
 /** One decoded message: its headers as plain values and its payload. */
 export interface EventStreamMessage {
@@ -24,7 +39,7 @@ export interface EventStreamMessage {
 
 /** Decodes one whole message; throws when a length or a CRC32 checksum does not hold. */
 export function decodeEventStreamMessage(bytes: Uint8Array): EventStreamMessage {
-  const message = codec.decode(bytes);
+  const message = codecOf().decode(bytes);
   const headers: Record<string, string | number | boolean> = {};
   for (const [name, header] of Object.entries(message.headers)) {
     const value = header.value;
@@ -43,7 +58,7 @@ export function decodeEventStreamMessage(bytes: Uint8Array): EventStreamMessage 
 /** Encodes one message with string headers (mock answers, fake upstreams in tests). */
 export function encodeEventStreamMessage(headers: Record<string, string>, body: Uint8Array): Buffer {
   const typed = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, { type: 'string' as const, value: v }]));
-  return Buffer.from(codec.encode({ headers: typed, body }));
+  return Buffer.from(codecOf().encode({ headers: typed, body }));
 }
 
 /**
