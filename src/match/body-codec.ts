@@ -27,7 +27,7 @@ export function encodeBody(bytes: Buffer, contentType: string | undefined, optio
   try {
     text = utf8.decode(bytes);
   } catch {
-    return { kind: 'base64', base64: bytes.toString('base64') };
+    return { kind: 'base64', base64: (options.redact ? redactTextBytes(bytes, options.redact) : bytes).toString('base64') };
   }
   if (options.redact) text = options.redact(text);
   if (looksLikeJson(text, contentType)) {
@@ -51,6 +51,25 @@ export function jsonBody(json: unknown, text: string): StoredBody {
     return indent === 0 ? { kind: 'json', json } : { kind: 'json', json, indent };
   // Trailing newline, odd spacing, key order JS cannot keep (numeric keys), big numbers: keep the bytes.
   return { kind: 'json', json, raw: text };
+}
+
+/**
+ * Redacts a body that is not UTF-8 but still text (Latin-1, Windows-1252, Shift-JIS...: no control
+ * bytes but tab, line breaks, form feed and escape): credential shapes are ASCII, so they are found
+ * in its Latin-1 reading and replaced byte for byte around them (issue 13 item 15). Binary bytes
+ * (audio, images, compressed data, all full of control bytes) are returned as they are: a
+ * replacement there would corrupt what golden replays.
+ */
+export function redactTextBytes(bytes: Buffer, redact: (text: string) => string): Buffer {
+  if (!looksLikeText(bytes)) return bytes;
+  const text = bytes.toString('latin1');
+  const redacted = redact(text);
+  return redacted === text ? bytes : Buffer.from(redacted, 'latin1');
+}
+
+function looksLikeText(bytes: Buffer): boolean {
+  for (const b of bytes) if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1b) return false;
+  return true;
 }
 
 /** The exact bytes a stored body stands for. */

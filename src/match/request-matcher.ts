@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redactor } from '../safety/create-redactor.js';
 import type { RecordedRequest, StoredBody } from '../types.js';
-import { encodeBody } from './body-codec.js';
+import { encodeBody, redactTextBytes } from './body-codec.js';
 import { encodeMultipartBody } from './multipart-body.js';
 import type { CanonicalBodyFn } from './canonical-body.js';
 import { SECRET_QUERY_PARAMS, canonicalRequest, keyRulesFingerprint, requestKey } from './request-key.js';
@@ -96,6 +96,12 @@ export class RequestMatcher {
         return { kind: 'json', json: this.#redactor.json(body.json) };
       case 'text':
         return { kind: 'text', text: this.#redactor.text(body.text) };
+      case 'base64': {
+        // Not UTF-8 but maybe still text (Latin-1...): its credentials too (issue 13 item 15).
+        const bytes = Buffer.from(body.base64, 'base64');
+        const redacted = redactTextBytes(bytes, this.#redactor.text);
+        return redacted === bytes ? body : { kind: 'base64', base64: redacted.toString('base64') };
+      }
       default:
         return body;
     }

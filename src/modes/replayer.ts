@@ -14,7 +14,11 @@ import type { Recording } from './episode-recordings.js';
 import { prepareResponse } from './send-recorded.js';
 import type { PreparedResponse } from './send-recorded.js';
 
-/** What a replay remembers of an episode: small, kept for the proxy's life. */
+/**
+ * What a replay remembers of an episode: small. Kept for the proxy's life when the episode has
+ * recordings (so bounded by the store); an episode without any (a fresh id, a typo) is one of
+ * the most recent `bareEpisodes` kept, so fresh ids cannot grow the proxy (issue 13 item 9).
+ */
 interface EpisodeState {
   /** Times each key was asked for (occurrence). */
   used: Map<string, number>;
@@ -47,9 +51,20 @@ export interface ReplayerLimits {
   /** Answers kept ready for the wire, and their bytes. */
   answers: number;
   answerBytes: number;
+  /** Episode indexes held, recordings or not (an empty one still costs a few hundred bytes). */
+  episodeIndexes: number;
+  /** States of episodes without recordings (calls, where they diverged): the most recently asked for. */
+  bareEpisodes: number;
 }
 
-const DEFAULT_LIMITS: ReplayerLimits = { indexedRecordings: 200_000, heldInteractions: 20_000, answers: 4_096, answerBytes: 64 * 2 ** 20 };
+const DEFAULT_LIMITS: ReplayerLimits = {
+  indexedRecordings: 200_000,
+  heldInteractions: 20_000,
+  answers: 4_096,
+  answerBytes: 64 * 2 ** 20,
+  episodeIndexes: 2_000,
+  bareEpisodes: 1_000,
+};
 
 /** Answers are cached under `serial * SLOTS + slot`: exact in a double for 2^32 indexes of up to 2^21 recordings. */
 const SLOTS = 2 ** 21;
@@ -65,7 +80,10 @@ export class Replayer {
   readonly #matcher: RequestMatcher;
   readonly #strict: boolean;
   readonly #limits: ReplayerLimits;
+  /** States of episodes with recordings (what was served must not be forgotten: occurrence counting). */
   readonly #states = new Map<string, EpisodeState>();
+  /** States of episodes without recordings, least recently used first, at most `bareEpisodes`. */
+  readonly #bare = new Map<string, EpisodeState>();
   /** In least-recently-used order (a Map iterates in insertion order). */
   readonly #episodes = new Map<string, EpisodeRecordings>();
   /** Episodes whose index is being read from the store: concurrent calls share one read. */
@@ -87,6 +105,17 @@ export class Replayer {
   /** Answers kept ready for the wire, and their approximate bytes. */
   get cachedAnswers(): { count: number; bytes: number } {
     return { count: this.#answers.size, bytes: this.#answers.bytes };
+  }
+
+  /** How much per-episode state is held (`/__cassette/stats` `memory`): each is bounded by a limit. */
+  get tracked(): { episodeStates: number; bareEpisodes: number; episodeIndexes: number; indexedRecordings: number; answers: number } {
+    return {
+      episodeStates: this.#states.size,
+      bareEpisodes: this.#bare.size,
+      episodeIndexes: this.#episodes.size,
+      indexedRecordings: this.#indexed,
+      answers: this.#answers.size,
+    };
   }
 
   /**
@@ -118,7 +147,7 @@ export class Replayer {
     this.#episodes.set(episode, data);
     this.#indexed += data.size;
     this.#held += data.held;
-    delete this.#state(episode).evicted;
+    delete this.#state(episode, data).evicted;
     return data;
   }
 
@@ -129,7 +158,7 @@ export class Replayer {
   }
 
   #find(data: EpisodeRecordings, episode: string, key: string): MaybePromise<FindResult> {
-    const e = this.#state(episode);
+    const e = this.#state(episode, data);
     e.calls++;
     const slots = data.slotsOf(key);
     if (slots === undefined) return { kind: 'miss' };
@@ -175,7 +204,7 @@ export class Replayer {
     key: string,
   ): Promise<{ kind: 'hit'; interaction: Interaction } | { kind: 'miss'; exhausted?: number }> {
     const data = await this.load(episode);
-    const e = this.#state(episode);
+    const e = this.#state(episode, data);
     e.calls++;
     const slots = data.slotsOf(key);
     if (slots === undefined) return { kind: 'miss' };
@@ -193,8 +222,8 @@ export class Replayer {
   add(episode: string, interaction: Interaction): MaybePromise<void> {
     const data = this.load(episode);
     const add = (d: EpisodeRecordings): void => {
-      const e = this.#state(episode);
       const key = d.add(interaction);
+      const e = this.#state(episode, d);
       this.#indexed++;
       this.#held++;
       e.used.set(key, (e.used.get(key) ?? 0) + 1);
@@ -227,7 +256,7 @@ export class Replayer {
    * call would have indexed it again).
    */
   unused(): { episode: string; take: number | undefined; recordings: Recording[] }[] {
-    return [...this.#states].map(([episode, e]) => {
+    return [...this.#states, ...this.#bare].map(([episode, e]) => {
       const data = this.#episodes.get(episode);
       if (!data) return { episode, take: e.evicted?.take, recordings: e.evicted?.recordings ?? [] };
       return { episode, take: data.take, recordings: unusedOf(data, e) };
@@ -236,7 +265,7 @@ export class Replayer {
 
   /** The first place an episode's calls left recorded order, in words. */
   divergences(): { episode: string; message: string }[] {
-    return [...this.#states].flatMap(([episode, e]) => (e.divergence ? [{ episode, message: e.divergence }] : []));
+    return [...this.#states, ...this.#bare].flatMap(([episode, e]) => (e.divergence ? [{ episode, message: e.divergence }] : []));
   }
 
   recordingCount(episode: string): MaybePromise<number> {
@@ -246,9 +275,10 @@ export class Replayer {
 
   /** Forgets what was served (a test switching to an episode starts it afresh). */
   reset(episode: string): void {
-    const e = this.#states.get(episode);
+    const states = this.#states.has(episode) ? this.#states : this.#bare;
+    const e = states.get(episode);
     if (e)
-      this.#states.set(episode, {
+      states.set(episode, {
         used: new Map(),
         served: new Set(),
         calls: 0,
@@ -264,6 +294,7 @@ export class Replayer {
   forget(episode: string): void {
     const data = this.#episodes.get(episode);
     this.#states.delete(episode);
+    this.#bare.delete(episode);
     this.#loading.delete(episode);
     if (!data) return;
     this.#episodes.delete(episode);
@@ -275,7 +306,7 @@ export class Replayer {
   /** A missed call diverges from the recording at once: remember where, in words. */
   async noteMiss(episode: string, provider: string, request: RecordedRequest): Promise<void> {
     const data = await this.load(episode);
-    const e = this.#state(episode);
+    const e = this.#state(episode, data);
     if (e.divergence !== undefined) return;
     const expected = data.firstNotIn(e.served);
     const got = `${provider} ${request.method} ${request.path} ${summarizeRequest(request)}`.trim();
@@ -305,21 +336,37 @@ export class Replayer {
     return read instanceof Promise ? read.then(prepare) : prepare(read);
   }
 
-  #state(episode: string): EpisodeState {
+  /** The episode's state, made when first asked for; kept apart (and bounded) while the episode has no recordings. */
+  #state(episode: string, data: EpisodeRecordings): EpisodeState {
     let e = this.#states.get(episode);
-    if (!e) this.#states.set(episode, (e = { used: new Map(), served: new Set(), calls: 0, divergence: undefined }));
+    if (e) return e;
+    e = this.#bare.get(episode) ?? { used: new Map(), served: new Set(), calls: 0, divergence: undefined };
+    this.#bare.delete(episode);
+    if (data.size > 0) {
+      this.#states.set(episode, e);
+      return e;
+    }
+    this.#bare.set(episode, e);
+    for (const oldest of this.#bare.keys()) {
+      if (this.#bare.size <= this.#limits.bareEpisodes) break;
+      this.#bare.delete(oldest);
+    }
     return e;
   }
 
   /** Drops least recently used episodes (and their cached answers) until `incoming` fits under the limits. */
   #evictFor(incoming: EpisodeRecordings): void {
     for (const [episode, data] of this.#episodes) {
-      if (this.#indexed + incoming.size <= this.#limits.indexedRecordings && this.#held + incoming.held <= this.#limits.heldInteractions)
+      if (
+        this.#indexed + incoming.size <= this.#limits.indexedRecordings &&
+        this.#held + incoming.held <= this.#limits.heldInteractions &&
+        this.#episodes.size < this.#limits.episodeIndexes
+      )
         return;
       this.#episodes.delete(episode);
       this.#indexed -= data.size;
       this.#held -= data.held;
-      const e = this.#states.get(episode);
+      const e = this.#states.get(episode) ?? this.#bare.get(episode);
       if (e) e.evicted = { take: data.take, recordings: unusedOf(data, e) };
       for (let slot = 0; slot < Math.min(data.size, SLOTS); slot++) this.#answers.delete(data.serial * SLOTS + slot);
     }

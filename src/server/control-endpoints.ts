@@ -23,6 +23,8 @@ export interface ControlState {
     settings: EpisodeSettings,
   ): Promise<{ mode: string; recordings: number | null }>;
   summary(): unknown;
+  /** Sizes of the per-episode and per-miss structures, each bounded (issue 13 item 9). */
+  memory?(): Record<string, number>;
 }
 
 /** `"mode"`: a mode for this episode (`null`: back to the server's); `"freshTake"`: live records a new take now. */
@@ -44,7 +46,7 @@ export async function handleControl(
     case 'HEAD health':
       return json(res, 200, { ok: true, mode: state.mode, version: PRODUCT_VERSION });
     case 'GET stats':
-      return json(res, 200, state.summary());
+      return json(res, 200, state.memory ? { ...(state.summary() as object), memory: state.memory() } : state.summary());
     case 'GET episode':
       return json(res, 200, { ok: true, id: state.episode });
     case 'POST episode':

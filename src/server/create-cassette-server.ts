@@ -206,6 +206,12 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   };
   const summary = (): RunSummary =>
     built.length === 1 ? buildSummary(options, stats, rt.replayer, rt.recorder) : buildSummary(options, stats, allReplayers, allRecorders);
+  /** What `/__cassette/stats` reports under `memory`: every per-episode and per-miss structure, each bounded. */
+  const memory = (): Record<string, number> => {
+    const sum: Record<string, number> = { missSamples: stats.misses.length, driftSamples: stats.drift.length, ...activity.tracked };
+    for (const m of built) for (const [k, v] of Object.entries(m.rt.replayer?.tracked ?? {})) sum[k] = (sum[k] ?? 0) + v;
+    return sum;
+  };
   const inFlight = new Set<Promise<unknown>>();
   // Host, Origin and content-type checks and the constant-time token compare (docs/security.md).
   const guard = createRequestGuard({
@@ -290,7 +296,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
           req,
           res,
           name,
-          { mode: options.mode, store: options.store, episode: state.episode, stats, setEpisode, switchEpisode, summary },
+          { mode: options.mode, store: options.store, episode: state.episode, stats, setEpisode, switchEpisode, summary, memory },
           () => readBody(req, 1024 * 1024),
         );
       } catch (err) {

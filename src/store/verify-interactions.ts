@@ -74,6 +74,11 @@ export function scanInteraction(
     if (typeof value === 'string') scan(value, path);
     else if (Array.isArray(value)) value.forEach((v, k) => visit(v, `${path}[${k}]`));
     else if (typeof value === 'object' && value !== null) {
+      // A body stored as base64 (not UTF-8: Latin-1 text, binary): credentials are ASCII, so its
+      // Latin-1 reading shows them (issue 13 item 15).
+      const body = value as { kind?: unknown; base64?: unknown };
+      if (body.kind === 'base64' && typeof body.base64 === 'string')
+        scan(Buffer.from(body.base64, 'base64').toString('latin1'), `${path ? `${path}.` : ''}base64 (decoded)`);
       for (const [k, v] of Object.entries(value)) {
         const child = path ? `${path}.${k}` : k;
         scan(k, `${child} (key)`);

@@ -27,12 +27,14 @@ export interface EpisodeSession {
 const RECENT = 500;
 /** Misses kept for the run's report (each carries its request). */
 const MISSES = 1000;
+/** Episodes whose counts are kept, the most recently used (fresh ids must not grow the proxy: issue 13 item 9). */
+export const ACTIVITY_SESSIONS = 10_000;
 
 type Listener = (call: CallRecord) => void;
 
 /**
  * The calls of this proxy session as they happen: a short history, every miss (bounded), per
- * episode counts, and listeners (the UI's server-sent events). Cheap enough to run on every call.
+ * episode counts (bounded), and listeners (the UI's server-sent events). Cheap enough to run on every call.
  */
 export class ActivityFeed {
   readonly #recent: CallRecord[] = [];
@@ -55,7 +57,10 @@ export class ActivityFeed {
     }
     if (c.detail && this.#misses.length < MISSES) this.#misses.push(c);
     let s = this.#sessions.get(c.episode);
-    if (!s) this.#sessions.set(c.episode, (s = { hits: 0, misses: 0, lastUsed: c.at, seq: c.seq }));
+    if (s) this.#sessions.delete(c.episode); // re-inserted last: the Map stays in least-recently-used order
+    s ??= { hits: 0, misses: 0, lastUsed: c.at, seq: c.seq };
+    this.#sessions.set(c.episode, s);
+    if (this.#sessions.size > ACTIVITY_SESSIONS) this.#sessions.delete(this.#sessions.keys().next().value as string);
     if (c.outcome === 'hit') s.hits++;
     else if (c.outcome === 'miss') s.misses++;
     s.lastUsed = c.at;
@@ -74,8 +79,14 @@ export class ActivityFeed {
     return [...this.#misses];
   }
 
+  /** Per-episode counts of the last ACTIVITY_SESSIONS episodes used, least recently used first. */
   sessions(): ReadonlyMap<string, EpisodeSession> {
     return this.#sessions;
+  }
+
+  /** How much the feed holds (`/__cassette/stats` `memory`). */
+  get tracked(): { activitySessions: number; activityMisses: number } {
+    return { activitySessions: this.#sessions.size, activityMisses: this.#misses.length };
   }
 
   subscribe(listener: Listener): () => void {

@@ -8,7 +8,11 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+import { collect } from '../../src/store/store.js';
+import { verifyStore } from '../../src/store/verify-store.js';
 import { tempStore, useCleanup } from '../helpers/cleanup.js';
+import { tinyInteraction } from '../store/fixtures.js';
 import { corpus, responseJson } from '../helpers/corpus.js';
 import { sendJson, startFakeUpstream } from '../helpers/fake-upstream.js';
 import { spawnCli, startProxy } from '../helpers/proxy.js';
@@ -189,3 +193,85 @@ describe('secrets in the query (issue 13 item 15)', () => {
     });
   }
 });
+
+describe('secrets in multipart text parts and in bodies stored as base64 (issue 13 item 15)', () => {
+  const key = 'sk-proj-BinaryLeak4Gh8Jk2Lm6Np0Qr3St7Uv';
+  /** The store's bytes, plus every base64-stored body decoded (Latin-1): a key hidden by base64 shows there. */
+  async function storeWithDecodedBodies(store: string): Promise<string> {
+    const s = await openStore(store, { readonly: true });
+    try {
+      const bodies = (await collect(s.interactions({ includeIncomplete: true }))).flatMap((i) =>
+        [i.request.body, i.response.body].flatMap((b) =>
+          b?.kind === 'base64' ? [Buffer.from(b.base64, 'base64').toString('latin1')] : [],
+        ),
+      );
+      expect(bodies.length).toBeGreaterThan(0); // the case under test: bodies that are not UTF-8 were recorded
+      return `${storeBytes(store).text}\n${bodies.join('\n')}`;
+    } finally {
+      await s.close();
+    }
+  }
+
+  it('is redacted in a multipart text field, a Latin-1 request body and a Latin-1 answer; golden still matches', async () => {
+    // A Latin-1 answer ("é" is 0xE9, not UTF-8): stored as base64.
+    const latin1Answer = Buffer.from(`transcription café, key ${key}\n`, 'latin1');
+    const upstream = await startFakeUpstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=iso-8859-1', 'content-length': String(latin1Answer.length) });
+      res.end(latin1Answer);
+    });
+    const store = tempStore();
+    const live = await startProxy({ mode: 'live', store, episode: 'binary', upstream: [`openai=${upstream.url}`] });
+    const boundary = 'cassette-boundary-7';
+    const audio = Buffer.from([0x52, 0x49, 0x46, 0x46, 0x00, 0x01, 0x02, 0xff, 0xfe, 0x00]);
+    const multipart = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nvocabulary: ${key}\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n`),
+      audio,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const latin1Request = Buffer.from(`note for café: ${key}`, 'latin1');
+    const calls = (base: string) => [
+      rawRequest(`${base}/openai/v1/audio/transcriptions`, {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body: multipart,
+      }),
+      rawRequest(`${base}/openai/v1/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain; charset=latin1' },
+        body: latin1Request,
+      }),
+    ];
+    for (const answer of await Promise.all(calls(live.url))) expect(answer.status).toBe(200);
+    // The provider got the real bytes, the client the real answer.
+    expect(upstream.requests.some((r) => r.body.includes(Buffer.from(key)))).toBe(true);
+    await live.stop();
+
+    expect(leaksOf(await storeWithDecodedBodies(store), key)).toBe(false);
+    const golden = await startProxy({ mode: 'golden', store, episode: 'binary' });
+    for (const answer of await Promise.all(calls(golden.url))) expect(answer.status).toBe(200);
+    expect(golden.summary()).toMatchObject({ hits: 2, misses: 0 });
+    await golden.stop();
+    await upstream.stop();
+  });
+
+  it('verify finds a credential inside a body stored as base64', async () => {
+    const store = tempStore();
+    const s = await openStore(store);
+    const w = await s.beginTake('planted', 'live');
+    const i = tinyInteraction('planted', 1);
+    i.response.body = { kind: 'base64', base64: Buffer.from(`caf\xe9 ${key}`, 'latin1').toString('base64') };
+    await w.append(i);
+    await w.finish();
+    await s.close();
+    const findings = await verifyStore(store);
+    expect(findings.filter((f) => f.kind === 'credential').map((f) => f.where)).toEqual([
+      expect.stringContaining('response.body.base64 (decoded)'),
+    ]);
+  });
+});
+
+function leaksOf(haystack: string, secret: string): boolean {
+  return haystack.includes(secret) || haystack.includes(secret.slice(-16));
+}
