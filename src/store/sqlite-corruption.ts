@@ -2,10 +2,14 @@ import type Database from 'better-sqlite3';
 import { CassetteError } from '../errors.js';
 import type { Interaction } from '../types.js';
 
-/** True for SQLite's "the file is damaged" errors (SQLITE_CORRUPT and its extended codes, SQLITE_NOTADB past the header). */
+/**
+ * True for SQLite's "the file is damaged" errors (SQLITE_CORRUPT and its extended codes). Not
+ * SQLITE_NOTADB: a file without a SQLite header is some other file (store_unreadable), not a store
+ * to salvage.
+ */
 export function isSqliteCorruption(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+  return typeof code === 'string' && code.startsWith('SQLITE_CORRUPT');
 }
 
 /** The one hint of a damaged store: salvage it, never touch the original. */
