@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Interaction, Mode } from '../types.js';
 import { digestOf } from './episode-summary.js';
 import type { DigestUpsert } from './sqlite-episode-summaries.js';
+import { whenNotBusy } from './sqlite-busy.js';
 import type { TakeWriter } from './store.js';
 import { takeFinished } from './take-finished.js';
 
@@ -38,7 +39,7 @@ export class SqliteTakeWriter implements TakeWriter {
   }
 
   async take(): Promise<number> {
-    return this.#ensureTake().take;
+    return (await whenNotBusy(() => this.#ensureTake())).take;
   }
 
   nextPosition(): number {
@@ -46,7 +47,7 @@ export class SqliteTakeWriter implements TakeWriter {
   }
 
   async append(i: Interaction): Promise<void> {
-    this.appendNow(i);
+    await whenNotBusy(() => this.appendNow(i));
   }
 
   /** The synchronous append, inside a group's transaction (`SqliteStore.appendGroup`) or alone. */
@@ -81,7 +82,8 @@ export class SqliteTakeWriter implements TakeWriter {
   /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */
   async finish(): Promise<void> {
     this.#finished = true;
-    if (this.#take) this.ctx.stmts.closeTake.run(new Date().toISOString(), this.#take.id);
+    const take = this.#take;
+    if (take) await whenNotBusy(() => this.ctx.stmts.closeTake.run(new Date().toISOString(), take.id));
   }
 
   /** Takes are created on the first append: a session that records nothing leaves no empty take. */
