@@ -121,7 +121,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       recorder,
       flights,
       chaos: chaosOf,
-      ...(smoke ? { checkAnswer: smoke.createSmokeChecker(options.contractsDir, options.file.contract, logger) } : {}),
+      ...(smoke ? { checkAnswer: await smoke.createSmokeChecker(options.contractsDir, options.file.contract, logger, options.store) } : {}),
     };
     return { rt, store, placeholder };
   };
