@@ -1,4 +1,5 @@
 import { DEFAULT_STORE } from '../config/config-defaults.js';
+import { environment } from '../config/environment.js';
 import { CassetteError } from '../errors.js';
 import { openStore } from '../store/open-store.js';
 import { printableStore, storeExists } from '../store/store-location.js';
@@ -8,8 +9,8 @@ import type { Store } from '../store/store.js';
  * `--store`, else CASSETTE_STORE, else the default path; a URL's password is kept aside
  * (store-location.ts), so what this returns is fit to print. An unknown URL scheme is bad_usage.
  */
-export function resolveStorePath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return printableStore(flag ?? (env.CASSETTE_STORE || DEFAULT_STORE));
+export function resolveStorePath(flag: string | undefined, fromEnvironment: string | undefined = environment().store): string {
+  return printableStore(flag ?? fromEnvironment ?? DEFAULT_STORE);
 }
 
 /**
