@@ -21,7 +21,7 @@ export async function verifyAction(flags: {
 }): Promise<number> {
   const maxAgeMs = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge, '--max-age');
   const patterns = (await readConfigFile(flags.config, process.cwd())).file.verify.patterns;
-  const path = resolveStorePath(flags.store);
+  const path = await resolveStorePath(flags);
   const findings = await verifyStore(path, patterns);
   // --max-age (docs/gates.md): served recordings older than the limit are findings too.
   if (maxAgeMs !== undefined)
