@@ -67,4 +67,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      data TEXT NOT NULL
    );
    CREATE INDEX runs_started ON runs (started_at);`,
+  // golden's index read whole from interactions_take_keys (an index-only scan): the row id too
+  `DROP INDEX interactions_take_keys;
+   CREATE INDEX interactions_take_keys ON interactions (take_id, complete, position) INCLUDE (id, key, key_rules, provider, method, path);`,
 ];
