@@ -272,17 +272,18 @@ export class PostgresStore implements Store {
 
   async *interactions(filter: InteractionFilter = {}): AsyncIterable<Interaction> {
     const newestOnly = filter.newestTakeOnly ?? true;
+    // Only the wanted episodes' takes are listed (verify reads a large store episode by episode).
+    const only = filter.episodes ? 'AND t.episode = ANY ($1::text[])' : '';
     const takes = await this.query(
       newestOnly
         ? `SELECT t.id, t.episode FROM takes t
            WHERE t.take = (SELECT MAX(t2.take) FROM takes t2 WHERE t2.episode = t.episode
-                             AND EXISTS (SELECT 1 FROM interactions i WHERE i.take_id = t2.id AND i.complete))
+                             AND EXISTS (SELECT 1 FROM interactions i WHERE i.take_id = t2.id AND i.complete)) ${only}
            ORDER BY t.episode COLLATE "C"`
-        : `SELECT id, episode FROM takes ORDER BY episode COLLATE "C", take`,
+        : `SELECT t.id, t.episode FROM takes t WHERE true ${only} ORDER BY t.episode COLLATE "C", t.take`,
+      filter.episodes ? [filter.episodes] : [],
     );
-    const wanted = filter.episodes ? new Set(filter.episodes) : undefined;
     for (const t of takes) {
-      if (wanted && !wanted.has(t.episode as string)) continue;
       const rows = await this.query(
         `${SELECT_WITH_BODIES} WHERE i.take_id = $1 ${filter.includeIncomplete ? '' : 'AND i.complete'} ORDER BY i.position`,
         [t.id],
