@@ -9,7 +9,8 @@
  */
 import { loadOptions } from './config/load-config.js';
 import type { CliFlags } from './config/load-config.js';
-import { createLogger, silentLogger } from './log.js';
+import { logSettings } from './config/environment.js';
+import { configureLogs, createLogger, silentLogger } from './log.js';
 import { startCassetteServer } from './server/create-cassette-server.js';
 import { assertEpisodeId } from './server/route-request.js';
 import type { RunSummary } from './server/run-summary.js';
@@ -68,6 +69,7 @@ export async function startCassette(options: StartCassetteOptions = {}): Promise
     upstream: Object.entries(options.upstreams ?? {}).map(([k, v]) => `${k}=${v}`),
   };
   const resolved = await loadOptions(flags);
+  if (options.log) configureLogs(logSettings());
   const server = await startCassetteServer(resolved, { logger: options.log ? createLogger(resolved.logLevel) : silentLogger });
   return {
     url: server.url,

@@ -1,3 +1,6 @@
+import { colorWanted, createPaint } from './util/paint.js';
+import type { ColorSetting } from './util/paint.js';
+
 /**
  * Structured logs on stderr: JSON lines when stderr is not a TTY (for machines), short readable
  * lines when it is (for people). Object first, then message, as pino does. Nothing here may
@@ -14,11 +17,31 @@ export interface Logger {
   debug(fields: Record<string, unknown>, msg: string): void;
 }
 
-const DEBUG = /(^|,)\s*cassette:\*?/.test(process.env.DEBUG ?? '');
+/** How logs are written; this module reads no environment: the CLI and startCassette() call configureLogs. */
+export interface LogSettings {
+  /** DEBUG=cassette:*: debug lines at every level. */
+  readonly debug: boolean;
+  /** CASSETTE_LOG_JSON: JSON lines even on a terminal. */
+  readonly json: boolean;
+  /** NO_COLOR / FORCE_COLOR: readable lines on a terminal colour warnings yellow and errors red. */
+  readonly color: ColorSetting;
+  /** TERM=dumb: no colour unless forced. */
+  readonly dumbTerminal: boolean;
+}
+
+let settings: LogSettings = { debug: false, json: false, color: 'auto', dumbTerminal: false };
+
+/** Sets how loggers created from now on write (src/config/environment.ts has the values). */
+export function configureLogs(next: LogSettings): void {
+  settings = Object.freeze({ ...next });
+}
 
 /** A logger writing to `stream` (default stderr) at `level`. */
 export function createLogger(level: LogLevel, stream: NodeJS.WritableStream = process.stderr): Logger {
-  const pretty = (stream as { isTTY?: boolean }).isTTY === true && !process.env.CASSETTE_LOG_JSON;
+  const tty = (stream as { isTTY?: boolean }).isTTY === true;
+  const pretty = tty && !settings.json;
+  const debugOn = settings.debug;
+  const paint = createPaint(pretty && colorWanted(settings.color, tty, settings.dumbTerminal));
   const sink = createLineSink(stream);
   const write = (lvl: 'debug' | 'info' | 'warn' | 'error', fields: Record<string, unknown>, msg: string): void => {
     if (pretty) {
@@ -26,7 +49,9 @@ export function createLogger(level: LogLevel, stream: NodeJS.WritableStream = pr
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
         .join(' ');
-      sink(`cassette ${lvl === 'info' ? '' : `${lvl}: `}${msg}${extra ? `  ${extra}` : ''}\n`);
+      const line = `cassette ${lvl === 'info' ? '' : `${lvl}: `}${msg}`;
+      const tinted = lvl === 'error' ? paint.fail(line) : lvl === 'warn' ? paint.warn(line) : lvl === 'debug' ? paint.dim(line) : line;
+      sink(`${tinted}${extra ? `  ${paint.dim(extra)}` : ''}\n`);
     } else {
       sink(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), ...fields, msg })}\n`);
     }
@@ -36,7 +61,7 @@ export function createLogger(level: LogLevel, stream: NodeJS.WritableStream = pr
     info: (f, m) => level !== 'quiet' && write('info', f, m),
     warn: (f, m) => write('warn', f, m),
     error: (f, m) => write('error', f, m),
-    debug: (f, m) => (level === 'verbose' || DEBUG) && write('debug', f, m),
+    debug: (f, m) => (level === 'verbose' || debugOn) && write('debug', f, m),
   } as Logger;
 }
 

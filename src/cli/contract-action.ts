@@ -15,7 +15,7 @@ import { runContractUpdate } from '../contract/run-contract-update.js';
 import { CassetteError } from '../errors.js';
 import { openStore } from '../store/open-store.js';
 import type { Interaction } from '../types.js';
-import { printData, printJson, printTalk } from './output.js';
+import { printData, printJson, printTalk, talkPaint } from './output.js';
 import { assertKeys, notCheckedReason, resendInteractions } from './resend-interactions.js';
 
 type ContractFlags = CliFlags & {
@@ -44,7 +44,8 @@ export async function contractUpdateAction(flags: ContractFlags): Promise<number
     // Talk: which files were written (stdout is for data; --json is the data).
     else
       printTalk(
-        result.contracts.map((c) => `${c.changed ? 'wrote    ' : 'unchanged'} ${c.path}`).join('\n') || 'no recordings: nothing to learn',
+        result.contracts.map((c) => `${c.changed ? talkPaint().ok('wrote    ') : talkPaint().dim('unchanged')} ${c.path}`).join('\n') ||
+          'no recordings: nothing to learn',
       );
     return result.exitCode;
   } finally {
@@ -77,7 +78,7 @@ export async function contractCheckAction(flags: ContractFlags): Promise<number>
   if (flags.junit) writeFileSync(flags.junit, renderJunit(result));
   if (flags.markdown) writeFileSync(flags.markdown, renderMarkdown(result));
   if (flags.json) printData(renderJson(result));
-  else printTalk(renderText(result));
+  else printTalk(renderText(result, talkPaint()));
   return result.exitCode;
 }
 

@@ -4,7 +4,7 @@ import type { MergeReport } from '../store/merge-takes.js';
 import { openStore } from '../store/open-store.js';
 import { printJson, printTalk } from './output.js';
 import { openExistingStore } from './store-option.js';
-import { takeProgress } from './take-progress.js';
+import { progressBar } from './progress-bar.js';
 
 /** `cassette copy --from A --to B`: every take of A that B lacks, under its own number; exit 1 on a conflict. */
 export async function copyAction(flags: { from: string; to: string; json?: boolean }): Promise<number> {
@@ -14,7 +14,8 @@ export async function copyAction(flags: { from: string; to: string; json?: boole
   try {
     const into = await openStore(flags.to);
     to = into.location;
-    const progress = takeProgress(flags.json === true);
+    // Takes, not interactions: a take is written whole, so a small number of them is already a long job.
+    const progress = progressBar('copying', 'takes', { json: flags.json === true, minTotal: 20 });
     try {
       report = await mergeTakes(from, into, { numbers: 'keep', onProgress: progress.update });
     } finally {

@@ -5,7 +5,9 @@ import { diffJson } from '../match/json-diff.js';
 import { truncate } from '../match/message-text.js';
 import { collect, type Store } from '../store/store.js';
 import type { Interaction, TakeSummary } from '../types.js';
-import { printData, printJson } from './output.js';
+import { dataPaint, printData, printJson } from './output.js';
+import { plainPaint } from '../util/paint.js';
+import type { Paint } from '../util/paint.js';
 import { positiveInt } from './positive-int.js';
 import { resolveStorePath, withStore } from './store-option.js';
 import { unknownEpisode } from './unknown-episode.js';
@@ -57,7 +59,7 @@ export async function diffAction(episodes: string[], flags: DiffFlags): Promise<
   const changed = steps.filter((s) => s.changed).length;
   if (flags.json) {
     printJson({ ok: true, a: { episode: a.episode, take: a.take }, b: { episode: b.episode, take: b.take }, changed, steps });
-  } else printData(formatDiff(a, b, steps));
+  } else printData(formatDiff(a, b, steps, dataPaint()));
   return 0;
 }
 
@@ -174,25 +176,28 @@ function tokens(i: Interaction | undefined): number {
   return (i?.usage?.inputTokens ?? 0) + (i?.usage?.outputTokens ?? 0);
 }
 
-function formatDiff(a: Side, b: Side, steps: StepDiff[]): string {
+/** The diff for people: CHANGED red, same green, a step on one side only yellow, timing dim. */
+export function formatDiff(a: Side, b: Side, steps: StepDiff[], paint: Paint = plainPaint): string {
   const name = (s: Side): string => (a.episode === b.episode ? `take ${s.take}` : `"${s.episode}" take ${s.take}`);
   const title =
     a.episode === b.episode
       ? `episode "${a.episode}" take ${a.take} → take ${b.take}`
       : `"${a.episode}" take ${a.take} → "${b.episode}" take ${b.take}`;
-  const lines = [`diff ${title}: ${steps.filter((s) => s.changed).length} of ${steps.length} steps differ`];
+  const lines = [paint.bold(`diff ${title}: ${steps.filter((s) => s.changed).length} of ${steps.length} steps differ`)];
   for (const s of steps) {
     const what = `${s.provider} ${s.method} ${s.path}`;
     if (s.only) {
-      lines.push(`  step ${s.step} only in ${name(s.only === 'a' ? a : b)}: ${what}`);
+      lines.push(paint.warn(`  step ${s.step} only in ${name(s.only === 'a' ? a : b)}: ${what}`));
       continue;
     }
-    lines.push(`  step ${s.step} ${s.changed ? 'CHANGED' : 'same   '} ${what}`);
+    lines.push(`  step ${s.step} ${s.changed ? paint.fail('CHANGED') : paint.ok('same   ')} ${what}`);
     if (s.request.length > 0) lines.push(`      request: ${s.request.join('; ')}`);
     for (const r of s.answer) lines.push(`      ${r}`);
     if (s.tokens.delta !== 0) lines.push(`      usage: ${s.tokens.a} → ${s.tokens.b} tokens (${signed(s.tokens.delta)})`);
     lines.push(
-      `      timing: ${Math.round(s.latencyMs.a)} ms → ${Math.round(s.latencyMs.b)} ms (${signed(Math.round(s.latencyMs.delta))} ms)`,
+      paint.dim(
+        `      timing: ${Math.round(s.latencyMs.a)} ms → ${Math.round(s.latencyMs.b)} ms (${signed(Math.round(s.latencyMs.delta))} ms)`,
+      ),
     );
   }
   return lines.join('\n');

@@ -9,6 +9,7 @@ import { openStore } from '../store/open-store.js';
 import { openExistingStore } from './store-option.js';
 import { printJson, printTalk } from './output.js';
 import { assertReplaceable, writeExportMarker } from './replace-target.js';
+import { progressBar } from './progress-bar.js';
 
 type Flags = CliFlags & { json?: boolean; force?: boolean; asNewTake?: boolean };
 
@@ -21,13 +22,15 @@ export async function exportAction(dir: string, flags: Flags): Promise<number> {
   // Written beside the target, then swapped in: DIR is never half old, half new.
   const tmp = `${target}.export-${process.pid}`;
   let counts;
+  const progress = progressBar('exporting', 'interactions', flags);
   try {
-    counts = await exportStore(from, tmp);
+    counts = await exportStore(from, tmp, progress.update);
     writeExportMarker(tmp);
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;
   } finally {
+    progress.stop();
     await from.close();
   }
   const old = `${target}.old-${process.pid}`;
@@ -52,14 +55,17 @@ export async function importAction(dir: string, flags: Flags): Promise<number> {
   const fresh = !/^[a-z][a-z0-9+.-]*:\/\//i.test(options.store) && !existsSync(options.store);
   const into = await openStore(options.store);
   let ok = false;
+  const progress = progressBar('importing', 'interactions', flags);
   try {
-    const counts = await importStore(from, into);
+    const counts = await importStore(from, into, progress.update);
+    progress.stop();
     if (flags.json) printJson({ ok: true, store: options.store, ...counts });
     else
       printTalk(`imported ${counts.episodes} episodes, ${counts.takes} takes, ${counts.interactions} interactions into ${options.store}`);
     ok = true;
     return 0;
   } finally {
+    progress.stop();
     await into.close();
     if (!ok && fresh)
       for (const path of [options.store, `${options.store}-wal`, `${options.store}-shm`]) rmSync(path, { recursive: true, force: true });

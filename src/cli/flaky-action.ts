@@ -5,7 +5,7 @@ import { runFlakyGate } from '../gates/flaky-gate.js';
 import { resolveFlakySettings, type FlakyFlags } from '../gates/gate-settings.js';
 import { buildQuarantineFile, writeQuarantineFile } from '../gates/quarantine-file.js';
 import { renderGatesJunit, renderGatesMarkdown } from '../gates/render-gates.js';
-import { printData, printJson, printTalk } from './output.js';
+import { dataPaint, printData, printJson, printTalk } from './output.js';
 import { resolveStorePath } from './store-option.js';
 import { withReadStore } from './with-read-store.js';
 
@@ -41,7 +41,7 @@ export async function flakyAction(flags: Flags): Promise<number> {
       ...(quarantine ? { quarantineFile: settings.quarantineFile, quarantined: quarantine.tests.map((t) => t.test) } : {}),
     });
   } else {
-    printData(renderGatesMarkdown([report.result], 'cassette flaky'));
+    printData(renderGatesMarkdown([report.result], 'cassette flaky', dataPaint()));
   }
   return report.ok ? EXIT.ok : EXIT.problem;
 }

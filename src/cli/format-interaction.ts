@@ -7,13 +7,16 @@ import { describeSession, formatTimeline } from './format-events.js';
 import { formatUsd } from './format-table.js';
 import { lastUserText, truncate } from '../match/message-text.js';
 import { costOfInteraction, usageOf } from './summarize-interactions.js';
+import { plainPaint } from '../util/paint.js';
+import type { Paint } from '../util/paint.js';
 
-/** The readable block `cassette show` prints for one step. */
+/** The readable block `cassette show` prints for one step (status green/red, field names dim, warnings yellow on a terminal). */
 export function formatInteraction(
   i: Interaction,
   prices: Readonly<Record<string, Price>> = {},
   events = false,
   links: readonly ToolLink[] = [],
+  paint: Paint = plainPaint,
 ): string {
   const { request, response, assembled } = i;
   const query = request.query?.length ? `?${new URLSearchParams(request.query).toString()}` : '';
@@ -25,10 +28,10 @@ export function formatInteraction(
       : 'not streamed';
   const operation = providerOfFamily(i.family)?.operation?.(request);
   const lines = [
-    `step ${i.position}  ${i.provider} ${request.method} ${request.path}${query}${operation ? ` ${operation}` : ''}  → ${response.status}  ${delivery}`,
+    `step ${i.position}  ${i.provider} ${request.method} ${request.path}${query}${operation ? ` ${operation}` : ''}  → ${(response.status < 400 ? paint.ok : paint.fail)(String(response.status))}  ${delivery}`,
   ];
   const field = (name: string, value: string): void => {
-    lines.push(`  ${`${name}: `.padEnd(11)}${value}`);
+    lines.push(`  ${paint.dim(`${name}: `.padEnd(11))}${value}`);
   };
   const body = request.body?.kind === 'json' ? request.body.json : undefined;
   const model = assembled?.model ?? modelOf(i, body);
@@ -67,8 +70,10 @@ export function formatInteraction(
   if (i.timings) field('timings', `ttfb ${i.timings.ttfbMs} ms, total ${i.timings.totalMs} ms`);
   field('recorded', `${i.recordedAt} (llm-cassette ${i.productVersion}), occurrence ${i.occurrence}`);
   if (i.unrecordable !== undefined) {
-    lines.push(`  unrecordable: ${i.unrecordable}; the client got the whole answer, the store keeps no body, golden never serves it`);
-  } else if (!i.complete) lines.push('  incomplete: the answer was cut short, so golden never serves it');
+    lines.push(
+      paint.warn(`  unrecordable: ${i.unrecordable}; the client got the whole answer, the store keeps no body, golden never serves it`),
+    );
+  } else if (!i.complete) lines.push(paint.warn('  incomplete: the answer was cut short, so golden never serves it'));
   const timeline = formatTimeline(i, events);
   if (timeline.length > 0) lines.push(`  ${response.session ? 'frames' : 'events'}:`, ...timeline);
   return lines.join('\n');

@@ -4,7 +4,7 @@ import { EXIT } from '../errors.js';
 import { resolvePerfThresholds, type PerfFlags } from '../gates/gate-settings.js';
 import { renderGatesJunit, renderGatesMarkdown } from '../gates/render-gates.js';
 import { runPerfGate, writePerfBaseline } from '../gates/run-perf-gate.js';
-import { printData, printJson, printTalk } from './output.js';
+import { dataPaint, printData, printJson, printTalk } from './output.js';
 import { resolveStorePath } from './store-option.js';
 import { withReadStore } from './with-read-store.js';
 
@@ -43,7 +43,7 @@ export async function gateAction(flags: Flags): Promise<number> {
     const { latency, cost, ...rest } = report;
     printJson({ ...rest, notes: [...latency.notes, ...cost.notes], summary: { latency: latency.summary, cost: cost.summary } });
   } else {
-    printData(renderGatesMarkdown(results, 'cassette gate'));
+    printData(renderGatesMarkdown(results, 'cassette gate', dataPaint()));
   }
   return report.ok ? EXIT.ok : EXIT.problem;
 }

@@ -5,7 +5,7 @@ import { GATE_NAMES, type GateName } from '../gates/gate-result.js';
 import { resolveFlakySettings, resolvePerfThresholds } from '../gates/gate-settings.js';
 import { renderGatesJunit, renderGatesMarkdown } from '../gates/render-gates.js';
 import { DEFAULT_GATES, runGates } from '../gates/run-gates.js';
-import { printData, printJson } from './output.js';
+import { dataPaint, printData, printJson } from './output.js';
 import { DEFAULT_MAX_AGE } from './stale-action.js';
 import { resolveStorePath } from './store-option.js';
 import { withReadStore } from './with-read-store.js';
@@ -62,7 +62,7 @@ export async function gatesAction(flags: Flags): Promise<number> {
       })),
     });
   } else if (!flags.markdown) {
-    printData(markdown);
+    printData(renderGatesMarkdown(results, undefined, dataPaint()));
   }
   return ok ? EXIT.ok : EXIT.problem;
 }

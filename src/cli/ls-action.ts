@@ -2,7 +2,7 @@ import { readConfigFile } from '../config/load-config.js';
 import { collect } from '../store/store.js';
 import type { TakeSummary } from '../types.js';
 import { formatDate, formatTable, formatUsd } from './format-table.js';
-import { printData, printJson, printTalk } from './output.js';
+import { dataPaint, printData, printJson, printTalk, talkPaint } from './output.js';
 import { readTakes } from './read-takes.js';
 import { resolveStorePath, withStore } from './store-option.js';
 import { summarizeInteractions } from './summarize-interactions.js';
@@ -73,7 +73,7 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
         { title: 'CALLS', align: 'right' },
         { title: 'TOKENS', align: 'right' },
         { title: 'COST', align: 'right' },
-        { title: 'RECORDED' },
+        { title: 'RECORDED', tint: (t, _raw, paint) => paint.dim(t) },
       ],
       rows.map((r) => [
         r.episode,
@@ -84,9 +84,11 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
         formatUsd(r.costUsd ?? undefined),
         formatDate(r.recordedAt ?? undefined),
       ]),
+      dataPaint(),
     ),
   );
   for (const r of rows) {
-    if (r.unrecordable > 0) printTalk(`episode "${r.episode}": ${r.unrecordable} answer(s) not recorded: ${r.unrecordableReason ?? ''}`);
+    if (r.unrecordable > 0)
+      printTalk(talkPaint().warn(`episode "${r.episode}": ${r.unrecordable} answer(s) not recorded: ${r.unrecordableReason ?? ''}`));
   }
 }

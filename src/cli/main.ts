@@ -1,8 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
+import { logSettings } from '../config/environment.js';
 import { EXIT, toCassetteError } from '../errors.js';
+import { configureLogs } from '../log.js';
 import { PRODUCT_VERSION } from '../version.js';
-import { printJson, printTalk } from './output.js';
+import { printJson, printTalk, talkPaint } from './output.js';
 import { registerCommands } from './register-commands.js';
 
 // undici parses HTTP with llhttp compiled to WebAssembly; V8 recompiles hot wasm with TurboFan in
@@ -13,6 +15,7 @@ setFlagsFromString('--liftoff-only');
 
 /** The only place that sets the exit code (SPEC §7: 0 ok, 1 problem found, 2 usage, 3 cannot run). */
 async function main(argv: string[]): Promise<void> {
+  configureLogs(logSettings());
   let exitCode: number = EXIT.ok;
   const program = new Command('cassette')
     .description('record/replay proxy for LLM APIs')
@@ -37,7 +40,8 @@ async function main(argv: string[]): Promise<void> {
       const error = toCassetteError(err);
       exitCode = error.exitCode;
       if (json) printJson({ ok: false, error: error.toJSON() });
-      printTalk(`cassette: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}`);
+      const paint = talkPaint();
+      printTalk(`${paint.fail(`cassette: ${error.message}`)}${error.hint ? `\n${paint.dim(`  hint: ${error.hint}`)}` : ''}`);
       if (error.code === 'internal_error' && err instanceof Error && err.stack) printTalk(err.stack);
     }
   }

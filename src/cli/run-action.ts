@@ -4,7 +4,7 @@ import { appendToLedger, newRunId, readJunitAfterRun, toRunRecord } from '../gat
 import { createLogger } from '../log.js';
 import { startCassetteServer } from '../server/create-cassette-server.js';
 import { formatSummary } from './format-summary.js';
-import { printJson, printTalk } from './output.js';
+import { printJson, printTalk, talkPaint } from './output.js';
 import { positiveInt } from './positive-int.js';
 import { runChild } from './run-child.js';
 import { writeSessionReport } from './write-report.js';
@@ -55,7 +55,7 @@ export async function runAction(cmd: string[], flags: CliFlags & LedgerFlags & {
     if (code === undefined) continue;
     const endedAt = new Date();
     const summary = server.summary();
-    printTalk(formatSummary(summary));
+    printTalk(formatSummary(summary, talkPaint()));
     const exitCode = code !== 0 ? code : summary.ok ? 0 : 1;
     // `ok` is the run's verdict (what the exit code says), the proxy's own in `proxyOk`.
     if (flags.json && times === 1) printJson({ ...summary, ok: exitCode === 0, proxyOk: summary.ok, exitCode, commandExitCode: code });

@@ -2,7 +2,7 @@ import { loadOptions } from '../config/load-config.js';
 import type { CliFlags } from '../config/load-config.js';
 import { createLogger } from '../log.js';
 import { startCassetteServer } from '../server/create-cassette-server.js';
-import { printData, printJson, printTalk } from './output.js';
+import { printData, printJson, printTalk, talkPaint } from './output.js';
 import { waitForSignal } from './wait-for-signal.js';
 import { waitForParent } from './wait-for-parent.js';
 import { formatSummary } from './format-summary.js';
@@ -42,6 +42,6 @@ export async function serveAction(flags: CliFlags & { json?: boolean; exitWithPa
   logger.info({ signal }, 'stopping');
   await server.stop();
   // The same summary as `cassette run`, on stderr: what was served, missed, recorded.
-  printTalk(formatSummary(server.summary()));
+  printTalk(formatSummary(server.summary(), talkPaint()));
   return 0;
 }

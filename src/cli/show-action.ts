@@ -5,7 +5,7 @@ import { toolRunOf } from '../compare/tool-run-of.js';
 import { collect, type Store } from '../store/store.js';
 import type { TakeSummary } from '../types.js';
 import { formatInteraction } from './format-interaction.js';
-import { printData, printJson } from './output.js';
+import { dataPaint, printData, printJson } from './output.js';
 import { positiveInt } from './positive-int.js';
 import { resolveStorePath, withStore } from './store-option.js';
 import { unknownEpisode } from './unknown-episode.js';
@@ -42,7 +42,10 @@ export async function showAction(episode: string, flags: ShowFlags): Promise<voi
   const header = `episode "${episode}" take ${take.take} (${take.mode}, created ${take.createdAt}, ${take.interactions} calls${
     take.incomplete ? `, ${take.incomplete} incomplete` : ''
   })`;
-  printData([header, ...interactions.map((i) => formatInteraction(i, prices, flags.events === true, links))].join('\n\n'));
+  const paint = dataPaint();
+  printData(
+    [paint.bold(header), ...interactions.map((i) => formatInteraction(i, prices, flags.events === true, links, paint))].join('\n\n'),
+  );
 }
 
 /** The take asked for, else the one golden serves (the newest holding a complete call), else the newest. */

@@ -1,7 +1,7 @@
 import { readConfigFile } from '../config/load-config.js';
 import { PRICE_TABLE_DATE } from '../providers/prices.js';
 import { formatTable, formatUsd } from './format-table.js';
-import { printData, printJson, printTalk } from './output.js';
+import { dataPaint, printData, printJson, printTalk, talkPaint } from './output.js';
 import { readTakes } from './read-takes.js';
 import { resolveStorePath, withStore } from './store-option.js';
 import { summarizeInteractions } from './summarize-interactions.js';
@@ -45,7 +45,7 @@ export async function statsAction(flags: { store?: string; allTakes?: boolean; c
   const right = (title: string) => ({ title, align: 'right' as const });
   const table = formatTable(
     [
-      { title: 'EPISODE' },
+      { title: 'EPISODE', tint: (t, raw, paint) => (raw === 'TOTAL' ? paint.bold(t) : t) },
       right('TAKE'),
       right('CALLS'),
       right('INPUT'),
@@ -59,11 +59,15 @@ export async function statsAction(flags: { store?: string; allTakes?: boolean; c
       right('TTFB MS'),
     ],
     [...episodes.map((e) => row(e.episode, String(e.take), e)), row('TOTAL', '', totals)],
+    dataPaint(),
   );
   printData(table);
   // The footer explains the table: talk, on stderr, so `cassette stats | sort` sees only rows.
-  printTalk(`body dedup: ${formatDedup(bodyDedup)}`);
-  printTalk(`cost at list prices of ${PRICE_TABLE_DATE} (config prices override); latency: total time p50/p95, mean time to first byte`);
+  const dim = talkPaint().dim;
+  printTalk(dim(`body dedup: ${formatDedup(bodyDedup)}`));
+  printTalk(
+    dim(`cost at list prices of ${PRICE_TABLE_DATE} (config prices override); latency: total time p50/p95, mean time to first byte`),
+  );
 }
 
 /** JSON form: an unknown cost is null, not absent, so every row has the same keys. */

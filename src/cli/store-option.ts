@@ -1,4 +1,5 @@
 import { chooseStore } from '../config/choose-store.js';
+import { environment } from '../config/environment.js';
 import { readConfigFile } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
 import { openStore } from '../store/open-store.js';
@@ -10,13 +11,9 @@ import type { Store } from '../store/store.js';
  * else CASSETTE_STORE, else the `store` of the config file (`--config`, else cassette.config.json
  * in the working directory), else the default. Fit to print: a URL's password is kept aside.
  */
-export async function resolveStorePath(
-  flags: { store?: string; config?: string },
-  env: NodeJS.ProcessEnv = process.env,
-  cwd = process.cwd(),
-): Promise<string> {
+export async function resolveStorePath(flags: { store?: string; config?: string }, cwd = process.cwd()): Promise<string> {
   const { file } = await readConfigFile(flags.config, cwd);
-  return chooseStore(flags.store, env, file.store);
+  return chooseStore(flags.store, environment().store, file.store);
 }
 
 /**

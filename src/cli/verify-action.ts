@@ -7,7 +7,8 @@ import { parseDuration } from '../store/parse-duration.js';
 import { verifyStore } from '../store/verify-store.js';
 import { LOCK_FILE, readLock } from '../store/pin-lock.js';
 import { pinFindings } from '../store/verify-pins.js';
-import { printData, printJson, printTalk } from './output.js';
+import { dataPaint, printData, printJson, printTalk, talkPaint } from './output.js';
+import { progressBar } from './progress-bar.js';
 import { resolveStorePath } from './store-option.js';
 import { withReadStore } from './with-read-store.js';
 
@@ -22,7 +23,13 @@ export async function verifyAction(flags: {
   const maxAgeMs = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge, '--max-age');
   const patterns = (await readConfigFile(flags.config, process.cwd())).file.verify.patterns;
   const path = await resolveStorePath(flags);
-  const findings = await verifyStore(path, patterns);
+  const progress = progressBar('verifying', 'interactions', flags);
+  let findings;
+  try {
+    findings = await verifyStore(path, patterns, progress.update);
+  } finally {
+    progress.stop();
+  }
   // --max-age (docs/gates.md): served recordings older than the limit are findings too.
   if (maxAgeMs !== undefined)
     findings.push(...(await withReadStore(path, (store) => staleFindings(store, maxAgeMs, flags.maxAge as string))));
@@ -38,14 +45,17 @@ export async function verifyAction(flags: {
     return code;
   }
   if (findings.length === 0) {
-    printTalk(`${path}: clean (no credential shapes, integrity ok)`);
+    printTalk(talkPaint().ok(`${path}: clean (no credential shapes, integrity ok)`));
     return code;
   }
   // The findings are the command's data; the verdict is talk.
+  const fail = dataPaint().fail;
   printData(
     findings
       .map((f) =>
-        f.kind === 'credential' ? `credential  ${f.where}: ${f.pattern} ${f.masked}` : `${f.kind.padEnd(11)} ${f.where}: ${f.message}`,
+        f.kind === 'credential'
+          ? `${fail('credential')}  ${f.where}: ${f.pattern} ${f.masked}`
+          : `${fail(f.kind.padEnd(11))} ${f.where}: ${f.message}`,
       )
       .join('\n'),
   );
@@ -54,7 +64,9 @@ export async function verifyAction(flags: {
   const pins = findings.filter((f) => f.kind === 'pin').length;
   const stale = findings.length - secrets - integrity - pins;
   printTalk(
-    `${path}: ${secrets} credential finding${secrets === 1 ? '' : 's'}, ${integrity} integrity finding${integrity === 1 ? '' : 's'}${stale > 0 ? `, ${stale} stale` : ''}${pins > 0 ? `, ${pins} pin mismatch${pins === 1 ? '' : 'es'}` : ''}`,
+    talkPaint().fail(
+      `${path}: ${secrets} credential finding${secrets === 1 ? '' : 's'}, ${integrity} integrity finding${integrity === 1 ? '' : 's'}${stale > 0 ? `, ${stale} stale` : ''}${pins > 0 ? `, ${pins} pin mismatch${pins === 1 ? '' : 'es'}` : ''}`,
+    ),
   );
   return code;
 }

@@ -7,6 +7,6 @@ import { DEFAULT_STORE } from './config-defaults.js';
  * a URL's password is kept aside in store-location.ts, never in what this returns. An unknown URL
  * scheme is bad_usage.
  */
-export function chooseStore(flag: string | undefined, env: NodeJS.ProcessEnv, fileStore: string | undefined): string {
-  return printableStore(flag ?? (env.CASSETTE_STORE || undefined) ?? fileStore ?? DEFAULT_STORE);
+export function chooseStore(flag: string | undefined, envStore: string | undefined, fileStore: string | undefined): string {
+  return printableStore(flag ?? (envStore || undefined) ?? fileStore ?? DEFAULT_STORE);
 }

@@ -109,7 +109,7 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
     host: flags.host ?? file.host ?? '127.0.0.1',
     port: flags.port === undefined ? (file.port ?? DEFAULT_PORT) : integer('--port', flags.port, 0, 65535),
     // The printable form: a URL's password stays in store-location.ts, never in the options.
-    store: chooseStore(flags.store, env, file.store),
+    store: chooseStore(flags.store, env.CASSETTE_STORE, file.store),
     episode: flags.episode ?? env.CASSETTE_EPISODE ?? file.episode ?? 'default',
     episodeFrom:
       flags.episode !== undefined

@@ -1,5 +1,7 @@
 import { xmlEscape } from '../contract/render-junit.js';
 import type { GateResult } from './gate-result.js';
+import { plainPaint } from '../util/paint.js';
+import type { Paint } from '../util/paint.js';
 
 const attr = (name: string, value: string | number): string => ` ${name}="${xmlEscape(String(value))}"`;
 
@@ -37,20 +39,23 @@ export function renderGatesJunit(results: readonly GateResult[], title = 'casset
   ].join('\n');
 }
 
-/** One markdown document for a CI job page: a summary table, then each gate's section. */
-export function renderGatesMarkdown(results: readonly GateResult[], title = 'cassette gates'): string {
+/**
+ * One markdown document for a CI job page: a summary table, then each gate's section. On a terminal
+ * (a colour paint) the verdicts are green pass, red FAIL, dim skipped; a file always gets plain text.
+ */
+export function renderGatesMarkdown(results: readonly GateResult[], title = 'cassette gates', paint: Paint = plainPaint): string {
   const lines = [`# ${title}`, '', '| gate | result | summary |', '|---|---|---|'];
-  for (const r of results) lines.push(`| ${r.gate} | ${verdict(r)} | ${cell(r.summary)} |`);
+  for (const r of results) lines.push(`| ${r.gate} | ${verdict(r, paint)} | ${cell(r.summary)} |`);
   for (const r of results) {
-    lines.push('', `## ${r.gate}: ${verdict(r)}`, '', r.summary);
+    lines.push('', `## ${r.gate}: ${verdict(r, paint)}`, '', r.summary);
     if (r.markdown) lines.push('', r.markdown);
     for (const n of r.notes) lines.push('', `> ${n}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-function verdict(r: GateResult): string {
-  return r.skipped !== undefined ? 'skipped' : r.ok ? 'pass' : '**FAIL**';
+function verdict(r: GateResult, paint: Paint): string {
+  return r.skipped !== undefined ? paint.dim('skipped') : r.ok ? paint.ok('pass') : paint.fail('**FAIL**');
 }
 
 /** Escapes a markdown table cell. */

@@ -10,21 +10,24 @@ export interface CopyCounts {
   interactions: number;
 }
 
+/** Called as interactions are copied: how many of how many (the takes' listed counts). */
+export type OnCopyProgress = (done: number, total: number) => void;
+
 /** Writes every take of `from` (incomplete interactions too) into the directory store at `dir`. */
-export async function exportStore(from: Store, dir: string): Promise<CopyCounts> {
+export async function exportStore(from: Store, dir: string, onProgress?: OnCopyProgress): Promise<CopyCounts> {
   const into = openDirectoryStore(dir);
   try {
-    return await copyTakes(from, into);
+    return await copyTakes(from, into, onProgress);
   } finally {
     await into.close();
   }
 }
 
 /** Copies every take of the directory store at `dir` into `into`, keeping take numbers and positions. */
-export async function importStore(dir: string, into: Store): Promise<CopyCounts> {
+export async function importStore(dir: string, into: Store, onProgress?: OnCopyProgress): Promise<CopyCounts> {
   const from = openDirectoryStore(dir, { readonly: true });
   try {
-    return await copyTakes(from, into);
+    return await copyTakes(from, into, onProgress);
   } finally {
     await from.close();
   }
@@ -34,8 +37,10 @@ export async function importStore(dir: string, into: Store): Promise<CopyCounts>
  * Copies all takes from one store to another as they are (numbers, times, positions, order).
  * Refuses, before writing anything, when the target already has one of the takes.
  */
-export async function copyTakes(from: Store, into: Store): Promise<CopyCounts> {
+export async function copyTakes(from: Store, into: Store, onProgress?: OnCopyProgress): Promise<CopyCounts> {
   const takes = await from.listTakes();
+  const total = takes.reduce((n, t) => n + t.interactions, 0);
+  let read = 0;
   const existing = new Set((await into.listTakes()).map(keyOf));
   const clashes = takes.filter((t) => existing.has(keyOf(t)));
   if (clashes.length > 0) {
@@ -63,8 +68,11 @@ export async function copyTakes(from: Store, into: Store): Promise<CopyCounts> {
       batch = { summary, interactions: [] };
     }
     batch.interactions.push(i);
+    // Every 256 interactions: often enough for a bar, rare enough to cost nothing.
+    if (onProgress && ++read % 256 === 0) onProgress(read, Math.max(total, read));
   }
   await flush();
+  onProgress?.(read, Math.max(total, read));
   // Takes without interactions (a session that opened a take and recorded nothing) still count.
   for (const t of takes) if (!done.has(keyOf(t))) await into.importTake(t, []);
   return { episodes: new Set(takes.map((t) => t.episode)).size, takes: takes.length, interactions: count };

@@ -19,7 +19,11 @@ import { checkRequiredFields, scanInteraction } from './verify-interactions.js';
  * Everything `cassette verify` finds in a store: credential shapes (built-in plus `extraPatterns`)
  * and integrity problems. Throws store_unreadable when the store cannot be opened at all.
  */
-export async function verifyStore(path: string, extraPatterns: readonly string[] = []): Promise<VerifyFinding[]> {
+export async function verifyStore(
+  path: string,
+  extraPatterns: readonly string[] = [],
+  onProgress?: (done: number, total: number) => void,
+): Promise<VerifyFinding[]> {
   const database = parseStoreLocation(path).kind === 'postgres';
   if (!database && !existsSync(path)) throw unreadable(`no store at ${path}`);
   const matchers = credentialMatchers(extraPatterns);
@@ -30,10 +34,10 @@ export async function verifyStore(path: string, extraPatterns: readonly string[]
   let findings: VerifyFinding[];
   try {
     findings = database
-      ? await verifyDatabase(path, matchers)
+      ? await verifyDatabase(path, matchers, onProgress)
       : /\.(db|sqlite3?)$/i.test(path)
-        ? await verifySqlite(path, matchers)
-        : await verifyDirectory(path, matchers);
+        ? await verifySqlite(path, matchers, onProgress)
+        : await verifyDirectory(path, matchers, onProgress);
   } catch (err) {
     if (!(err instanceof CassetteError)) throw err;
     throw new CassetteError(err.code, mask(err.message), { ...(err.hint ? { hint: err.hint } : {}), cause: err.cause });
@@ -43,11 +47,13 @@ export async function verifyStore(path: string, extraPatterns: readonly string[]
   return findings.map((f) => ({ ...f, where: mask(f.where), ...(f.message === undefined ? {} : { message: mask(f.message) }) }));
 }
 
-async function verifySqlite(path: string, matchers: readonly CredentialMatcher[]): Promise<VerifyFinding[]> {
+type OnProgress = ((done: number, total: number) => void) | undefined;
+
+async function verifySqlite(path: string, matchers: readonly CredentialMatcher[], onProgress: OnProgress): Promise<VerifyFinding[]> {
   const findings = integrityCheck(path);
   const seen = new Set<string>();
   await withOpenStore(path, async (store) => {
-    for await (const [ordinal, i] of readAll(store, findings)) {
+    for await (const [ordinal, i] of readAll(store, findings, onProgress)) {
       findings.push(...checkRequiredFields(i, ordinal));
       const scanned = scanInteraction(i, ordinal, matchers);
       findings.push(...scanned.findings);
@@ -66,17 +72,19 @@ async function verifySqlite(path: string, matchers: readonly CredentialMatcher[]
  * (postgres-integrity.ts), then every stored interaction is read and checked, episode by episode,
  * so one that cannot be read (a body missing) does not hide the others.
  */
-async function verifyDatabase(path: string, matchers: readonly CredentialMatcher[]): Promise<VerifyFinding[]> {
+async function verifyDatabase(path: string, matchers: readonly CredentialMatcher[], onProgress: OnProgress): Promise<VerifyFinding[]> {
   const findings: VerifyFinding[] = [];
   await withOpenStore(path, async (store) => {
     const { postgresIntegrity } = await import('./postgres/postgres-integrity.js');
     findings.push(...(await postgresIntegrity(store as PostgresStore)));
     let ordinal = 0;
+    const total = onProgress ? (await store.listTakes()).reduce((n, t) => n + t.interactions, 0) : 0;
     for (const episode of await store.listEpisodes()) {
       try {
         for await (const i of store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true })) {
           findings.push(...checkRequiredFields(i, ++ordinal));
           findings.push(...scanInteraction(i, ordinal, matchers).findings);
+          if (onProgress && ordinal % 256 === 0) onProgress(ordinal, Math.max(total, ordinal));
         }
       } catch (err) {
         const message = (err as Error).message;
@@ -85,18 +93,19 @@ async function verifyDatabase(path: string, matchers: readonly CredentialMatcher
           findings.push({ kind: 'integrity', where: `episode ${JSON.stringify(episode)}`, message: `cannot be read: ${message}` });
       }
     }
+    onProgress?.(ordinal, Math.max(total, ordinal));
   });
   return findings;
 }
 
-async function verifyDirectory(path: string, matchers: readonly CredentialMatcher[]): Promise<VerifyFinding[]> {
+async function verifyDirectory(path: string, matchers: readonly CredentialMatcher[], onProgress: OnProgress): Promise<VerifyFinding[]> {
   if (!statSync(path).isDirectory()) {
     throw unreadable(`${path} is neither a SQLite store (.db, .sqlite, .sqlite3) nor a directory`);
   }
   const findings = scanDirectoryFiles(path, matchers);
   // The files were read as text above; the store's own reading adds the per-interaction checks.
   await withOpenStore(path, async (store) => {
-    for await (const [ordinal, i] of readAll(store, findings)) findings.push(...checkRequiredFields(i, ordinal));
+    for await (const [ordinal, i] of readAll(store, findings, onProgress)) findings.push(...checkRequiredFields(i, ordinal));
   });
   for (const hex of findUnreferencedBlobs(path)) {
     const where = join(path, BLOB_DIR, `${hex}.bin`);
@@ -121,10 +130,21 @@ function integrityCheck(path: string): VerifyFinding[] {
 }
 
 /** Every stored interaction, numbered from 1; a row that stops the reading becomes a finding. */
-async function* readAll(store: Store, findings: VerifyFinding[]): AsyncGenerator<[number, Interaction]> {
+async function* readAll(store: Store, findings: VerifyFinding[], onProgress: OnProgress): AsyncGenerator<[number, Interaction]> {
   let ordinal = 0;
   try {
-    for await (const i of store.interactions({ newestTakeOnly: false, includeIncomplete: true })) yield [++ordinal, i];
+    // The takes' listed counts, for a progress bar; a store too damaged to list them just has none.
+    const total = onProgress
+      ? await store.listTakes().then(
+          (ts) => ts.reduce((n, t) => n + t.interactions, 0),
+          () => 0,
+        )
+      : 0;
+    for await (const i of store.interactions({ newestTakeOnly: false, includeIncomplete: true })) {
+      yield [++ordinal, i];
+      if (onProgress && ordinal % 256 === 0) onProgress(ordinal, Math.max(total, ordinal));
+    }
+    onProgress?.(ordinal, Math.max(total, ordinal));
   } catch (err) {
     findings.push({
       kind: 'integrity',

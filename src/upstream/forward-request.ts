@@ -5,6 +5,7 @@ import { CassetteError } from '../errors.js';
 import type { Redactor } from '../safety/create-redactor.js';
 import { detectStreamFormat } from '../stream/detect-stream-format.js';
 import type { Timings } from '../types.js';
+import { interimTolerantConnector } from './interim-tolerant-connector.js';
 import { connectionListed } from './normalize-headers.js';
 import { ResponseCapture } from './response-capture.js';
 import type { CapturedBody, CaptureLimits } from './response-capture.js';
@@ -87,7 +88,8 @@ export function createUpstream(limits: { upstreamTimeoutMs: number; idleTimeoutM
     connections: 256,
     headersTimeout: limits.upstreamTimeoutMs,
     bodyTimeout: limits.idleTimeoutMs,
-    connectTimeout: Math.min(limits.upstreamTimeoutMs, 30_000),
+    // Our own connector only to let an unsolicited `100 Continue` through (undici refuses it).
+    connect: interimTolerantConnector({ timeout: Math.min(limits.upstreamTimeoutMs, 30_000) }),
   });
   return {
     forward: (input) =>

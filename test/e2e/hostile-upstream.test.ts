@@ -1,4 +1,4 @@
-// Hostile or sloppy upstream answers (issue 13 items 4 and 7): a compressed body that does not
+// Hostile or sloppy upstream answers (issue 13 items 4, 6 and 7): a compressed body that does not
 // decode is stored incomplete and never served; raw deflate under `deflate` decodes; transport
 // headers (`trailer`, `upgrade`, `proxy-connection`, whatever `Connection:` names) are neither
 // stored nor forwarded, so a recorded `Trailer` no longer makes every replay a 500.
@@ -10,6 +10,8 @@ import type { Handler } from '../helpers/fake-upstream.js';
 import { startProxy } from '../helpers/proxy.js';
 import { rawRequest } from '../helpers/record-replay.js';
 import type { RawAnswer } from '../helpers/record-replay.js';
+import { storedInteractions } from '../helpers/stored-interactions.js';
+import type { Interaction } from '../../src/types.js';
 
 useCleanup();
 
@@ -166,4 +168,66 @@ describe('interim answers', () => {
     expect(live.status).toBe(200);
     expect(live.body.toString()).toBe(ANSWER);
   });
+});
+
+describe('unsolicited interim answers before the final one (item 6)', () => {
+  const SSE = [
+    'data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"hel"}}]}\n\n',
+    'data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop"}]}\n\n',
+    'data: [DONE]\n\n',
+  ];
+  /** Writes 100 Continue, 102 Processing, a made-up 1xx with headers and 103, then the final answer. */
+  const interimThen =
+    (sse: boolean): Handler =>
+    (_req, res) => {
+      const socket = res.socket as NonNullable<typeof res.socket>;
+      socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+      socket.write('HTTP/1.1 102 Processing\r\n\r\n');
+      socket.write('HTTP/1.1 100 Continue\r\nx-interim: yes\r\n\r\n');
+      socket.write('HTTP/1.1 150 Made Up\r\nx-interim: yes\r\n\r\n');
+      res.writeEarlyHints({ link: '</hint>; rel=preload' });
+      setTimeout(() => {
+        if (sse) {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.end(SSE.join(''));
+        } else {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(ANSWER);
+        }
+      }, 10);
+    };
+
+  for (const mode of ['live', 'record-missing'] as const) {
+    for (const sse of [false, true]) {
+      it(`${mode}, ${sse ? 'SSE' : 'JSON'}: the client gets the final answer and only it is recorded`, async () => {
+        const upstream = await startFakeUpstream(interimThen(sse));
+        const store = tempStore();
+        const proxy = await startProxy({ mode, store, upstream: [`openai=${upstream.url}`] });
+        const answer = await rawRequest(`${proxy.url}${CHAT}`, post());
+        expect(answer.status).toBe(200);
+        expect(answer.headers['x-interim']).toBeUndefined();
+        expect(answer.body.toString()).toBe(sse ? SSE.join('') : ANSWER);
+        // The upstream connection is still in step: the next call on it gets its own answer.
+        const next = await rawRequest(`${proxy.url}${CHAT}`, post());
+        expect(next.status).toBe(200);
+        expect(upstream.connections).toBe(1);
+        await proxy.stop();
+
+        const stored = await storedInteractions(store);
+        expect(stored).toHaveLength(mode === 'live' ? 2 : 1);
+        const [only] = stored as [Interaction];
+        expect(only.complete).toBe(true);
+        expect(only.response.status).toBe(200);
+        expect(only.response.headers['x-interim']).toBeUndefined();
+        expect(only.response.headers.link).toBeUndefined();
+        if (sse) expect(only.response.stream?.events.map((e) => e.raw)).toEqual(SSE);
+        else expect(only.response.body).toMatchObject({ kind: 'json', json: JSON.parse(ANSWER) });
+
+        const golden = await startProxy({ mode: 'golden', store });
+        const replayed = await rawRequest(`${golden.url}${CHAT}`, post());
+        expect(replayed.status).toBe(200);
+        expect(replayed.body.toString()).toBe(sse ? SSE.join('') : ANSWER);
+      });
+    }
+  }
 });
