@@ -44,6 +44,11 @@ export interface StreamEvent {
    * format (`aws-eventstream`), the base64 of the message's exact bytes.
    */
   raw: string;
+  /**
+   * The event's exact bytes, base64, when they are not valid UTF-8 (a text format only): `raw` then
+   * holds their decoding, with U+FFFD for each bad sequence, and replay sends these bytes instead.
+   */
+  base64?: string;
 }
 
 export interface StoredStream {

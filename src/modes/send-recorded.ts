@@ -38,7 +38,7 @@ export function prepareResponse(response: RecordedResponse, extraHeaders: Record
   if (response.stream) {
     if (!('cache-control' in response.headers)) headers.push('cache-control', 'no-cache');
     const { format } = response.stream;
-    const events = response.stream.events.map((e) => ({ ms: e.ms, bytes: streamEventBytes(format, e.raw) }));
+    const events = response.stream.events.map((e) => ({ ms: e.ms, bytes: streamEventBytes(format, e) }));
     return { status: response.status, headers, events, joined: Buffer.concat(events.map((e) => e.bytes)) };
   }
   const body = response.body ? decodeBody(response.body) : Buffer.alloc(0);

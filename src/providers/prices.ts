@@ -1,6 +1,6 @@
 import type { Usage } from '../types.js';
 import type { Price } from './provider.js';
-import { allProviders } from './registry.js';
+import { allProviders, providersGeneration } from './registry.js';
 
 export type { Price } from './provider.js';
 
@@ -14,8 +14,17 @@ export const BUILT_IN_PRICES: Readonly<Record<string, Price>> = Object.freeze(
 
 /** The list prices of every registered provider module (built-ins and any registered since). */
 function registeredPrices(): Readonly<Record<string, Price>> {
-  return Object.assign({}, ...allProviders().map((p) => p.prices ?? {}));
+  // Asked for every recorded answer's cost: merged once per registry state, not per call.
+  if (pricesCache?.generation !== providersGeneration()) {
+    pricesCache = {
+      generation: providersGeneration(),
+      prices: Object.freeze(Object.assign({}, ...allProviders().map((p) => p.prices ?? {}))),
+    };
+  }
+  return pricesCache.prices;
 }
+
+let pricesCache: { generation: number; prices: Readonly<Record<string, Price>> } | undefined;
 
 /**
  * Cost of one answer in USD: the provider's own figure when it reports one (OpenRouter), else
@@ -26,7 +35,7 @@ export function costOf(
   model: string | undefined,
   usage: Usage | undefined,
   inputIncludesCached: boolean,
-  overrides: Readonly<Record<string, Price>> = {},
+  overrides: Readonly<Record<string, Price>> = NO_OVERRIDES,
 ): number | undefined {
   if (!usage) return undefined;
   if (usage.reportedCostUsd !== undefined) return usage.reportedCostUsd;
@@ -44,7 +53,23 @@ export function costOf(
 }
 
 /** The price for a model: config overrides first, then the built-in table; vendor prefixes (`openai/`) ignored. */
-export function priceOf(model: string, overrides: Readonly<Record<string, Price>> = {}): Price | undefined {
+export function priceOf(model: string, overrides: Readonly<Record<string, Price>> = NO_OVERRIDES): Price | undefined {
+  // A proxy prices every recorded answer, mostly of a few models: the prefix search runs once per
+  // model (and price table), not once per answer.
+  const generation = providersGeneration();
+  let memo = priceMemo.get(overrides);
+  if (memo?.generation !== generation) priceMemo.set(overrides, (memo = { generation, byModel: new Map() }));
+  if (memo.byModel.has(model)) return memo.byModel.get(model);
+  const price = searchPrice(model, overrides);
+  // Bounded: a client inventing model names cannot grow it without limit.
+  if (memo.byModel.size < 1000) memo.byModel.set(model, price);
+  return price;
+}
+
+const NO_OVERRIDES: Readonly<Record<string, Price>> = Object.freeze({});
+const priceMemo = new WeakMap<object, { generation: number; byModel: Map<string, Price | undefined> }>();
+
+function searchPrice(model: string, overrides: Readonly<Record<string, Price>>): Price | undefined {
   const name = model.includes('/') ? model.slice(model.lastIndexOf('/') + 1) : model;
   for (const table of [overrides, registeredPrices()]) {
     let best: string | undefined;

@@ -77,6 +77,16 @@ export function registerProvider(provider: Provider): void {
   const at = PROVIDERS.findIndex((p) => p.name === provider.name);
   if (at === -1) PROVIDERS.push(provider);
   else PROVIDERS[at] = provider;
+  registryGeneration++;
+  volatileHeaders = undefined;
+}
+
+/** Counts registerProvider calls: what is derived from the list and cached is rebuilt when it moves. */
+let registryGeneration = 0;
+
+/** Changes whenever a provider module is registered (for caches of what derives from the list). */
+export function providersGeneration(): number {
+  return registryGeneration;
 }
 
 /** Every registered provider module, built-ins first. */
@@ -181,11 +191,15 @@ export function upstreamsFromEnv(env: NodeJS.ProcessEnv, configured: ReadonlySet
  * counters): applied whatever the route, since one upstream may answer in another's headers.
  */
 export function volatileResponseHeaders(): { names: ReadonlySet<string>; prefixes: readonly string[] } {
-  return {
+  // Asked once per recorded answer: built once per registry state, not per call.
+  volatileHeaders ??= {
     names: new Set(PROVIDERS.flatMap((p) => p.volatileResponseHeaders ?? [])),
-    prefixes: PROVIDERS.flatMap((p) => p.volatileResponseHeaderPrefixes ?? []),
+    prefixes: Object.freeze(PROVIDERS.flatMap((p) => p.volatileResponseHeaderPrefixes ?? [])),
   };
+  return volatileHeaders;
 }
+
+let volatileHeaders: { names: ReadonlySet<string>; prefixes: readonly string[] } | undefined;
 
 /** The WebSocket rules of a wire family (a family without a socket API gets neutral ones). */
 export function sessionRulesOf(family: string): SessionRules {

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type { RecordingClaim, RecordingClaims } from './recording-claims.js';
+import { whenNotBusy } from './sqlite-busy.js';
 
 /** How long a claim lives without its holder's heartbeat (a holder on a frozen or vanished host). */
 const LEASE_MS = 15_000;
@@ -34,16 +35,16 @@ export class SqliteRecordingClaims implements RecordingClaims {
   }
 
   async tryClaim(episode: string, key: string): Promise<RecordingClaim | undefined> {
-    const s = this.#statements();
+    const s = await whenNotBusy(() => this.#statements());
     const owner = randomUUID();
-    const won = this.#db
-      .transaction(() => {
-        const row = s.get.get(episode, key) as ClaimRow | undefined;
-        if (row && this.#alive(row)) return false;
-        s.upsert.run({ episode, key, owner, host: this.#host, pid: process.pid, expires_at: Date.now() + LEASE_MS });
-        return true;
-      })
-      .immediate();
+    const claim = this.#db.transaction(() => {
+      const row = s.get.get(episode, key) as ClaimRow | undefined;
+      if (row && this.#alive(row)) return false;
+      s.upsert.run({ episode, key, owner, host: this.#host, pid: process.pid, expires_at: Date.now() + LEASE_MS });
+      return true;
+    });
+    // Another process writing: wait without freezing this one (issue 13 item 11).
+    const won = await whenNotBusy(() => claim.immediate());
     if (!won) return undefined;
     const beat = setInterval(() => {
       try {
@@ -56,13 +57,13 @@ export class SqliteRecordingClaims implements RecordingClaims {
     return {
       release: async () => {
         clearInterval(beat);
-        if (this.#db.open) s.release.run(episode, key, owner);
+        if (this.#db.open) await whenNotBusy(() => s.release.run(episode, key, owner));
       },
     };
   }
 
   async waitForRelease(episode: string, key: string, deadline: number): Promise<boolean> {
-    const s = this.#statements();
+    const s = await whenNotBusy(() => this.#statements());
     for (;;) {
       const row = s.get.get(episode, key) as ClaimRow | undefined;
       if (!row || !this.#alive(row)) return true;

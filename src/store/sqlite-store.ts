@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { CassetteError } from '../errors.js';
 import type { Interaction, Mode, TakeSummary } from '../types.js';
 import type { RunFilter, RunRecord } from './run-record.js';
+import { SQLITE_BUSY_WAIT_MS, SQLITE_SYNC_WAIT_MS, whenNotBusy } from './sqlite-busy.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteRecordingClaims } from './sqlite-recording-claims.js';
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
@@ -16,20 +17,25 @@ type Row = Record<string, unknown>;
 /**
  * The embedded default store. WAL with `synchronous = NORMAL`: every append is its own
  * transaction and survives a crash of the process (`kill -9`); a power cut may lose the last
- * few commits (docs/store-format.md). Writers in other processes wait on `busy_timeout`.
+ * few commits (docs/store-format.md). A write that meets another process's write lock waits
+ * asynchronously (`whenNotBusy`), so the proxy keeps serving meanwhile; SQLite's own synchronous
+ * `busy_timeout` stays short (only opening a store with migrations to apply waits on it).
  */
 export function openSqliteStore(path: string, options: { readonly?: boolean } = {}): Store {
   let db: Database.Database | undefined;
   try {
     if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-    db.pragma('busy_timeout = 10000');
+    db.pragma(`busy_timeout = ${SQLITE_BUSY_WAIT_MS}`);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       migrate(db);
     }
+    // From here on a wait for a lock must not freeze the event loop (issue 13 item 11): writes
+    // retry asynchronously; a read-only reader may wait a moment for a writer switching to WAL.
+    db.pragma(`busy_timeout = ${options.readonly ? 1000 : SQLITE_SYNC_WAIT_MS}`);
     // Prepares every statement: a file that is not a database, or lacks the tables, fails here.
     return new SqliteStore(db, path);
   } catch (err) {
@@ -118,22 +124,25 @@ class SqliteStore implements Store {
 
   /** One IMMEDIATE transaction for the group; a row that fails alone fails alone (see SqliteTakeWriter.appendNow). */
   async appendGroup(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
-    const results: (Error | undefined)[] = appends.map(() => undefined);
+    let results: (Error | undefined)[] = [];
     try {
-      this.#batch.immediate(() => {
-        this.#writing.batching = true;
-        try {
-          appends.forEach((a, n) => {
-            try {
-              asSqliteWriter(a.writer).appendNow(a.interaction);
-            } catch (err) {
-              results[n] = err as Error;
-            }
-          });
-        } finally {
-          this.#writing.batching = false;
-        }
-      });
+      await whenNotBusy(() =>
+        this.#batch.immediate(() => {
+          results = appends.map(() => undefined);
+          this.#writing.batching = true;
+          try {
+            appends.forEach((a, n) => {
+              try {
+                asSqliteWriter(a.writer).appendNow(a.interaction);
+              } catch (err) {
+                results[n] = err as Error;
+              }
+            });
+          } finally {
+            this.#writing.batching = false;
+          }
+        }),
+      );
     } catch (err) {
       // The commit itself failed: nothing of this group is stored.
       return appends.map(() => err as Error);
@@ -174,42 +183,43 @@ class SqliteStore implements Store {
   }
 
   async removeEpisodes(episodes: readonly string[]): Promise<number> {
-    return this.#db.transaction(() =>
+    const remove = this.#db.transaction(() =>
       episodes.reduce((n, e) => {
         const removed = this.#stmts.deleteEpisodeInteractions.run(e).changes;
         this.#stmts.deleteEpisodeTakes.run(e);
         return n + removed;
       }, 0),
-    )();
+    );
+    return whenNotBusy(() => remove.immediate());
   }
 
   async removeTakes(takes: readonly { episode: string; take: number }[]): Promise<number> {
-    return this.#db.transaction(() =>
+    const remove = this.#db.transaction(() =>
       takes.reduce((n, t) => {
         const removed = this.#stmts.deleteTakeInteractions.run(t.episode, t.take).changes;
         this.#stmts.deleteTake.run(t.episode, t.take);
         return n + removed;
       }, 0),
-    )();
+    );
+    return whenNotBusy(() => remove.immediate());
   }
 
   /** Writes a whole take with its recorded number, times and positions (import/export). */
   async importTake(summary: TakeSummary, interactions: Interaction[]): Promise<void> {
     const { episode, take } = summary;
-    this.#db
-      .transaction(() => {
-        if (this.#stmts.takeExists.get(episode, take)) {
-          throw new CassetteError('bad_usage', `episode ${episode} take ${take} exists already in ${this.location}`);
-        }
-        const id = Number(this.#stmts.insertTake.run(episode, take, summary.mode, summary.createdAt).lastInsertRowid);
-        if (summary.closedAt !== undefined) this.#stmts.closeTake.run(summary.closedAt, id);
-        for (const i of interactions) this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
-      })
-      .immediate();
+    const write = this.#db.transaction(() => {
+      if (this.#stmts.takeExists.get(episode, take)) {
+        throw new CassetteError('bad_usage', `episode ${episode} take ${take} exists already in ${this.location}`);
+      }
+      const id = Number(this.#stmts.insertTake.run(episode, take, summary.mode, summary.createdAt).lastInsertRowid);
+      if (summary.closedAt !== undefined) this.#stmts.closeTake.run(summary.closedAt, id);
+      for (const i of interactions) this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
+    });
+    await whenNotBusy(() => write.immediate());
   }
 
   async recordRun(run: RunRecord): Promise<void> {
-    insertRun(this.#db, run);
+    await whenNotBusy(() => insertRun(this.#db, run));
   }
 
   async listRuns(filter?: RunFilter): Promise<RunRecord[]> {

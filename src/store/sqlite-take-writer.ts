@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Interaction, Mode } from '../types.js';
+import { whenNotBusy } from './sqlite-busy.js';
 import type { TakeWriter } from './store.js';
 import { takeFinished } from './take-finished.js';
 
@@ -34,7 +35,7 @@ export class SqliteTakeWriter implements TakeWriter {
   }
 
   async take(): Promise<number> {
-    return this.#ensureTake().take;
+    return (await whenNotBusy(() => this.#ensureTake())).take;
   }
 
   nextPosition(): number {
@@ -42,7 +43,7 @@ export class SqliteTakeWriter implements TakeWriter {
   }
 
   async append(i: Interaction): Promise<void> {
-    this.appendNow(i);
+    await whenNotBusy(() => this.appendNow(i));
   }
 
   /** The synchronous append, inside a group's transaction (`SqliteStore.appendGroup`) or alone. */
@@ -65,7 +66,8 @@ export class SqliteTakeWriter implements TakeWriter {
   /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */
   async finish(): Promise<void> {
     this.#finished = true;
-    if (this.#take) this.ctx.stmts.closeTake.run(new Date().toISOString(), this.#take.id);
+    const take = this.#take;
+    if (take) await whenNotBusy(() => this.ctx.stmts.closeTake.run(new Date().toISOString(), take.id));
   }
 
   /** Takes are created on the first append: a session that records nothing leaves no empty take. */

@@ -1,3 +1,4 @@
+import type { StreamEvent } from '../types.js';
 import type { StreamFormat } from './types.js';
 
 /** Whether a stream format is binary: its recorded events' `raw` is base64, not text. */
@@ -6,6 +7,7 @@ export function isBinaryStreamFormat(format: StreamFormat): boolean {
 }
 
 /** The wire bytes of one recorded stream event. */
-export function streamEventBytes(format: StreamFormat, raw: string): Buffer {
-  return Buffer.from(raw, isBinaryStreamFormat(format) ? 'base64' : 'utf8');
+export function streamEventBytes(format: StreamFormat, event: StreamEvent): Buffer {
+  if (event.base64 !== undefined) return Buffer.from(event.base64, 'base64');
+  return Buffer.from(event.raw, isBinaryStreamFormat(format) ? 'base64' : 'utf8');
 }

@@ -3,6 +3,7 @@ import { encodeBody } from '../match/body-codec.js';
 import type { Redactor } from '../safety/create-redactor.js';
 import { createEventStreamFramer } from '../stream/aws-eventstream.js';
 import { createFramer } from '../stream/create-framer.js';
+import { EventByteLedger } from '../stream/event-byte-ledger.js';
 import { isBinaryStreamFormat } from '../stream/event-bytes.js';
 import { isTerminalEvent } from '../stream/terminal-event.js';
 import type { Framer } from '../stream/types.js';
@@ -58,6 +59,8 @@ export class ResponseCapture {
   #unrecordable: string | undefined;
   // ignoreBOM: a leading byte order mark is part of the stream's bytes; replay must send it too.
   readonly #text: InstanceType<typeof TextDecoder> | undefined;
+  /** The bytes behind the text events, for the few that are not valid UTF-8. */
+  readonly #ledger = new EventByteLedger();
   #chunks: Buffer[] = [];
   #events: StreamEvent[] = [];
   #decodeFailed = false;
@@ -146,7 +149,7 @@ export class ResponseCapture {
     if (this.#framer && this.#format) {
       const tail = this.#text?.decode();
       const rest = [...(tail ? this.#framer.push(tail) : []), ...this.#framer.end()];
-      this.#addEvents(rest);
+      this.#addEvents(rest, true);
       return { stream: { format: this.#format, events: this.#events, complete: ok }, complete: ok };
     }
     const bytes = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
@@ -174,9 +177,10 @@ export class ResponseCapture {
       return;
     }
     if (this.#binaryFramer) this.#addEvents(this.#binaryFramer.push(chunk));
-    else if (this.#framer)
+    else if (this.#framer) {
+      this.#ledger.push(chunk);
       this.#addEvents(this.#framer.push((this.#text as InstanceType<typeof TextDecoder>).decode(chunk, { stream: true })));
-    else this.#chunks.push(chunk);
+    } else this.#chunks.push(chunk);
   }
 
   /** Drops everything captured so far and stops decoding: the rest of the answer only flows. */
@@ -186,17 +190,30 @@ export class ResponseCapture {
     this.#events = [];
     this.#framer = undefined;
     this.#binaryFramer = undefined;
+    this.#ledger.clear();
     const decoder = this.#decoder;
     this.#decoder = undefined;
     decoder?.destroy();
   }
 
-  #addEvents(raws: string[]): void {
+  /** `end`: these are the stream's last events (the last one owns every byte left). */
+  #addEvents(raws: string[], end = false): void {
     if (raws.length === 0) return;
     const ms = Math.round((performance.now() - this.#startedAt) * 10) / 10;
     // Redacting a binary message's base64 would break its checksums: it is stored as it came.
-    if (this.#binaryFramer) for (const raw of raws) this.#events.push({ ms, raw });
-    else for (const raw of raws) this.#events.push({ ms, raw: this.#redactor.text(raw) });
+    if (this.#binaryFramer) {
+      for (const raw of raws) this.#events.push({ ms, raw });
+      return;
+    }
+    const redact = this.#redactor.text;
+    for (let i = 0; i < raws.length; i++) {
+      const raw = raws[i] as string;
+      const bytes = this.#ledger.take(raw, end && i === raws.length - 1);
+      if (bytes === undefined) this.#events.push({ ms, raw: redact(raw) });
+      // Not valid UTF-8: the exact bytes are kept for replay, redacted as Latin-1 text (one
+      // character per byte, so every credential shape, all ASCII, matches as it would in UTF-8).
+      else this.#events.push({ ms, raw: redact(raw), base64: Buffer.from(redact(bytes.toString('latin1')), 'latin1').toString('base64') });
+    }
   }
 }
 

@@ -231,3 +231,37 @@ describe('unsolicited interim answers before the final one (item 6)', () => {
     }
   }
 });
+
+describe('SSE events that are not valid UTF-8 (item 16)', () => {
+  const events = [
+    Buffer.from('data: {"choices":[{"delta":{"content":"caf\u00e9 \u{1F600} "}}]}\n\n'),
+    Buffer.concat([
+      Buffer.from('data: {"choices":[{"delta":{"content":"bad '),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(' cut '),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from(' lone '),
+      Buffer.from([0x80]),
+      Buffer.from('"}}]}\n\n'),
+    ]),
+    Buffer.from('data: {"choices":[{"delta":{"content":"a literal \uFFFD is fine"}}]}\n\n'),
+    Buffer.concat([Buffer.from('data: {"choices":[{"delta":{"content":"'), Buffer.from([0xf0, 0x9f, 0x98]), Buffer.from('"}}]}\r\n\r\n')]),
+    Buffer.from('data: [DONE]\n\n'),
+  ];
+  const wire = Buffer.concat(events);
+
+  it('golden replays the recorded stream byte for byte', async () => {
+    const { live, golden } = await recordThenReplay(async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      // Odd-sized pieces: multi-byte characters and bad sequences cross chunk boundaries.
+      for (let i = 0; i < wire.length; i += 7) {
+        res.write(wire.subarray(i, i + 7));
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      res.end();
+    });
+    expect(live.body.equals(wire)).toBe(true);
+    expect(golden.status).toBe(200);
+    expect(golden.body.toString('hex')).toBe(wire.toString('hex'));
+  });
+});

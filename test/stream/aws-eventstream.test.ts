@@ -32,7 +32,7 @@ describe('AWS event stream framing', () => {
       const raws: string[] = [];
       for (let at = 0; at < WIRE.length; at += size) raws.push(...framer.push(WIRE.subarray(at, at + size)));
       expect(framer.end()).toEqual([]);
-      expect(raws.map((r) => streamEventBytes('aws-eventstream', r))).toEqual(MESSAGES);
+      expect(raws.map((raw) => streamEventBytes('aws-eventstream', { ms: 0, raw }))).toEqual(MESSAGES);
     }
   });
 
