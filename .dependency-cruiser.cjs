@@ -6,7 +6,8 @@
 const LAYERS = [
   ['cli', 'index\\.ts'],
   ['server', 'ui'],
-  ['pipeline', 'modes'],
+  ['pipeline'],
+  ['modes'],
   ['contract', 'compare', 'gates'],
   ['config'],
   ['providers'],

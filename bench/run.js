@@ -22,6 +22,8 @@
 //   BENCH_KEEP_TMP=1      keep stores, tapes and profiles under bench/results/tmp/
 //   BENCH_NICE=-10        run every benchmark process at this niceness (root; on a machine shared with other work)
 //   BENCH_CASSETTE_ROOT=DIR  benchmark another copy of llm-cassette (bin/, dist/, package.json)
+//   BENCH_BASELINE_ROOT=DIR  a second, built copy (say main before a change) takes turns beside this one in the
+//                         forward scenarios (passthrough, live) and golden replay: before/after in one run
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem, release } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -357,6 +359,13 @@ async function replayScenarios(tools, upstream) {
           json: await probe(p.url, JSON_BODY, jsonBytes),
           sse: await probe(p.url, SSE_BODY, sseBytes),
         };
+        // BENCH_BASELINE_ROOT=DIR: the other build's golden serves the same store, taking turns with this one.
+        if (t === 'cassette' && env.BENCH_BASELINE_ROOT) {
+          const id = 'cassette (baseline)';
+          const b = await TOOLS.cassette.start('replay', dir, upstream.base, 0, undefined, env.BENCH_BASELINE_ROOT);
+          procs.set(id, b);
+          checks[id] = { json: await probe(b.url, JSON_BODY, jsonBytes), sse: await probe(b.url, SSE_BODY, sseBytes) };
+        }
       } catch (err) {
         failed[t] = err.message;
       }

@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   // store and run
   store_unreadable: { exitCode: 3, httpStatus: 500 },
   store_write_failed: { exitCode: 3, httpStatus: 500 },
+  // a SQLite file with damaged pages or a row that is not valid JSON: `cassette salvage` copies out the rest
+  store_corrupt: { exitCode: 3, httpStatus: 500 },
   // a network store (PostgreSQL) that cannot be reached or refuses the login
   store_unreachable: { exitCode: 3, httpStatus: 503 },
   episode_not_found: { exitCode: 1, httpStatus: 404 },

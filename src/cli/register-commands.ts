@@ -19,6 +19,7 @@ import { registerRerecordCommand } from './rerecord-command.js';
 import { registerGateCommands } from './gate-commands.js';
 import { registerReportCommand } from './report-command.js';
 import { registerUiCommand } from './ui-command.js';
+import { registerSalvageCommand } from './salvage-command.js';
 
 /**
  * Every `cassette` command, in the order `--help` lists them. Each `*-command.ts` only declares its
@@ -40,6 +41,7 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerPinCommand(program, setExit);
   registerContractCommand(program, setExit);
   registerVerifyCommand(program, setExit);
+  registerSalvageCommand(program, setExit);
   registerGateCommands(program, setExit);
   registerUiCommand(program, setExit);
   registerReportCommand(program, setExit);

@@ -2,6 +2,7 @@ import { loadOptions } from '../config/load-config.js';
 import type { CliFlags } from '../config/load-config.js';
 import { appendToLedger, newRunId, readJunitAfterRun, toRunRecord } from '../gates/record-run.js';
 import { createLogger } from '../log.js';
+import { MODE_TABLE } from '../pipeline/mode-table.js';
 import { startCassetteServer } from '../server/create-cassette-server.js';
 import { formatSummary } from './format-summary.js';
 import { printJson, printTalk, talkPaint } from './output.js';
@@ -23,7 +24,7 @@ export async function runAction(cmd: string[], flags: CliFlags & LedgerFlags & {
   const logger = createLogger(options.logLevel);
   const times = flags.repeat === undefined ? 1 : positiveInt('--repeat', flags.repeat);
   // Recording modes always add to the ledger; golden and the others when a gate flag asks for it.
-  const recording = options.mode === 'live' || options.mode === 'record-missing';
+  const recording = MODE_TABLE[options.mode].traits.records;
   const ledger =
     flags.ledger !== false && (recording || flags.junit !== undefined || flags.repeat !== undefined || flags.label !== undefined);
   let series: string | undefined;

@@ -5,6 +5,7 @@ import { CassetteError } from '../errors.js';
 import type { Interaction, Mode, TakeSummary } from '../types.js';
 import type { RunFilter, RunRecord } from './run-record.js';
 import { SQLITE_BUSY_WAIT_MS, SQLITE_SYNC_WAIT_MS, whenNotBusy } from './sqlite-busy.js';
+import { corruptStore, guardStatements, isSqliteCorruption, parseStoredRow } from './sqlite-corruption.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteRecordingClaims } from './sqlite-recording-claims.js';
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
@@ -40,6 +41,8 @@ export function openSqliteStore(path: string, options: { readonly?: boolean } = 
     return new SqliteStore(db, path);
   } catch (err) {
     if (db?.open) db.close();
+    if (err instanceof CassetteError) throw err;
+    if (isSqliteCorruption(err)) throw corruptStore(path, 'opening it', err);
     throw new CassetteError('store_unreadable', `cannot open the SQLite store ${path}: ${(err as Error).message}`, {
       cause: err,
       hint: options.readonly
@@ -96,7 +99,7 @@ class SqliteStore implements Store {
     this.#db = db;
     this.location = location;
     this.claims = db.readonly ? undefined : new SqliteRecordingClaims(db);
-    this.#stmts = prepare(db);
+    this.#stmts = guardStatements(prepare(db), location);
     this.#batch = db.transaction((fn: () => void) => fn());
     this.#writing = { db, stmts: this.#stmts, batching: false };
     this.#indexTake = createSqliteTakeIndexer(db, location);
@@ -106,7 +109,7 @@ class SqliteStore implements Store {
     const take = this.#stmts.newestTake.get(episode) as { id: number; take: number } | undefined;
     if (!take) return undefined;
     const rows = this.#stmts.completeOfTake.all(take.id) as Row[];
-    return { episode, take: take.take, interactions: rows.map(fromRow) };
+    return { episode, take: take.take, interactions: rows.map((r) => this.#fromRow(r, episode, take.take)) };
   }
 
   async indexEpisode(episode: string): Promise<TakeIndex | undefined> {
@@ -174,12 +177,16 @@ class SqliteStore implements Store {
       if (wanted && !wanted.has(t.episode)) continue;
       const stmt = filter.includeIncomplete ? this.#stmts.allOfTake : this.#stmts.completeOfTake;
       // A take at a time with all(), not iterate(): the connection must be free while the caller awaits.
-      for (const row of stmt.all(t.id) as Row[]) yield fromRow(row);
+      for (const row of stmt.all(t.id) as Row[]) yield this.#fromRow(row, t.episode, t.take);
     }
   }
 
-  private listTakesForIteration(newestOnly: boolean): { id: number; episode: string }[] {
-    return (newestOnly ? this.#stmts.newestTakes.all() : this.#stmts.allTakeIds.all()) as { id: number; episode: string }[];
+  private listTakesForIteration(newestOnly: boolean): { id: number; episode: string; take: number }[] {
+    return (newestOnly ? this.#stmts.newestTakes.all() : this.#stmts.allTakeIds.all()) as { id: number; episode: string; take: number }[];
+  }
+
+  #fromRow(row: Row, episode: string, take: number): Interaction {
+    return parseStoredRow(row.data as string, this.location, `row ${row.id as number} of episode "${episode}" take ${take}`);
   }
 
   async removeEpisodes(episodes: readonly string[]): Promise<number> {
@@ -249,10 +256,6 @@ function asSqliteWriter(w: TakeWriter): SqliteTakeWriter {
   return w;
 }
 
-function fromRow(row: Row): Interaction {
-  return JSON.parse(row.data as string) as Interaction;
-}
-
 function prepare(db: Database.Database) {
   return {
     newestTake: db.prepare(
@@ -261,12 +264,12 @@ function prepare(db: Database.Database) {
        ORDER BY t.take DESC LIMIT 1`,
     ),
     newestTakes: db.prepare(
-      `SELECT t.id, t.episode FROM takes t
+      `SELECT t.id, t.episode, t.take FROM takes t
        WHERE t.take = (SELECT MAX(t2.take) FROM takes t2 WHERE t2.episode = t.episode
                          AND EXISTS (SELECT 1 FROM interactions i WHERE i.take_id = t2.id AND i.complete = 1))
        ORDER BY t.episode`,
     ),
-    allTakeIds: db.prepare(`SELECT id, episode FROM takes ORDER BY episode, take`),
+    allTakeIds: db.prepare(`SELECT id, episode, take FROM takes ORDER BY episode, take`),
     latestTake: db.prepare(`SELECT id, take FROM takes WHERE episode = ? ORDER BY take DESC LIMIT 1`),
     maxTake: db.prepare(`SELECT MAX(take) AS t FROM takes WHERE episode = ?`),
     takeExists: db.prepare(`SELECT 1 FROM takes WHERE episode = ? AND take = ?`),
@@ -274,8 +277,8 @@ function prepare(db: Database.Database) {
     positionTaken: db.prepare(`SELECT 1 FROM interactions WHERE take_id = ? AND position = ?`),
     insertTake: db.prepare(`INSERT INTO takes (episode, take, mode, created_at) VALUES (?, ?, ?, ?)`),
     closeTake: db.prepare(`UPDATE takes SET closed_at = ? WHERE id = ?`),
-    completeOfTake: db.prepare(`SELECT data FROM interactions WHERE take_id = ? AND complete = 1 ORDER BY position`),
-    allOfTake: db.prepare(`SELECT data FROM interactions WHERE take_id = ? ORDER BY position`),
+    completeOfTake: db.prepare(`SELECT id, data FROM interactions WHERE take_id = ? AND complete = 1 ORDER BY position`),
+    allOfTake: db.prepare(`SELECT id, data FROM interactions WHERE take_id = ? ORDER BY position`),
     episodes: db.prepare(`SELECT DISTINCT episode FROM takes ORDER BY episode`),
     takes: db.prepare(takesSql('')),
     takesOf: db.prepare(takesSql('WHERE t.episode = ?')),

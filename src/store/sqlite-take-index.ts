@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CassetteError } from '../errors.js';
 import type { Interaction, RecordedRequest } from '../types.js';
+import { corruptStore, guardStatement, parseStoredRow } from './sqlite-corruption.js';
 import type { IndexedInteraction, TakeIndex } from './store.js';
 
 type IndexRow = [id: number, position: number, provider: string, method: string, path: string, key: string, keyRules: string | null];
@@ -15,15 +16,18 @@ export function createSqliteTakeIndexer(
   db: Database.Database,
   location: string,
 ): (episode: string, take: { id: number; take: number }) => TakeIndex {
-  const ofTake = db
-    .prepare(
+  const ofTake = guardStatement(
+    db.prepare(
       `SELECT id, position, provider, method, path, key${keyRulesColumn(db) || ', NULL'} FROM interactions
        WHERE take_id = ? AND complete = 1 ORDER BY position`,
-    )
-    .raw(true);
-  const dataById = db.prepare(`SELECT data FROM interactions WHERE id = ?`).pluck(true);
+    ),
+    location,
+  ).raw(true);
+  const dataById = guardStatement(db.prepare(`SELECT data FROM interactions WHERE id = ?`), location).pluck(true);
   // Only the request, cut out by SQLite: re-keying an old store must not parse every answer too.
-  const requestById = db.prepare(`SELECT json_extract(data, '$.request') FROM interactions WHERE id = ?`).pluck(true);
+  const requestById = guardStatement(db.prepare(`SELECT json_extract(data, '$.request') FROM interactions WHERE id = ?`), location).pluck(
+    true,
+  );
 
   return (episode, take) => {
     const gone = (id: number): CassetteError =>
@@ -48,10 +52,17 @@ export function createSqliteTakeIndexer(
       read: (id): Interaction => {
         const data = dataById.get(id) as string | undefined;
         if (data === undefined) throw gone(id);
-        return JSON.parse(data) as Interaction;
+        return parseStoredRow(data, location, `row ${id} of episode "${episode}" take ${take.take}`);
       },
       readRequest: (id): RecordedRequest => {
-        const request = requestById.get(id) as string | null | undefined;
+        let request: string | null | undefined;
+        try {
+          request = requestById.get(id) as string | null | undefined;
+        } catch (err) {
+          // json_extract refuses a row whose JSON is broken: the same damage as a row that does not parse.
+          if ((err as Error).message !== 'malformed JSON') throw err;
+          throw corruptStore(location, `row ${id} of episode "${episode}" take ${take.take} is not valid JSON`, err);
+        }
         if (request === undefined) throw gone(id);
         if (request === null) throw new CassetteError('store_unreadable', `row ${id} of ${location} has no request`);
         return JSON.parse(request) as RecordedRequest;

@@ -8,6 +8,8 @@ import type { Interaction } from '../types.js';
 import { BLOB_DIR } from './blob-files.js';
 import { findUnreferencedBlobs } from './collect-blobs.js';
 import { openStore } from './open-store.js';
+import { readSqliteSalvage } from './salvage-sqlite.js';
+import { isSqliteCorruption } from './sqlite-corruption.js';
 import { parseStoreLocation } from './store-location.js';
 import type { PostgresStore } from './postgres/postgres-store.js';
 import type { Store } from './store.js';
@@ -52,19 +54,59 @@ type OnProgress = ((done: number, total: number) => void) | undefined;
 async function verifySqlite(path: string, matchers: readonly CredentialMatcher[], onProgress: OnProgress): Promise<VerifyFinding[]> {
   const findings = integrityCheck(path);
   const seen = new Set<string>();
-  await withOpenStore(path, async (store) => {
-    for await (const [ordinal, i] of readAll(store, findings, onProgress)) {
-      findings.push(...checkRequiredFields(i, ordinal));
-      const scanned = scanInteraction(i, ordinal, matchers);
-      findings.push(...scanned.findings);
-      for (const v of scanned.values) seen.add(v);
+  let rows: VerifyFinding[] = [];
+  const check = (i: Interaction, ordinal: number): void => {
+    rows.push(...checkRequiredFields(i, ordinal));
+    const scanned = scanInteraction(i, ordinal, matchers);
+    rows.push(...scanned.findings);
+    for (const v of scanned.values) seen.add(v);
+  };
+  let damaged = findings.length > 0;
+  if (!damaged) {
+    try {
+      await withOpenStore(path, async (store) => {
+        for await (const [ordinal, i] of readAll(store, rows, onProgress)) check(i, ordinal);
+      });
+    } catch (err) {
+      if (!(err instanceof CassetteError && err.code === 'store_corrupt')) throw err;
+      damaged = true;
     }
-  });
+  }
+  if (damaged) {
+    // Read it the way salvage does: past damaged pages and broken rows, each loss a finding.
+    rows = [];
+    seen.clear();
+    findings.push(...damagedFindings(path, check));
+  }
+  findings.push(...rows);
   // Raw bytes catch what no row shows: deleted rows in free pages, the WAL, a rollback journal.
   for (const file of [path, `${path}-wal`, `${path}-journal`]) {
     if (existsSync(file)) findings.push(...scanRawFile(file, matchers, seen));
   }
   return findings;
+}
+
+/** A damaged SQLite store read as salvage reads it: `check` gets every readable interaction, each loss is a finding. */
+function damagedFindings(path: string, check: (i: Interaction, ordinal: number) => void): VerifyFinding[] {
+  const hint = `the store is damaged: cassette salvage RESCUED.db --store ${path} copies out the rest`;
+  let read;
+  try {
+    read = readSqliteSalvage(path);
+  } catch (err) {
+    if (!(err instanceof CassetteError && err.code === 'store_corrupt')) throw err;
+    return [{ kind: 'integrity', where: path, message: `${err.message} (nothing is readable)` }];
+  }
+  let ordinal = 0;
+  for (const t of read.takes) for (const i of t.interactions) check(i, ++ordinal);
+  const lost = read.lost.map((l): VerifyFinding => ({
+    kind: 'integrity',
+    where: `${path} ${l.where}`,
+    message: `unreadable: ${l.reason}`,
+  }));
+  return [
+    ...lost,
+    { kind: 'integrity', where: path, message: `${read.lost.length} unreadable part${read.lost.length === 1 ? '' : 's'}; ${hint}` },
+  ];
 }
 
 /**
@@ -123,6 +165,8 @@ function integrityCheck(path: string): VerifyFinding[] {
     const problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok');
     return problems.map((message) => ({ kind: 'integrity', where: path, message: `SQLite integrity_check: ${message}` }));
   } catch (err) {
+    if (isSqliteCorruption(err))
+      return [{ kind: 'integrity', where: path, message: `SQLite integrity_check cannot run: ${(err as Error).message}` }];
     throw unreadable(`cannot read the SQLite store ${path}: ${(err as Error).message}`, err);
   } finally {
     db?.close();
@@ -146,6 +190,8 @@ async function* readAll(store: Store, findings: VerifyFinding[], onProgress: OnP
     }
     onProgress?.(ordinal, Math.max(total, ordinal));
   } catch (err) {
+    // A damaged SQLite store is read again the way salvage reads it (verifySqlite).
+    if (err instanceof CassetteError && err.code === 'store_corrupt') throw err;
     findings.push({
       kind: 'integrity',
       where: store.location,

@@ -1,4 +1,4 @@
-import type { MissDetail } from '../modes/handle-proxy-call.js';
+import type { MissDetail } from '../pipeline/call-result.js';
 
 /** One proxied call as the server saw it; a miss carries what was asked and why it missed. */
 export interface CallRecord {

@@ -1,6 +1,6 @@
 import { diffTakes } from '../compare/diff-takes.js';
 import type { ContractConfig } from '../contract/contract-types.js';
-import type { MissDetail } from '../modes/handle-proxy-call.js';
+import type { MissDetail } from '../pipeline/call-result.js';
 import type { Redactor } from '../safety/create-redactor.js';
 import type { Store } from '../store/store.js';
 import type { Interaction } from '../types.js';

@@ -1,10 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readContract, readContracts, stableStringify, writeContract } from '../../src/contract/contract-files.js';
 import { inferContracts } from '../../src/contract/infer-contract.js';
 import { allCorpus } from './corpus-interactions.js';
+import { tempDir, useCleanup } from '../helpers/cleanup.js';
+
+// Each contracts- directory is removed after its test: npm test leaves nothing in /tmp.
+useCleanup();
 
 describe('contract files', () => {
   it('are deterministic: same recordings, same bytes, in any order', () => {
@@ -19,7 +22,7 @@ describe('contract files', () => {
   });
 
   it('write one file per provider and read back what was written', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'contracts-'));
+    const dir = tempDir('contracts-');
     const contracts = inferContracts(allCorpus());
     for (const c of contracts) expect(writeContract(dir, c).changed).toBe(true);
     for (const c of contracts) expect(writeContract(dir, c).changed).toBe(false);
@@ -30,7 +33,7 @@ describe('contract files', () => {
   });
 
   it('report a broken or foreign file instead of throwing', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'contracts-'));
+    const dir = tempDir('contracts-');
     writeFileSync(join(dir, 'openai.json'), '{ nope');
     writeFileSync(join(dir, 'gemini.json'), JSON.stringify({ version: 2, provider: 'gemini' }));
     const { contracts, problems } = readContracts(dir);

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/contract/render-json.js';
 import { renderJunit, xmlEscape } from '../../src/contract/render-junit.js';
@@ -12,9 +9,13 @@ import { allCorpus, corpus } from './corpus-interactions.js';
 import { memoryStore } from './memory-store.js';
 import { editBody, mapRawEvents, retake } from './mutate.js';
 import { xmlProblems } from './xml-well-formed.js';
+import { tempDir, useCleanup } from '../helpers/cleanup.js';
+
+// Each contracts- directory is removed after its test: npm test leaves nothing in /tmp.
+useCleanup();
 
 async function checkWithDrift(): Promise<ContractCheckResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'contracts-'));
+  const dir = tempDir('contracts-');
   const recordings = allCorpus();
   await runContractUpdate(memoryStore(recordings), { contractsDir: dir });
   const drifted = [
@@ -79,7 +80,7 @@ describe('reports', () => {
   });
 
   it('render a clean check too', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'contracts-'));
+    const dir = tempDir('contracts-');
     const recordings = allCorpus();
     await runContractUpdate(memoryStore(recordings), { contractsDir: dir });
     const clean = await runContractCheck(memoryStore(recordings), { contractsDir: dir });

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runContractCheck } from '../../src/contract/run-contract-check.js';
@@ -8,9 +7,13 @@ import type { Interaction } from '../../src/types.js';
 import { allCorpus, corpus } from './corpus-interactions.js';
 import { memoryStore } from './memory-store.js';
 import { editBody, retake } from './mutate.js';
+import { tempDir, useCleanup } from '../helpers/cleanup.js';
+
+// Each contracts- directory is removed after its test: npm test leaves nothing in /tmp.
+useCleanup();
 
 async function setup(): Promise<{ dir: string; recordings: Interaction[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'contracts-'));
+  const dir = tempDir('contracts-');
   const recordings = allCorpus();
   const update = await runContractUpdate(memoryStore(recordings), { contractsDir: dir });
   expect(update.contracts.map((c) => c.provider)).toEqual([

@@ -9,7 +9,7 @@ import type { CanonicalBodyFn } from '../../match/canonical-body.js';
 import type { Route } from '../../providers/registry.js';
 import { sessionRulesOf } from '../../providers/registry.js';
 import { assertUpstreamAllowed } from '../../safety/assert-upstream-allowed.js';
-import type { ProxyRuntime } from '../handle-proxy-call.js';
+import type { ProxyRuntime } from '../proxy-runtime.js';
 import type { Outcome } from '../proxy-stats.js';
 import { buildSessionInteraction } from './build-session-interaction.js';
 import { encodeFrames } from './encode-frames.js';
@@ -108,7 +108,6 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
 
     async function serve(p: Route, episode: string, path: string, query: string, matched: MatchedRequest): Promise<void> {
       const { rt } = ctx;
-      const mode = rt.options.mode;
       // --chaos, in every mode, drawn once per session (the same seed and sessions give the same faults).
       const chaos = rt.chaos(episode)?.next(p.provider) ?? { kind: 'none' as const };
       if (chaos.kind === 'respond') {
@@ -128,12 +127,12 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
         ...(chaos.kind === 'slow' ? { delayMs: chaos.delayMs } : {}),
       };
       const faulty = chaos.kind !== 'none';
-      if (mode === 'mock')
+      if (rt.traits.fakes)
         throw new CassetteError(
           'bad_usage',
           'mock mode does not make up WebSocket sessions; record one (--mode live) and replay it (golden)',
         );
-      if (rt.replayer && (mode === 'golden' || mode === 'record-missing')) {
+      if (rt.replayer && rt.traits.replays) {
         const found = await rt.replayer.findSession(episode, matched.key);
         if (found.kind === 'hit' && found.interaction.response.session) {
           const { interaction } = found;
@@ -163,7 +162,8 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
           });
           return;
         }
-        if (mode === 'golden') throw await missError(rt, p, episode, path, found.kind === 'miss' ? found.exhausted : undefined);
+        // A mode that cannot forward answers the miss.
+        if (!rt.traits.forwards) throw await missError(rt, p, episode, path, found.kind === 'miss' ? found.exhausted : undefined);
       }
       await relay(p, episode, path, query, matched, faults);
     }
@@ -177,11 +177,10 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
       faults: SessionFaults,
     ): Promise<void> {
       const { rt } = ctx;
-      const mode = rt.options.mode;
       const target = upstreamSessionTarget(p, path, query, req.headers, rt.redactor, rt.options.apiKeys);
       assertUpstreamAllowed(p.upstream, rt.options.allowUpstream);
       rt.budget.take();
-      const record = rt.recorder !== undefined && (mode === 'live' || mode === 'record-missing');
+      const record = rt.recorder !== undefined && rt.traits.records;
       const slot = record ? await rt.recorder?.reserve(episode, matched.key) : undefined;
       const result = await relaySession(
         wss,
@@ -238,7 +237,8 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
       rt.stats.addUsage(interaction.usage, interaction.costUsd, false);
       if (slot && rt.recorder) {
         await rt.recorder.append(interaction);
-        if (interaction.complete && mode === 'record-missing') rt.replayer?.add(episode, interaction);
+        // A mode that replays what it records serves this answer to the next identical call.
+        if (interaction.complete && rt.traits.replays) rt.replayer?.add(episode, interaction);
       }
       // Smoke checks of session frames against a contract are not built yet (docs/websocket.md, Limits).
       count(

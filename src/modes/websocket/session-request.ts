@@ -5,7 +5,7 @@ import { sessionRulesOf } from '../../providers/registry.js';
 import type { Redactor } from '../../safety/create-redactor.js';
 import { CREDENTIAL_REPLACEMENT } from '../../safety/credential-patterns.js';
 import { HOP_BY_HOP } from '../../upstream/normalize-headers.js';
-import type { ProxyRuntime } from '../handle-proxy-call.js';
+import type { ProxyRuntime } from '../proxy-runtime.js';
 import { envNameOf } from '../../config/provider-keys.js';
 
 const EMPTY = Buffer.alloc(0);

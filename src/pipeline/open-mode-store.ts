@@ -3,21 +3,25 @@ import { join } from 'node:path';
 import type { CassetteOptions } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { ModeTraits } from '../modes/proxy-runtime.js';
 import { openStore } from '../store/open-store.js';
 import { readLock } from '../store/pin-lock.js';
 import { PinnedStore } from '../store/pinned-store.js';
 import { storeExists } from '../store/store-location.js';
 import type { Store } from '../store/store.js';
 
-/** Golden never writes: a store that does not exist yet is an empty one, not a new file. */
-export async function openModeStore(options: CassetteOptions, logger: Logger): Promise<Store | undefined> {
-  if (options.mode === 'mock' || options.mode === 'passthrough' || options.mode === 'smoke') return undefined;
-  if (options.mode === 'golden' && !storeExists(options.store)) {
+/**
+ * Opens the store as a mode's traits ask: not at all, to read, or to write. A mode that only reads
+ * never writes: a store that does not exist yet is an empty one to it, not a new file.
+ */
+export async function openModeStore(options: CassetteOptions, traits: ModeTraits, logger: Logger): Promise<Store | undefined> {
+  if (traits.store === 'none') return undefined;
+  if (traits.store === 'read' && !storeExists(options.store)) {
     logger.warn({ store: options.store }, `store ${options.store} does not exist: every request will miss`);
     return emptyStore(options.store);
   }
-  const store = await openStore(options.store, { readonly: options.mode === 'golden' });
-  if (options.mode === 'live' || options.mode === 'record-missing') {
+  const store = await openStore(options.store, { readonly: traits.store === 'read' });
+  if (traits.store === 'write') {
     try {
       assertWritable(store);
     } catch (err) {
@@ -28,7 +32,8 @@ export async function openModeStore(options: CassetteOptions, logger: Logger): P
       logger.warn({ code: 'store_write_failed', store: options.store }, `${(err as Error).message}; forwarding without recording`);
     }
   }
-  if (options.mode !== 'golden' || options.lock === undefined) return store;
+  // --lock pins the takes a reading mode serves.
+  if (traits.store !== 'read' || options.lock === undefined) return store;
   try {
     const lock = readLock(options.lock);
     logger.info({ lock: options.lock, pinned: Object.keys(lock.episodes).length }, `golden serves the takes pinned in ${options.lock}`);
