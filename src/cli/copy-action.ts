@@ -7,7 +7,7 @@ import { openExistingStore } from './store-option.js';
 import { progressBar } from './progress-bar.js';
 
 /** `cassette copy --from A --to B`: every take of A that B lacks, under its own number; exit 1 on a conflict. */
-export async function copyAction(flags: { from: string; to: string; json?: boolean }): Promise<number> {
+export async function copyAction(flags: { from: string; to: string; json?: boolean; quiet?: boolean }): Promise<number> {
   const from = await openExistingStore(flags.from, { readonly: true });
   let report: MergeReport;
   let to: string;
@@ -15,7 +15,7 @@ export async function copyAction(flags: { from: string; to: string; json?: boole
     const into = await openStore(flags.to);
     to = into.location;
     // Takes, not interactions: a take is written whole, so a small number of them is already a long job.
-    const progress = progressBar('copying', 'takes', { json: flags.json === true, minTotal: 20 });
+    const progress = progressBar('copying', 'takes', { json: flags.json === true, quiet: flags.quiet === true, minTotal: 20 });
     try {
       report = await mergeTakes(from, into, { numbers: 'keep', onProgress: progress.update });
     } finally {
@@ -29,9 +29,10 @@ export async function copyAction(flags: { from: string; to: string; json?: boole
   if (flags.json) printJson({ ok, from: from.location, to, ...report });
   else {
     for (const c of report.conflicts) printTalk(`conflict: ${c.episode} take ${c.take} left alone: ${c.reason}`);
-    printTalk(
-      `copied ${report.copied.takes} takes (${report.copied.interactions} interactions) from ${from.location} to ${to}; ${report.present} already there; ${report.conflicts.length} conflicts`,
-    );
+    if (!flags.quiet)
+      printTalk(
+        `copied ${report.copied.takes} takes (${report.copied.interactions} interactions) from ${from.location} to ${to}; ${report.present} already there; ${report.conflicts.length} conflicts`,
+      );
   }
   return ok ? EXIT.ok : EXIT.problem;
 }

@@ -11,7 +11,7 @@ import { printJson, printTalk } from './output.js';
 import { assertReplaceable, writeExportMarker } from './replace-target.js';
 import { progressBar } from './progress-bar.js';
 
-type Flags = CliFlags & { json?: boolean; force?: boolean; asNewTake?: boolean };
+type Flags = CliFlags & { json?: boolean; force?: boolean; asNewTake?: boolean; quiet?: boolean };
 
 /** `cassette export DIR`: the whole store as a JSON directory, replacing DIR. */
 export async function exportAction(dir: string, flags: Flags): Promise<number> {
@@ -38,14 +38,15 @@ export async function exportAction(dir: string, flags: Flags): Promise<number> {
   renameSync(tmp, target);
   rmSync(old, { recursive: true, force: true });
   if (flags.json) printJson({ ok: true, dir: target, ...counts });
-  else printTalk(`exported ${counts.episodes} episodes, ${counts.takes} takes, ${counts.interactions} interactions to ${target}`);
+  else if (!flags.quiet)
+    printTalk(`exported ${counts.episodes} episodes, ${counts.takes} takes, ${counts.interactions} interactions to ${target}`);
   return 0;
 }
 
 /** `cassette import DIR`: adds the takes of a JSON directory to the store. */
 export async function importAction(dir: string, flags: Flags): Promise<number> {
   const options = await loadOptions(flags);
-  if (flags.asNewTake) return importAsNewTakes(dir, options.store, flags.json === true);
+  if (flags.asNewTake) return importAsNewTakes(dir, options.store, flags.json === true, flags.quiet === true);
   const from = resolve(dir);
   if (!existsSync(from) || !statSync(from).isDirectory())
     throw new CassetteError('bad_usage', `nothing to import: ${from} is not a directory`, {
@@ -60,7 +61,7 @@ export async function importAction(dir: string, flags: Flags): Promise<number> {
     const counts = await importStore(from, into, progress.update);
     progress.stop();
     if (flags.json) printJson({ ok: true, store: options.store, ...counts });
-    else
+    else if (!flags.quiet)
       printTalk(`imported ${counts.episodes} episodes, ${counts.takes} takes, ${counts.interactions} interactions into ${options.store}`);
     ok = true;
     return 0;
@@ -73,7 +74,7 @@ export async function importAction(dir: string, flags: Flags): Promise<number> {
 }
 
 /** `cassette import SRC --as-new-take`: merges another runner's takes under fresh numbers, skipping takes already held. */
-async function importAsNewTakes(source: string, store: string, json: boolean): Promise<number> {
+async function importAsNewTakes(source: string, store: string, json: boolean, quiet: boolean): Promise<number> {
   const from = await openExistingStore(source, { readonly: true });
   try {
     const into = await openStore(store);
@@ -81,7 +82,7 @@ async function importAsNewTakes(source: string, store: string, json: boolean): P
       const r = await mergeTakes(from, into, { numbers: 'new' });
       if (json)
         printJson({ ok: true, store: into.location, takes: r.copied.takes, interactions: r.copied.interactions, present: r.present });
-      else
+      else if (!quiet)
         printTalk(
           `imported ${r.copied.takes} takes (${r.copied.interactions} interactions) as new takes into ${into.location}; ${r.present} already there`,
         );

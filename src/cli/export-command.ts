@@ -10,6 +10,7 @@ export function registerExportCommands(program: Command, setExit: SetExit): void
     .argument('<dir>', 'target directory: new, empty, or a previous export')
     .option('--store <path>', 'store to read')
     .option('--force', 'replace DIR even when it is not empty and not a previous export')
+    .option('--quiet', 'no progress bar and no summary line (errors are still printed)')
     .option('--json', 'machine-readable output')
     .action(lazyAction(async () => (await import('./export-action.js')).exportAction, setExit));
   program
@@ -21,6 +22,7 @@ export function registerExportCommands(program: Command, setExit: SetExit): void
       '--as-new-take',
       "merge: each take the store lacks (by content) becomes the episode's next take, so two runners' imports never clash",
     )
+    .option('--quiet', 'no progress bar and no summary line (errors are still printed)')
     .option('--json', 'machine-readable output')
     .action(lazyAction(async () => (await import('./export-action.js')).importAction, setExit));
 }

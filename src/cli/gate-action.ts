@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { environment } from '../config/environment.js';
 import { readConfigFile } from '../config/load-config.js';
 import { EXIT } from '../errors.js';
 import { resolvePerfThresholds, type PerfFlags } from '../gates/gate-settings.js';
@@ -22,7 +23,7 @@ interface Flags extends PerfFlags {
 /** `cassette gate`: exit 1 on a latency or throughput regression or a cost over the ceiling. */
 export async function gateAction(flags: Flags): Promise<number> {
   const { file } = await readConfigFile(flags.config, process.cwd());
-  const thresholds = resolvePerfThresholds(flags, process.env, file.gates);
+  const thresholds = resolvePerfThresholds(flags, environment().perf, file.gates);
   const store = await resolveStorePath(flags);
   const current = flags.current ?? file.gates?.perf?.current;
   if (flags.writeBaseline !== undefined) {

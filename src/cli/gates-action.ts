@@ -1,4 +1,5 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { environment } from '../config/environment.js';
 import { readConfigFile } from '../config/load-config.js';
 import { CassetteError, EXIT } from '../errors.js';
 import { GATE_NAMES, type GateName } from '../gates/gate-result.js';
@@ -34,7 +35,7 @@ export async function gatesAction(flags: Flags): Promise<number> {
       gates,
       flaky: resolveFlakySettings({}, config),
       perf: {
-        thresholds: resolvePerfThresholds({}, process.env, config),
+        thresholds: resolvePerfThresholds({}, environment().perf, config),
         ...(baseline === undefined ? {} : { baseline }),
         ...(current === undefined ? {} : { current }),
       },
@@ -47,7 +48,7 @@ export async function gatesAction(flags: Flags): Promise<number> {
   const markdown = renderGatesMarkdown(results);
   if (flags.markdown) writeFileSync(flags.markdown, markdown);
   // GitHub Actions shows this file on the job page.
-  else if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+  else if (environment().githubStepSummary) appendFileSync(environment().githubStepSummary as string, markdown);
   if (flags.junit) writeFileSync(flags.junit, renderGatesJunit(results));
   if (flags.json) {
     printJson({

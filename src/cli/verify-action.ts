@@ -17,6 +17,7 @@ export async function verifyAction(flags: {
   store?: string;
   config?: string;
   json?: boolean;
+  quiet?: boolean;
   maxAge?: string;
   lock?: string;
 }): Promise<number> {
@@ -45,7 +46,7 @@ export async function verifyAction(flags: {
     return code;
   }
   if (findings.length === 0) {
-    printTalk(talkPaint().ok(`${path}: clean (no credential shapes, integrity ok)`));
+    if (!flags.quiet) printTalk(talkPaint().ok(`${path}: clean (no credential shapes, integrity ok)`));
     return code;
   }
   // The findings are the command's data; the verdict is talk.
@@ -63,10 +64,11 @@ export async function verifyAction(flags: {
   const integrity = findings.filter((f) => f.kind === 'integrity').length;
   const pins = findings.filter((f) => f.kind === 'pin').length;
   const stale = findings.length - secrets - integrity - pins;
-  printTalk(
-    talkPaint().fail(
-      `${path}: ${secrets} credential finding${secrets === 1 ? '' : 's'}, ${integrity} integrity finding${integrity === 1 ? '' : 's'}${stale > 0 ? `, ${stale} stale` : ''}${pins > 0 ? `, ${pins} pin mismatch${pins === 1 ? '' : 'es'}` : ''}`,
-    ),
-  );
+  if (!flags.quiet)
+    printTalk(
+      talkPaint().fail(
+        `${path}: ${secrets} credential finding${secrets === 1 ? '' : 's'}, ${integrity} integrity finding${integrity === 1 ? '' : 's'}${stale > 0 ? `, ${stale} stale` : ''}${pins > 0 ? `, ${pins} pin mismatch${pins === 1 ? '' : 'es'}` : ''}`,
+      ),
+    );
   return code;
 }

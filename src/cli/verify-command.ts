@@ -9,6 +9,7 @@ export function registerVerifyCommand(program: Command, setExit: SetExit): void 
     .option('--config <file>', 'config file, for verify.patterns (default cassette.config.json if present)')
     .option('--max-age <duration>', 'also fail on served recordings older than this: 30d, 12h, 2w (docs/gates.md)')
     .option('--lock <file>', 'also check the takes pinned in this file (default cassette.lock in the working directory, if present)')
+    .option('--quiet', 'no progress bar and no verdict line (findings and the exit code stay) (errors are still printed)')
     .option('--json', 'print {"ok":bool,"findings":[...]}')
     .action(lazyAction(async () => (await import('./verify-action.js')).verifyAction, setExit));
 }

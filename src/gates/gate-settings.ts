@@ -95,7 +95,11 @@ export interface PerfFlags {
  * percentile (`0.15`, `15%`) or a list (`p50=10%,p95=15%,p99=20%,throughput=5%`);
  * `PERF_COST_CEILING` is USD.
  */
-export function resolvePerfThresholds(flags: PerfFlags, env: NodeJS.ProcessEnv, config: GatesConfig | undefined): PerfThresholds {
+export function resolvePerfThresholds(
+  flags: PerfFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  config: GatesConfig | undefined,
+): PerfThresholds {
   const c = config?.perf ?? {};
   const t: PerfThresholds = {
     p50: c.p50 ?? DEFAULT_PERF_THRESHOLDS.p50,

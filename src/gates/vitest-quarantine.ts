@@ -1,3 +1,4 @@
+import { environment } from '../config/environment.js';
 import { DEFAULT_QUARANTINE_FILE, readQuarantineFile, type QuarantinedTest } from './quarantine-file.js';
 
 /** The quarantine file as a test file reads it (docs/gates.md, "Quarantine file"). */
@@ -12,7 +13,7 @@ export interface Quarantine {
  * Reads the quarantine file `cassette flaky --quarantine` wrote: `path`, else env
  * CASSETTE_QUARANTINE, else ./cassette-quarantine.json. No file is an empty quarantine.
  */
-export function loadQuarantine(path: string = process.env.CASSETTE_QUARANTINE || DEFAULT_QUARANTINE_FILE): Quarantine {
+export function loadQuarantine(path: string = environment().quarantineFile ?? DEFAULT_QUARANTINE_FILE): Quarantine {
   const file = readQuarantineFile(path);
   const tests = file?.tests ?? [];
   return {

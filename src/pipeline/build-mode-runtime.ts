@@ -46,7 +46,7 @@ export async function buildModeRuntime(mode: Mode, shared: ProxyShared): Promise
     replayer,
     recorder,
     flights,
-    ...(smoke ? { checkAnswer: smoke.createSmokeChecker(options.contractsDir, options.file.contract, logger) } : {}),
+    ...(smoke ? { checkAnswer: await smoke.createSmokeChecker(options.contractsDir, options.file.contract, logger, options.store) } : {}),
   };
   return { rt, store, placeholder };
 }

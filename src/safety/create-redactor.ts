@@ -8,6 +8,8 @@ export interface Redactor {
   json<T>(value: T): T;
   /** Redacts a text body or a stream event's raw text. */
   text(value: string): string;
+  /** Where `text` would redact: `[start, end)` of each match of a credential shape or `redact` rule. */
+  spans(value: string): [start: number, end: number][];
 }
 
 /** Compiles the rules once; both methods are on the request hot path. */
@@ -35,6 +37,13 @@ export function createRedactor(rules: readonly RewriteRule[]): Redactor {
       return out as T;
     },
     text,
+    spans(value: string): [number, number][] {
+      const out: [number, number][] = [];
+      for (const regex of mayHoldCredential(value) ? [builtIn, ...everywhere.map((r) => r.regex)] : everywhere.map((r) => r.regex)) {
+        for (const m of value.matchAll(regex)) if (m[0].length > 0) out.push([m.index, m.index + m[0].length]);
+      }
+      return out;
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import zlib from 'node:zlib';
 import { encodeBody } from '../match/body-codec.js';
 import type { Redactor } from '../safety/create-redactor.js';
+import { redactAcrossEvents } from '../safety/redact-across-events.js';
 import { createEventStreamFramer } from '../stream/aws-eventstream.js';
 import { createFramer } from '../stream/create-framer.js';
 import { EventByteLedger } from '../stream/event-byte-ledger.js';
@@ -150,7 +151,9 @@ export class ResponseCapture {
       const tail = this.#text?.decode();
       const rest = [...(tail ? this.#framer.push(tail) : []), ...this.#framer.end()];
       this.#addEvents(rest, true);
-      return { stream: { format: this.#format, events: this.#events, complete: ok }, complete: ok };
+      // Each event was redacted on its own; a secret spelled across events is masked in the stored copy.
+      const events = redactAcrossEvents(this.#format, this.#events, this.#redactor);
+      return { stream: { format: this.#format, events, complete: ok }, complete: ok };
     }
     const bytes = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
     if (this.#opaque !== undefined) {

@@ -61,6 +61,10 @@ describe('progress of long commands', () => {
     const v = await underPty(['verify', '--store', store], tmp.dir);
     expect(v.code, v.output).toBe(0);
     expect(v.output).toMatch(new RegExp(`verifying \\[.*\\] \\d+/${CALLS} interactions`));
+    // --quiet on a terminal: neither the bar nor the summary line.
+    const q = await underPty(['export', join(tmp.dir, 'export-quiet'), '--store', store, '--quiet'], tmp.dir);
+    expect(q.code, q.output).toBe(0);
+    expect(q.output.trim()).toBe('');
     // --json on a terminal: the one document, no bar.
     const j = await underPty(['verify', '--store', store, '--json'], tmp.dir);
     expect(j.output).not.toContain('verifying [');

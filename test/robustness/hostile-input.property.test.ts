@@ -554,6 +554,7 @@ function frame(format: StreamFormat, chunks: string[]): string[] {
 const passthroughRedactor = {
   json: <T>(v: T): T => v,
   text: (s: string): string => s,
+  spans: (): [number, number][] => [],
 };
 
 describe.each(['sse', 'ndjson', 'json-array'] as const)('%s framer over arbitrary text', (format) => {

@@ -1,0 +1,123 @@
+import { parseEvent, serializeSseEvent } from '../stream/parse-event.js';
+import type { StreamEvent, StreamFormat } from '../types.js';
+import { CREDENTIAL_REPLACEMENT } from './credential-patterns.js';
+import type { Redactor } from './create-redactor.js';
+
+/** One string of one event's JSON, at a path that other events fill in too (`choices.0.delta.content`). */
+interface Piece {
+  event: number;
+  keys: (string | number)[];
+  value: string;
+  /** Local `[start, end)` spans to cut, and whether a cut starts a secret (gets the replacement). */
+  cuts: [number, number, boolean][];
+}
+
+/**
+ * Masks credentials that a stream spells across several events (`sk-pro` in one delta, `j-abc…` in
+ * the next), which redacting each event on its own cannot see. The strings at each JSON path are
+ * joined across events in order (one channel per path: `delta.text`, `choices.0.delta.content`,
+ * tool-call arguments), every credential shape and `redact` rule is run over each channel, and the
+ * pieces of a match that spans events are cut from their events: the first keeps the
+ * replacement, the others lose their part, so the assembled text reads `<REDACTED>` once.
+ *
+ * Only the stored copy is changed (the client got the events as they came). A changed event is
+ * rewritten in place where its JSON string is found verbatim, else re-serialised; its kept bytes
+ * (`base64`, item 16) are dropped, since they would still hold the piece. Binary formats
+ * (`aws-eventstream`) are left alone: their checksums cover the bytes.
+ */
+export function redactAcrossEvents(format: StreamFormat, events: StreamEvent[], redactor: Redactor): StreamEvent[] {
+  if (format === 'aws-eventstream' || events.length < 2) return events;
+  const channels = new Map<string, Piece[]>();
+  const parsed = events.map((e, i) => {
+    const p = parseEvent(format, e.raw);
+    if (p.json !== undefined)
+      collect(p.json, [], (keys, value) => {
+        const path = keys.join('\u0000');
+        let channel = channels.get(path);
+        if (!channel) channels.set(path, (channel = []));
+        channel.push({ event: i, keys, value, cuts: [] });
+      });
+    return p;
+  });
+  const touched = new Set<Piece>();
+  for (const pieces of channels.values()) {
+    // A field that is the same in every event (`id`, `model`) is no delta: nothing is spelled across it.
+    if (pieces.length < 2 || pieces.every((p) => p.value === (pieces[0] as Piece).value)) continue;
+    const starts: number[] = [];
+    let text = '';
+    for (const p of pieces) {
+      starts.push(text.length);
+      text += p.value;
+    }
+    for (const [start, end] of redactor.spans(text)) {
+      const first = pieceAt(starts, start);
+      const last = pieceAt(starts, end - 1);
+      if (first === last) continue; // inside one event: already redacted there
+      for (let k = first; k <= last; k++) {
+        const piece = pieces[k] as Piece;
+        const from = Math.max(0, start - (starts[k] as number));
+        const to = Math.min(piece.value.length, end - (starts[k] as number));
+        piece.cuts.push([from, to, k === first]);
+        touched.add(piece);
+      }
+    }
+  }
+  if (touched.size === 0) return events;
+  const out = [...events];
+  const byEvent = new Map<number, Piece[]>();
+  for (const piece of touched) byEvent.set(piece.event, [...(byEvent.get(piece.event) ?? []), piece]);
+  for (const [i, pieces] of byEvent) {
+    const event = events[i] as StreamEvent;
+    let raw = event.raw;
+    let verbatim = true;
+    for (const piece of pieces) {
+      const masked = cut(piece.value, piece.cuts);
+      const before = JSON.stringify(piece.value);
+      if (verbatim && raw.includes(before)) raw = raw.split(before).join(JSON.stringify(masked));
+      else verbatim = false;
+      setAt(parsed[i]?.json, piece.keys, masked);
+    }
+    if (!verbatim) raw = reserialize(format, event.raw, parsed[i]?.data, parsed[i]?.json);
+    out[i] = { ms: event.ms, raw };
+  }
+  return out;
+}
+
+function collect(value: unknown, keys: (string | number)[], visit: (keys: (string | number)[], value: string) => void): void {
+  if (typeof value === 'string') visit(keys, value);
+  else if (Array.isArray(value)) value.forEach((v, k) => collect(v, [...keys, k], visit));
+  else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) collect(v, [...keys, k], visit);
+}
+
+/** Index of the piece holding character `at` of the joined channel. */
+function pieceAt(starts: number[], at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((starts[mid] as number) <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function cut(value: string, cuts: [number, number, boolean][]): string {
+  let out = value;
+  for (const [from, to, first] of [...cuts].sort((a, b) => b[0] - a[0])) {
+    out = out.slice(0, from) + (first ? CREDENTIAL_REPLACEMENT : '') + out.slice(to);
+  }
+  return out;
+}
+
+function setAt(json: unknown, keys: (string | number)[], value: string): void {
+  let node = json as Record<string | number, unknown> | undefined;
+  for (const k of keys.slice(0, -1)) node = node?.[k] as Record<string | number, unknown> | undefined;
+  if (node) node[keys[keys.length - 1] as string | number] = value;
+}
+
+/** The event with its JSON written anew, for a piece escaped differently than JSON.stringify would. */
+function reserialize(format: StreamFormat, raw: string, data: string | undefined, json: unknown): string {
+  const text = JSON.stringify(json);
+  if (data !== undefined && raw.includes(data)) return raw.replace(data, () => text);
+  return format === 'sse' ? serializeSseEvent({ ...parseEvent(format, raw), data: text }) : `${text}\n`;
+}
