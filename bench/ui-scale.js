@@ -1,7 +1,10 @@
-// The UI over a big store: BENCH_UI_N interactions (default 100,000; 100 per episode, ~1 KB each)
-// written through the store API, then `cassette ui` (from dist/) asked over HTTP what
-// the page asks, `cassette ui` running in its own process: time until the catalog is built, the first page, a text search, a model filter,
-// a deep page, one episode's steps, and memory. Prints one JSON document; `--out FILE` writes it.
+// The UI over a big store: BENCH_UI_N interactions (default 100,000; BENCH_UI_PER_EPISODE per
+// episode, default 100; ~1 KB each) written through the store API (importTake), then `cassette ui`
+// (from dist/, in its own process) asked over HTTP what the page asks: the very first page of a
+// fresh process, then BENCH_UI_RUNS times each (default 100) the first page, a rare and a common
+// search, a model filter sorted by cost, the last page (offset), the next page (cursor), and one
+// episode's steps; p50 and p99 of each, and memory. BENCH_UI_STORE=dir uses a directory store.
+// Prints one JSON document; `--out FILE` writes it.
 //   node bench/ui-scale.js [--out bench/results/ui-scale.json]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +14,8 @@ import { ROOT } from './lib/procs.js';
 
 const N = Number(process.env.BENCH_UI_N ?? 100_000);
 const PER_EPISODE = Number(process.env.BENCH_UI_PER_EPISODE ?? 100);
+const RUNS = Number(process.env.BENCH_UI_RUNS ?? 100);
+const KIND = process.env.BENCH_UI_STORE === 'dir' ? 'dir' : 'sqlite';
 const MODELS = ['gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4-0'];
 const WORDS = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa'.split(' ');
 
@@ -45,7 +50,7 @@ function interaction(e, j) {
   };
 }
 
-async function timed(fn, runs = 15) {
+async function timed(fn, runs = RUNS) {
   const times = [];
   let last;
   for (let i = 0; i < runs; i++) {
@@ -54,24 +59,26 @@ async function timed(fn, runs = 15) {
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  return { medianMs: round(times[Math.floor(times.length / 2)]), maxMs: round(times.at(-1)), last };
+  const at = (q) => round(times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]);
+  return { p50: at(0.5), p99: at(0.99), max: round(times.at(-1)), last };
 }
 
 const round = (n) => Math.round(n * 10) / 10;
 const dir = mkdtempSync(join(tmpdir(), 'cassette-ui-bench-'));
-const path = join(dir, 'big.db');
+const path = join(dir, KIND === 'dir' ? 'cassettes' : 'big.db');
 try {
   let t = performance.now();
-  const store = openStore(path);
+  const store = await openStore(path);
   const episodes = Math.ceil(N / PER_EPISODE);
   for (let e = 0; e < episodes; e++) {
-    const w = store.beginTake(`ep-${String(e).padStart(5, '0')}`, 'live');
-    store.batch(() => {
-      for (let j = 0; j < PER_EPISODE; j++) w.append(interaction(e, j));
-    });
-    w.close();
+    const list = Array.from({ length: PER_EPISODE }, (_, j) => interaction(e, j));
+    const at = list[0].recordedAt;
+    await store.importTake(
+      { episode: list[0].episode, take: 1, createdAt: at, closedAt: at, mode: 'live', interactions: PER_EPISODE, incomplete: 0 },
+      list,
+    );
   }
-  store.close();
+  await store.close();
   const writeSeconds = round((performance.now() - t) / 1000);
 
   // `cassette ui` as a user starts it: its own process, the bench asking over HTTP like the page does.
@@ -92,40 +99,38 @@ try {
   t = performance.now();
   const first = await get('episodes?limit=50');
   const firstAnswerMs = round(performance.now() - t);
-  let page = first;
-  while (page.indexing) {
-    await new Promise((r) => setTimeout(r, 100));
-    page = await get('episodes?limit=50');
-  }
-  const indexSeconds = round((performance.now() - t) / 1000);
-  const rssAfterIndexMb = Math.round(Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024);
+  const rssMb = () => Math.round(Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024);
   const list = await timed(() => get('episodes?limit=50'));
   const search = await timed(() => get('episodes?q=zanzibar&limit=50'));
   const searchCommon = await timed(() => get('episodes?q=alpha%20bravo&limit=50'));
   const model = await timed(() => get('episodes?model=gpt-4o&sort=cost&limit=50'));
-  const deep = await timed(() => get(`episodes?offset=${Math.max(0, episodes - 50)}&limit=50`));
-  const episode = await timed(() => get('episodes/ep-00424'), 5);
+  const deep = await timed(() => get(`episodes?sort=episode&offset=${Math.max(0, episodes - 50)}&limit=50`));
+  const cursor = await timed(() => get(`episodes?limit=50&cursor=${encodeURIComponent(first.nextCursor)}`));
+  const episode = await timed(() => get('episodes/ep-00424'), Math.min(RUNS, 20));
+  const rss = rssMb();
   child.kill('SIGTERM');
+  const ms = (x) => ({ p50: x.p50, p99: x.p99, max: x.max });
   const result = {
+    store: KIND,
     interactions: N,
     episodes,
+    runs: RUNS,
     writeSeconds,
     firstAnswerMs,
-    firstAnswerWhileIndexing: first.indexing,
     firstAnswerItems: first.items.length,
-    indexSeconds,
-    rssAfterIndexMb,
-    listMs: list.medianMs,
-    listMaxMs: list.maxMs,
+    firstAnswerTotal: first.total,
+    listMs: ms(list),
     listItems: list.last.items.length,
-    searchRareMs: search.medianMs,
+    searchRareMs: ms(search),
     searchRareFound: search.last.items.map((r) => r.episode),
-    searchCommonMs: searchCommon.medianMs,
+    searchCommonMs: ms(searchCommon),
     searchCommonTotal: searchCommon.last.total,
-    modelFilterMs: model.medianMs,
-    deepPageMs: deep.medianMs,
-    episodeStepsMs: episode.medianMs,
+    modelFilterMs: ms(model),
+    lastPageMs: ms(deep),
+    cursorPageMs: ms(cursor),
+    episodeStepsMs: ms(episode),
     episodeSteps: episode.last.steps.length,
+    rssMb: rss,
   };
   const out = process.argv.indexOf('--out');
   if (out !== -1) writeFileSync(process.argv[out + 1], `${JSON.stringify(result, null, 2)}\n`);

@@ -73,7 +73,7 @@ export function reportSource(data: ReportData): DataSource {
     kind: 'report',
     report: data,
     info: async () => ({ mode: data.kind, store: data.store, live: false, version: data.version }),
-    episodes: async (q) => ({ ...queryEpisodes(data.episodes, q), indexing: false, indexed: data.episodes.length }),
+    episodes: async (q) => queryEpisodes(data.episodes, q),
     episode: async (e, take) => data.details[`${e}:${take ?? newest(e)}`],
     interaction: async (e, t, p) => data.interactions[`${e}:${t}:${p}`],
     diff: async (a, b) => data.diffs[`${a}|${b}`] ?? Object.values(data.diffs).find((d) => sideOf(d.a) === a && sideOf(d.b) === b),

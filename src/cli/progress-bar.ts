@@ -1,4 +1,5 @@
-import { SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
+import type { SingleBar } from 'cli-progress';
 import { talkPaint } from './output.js';
 
 /** Below this many units (interactions, takes) a job is quick: no bar, only its summary line. */
@@ -37,7 +38,9 @@ export function progressBar(label: string, unit: string, flags: { json?: boolean
           ...(flags.minTotal === undefined ? {} : { minTotal: flags.minTotal }),
         });
         if (!wanted) return;
-        bar = new SingleBar({
+        // Loaded only when a bar is drawn: piped and small runs (most of them) do not pay for it.
+        const { SingleBar: Bar } = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
+        bar = new Bar({
           stream,
           format: `${label} [{bar}] {value}/{total} ${unit} {percentage}% ${talkPaint().dim('eta {eta_formatted}')}`,
           hideCursor: true,

@@ -56,6 +56,7 @@ function emptyStore(location: string): Store {
     appendGroup: refuse,
     listEpisodes: async () => [],
     listTakes: async () => [],
+    summarizeEpisodes: async () => ({ total: 0, items: [], models: [], providers: [] }),
     interactions: async function* () {},
     removeEpisodes: refuse,
     removeTakes: refuse,

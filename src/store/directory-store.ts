@@ -7,6 +7,8 @@ import { BLOB_DIR } from './blob-files.js';
 import { collectBlobs } from './collect-blobs.js';
 import { withDirLock } from './dir-lock.js';
 import { readRunFiles, writeRunFile } from './directory-run-ledger.js';
+import { DirectorySummaries } from './directory-episode-summaries.js';
+import type { EpisodeSummaryPage, EpisodeSummaryQuery } from './episode-summary.js';
 import { busy, DirectoryTakeWriter, type DirectoryContext } from './directory-take-writer.js';
 import { assertEpisodeDirName, isEpisodeDirName } from './episode-dir-name.js';
 import { readTake } from './fold-take.js';
@@ -46,11 +48,13 @@ class DirectoryStore implements Store {
   readonly kind = 'directory' as const;
   readonly #ctx: DirectoryContext;
   readonly #readonly: boolean;
+  readonly #summaries: DirectorySummaries;
 
   constructor(location: string, ctx: DirectoryContext, readonly: boolean) {
     this.location = location;
     this.#ctx = ctx;
     this.#readonly = readonly;
+    this.#summaries = new DirectorySummaries(ctx.root, ctx.blobDir);
   }
 
   async loadEpisode(episode: string): Promise<EpisodeIndex | undefined> {
@@ -121,6 +125,10 @@ class DirectoryStore implements Store {
   async listTakes(episode?: string): Promise<TakeSummary[]> {
     const episodes = episode === undefined ? this.#episodes() : [episode];
     return episodes.flatMap((e) => this.#takes(e).map(summarizeTake));
+  }
+
+  async summarizeEpisodes(query: EpisodeSummaryQuery = {}): Promise<EpisodeSummaryPage> {
+    return this.#summaries.summarize(this.#episodes(), query);
   }
 
   async *interactions(filter: InteractionFilter = {}): AsyncIterable<Interaction> {

@@ -73,6 +73,7 @@ export class PinnedStore implements Store {
   appendGroup: Store['appendGroup'] = (a) => this.#store.appendGroup(a);
   listEpisodes: Store['listEpisodes'] = () => this.#store.listEpisodes();
   listTakes: Store['listTakes'] = (e) => this.#store.listTakes(e);
+  summarizeEpisodes: Store['summarizeEpisodes'] = (q) => this.#store.summarizeEpisodes(q);
   interactions: Store['interactions'] = (f) => this.#store.interactions(f);
   removeEpisodes: Store['removeEpisodes'] = (e) => this.#store.removeEpisodes(e);
   removeTakes: Store['removeTakes'] = (t) => this.#store.removeTakes(t);

@@ -50,4 +50,26 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      data TEXT NOT NULL
    );
    CREATE INDEX runs_started ON runs (started_at);`,
+  // 4: one row per take summing it up for the episode list (Store.summarizeEpisodes), kept up to
+  // date by every append; sqlite-store.ts fills it for the takes written before (backfillTakeSummaries).
+  `CREATE TABLE take_summaries (
+     take_id INTEGER PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
+     interactions INTEGER NOT NULL,
+     incomplete INTEGER NOT NULL,
+     calls INTEGER NOT NULL,
+     errors INTEGER NOT NULL,
+     cost_usd REAL NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     total_ms REAL NOT NULL,
+     first_at TEXT,
+     last_at TEXT,
+     models TEXT NOT NULL,
+     providers TEXT NOT NULL
+   );
+   -- lower-cased prompts and answers of the take (the first 4,000 characters), apart: only a search reads them
+   CREATE TABLE take_search (
+     take_id INTEGER PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
+     search TEXT NOT NULL
+   );`,
 ];

@@ -8,6 +8,8 @@ import { SQLITE_BUSY_WAIT_MS, SQLITE_SYNC_WAIT_MS, whenNotBusy } from './sqlite-
 import { corruptStore, guardStatements, isSqliteCorruption, parseStoredRow } from './sqlite-corruption.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteRecordingClaims } from './sqlite-recording-claims.js';
+import { backfillTakeSummaries, prepareDigestUpsert, summarizeSqliteEpisodes, SUMMARY_SCHEMA } from './sqlite-episode-summaries.js';
+import { addToDigest, emptyDigest, type EpisodeSummaryPage, type EpisodeSummaryQuery } from './episode-summary.js';
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
@@ -72,6 +74,7 @@ function migrate(db: Database.Database): void {
         const sql = SQLITE_MIGRATIONS[version];
         if (sql === undefined) return false;
         db.exec(sql);
+        if (version + 1 === SUMMARY_SCHEMA) backfillTakeSummaries(db);
         db.pragma(`user_version = ${version + 1}`);
         return true;
       })
@@ -101,7 +104,9 @@ class SqliteStore implements Store {
     this.claims = db.readonly ? undefined : new SqliteRecordingClaims(db);
     this.#stmts = guardStatements(prepare(db), location);
     this.#batch = db.transaction((fn: () => void) => fn());
-    this.#writing = { db, stmts: this.#stmts, batching: false };
+    // A store too old to have take_summaries is open read-only (writable ones are migrated): it never appends.
+    const upsertDigest = (db.pragma('user_version', { simple: true }) as number) >= SUMMARY_SCHEMA ? prepareDigestUpsert(db) : undefined;
+    this.#writing = { db, stmts: this.#stmts, batching: false, upsertDigest };
     this.#indexTake = createSqliteTakeIndexer(db, location);
   }
 
@@ -170,6 +175,10 @@ class SqliteStore implements Store {
     }));
   }
 
+  async summarizeEpisodes(query: EpisodeSummaryQuery = {}): Promise<EpisodeSummaryPage> {
+    return summarizeSqliteEpisodes(this.#db, query);
+  }
+
   async *interactions(filter: InteractionFilter = {}): AsyncIterable<Interaction> {
     const newestOnly = filter.newestTakeOnly ?? true;
     const wanted = filter.episodes ? new Set(filter.episodes) : undefined;
@@ -221,6 +230,7 @@ class SqliteStore implements Store {
       const id = Number(this.#stmts.insertTake.run(episode, take, summary.mode, summary.createdAt).lastInsertRowid);
       if (summary.closedAt !== undefined) this.#stmts.closeTake.run(summary.closedAt, id);
       for (const i of interactions) this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
+      if (interactions.length > 0) this.#writing.upsertDigest?.(id, interactions.reduce(addToDigest, emptyDigest()));
     });
     await whenNotBusy(() => write.immediate());
   }

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Interaction, Mode } from '../types.js';
+import { digestOf } from './episode-summary.js';
+import type { DigestUpsert } from './sqlite-episode-summaries.js';
 import { whenNotBusy } from './sqlite-busy.js';
 import type { TakeWriter } from './store.js';
 import { takeFinished } from './take-finished.js';
@@ -10,6 +12,8 @@ export interface WriteContext {
   stmts: Record<'latestTake' | 'maxPosition' | 'positionTaken' | 'maxTake' | 'insertTake' | 'closeTake' | 'insert', Database.Statement>;
   /** Inside `batch()`: an append must still find the group's transaction open. */
   batching: boolean;
+  /** Adds an append to its take's row of `take_summaries` (absent on a read-only store of an old schema). */
+  upsertDigest: DigestUpsert | undefined;
 }
 
 export class SqliteTakeWriter implements TakeWriter {
@@ -60,7 +64,19 @@ export class SqliteTakeWriter implements TakeWriter {
       position = ((this.ctx.stmts.maxPosition.get(take.id) as { p: number | null }).p ?? 0) + 1;
       this.#position = Math.max(this.#position, position);
     }
-    this.ctx.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take, position }));
+    const row = insertParams(take.id, { ...i, episode: this.episode, take: take.take, position });
+    const upsert = this.ctx.upsertDigest;
+    if (!upsert) this.ctx.stmts.insert.run(row);
+    else if (this.ctx.db.inTransaction) {
+      this.ctx.stmts.insert.run(row);
+      upsert(take.id, digestOf(i));
+    } else {
+      // The row and its take's summary commit together (a crash never leaves one without the other).
+      this.ctx.db.transaction(() => {
+        this.ctx.stmts.insert.run(row);
+        upsert(take.id, digestOf(i));
+      })();
+    }
   }
 
   /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */

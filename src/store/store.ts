@@ -1,4 +1,5 @@
 import type { Interaction, Mode, RecordedRequest, TakeSummary } from '../types.js';
+import type { EpisodeSummaryPage, EpisodeSummaryQuery } from './episode-summary.js';
 import type { RecordingClaims } from './recording-claims.js';
 import type { RunFilter, RunRecord } from './run-record.js';
 
@@ -120,6 +121,13 @@ export interface Store {
   appendGroup(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]>;
   listEpisodes(): Promise<string[]>;
   listTakes(episode?: string): Promise<TakeSummary[]>;
+  /**
+   * One page of episodes summed up (the UI's episode list): filtered by words, model and provider,
+   * sorted and paged (cursor and/or offset) inside the store, so a page costs the same on a store
+   * of 100 or 100,000 interactions. SQLite and PostgreSQL keep a row per take (`take_summaries`)
+   * up to date on every append; the directory store caches one per take file.
+   */
+  summarizeEpisodes(query?: EpisodeSummaryQuery): Promise<EpisodeSummaryPage>;
   /** Interactions ordered by episode, take and position; one take in memory at a time. */
   interactions(filter?: InteractionFilter): AsyncIterable<Interaction>;
   /** Removes episodes (all takes); returns how many interactions went. */

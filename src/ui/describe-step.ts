@@ -53,14 +53,6 @@ export function linkSteps(steps: StepRow[]): StepRow[] {
   return steps;
 }
 
-/** Words a search looks in: the last prompt and the answer, lower-cased and shortened. */
-export function searchText(i: Interaction): string {
-  const body = i.request.body.kind === 'json' ? i.request.body.json : undefined;
-  const prompt = lastUserText(body) ?? '';
-  const answer = i.assembled?.text ?? '';
-  return `${prompt.slice(0, 400)} ${answer.slice(0, 400)}`.toLowerCase();
-}
-
 /**
  * Tool results a request carries back, read from the body's shape alone (no provider names): a
  * message with `tool_call_id` (OpenAI chat), a `tool_result` block with `tool_use_id` (Anthropic),

@@ -85,6 +85,7 @@ function episodeQuery(q: URLSearchParams): EpisodeQuery {
     ...(q.get('model') ? { model: q.get('model') as string } : {}),
     ...(q.get('provider') ? { provider: q.get('provider') as string } : {}),
     ...(sort && (EPISODE_SORTS as readonly string[]).includes(sort) ? { sort: sort as EpisodeSort } : {}),
+    ...(q.get('cursor') ? { cursor: q.get('cursor') as string } : {}),
     ...(q.get('offset') ? { offset: int(q.get('offset') as string, 'offset') } : {}),
     ...(q.get('limit') ? { limit: Math.min(MAX_PAGE, int(q.get('limit') as string, 'limit')) } : {}),
   };

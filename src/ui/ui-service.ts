@@ -47,6 +47,7 @@ export class UiService {
       {
         listTakes: (episode?: string) => (this.#store() ?? NO_STORE).listTakes(episode),
         interactions: (filter) => (this.#store() ?? NO_STORE).interactions(filter),
+        summarizeEpisodes: (query) => (this.#store() ?? NO_STORE).summarizeEpisodes(query),
       } as CatalogStore,
       options.activity,
     );
@@ -168,6 +169,7 @@ export class UiService {
 
 const NO_STORE: CatalogStore = {
   listTakes: () => Promise.resolve([]),
+  summarizeEpisodes: () => Promise.resolve({ total: 0, items: [], models: [], providers: [] }),
   interactions: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true as const, value: undefined }) }) }),
 };
 

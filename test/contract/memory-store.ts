@@ -14,6 +14,7 @@ export function memoryStore(all: Interaction[]): Store {
     appendGroup: unsupported,
     listEpisodes: async () => [...new Set(all.map((i) => i.episode))].sort(),
     listTakes: async () => [],
+    summarizeEpisodes: unsupported,
     async *interactions(filter: InteractionFilter = {}) {
       const newest = new Map<string, number>();
       for (const i of all) newest.set(i.episode, Math.max(newest.get(i.episode) ?? 0, i.take));

@@ -10,6 +10,7 @@ import type { Store } from '../../src/store/store.js';
 import { collect } from '../../src/store/store.js';
 import { freshDatabase } from '../helpers/postgres.js';
 import { assertFreshBuild, finished, printed, startChild, writeScript } from './child-process.js';
+import type { Interaction } from '../../src/types.js';
 import { tempDir, tinyInteraction } from './fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -197,6 +198,193 @@ describe.each(BACKENDS)('$name store semantics', (backend) => {
       [7, 4],
     ]);
     await expect(store.importTake(summary, [])).rejects.toThrow(expect.objectContaining({ code: 'bad_usage' }));
+  });
+});
+
+/** An interaction with the fields an episode summary reads. */
+function call(
+  episode: string,
+  position: number,
+  o: {
+    model?: string;
+    provider?: string;
+    prompt?: string;
+    answer?: string;
+    cost?: number;
+    tokens?: [number, number];
+    ms?: number;
+    status?: number;
+    complete?: boolean;
+    at?: string;
+  } = {},
+): Interaction {
+  const i = tinyInteraction(episode, position);
+  return {
+    ...i,
+    provider: o.provider ?? 'openai',
+    request: {
+      ...i.request,
+      body: { kind: 'json', json: { model: o.model ?? 'gpt-4o', messages: [{ role: 'user', content: o.prompt ?? 'hello' }] } },
+    },
+    response: { ...i.response, status: o.status ?? 200 },
+    complete: o.complete ?? true,
+    timings: { ttfbMs: 1, totalMs: o.ms ?? 10 },
+    usage: { inputTokens: o.tokens?.[0] ?? 1, outputTokens: o.tokens?.[1] ?? 2 },
+    costUsd: o.cost ?? 0.001,
+    assembled: { text: o.answer ?? 'hi', toolCalls: [] },
+    recordedAt: o.at ?? '2025-01-01T00:00:00.000Z',
+  };
+}
+
+describe.each(BACKENDS)('$name store episode summaries', (backend) => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await openStore(await backend.fresh('summaries'));
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const record = async (episode: string, calls: Interaction[]): Promise<void> => {
+    const w = await store.beginTake(episode, 'live');
+    for (const c of calls) await w.append({ ...c, position: w.nextPosition() });
+    await w.finish();
+  };
+
+  it("sums up each episode: the served take's calls, cost and tokens, every take's counts, times, models and providers", async () => {
+    await record('agent', [
+      call('agent', 1, {
+        model: 'gpt-4o',
+        prompt: 'Plan the Zanzibar trip',
+        cost: 0.25,
+        tokens: [100, 20],
+        ms: 300,
+        at: '2025-03-01T10:00:00.000Z',
+      }),
+      call('agent', 2, {
+        model: 'o3-mini',
+        answer: 'Booked',
+        cost: 0.5,
+        tokens: [50, 10],
+        ms: 200,
+        status: 429,
+        at: '2025-03-01T10:00:05.000Z',
+      }),
+    ]);
+    // A second take cut short: nothing complete, so the first take is still the one served.
+    await record('agent', [
+      call('agent', 1, { provider: 'anthropic', model: 'claude-sonnet-4-0', complete: false, at: '2025-03-02T09:00:00.000Z' }),
+    ]);
+    await store.importTake(
+      { episode: 'imported', take: 3, mode: 'live', createdAt: '2024-05-01T00:00:00.000Z', interactions: 0, incomplete: 0 },
+      [call('imported', 1, { cost: 1, at: '2024-05-01T00:00:01.000Z' }), call('imported', 2, { cost: 2, at: '2024-05-01T00:00:02.000Z' })],
+    );
+    const page = await store.summarizeEpisodes({ sort: 'episode' });
+    expect(page.total).toBe(2);
+    expect(page.nextCursor).toBeUndefined();
+    expect(page.items).toEqual([
+      {
+        episode: 'agent',
+        takes: 2,
+        take: 1,
+        calls: 2,
+        recorded: 3,
+        incomplete: 1,
+        errors: 1,
+        costUsd: 0.75,
+        inputTokens: 150,
+        outputTokens: 30,
+        latencyMs: 500,
+        firstAt: '2025-03-01T10:00:00.000Z',
+        lastAt: '2025-03-02T09:00:00.000Z',
+        models: ['claude-sonnet-4-0', 'gpt-4o', 'o3-mini'],
+        providers: ['anthropic', 'openai'],
+      },
+      {
+        episode: 'imported',
+        takes: 1,
+        take: 3,
+        calls: 2,
+        recorded: 2,
+        incomplete: 0,
+        errors: 0,
+        costUsd: 3,
+        inputTokens: 2,
+        outputTokens: 4,
+        latencyMs: 20,
+        firstAt: '2024-05-01T00:00:01.000Z',
+        lastAt: '2024-05-01T00:00:02.000Z',
+        models: ['gpt-4o'],
+        providers: ['openai'],
+      },
+    ]);
+    expect(page.models).toEqual(['claude-sonnet-4-0', 'gpt-4o', 'o3-mini']);
+    expect(page.providers).toEqual(['anthropic', 'openai']);
+    // A later take with a complete call becomes the served one.
+    await record('agent', [call('agent', 1, { cost: 0.125, tokens: [7, 8], ms: 40, at: '2025-03-03T00:00:00.000Z' })]);
+    const [agent] = (await store.summarizeEpisodes({ q: 'agent' })).items;
+    expect(agent).toMatchObject({ takes: 3, take: 3, calls: 1, recorded: 4, errors: 0, costUsd: 0.125, inputTokens: 7, latencyMs: 40 });
+    // Removing takes and episodes takes their summaries along.
+    await store.removeTakes([{ episode: 'agent', take: 3 }]);
+    expect((await store.summarizeEpisodes({ q: 'agent' })).items[0]).toMatchObject({ takes: 2, take: 1, costUsd: 0.75 });
+    await store.removeEpisodes(['imported']);
+    expect((await store.summarizeEpisodes()).items.map((s) => s.episode)).toEqual(['agent']);
+  });
+
+  it('searches prompts, answers, models and providers for every word, and filters by model and provider', async () => {
+    await record('trip', [call('trip', 1, { prompt: 'Plan the Zanzibar trip', answer: 'Take the ferry' })]);
+    await record('mail', [call('mail', 1, { model: 'o3-mini', prompt: 'Write a mail', answer: 'Dear Zanzibar office' })]);
+    await record('code', [call('code', 1, { provider: 'anthropic', model: 'claude-sonnet-4-0', prompt: 'fix the bug' })]);
+    const names = async (query: Parameters<Store['summarizeEpisodes']>[0]): Promise<string[]> =>
+      (await store.summarizeEpisodes({ sort: 'episode', ...query })).items.map((s) => s.episode);
+    expect(await names({ q: 'zanzibar' })).toEqual(['mail', 'trip']);
+    expect(await names({ q: 'ZANZIBAR ferry' })).toEqual(['trip']);
+    expect(await names({ q: 'zanzibar nowhere' })).toEqual([]);
+    expect(await names({ q: 'claude' })).toEqual(['code']);
+    expect(await names({ q: 'cod' })).toEqual(['code']);
+    expect(await names({ model: 'o3-mini' })).toEqual(['mail']);
+    expect(await names({ model: 'o3' })).toEqual([]);
+    expect(await names({ provider: 'anthropic' })).toEqual(['code']);
+    expect(await names({ provider: 'openai', q: 'zanzibar', model: 'gpt-4o' })).toEqual(['trip']);
+    expect((await store.summarizeEpisodes({ q: 'zanzibar' })).total).toBe(2);
+    // Words are plain text: LIKE's wildcards in them match only themselves.
+    await record('sale', [call('sale', 1, { prompt: 'a 50% discount' })]);
+    expect(await names({ q: '50%' })).toEqual(['sale']);
+    expect(await names({ q: '%' })).toEqual(['sale']);
+    expect(await names({ q: '_' })).toEqual([]);
+  });
+
+  it('sorts and pages with a cursor to the end, and jumps with an offset', async () => {
+    for (let n = 0; n < 7; n++) {
+      const ep = `ep-${n}`;
+      await record(ep, [call(ep, 1, { cost: [3, 1, 3, 2, 0, 3, 1][n] as number, at: `2025-01-0${n + 1}T00:00:00.000Z`, tokens: [n, 0] })]);
+    }
+    const walk = async (sort: 'cost' | 'lastUsed' | 'episode' | 'tokens' | 'calls'): Promise<string[]> => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await store.summarizeEpisodes({ sort, limit: 3, ...(cursor ? { cursor } : {}) });
+        expect(page.total).toBe(7);
+        seen.push(...page.items.map((s) => s.episode));
+        cursor = page.nextCursor;
+        if (!cursor) break;
+      }
+      return seen;
+    };
+    expect(await walk('cost')).toEqual(['ep-0', 'ep-2', 'ep-5', 'ep-3', 'ep-1', 'ep-6', 'ep-4']);
+    expect(await walk('lastUsed')).toEqual(['ep-6', 'ep-5', 'ep-4', 'ep-3', 'ep-2', 'ep-1', 'ep-0']);
+    expect(await walk('episode')).toEqual(['ep-0', 'ep-1', 'ep-2', 'ep-3', 'ep-4', 'ep-5', 'ep-6']);
+    expect(await walk('tokens')).toEqual(['ep-6', 'ep-5', 'ep-4', 'ep-3', 'ep-2', 'ep-1', 'ep-0']);
+    expect(await walk('calls')).toEqual(['ep-0', 'ep-1', 'ep-2', 'ep-3', 'ep-4', 'ep-5', 'ep-6']);
+    const last = await store.summarizeEpisodes({ sort: 'episode', offset: 5, limit: 50 });
+    expect(last.items.map((s) => s.episode)).toEqual(['ep-5', 'ep-6']);
+    const past = await store.summarizeEpisodes({ sort: 'episode', offset: 50 });
+    expect(past).toMatchObject({ total: 7, items: [] });
+    const first = await store.summarizeEpisodes({ sort: 'cost', limit: 2 });
+    await expect(store.summarizeEpisodes({ sort: 'episode', cursor: first.nextCursor as string })).rejects.toThrow(
+      expect.objectContaining({ code: 'bad_usage' }),
+    );
+    await expect(store.summarizeEpisodes({ cursor: 'not-a-cursor' })).rejects.toThrow(expect.objectContaining({ code: 'bad_usage' }));
   });
 });
 

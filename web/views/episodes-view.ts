@@ -20,24 +20,18 @@ export function EpisodesView({ source }: { source: DataSource }) {
   useEffect(() => {
     const mine = ++seq.current;
     const query: EpisodeQuery = { q, model, provider, sort, offset, limit: PAGE };
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const load = (): void => {
       source.episodes(query).then(
         (p) => {
           if (mine !== seq.current) return;
           setPage(p);
           setError('');
-          // While the server is still reading a big store, ask again shortly.
-          if (p.indexing) timer = setTimeout(load, 500);
         },
         (e: Error) => mine === seq.current && setError(e.message),
       );
     };
     const debounce = setTimeout(load, q ? 150 : 0);
-    return () => {
-      clearTimeout(debounce);
-      if (timer) clearTimeout(timer);
-    };
+    return () => clearTimeout(debounce);
   }, [q, model, provider, sort, offset]);
 
   const reset =
@@ -86,7 +80,7 @@ export function EpisodesView({ source }: { source: DataSource }) {
     </form>
     ${error ? html`<p role="alert" class="error">${error}</p>` : ''}
     <p class="muted" aria-live="polite">
-      ${page ? `${total === 0 ? 'No episodes' : `${num(offset + 1)}–${num(Math.min(offset + PAGE, total))} of ${num(total)} episodes`}${page.indexing ? ` (reading the store: ${num(page.indexed)} episodes so far)` : ''}` : 'Loading…'}
+      ${page ? `${total === 0 ? 'No episodes' : `${num(offset + 1)}–${num(Math.min(offset + PAGE, total))} of ${num(total)} episodes`}` : 'Loading…'}
     </p>
     <div class="scroll">
       <table class="grid episodes">

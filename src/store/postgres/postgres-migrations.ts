@@ -67,7 +67,29 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      data TEXT NOT NULL
    );
    CREATE INDEX runs_started ON runs (started_at);`,
-  // golden's index read whole from interactions_take_keys (an index-only scan): the row id too
+  // 2: one row per take summing it up for the episode list (Store.summarizeEpisodes), kept up to
+  // date in every append's transaction; migratePostgres fills it for the takes written before.
+  `CREATE TABLE take_summaries (
+     take_id BIGINT PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
+     interactions INTEGER NOT NULL,
+     incomplete INTEGER NOT NULL,
+     calls INTEGER NOT NULL,
+     errors INTEGER NOT NULL,
+     cost_usd DOUBLE PRECISION NOT NULL,
+     input_tokens BIGINT NOT NULL,
+     output_tokens BIGINT NOT NULL,
+     total_ms DOUBLE PRECISION NOT NULL,
+     first_at TEXT,
+     last_at TEXT,
+     models TEXT NOT NULL,
+     providers TEXT NOT NULL
+   );
+   -- lower-cased prompts and answers of the take (the first 4,000 characters), apart: only a search reads them
+   CREATE TABLE take_search (
+     take_id BIGINT PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
+     search TEXT NOT NULL
+   );`,
+  // 3: golden's index read whole from interactions_take_keys (an index-only scan): the row id too
   `DROP INDEX interactions_take_keys;
    CREATE INDEX interactions_take_keys ON interactions (take_id, complete, position) INCLUDE (id, key, key_rules, provider, method, path);`,
 ];

@@ -4,6 +4,13 @@ import type { Interaction, Mode, TakeSummary } from '../../types.js';
 import { filterRuns, type RunFilter, type RunRecord } from '../run-record.js';
 import type { BodyDedup, EpisodeIndex, GroupAppend, InteractionFilter, Store, TakeIndex, TakeWriter } from '../store.js';
 import { joinInteraction, splitInteraction, type SplitInteraction } from './body-parts.js';
+import type { EpisodeSummaryPage, EpisodeSummaryQuery } from '../episode-summary.js';
+import {
+  backfillPostgresSummaries,
+  POSTGRES_SUMMARY_SCHEMA,
+  summarizePostgresEpisodes,
+  upsertDigests,
+} from './postgres-episode-summaries.js';
 import { isConnectionError, storeError } from './postgres-error.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { PostgresRecordingClaims } from './postgres-recording-claims.js';
@@ -239,6 +246,10 @@ export class PostgresStore implements Store {
             }
           }
         }
+        await upsertDigests(
+          client,
+          prepared.filter((p) => results[p.n] === undefined),
+        );
       });
     } catch (err) {
       return appends.map(() => err as Error);
@@ -268,6 +279,10 @@ export class PostgresStore implements Store {
       interactions: Number(r.interactions),
       incomplete: Number(r.incomplete),
     }));
+  }
+
+  async summarizeEpisodes(query: EpisodeSummaryQuery = {}): Promise<EpisodeSummaryPage> {
+    return summarizePostgresEpisodes(query, (sql, params) => this.query(sql, params));
   }
 
   async *interactions(filter: InteractionFilter = {}): AsyncIterable<Interaction> {
@@ -343,6 +358,7 @@ export class PostgresStore implements Store {
       });
       await insertBodies(client, prepared);
       await insertRows(client, prepared);
+      await upsertDigests(client, prepared);
     });
   }
 
@@ -405,7 +421,14 @@ export async function migratePostgres(pool: pg.Pool, location: string, readonly:
     await client.query(`INSERT INTO cassette_schema (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM cassette_schema)`);
     const version = await schemaVersion(client);
     checkVersion(version, location);
-    for (let v = version; v < POSTGRES_MIGRATIONS.length; v++) await client.query(POSTGRES_MIGRATIONS[v] as string);
+    for (let v = version; v < POSTGRES_MIGRATIONS.length; v++) {
+      await client.query(POSTGRES_MIGRATIONS[v] as string);
+      if (v + 1 === POSTGRES_SUMMARY_SCHEMA) {
+        await backfillPostgresSummaries(client, async (takeId) =>
+          assemble((await client.query(`${SELECT_WITH_BODIES} WHERE i.take_id = $1 ORDER BY i.position`, [takeId])).rows as Row[]),
+        );
+      }
+    }
     await client.query(`UPDATE cassette_schema SET version = $1`, [POSTGRES_MIGRATIONS.length]);
     await client.query('COMMIT');
   } catch (err) {

@@ -7,10 +7,7 @@ export const MAX_PAGE = 200;
  * Filters, sorts and pages episode rows. Shared by the server (over its in-memory catalog) and a
  * static report (over its embedded rows), so both answer the same query the same way.
  */
-export function queryEpisodes(
-  rows: readonly (EpisodeRow & { search?: string })[],
-  query: EpisodeQuery,
-): Omit<EpisodePage, 'indexing' | 'indexed'> {
+export function queryEpisodes(rows: readonly (EpisodeRow & { search?: string })[], query: EpisodeQuery): EpisodePage {
   const words = (query.q ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   const models = new Set<string>();
   const providers = new Set<string>();

@@ -42,6 +42,8 @@ export interface EpisodeQuery {
   model?: string;
   provider?: string;
   sort?: EpisodeSort;
+  /** Where the previous page ended (`EpisodePage.nextCursor`), for the same query. */
+  cursor?: string;
   offset?: number;
   limit?: number;
 }
@@ -54,9 +56,8 @@ export interface EpisodePage {
   /** Every model and provider of the store, for the filter menus. */
   models: string[];
   providers: string[];
-  /** True while the server is still reading the store; `indexed` episodes so far. */
-  indexing: boolean;
-  indexed: number;
+  /** The cursor of the next page, when one follows. */
+  nextCursor?: string;
 }
 
 export interface ToolCallView {

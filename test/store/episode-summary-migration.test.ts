@@ -1,0 +1,85 @@
+// Stores written before episode summaries existed: the migration that adds `take_summaries` and
+// `take_search` fills them from the takes already there (SQLite and PostgreSQL), and a SQLite file of
+// the old schema opened read-only (never migrated) is summed up in memory with the same answer.
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { freshDatabase, type PgDatabase } from '../helpers/postgres.js';
+import { tempDir, tinyInteraction } from './fixtures.js';
+
+const tmp = tempDir('cassette-summary-migration-');
+const databases: PgDatabase[] = [];
+afterAll(async () => {
+  tmp.remove();
+  await Promise.all(databases.map((d) => d.drop()));
+});
+
+async function fill(store: Store): Promise<void> {
+  for (const [episode, model, prompt] of [
+    ['one', 'gpt-4o', 'the Zanzibar plan'],
+    ['two', 'o3-mini', 'a mail'],
+  ] as const) {
+    const w = await store.beginTake(episode, 'live');
+    for (let n = 0; n < 3; n++) {
+      const i = tinyInteraction(episode, w.nextPosition());
+      await w.append({
+        ...i,
+        request: { ...i.request, body: { kind: 'json', json: { model, messages: [{ role: 'user', content: prompt }] } } },
+        costUsd: 0.5,
+      });
+    }
+    await w.finish();
+  }
+}
+
+describe('episode summaries of a store from before them', () => {
+  it('SQLite: read-only, the old file is summed up in memory; the first writable open fills the tables', async () => {
+    const path = join(tmp.path, 'old.db');
+    const store = await openStore(path);
+    await fill(store);
+    const expected = await store.summarizeEpisodes({ sort: 'episode' });
+    await store.close();
+    expect(expected.items.map((s) => [s.episode, s.calls, s.costUsd, s.models])).toEqual([
+      ['one', 3, 1.5, ['gpt-4o']],
+      ['two', 3, 1.5, ['o3-mini']],
+    ]);
+    const db = new Database(path);
+    db.exec('DROP TABLE take_search; DROP TABLE take_summaries;');
+    db.pragma('user_version = 3');
+    db.close();
+
+    const readonly = await openStore(path, { readonly: true });
+    expect(await readonly.summarizeEpisodes({ sort: 'episode' })).toEqual(expected);
+    expect((await readonly.summarizeEpisodes({ q: 'zanzibar' })).items.map((s) => s.episode)).toEqual(['one']);
+    await readonly.close();
+
+    const migrated = await openStore(path);
+    expect(await migrated.summarizeEpisodes({ sort: 'episode' })).toEqual(expected);
+    expect((await migrated.summarizeEpisodes({ q: 'zanzibar' })).items.map((s) => s.episode)).toEqual(['one']);
+    await migrated.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT COUNT(*) AS n FROM take_summaries').get()).toEqual({ n: 2 });
+    check.close();
+  });
+
+  it('PostgreSQL: the migration fills the tables from the takes already stored', async () => {
+    const db = await freshDatabase();
+    databases.push(db);
+    const store = await openStore(db.url);
+    await fill(store);
+    const expected = await store.summarizeEpisodes({ sort: 'episode' });
+    await store.close();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query('DROP TABLE take_search; DROP TABLE take_summaries; UPDATE cassette_schema SET version = 1');
+    await client.end();
+
+    const migrated = await openStore(db.url);
+    expect(await migrated.summarizeEpisodes({ sort: 'episode' })).toEqual(expected);
+    expect((await migrated.summarizeEpisodes({ q: 'zanzibar' })).items.map((s) => s.episode)).toEqual(['one']);
+    await migrated.close();
+  });
+});
