@@ -8,6 +8,7 @@
 //      migrated schema, request bodies distinct and content-addressed (sha256), answer bodies shared
 //      by position; then BENCH_PG_LOOKUPS (1000) lookups of distinct random episodes through the
 //      Store API (indexEpisode + read of one random interaction) on a fresh store object.
+import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
@@ -193,7 +194,9 @@ async function seed(server, db, url, pgEnv, template) {
     INSERT INTO bodies (hash, bytes, data) VALUES ${[...shared].map(([h, d]) => `(${q(h)}, ${Buffer.byteLength(d)}, ${q(d)})`).join(', ')} ON CONFLICT DO NOTHING;`);
   await run(`INSERT INTO takes (episode, take, mode, created_at, closed_at, next_position)
     SELECT 'ep-' || lpad(e::text, 7, '0'), 1, 'live', ${q(recordedAt)}, ${q(recordedAt)}, ${PER_EPISODE + 1} FROM generate_series(0, ${episodes - 1}) e`);
-  // Built after the load (faster): the index golden reads, and the one rm/prune read.
+  // Built after the load (faster), as the migrations define them: the index golden reads, and the one rm/prune read.
+  const { rows: indexes } = await run(`SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index
+    WHERE indexrelid IN ('interactions_take_keys'::regclass, 'interactions_body_hashes'::regclass)`);
   await run(`DROP INDEX interactions_take_keys; DROP INDEX interactions_body_hashes`);
   // The request body of each interaction: distinct, stored once under its sha256.
   const body = `t.pre || 'Question ' || (b.position - 1) || ' of ' || k.episode || t.post`;
@@ -206,14 +209,12 @@ async function seed(server, db, url, pgEnv, template) {
   log(`seed: bodies inserted (${round1((performance.now() - t0) / 1000)} s)`);
   await run(`INSERT INTO interactions (take_id, position, provider, method, path, key, key_version, key_rules, occurrence, status, complete,
       input_tokens, output_tokens, cost_usd, total_ms, recorded_at, data, body_hashes, body_bytes)
-    SELECT r.take_id, r.position, t.provider, t.method, t.path, encode(sha256(convert_to(r.hash || 'key', 'UTF8')), 'hex'), t.key_version,
+    SELECT r.take_id, r.position, t.provider, t.method, t.path, encode(sha256(convert_to(r.episode || ':' || r.position, 'UTF8')), 'hex'), t.key_version,
       t.key_rules, 1, t.status, true, t.input_tokens, t.output_tokens, NULL, t.total_ms, ${q(recordedAt)},
       replace(t.skeleton, '@EPISODE@', r.episode), ARRAY[r.hash] || t.rest, octet_length(r.data) + t.resp_bytes
     FROM bench_req r JOIN bench_template t ON t.position = r.position ORDER BY r.take_id, r.position`);
   log(`seed: interactions inserted (${round1((performance.now() - t0) / 1000)} s)`);
-  await run(`DROP TABLE bench_req; DROP TABLE bench_template;
-    CREATE INDEX interactions_take_keys ON interactions (take_id, complete, position) INCLUDE (key, key_rules, provider, method, path);
-    CREATE INDEX interactions_body_hashes ON interactions USING GIN (body_hashes)`);
+  await run(`DROP TABLE bench_req; DROP TABLE bench_template; ${indexes.map((r) => r.def).join('; ')}`);
   await run(`VACUUM ANALYZE`);
   // Flush the seed's dirty pages now, so the lookups do not time a checkpoint writing 2 GiB behind them.
   await run(`CHECKPOINT`);
@@ -230,18 +231,21 @@ async function seed(server, db, url, pgEnv, template) {
   };
 }
 
-/** 2b. Lookups of distinct random episodes through a fresh store object: indexEpisode + read. */
+/**
+ * 2b. Cold lookups of distinct random episodes through a fresh store object, as golden makes them
+ * (src/modes/replayer.ts): the episode's index with the request key (one round trip: the index and
+ * that interaction), then the read of the matching entry (answered from the read-through cache).
+ * Then, in the same episode, a read of another interaction by id (the second call of an episode:
+ * one round trip). The floor: one `SELECT 1` round trip on a connection of its own, before each.
+ */
 async function lookups(url, episodes) {
   const s = await openStore(url, { readonly: true });
-  // The floor: one `SELECT 1` round trip on a connection of its own, timed before each lookup.
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const ping = [];
   const random = rng(16);
   const seen = new Set();
-  const total = [];
-  const index = [];
-  const read = [];
+  const ms = { total: [], indexEpisode: [], read: [], readOther: [], select1: [] };
+  const keyOf = (episode, position) => createHash('sha256').update(`${episode}:${position}`).digest('hex');
   try {
     for (let k = 0; k <= Math.min(LOOKUPS, episodes - 1); k++) {
       let e;
@@ -249,21 +253,29 @@ async function lookups(url, episodes) {
       while (seen.has(e));
       seen.add(e);
       const episode = `ep-${String(e).padStart(7, '0')}`;
+      const position = 1 + Math.floor(random() * PER_EPISODE);
+      const key = keyOf(episode, position);
       const p0 = performance.now();
       await client.query('SELECT 1');
-      const pingMs = performance.now() - p0;
-      const t0 = performance.now();
-      const idx = await s.indexEpisode(episode);
+      const p1 = performance.now();
+      const idx = await s.indexEpisode(episode, key);
       const t1 = performance.now();
-      const entry = idx.interactions[Math.floor(random() * idx.interactions.length)];
+      const entry = idx.interactions.find((x) => x.key === key);
+      if (!entry) throw new Error(`lookup of ${episode}: key of position ${position} not in its index`);
       const i = await idx.read(entry.id);
       const t2 = performance.now();
-      if (i.episode !== episode) throw new Error(`lookup of ${episode} read ${i.episode}`);
+      if (i.episode !== episode || i.position !== position)
+        throw new Error(`lookup of ${episode}#${position} read ${i.episode}#${i.position}`);
+      const other = idx.interactions[entry.position % idx.interactions.length];
+      const t3 = performance.now();
+      await idx.read(other.id);
+      const t4 = performance.now();
       if (k === 0) continue; // the first one opens the pool's connection
-      ping.push(pingMs);
-      total.push(t2 - t0);
-      index.push(t1 - t0);
-      read.push(t2 - t1);
+      ms.select1.push(p1 - p0);
+      ms.total.push(t2 - p1);
+      ms.indexEpisode.push(t1 - p1);
+      ms.read.push(t2 - t1);
+      ms.readOther.push(t4 - t3);
     }
   } finally {
     await client.end();
@@ -271,7 +283,14 @@ async function lookups(url, episodes) {
   }
   const r2 = (x) => Math.round(x * 1000) / 1000;
   const sum = (v) => Object.fromEntries(Object.entries(summarize(v)).map(([k, x]) => [k, typeof x === 'number' ? r2(x) : x]));
-  return { lookups: total.length, totalMs: sum(total), indexEpisodeMs: sum(index), readMs: sum(read), select1Ms: sum(ping) };
+  return {
+    lookups: ms.total.length,
+    totalMs: sum(ms.total),
+    indexEpisodeMs: sum(ms.indexEpisode),
+    readMs: sum(ms.read),
+    readOtherMs: sum(ms.readOther),
+    select1Ms: sum(ms.select1),
+  };
 }
 
 async function main() {

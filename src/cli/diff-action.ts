@@ -54,7 +54,7 @@ export async function diffAction(episodes: string[], flags: DiffFlags): Promise<
   if (episodes.length === 0 || episodes.length > 2) throw usage('diff takes one episode (two of its takes) or two episodes');
   if (episodes.length === 2 && takes.length > 0) throw usage('--take goes with one episode: cassette diff EP --take A --take B');
   if (takes.length !== 0 && takes.length !== 2) throw usage('give --take twice (cassette diff EP --take 1 --take 3), or not at all');
-  const [a, b] = await withStore(resolveStorePath(flags.store), { readonly: true }, (store) => pickSides(store, episodes, takes));
+  const [a, b] = await withStore(await resolveStorePath(flags), { readonly: true }, (store) => pickSides(store, episodes, takes));
   const steps = diffSides(a, b);
   const changed = steps.filter((s) => s.changed).length;
   if (flags.json) {

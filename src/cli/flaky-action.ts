@@ -21,7 +21,7 @@ interface Flags extends FlakyFlags {
 export async function flakyAction(flags: Flags): Promise<number> {
   const { file } = await readConfigFile(flags.config, process.cwd());
   const settings = resolveFlakySettings(flags, file.gates);
-  const report = await withReadStore(resolveStorePath(flags.store), (store) => runFlakyGate(store, settings));
+  const report = await withReadStore(await resolveStorePath(flags), (store) => runFlakyGate(store, settings));
   let quarantine;
   if (settings.quarantineFile !== undefined) {
     quarantine = buildQuarantineFile(report.tests, settings.action, {

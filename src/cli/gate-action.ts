@@ -24,7 +24,7 @@ interface Flags extends PerfFlags {
 export async function gateAction(flags: Flags): Promise<number> {
   const { file } = await readConfigFile(flags.config, process.cwd());
   const thresholds = resolvePerfThresholds(flags, environment().perf, file.gates);
-  const store = resolveStorePath(flags.store);
+  const store = await resolveStorePath(flags);
   const current = flags.current ?? file.gates?.perf?.current;
   if (flags.writeBaseline !== undefined) {
     const path = flags.writeBaseline;

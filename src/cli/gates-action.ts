@@ -30,7 +30,7 @@ export async function gatesAction(flags: Flags): Promise<number> {
   const gates = flags.only !== undefined ? parseGates(flags.only) : (config?.run ?? DEFAULT_GATES);
   const baseline = flags.baseline ?? config?.perf?.baseline;
   const current = config?.perf?.current;
-  const results = await withReadStore(resolveStorePath(flags.store), (store) =>
+  const results = await withReadStore(await resolveStorePath(flags), (store) =>
     runGates(store, {
       gates,
       flaky: resolveFlakySettings({}, config),

@@ -27,7 +27,7 @@ export async function impactAction(
   for (const s of sources) {
     if (s.fragments.length === 0) printTalk(`cassette: ${s.file} has no piece of text of ${minLength}+ characters to look for`);
   }
-  const impact = await withReadStore(resolveStorePath(flags.store), (store) => findImpact(store, sources));
+  const impact = await withReadStore(await resolveStorePath(flags), (store) => findImpact(store, sources));
   const episodes = [...new Set(impact.flatMap((f) => f.episodes))].sort();
   if (flags.json) {
     printJson({ ok: true, episodes, files: impact });

@@ -28,7 +28,8 @@ export interface EpisodeListing {
 /** `cassette ls`: the episodes of a store with their newest take's calls, tokens and cost. */
 export async function lsAction(flags: { store?: string; config?: string; json?: boolean }): Promise<void> {
   const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
-  const rows = await withStore(resolveStorePath(flags.store), { readonly: true }, async (store) => {
+  const location = await resolveStorePath(flags);
+  const rows = await withStore(location, { readonly: true }, async (store) => {
     const served = new Map((await readTakes(store)).map((t) => [t.episode, t]));
     const takesOf = new Map<string, TakeSummary[]>();
     for (const t of await store.listTakes()) takesOf.set(t.episode, [...(takesOf.get(t.episode) ?? []), t]);
@@ -61,8 +62,8 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
     }
     return listings;
   });
-  if (flags.json) return printJson({ ok: true, store: resolveStorePath(flags.store), episodes: rows });
-  if (rows.length === 0) return printTalk(`no episodes in ${resolveStorePath(flags.store)}`);
+  if (flags.json) return printJson({ ok: true, store: location, episodes: rows });
+  if (rows.length === 0) return printTalk(`no episodes in ${location}`);
   printData(
     formatTable(
       [

@@ -23,7 +23,7 @@ export async function pinAction(episodes: string[], flags: Flags): Promise<numbe
   if (take !== undefined && episodes.length !== 1)
     throw new CassetteError('bad_usage', '--take pins one episode: name exactly one', { hint: 'cassette pin EPISODE --take N' });
   const before = readLockOrEmpty(lockPath);
-  const pins = await withReadStore(resolveStorePath(flags.store), async (store) => {
+  const pins = await withReadStore(await resolveStorePath(flags), async (store) => {
     const known = await store.listEpisodes();
     const wanted = episodes.length > 0 ? episodes : known;
     const missing = wanted.filter((e) => !known.includes(e));

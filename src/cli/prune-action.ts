@@ -20,7 +20,7 @@ interface PruneFlags {
 /** `cassette prune`: removes the takes the rules pick (see planPrune for what always stays). */
 export async function pruneAction(flags: PruneFlags): Promise<void> {
   const rules = rulesOf(flags);
-  const { doomed, removed } = await withStore(resolveStorePath(flags.store), { readonly: flags.dryRun === true }, async (store) => {
+  const { doomed, removed } = await withStore(await resolveStorePath(flags), { readonly: flags.dryRun === true }, async (store) => {
     if (rules.episodes) {
       const known = await store.listEpisodes();
       const missing = rules.episodes.filter((e) => !known.includes(e));

@@ -5,7 +5,7 @@ import { unknownEpisode } from './unknown-episode.js';
 /** `cassette rm EPISODE...`: removes episodes with all their takes. */
 export async function rmAction(episodes: string[], flags: { store?: string; json?: boolean }): Promise<void> {
   const unique = [...new Set(episodes)];
-  const removed = await withStore(resolveStorePath(flags.store), { readonly: false }, async (store) => {
+  const removed = await withStore(await resolveStorePath(flags), { readonly: false }, async (store) => {
     const known = await store.listEpisodes();
     // All or nothing: a typo in one id must not leave the others half-removed.
     const missing = unique.filter((e) => !known.includes(e));

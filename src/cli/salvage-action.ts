@@ -15,7 +15,7 @@ import { missingStore, resolveStorePath } from './store-option.js';
  * Exit 0 when everything was copied, 1 when something was lost, 3 when nothing could be read.
  */
 export async function salvageAction(target: string, flags: { store?: string; force?: boolean; json?: boolean }): Promise<number> {
-  const source = resolveStorePath(flags.store);
+  const source = await resolveStorePath(flags);
   if (parseStoreLocation(source).kind !== 'sqlite') {
     throw new CassetteError('bad_usage', `salvage reads a SQLite store (.db, .sqlite, .sqlite3); ${source} is not one`, {
       hint: 'A directory store is plain JSON: cassette verify names a broken take file with its line and column.',

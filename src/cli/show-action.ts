@@ -24,7 +24,7 @@ export async function showAction(episode: string, flags: ShowFlags): Promise<voi
   const takeFlag = flags.take === undefined ? undefined : positiveInt('--take', flags.take);
   const step = flags.step === undefined ? undefined : positiveInt('--step', flags.step);
   const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
-  const { take, links, interactions } = await withStore(resolveStorePath(flags.store), { readonly: true }, async (store) => {
+  const { take, links, interactions } = await withStore(await resolveStorePath(flags), { readonly: true }, async (store) => {
     const take = await pickTake(store, episode, takeFlag);
     const all = (await collect(store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true })))
       .filter((i) => i.take === take.take)

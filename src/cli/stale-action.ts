@@ -14,7 +14,7 @@ export async function staleAction(flags: { store?: string; config?: string; olde
   const { file } = await readConfigFile(flags.config, process.cwd());
   const olderThan = flags.olderThan ?? file.gates?.stale?.olderThan ?? DEFAULT_MAX_AGE;
   const maxAgeMs = parseDuration(olderThan, '--older-than');
-  const path = resolveStorePath(flags.store);
+  const path = await resolveStorePath(flags);
   const stale = await withReadStore(path, (store) => findStale(store, maxAgeMs));
   const episodes = staleEpisodes(stale);
   if (flags.json) {

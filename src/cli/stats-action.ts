@@ -10,7 +10,8 @@ import type { CallSummary } from './summarize-interactions.js';
 /** `cassette stats`: calls, tokens, cost and latency per episode, and in total. */
 export async function statsAction(flags: { store?: string; allTakes?: boolean; config?: string; json?: boolean }): Promise<void> {
   const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
-  const { takes, dedup } = await withStore(resolveStorePath(flags.store), { readonly: true }, async (store) => ({
+  const location = await resolveStorePath(flags);
+  const { takes, dedup } = await withStore(location, { readonly: true }, async (store) => ({
     takes: await readTakes(store, { allTakes: flags.allTakes === true }),
     dedup: await store.bodyDedup?.(),
   }));
@@ -25,7 +26,7 @@ export async function statsAction(flags: { store?: string; allTakes?: boolean; c
     ),
   );
   if (flags.json) return printJson({ ok: true, priceTableDate: PRICE_TABLE_DATE, episodes, totals, ...(bodyDedup && { bodyDedup }) });
-  if (episodes.length === 0) return printTalk(`no recorded calls in ${resolveStorePath(flags.store)}`);
+  if (episodes.length === 0) return printTalk(`no recorded calls in ${location}`);
   const ms = (v: number | null): string => (v === null ? '-' : String(Math.round(v)));
   const row = (name: string, take: string, s: typeof totals): string[] => [
     name,

@@ -1,16 +1,19 @@
-import { DEFAULT_STORE } from '../config/config-defaults.js';
+import { chooseStore } from '../config/choose-store.js';
 import { environment } from '../config/environment.js';
+import { readConfigFile } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
 import { openStore } from '../store/open-store.js';
-import { printableStore, storeExists } from '../store/store-location.js';
+import { storeExists } from '../store/store-location.js';
 import type { Store } from '../store/store.js';
 
 /**
- * `--store`, else CASSETTE_STORE, else the default path; a URL's password is kept aside
- * (store-location.ts), so what this returns is fit to print. An unknown URL scheme is bad_usage.
+ * The store of a store-keeping command, chosen as the proxy chooses it (`chooseStore`): `--store`,
+ * else CASSETTE_STORE, else the `store` of the config file (`--config`, else cassette.config.json
+ * in the working directory), else the default. Fit to print: a URL's password is kept aside.
  */
-export function resolveStorePath(flag: string | undefined, fromEnvironment: string | undefined = environment().store): string {
-  return printableStore(flag ?? fromEnvironment ?? DEFAULT_STORE);
+export async function resolveStorePath(flags: { store?: string; config?: string }, cwd = process.cwd()): Promise<string> {
+  const { file } = await readConfigFile(flags.config, cwd);
+  return chooseStore(flags.store, environment().store, file.store);
 }
 
 /**
@@ -30,7 +33,7 @@ export async function openExistingStore(path: string, options: { readonly: boole
 /** The store_unreadable error for a path that does not exist. */
 export function missingStore(path: string): CassetteError {
   return new CassetteError('store_unreadable', `no store at ${path}`, {
-    hint: 'Pass --store PATH (or set CASSETTE_STORE) to the store the proxy recorded into.',
+    hint: 'Pass --store PATH (or set CASSETTE_STORE, or `store` in the config file) to the store the proxy recorded into.',
   });
 }
 

@@ -23,7 +23,7 @@ export async function verifyAction(flags: {
 }): Promise<number> {
   const maxAgeMs = flags.maxAge === undefined ? undefined : parseDuration(flags.maxAge, '--max-age');
   const patterns = (await readConfigFile(flags.config, process.cwd())).file.verify.patterns;
-  const path = resolveStorePath(flags.store);
+  const path = await resolveStorePath(flags);
   const progress = progressBar('verifying', 'interactions', flags);
   let findings;
   try {

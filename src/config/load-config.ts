@@ -10,11 +10,11 @@ import type { ChaosFault } from '../safety/chaos.js';
 import { MODES } from '../types.js';
 import { knownKeysAt, suggestKey } from './suggest-key.js';
 import type { Mode } from '../types.js';
-import { CONFIG_DEFAULTS, DEFAULT_CONFIG_FILE, DEFAULT_PORT, DEFAULT_STORE } from './config-defaults.js';
+import { chooseStore } from './choose-store.js';
+import { CONFIG_DEFAULTS, DEFAULT_CONFIG_FILE, DEFAULT_PORT } from './config-defaults.js';
 import type { ConfigFile } from './config-schema.js';
 import { readProxyApiKeys } from './provider-keys.js';
 import { LOCK_FILE } from '../store/pin-lock.js';
-import { printableStore } from '../store/store-location.js';
 
 export type Timing = 'instant' | 'recorded' | number;
 
@@ -109,7 +109,7 @@ export async function loadOptions(flags: CliFlags, env: NodeJS.ProcessEnv = proc
     host: flags.host ?? file.host ?? '127.0.0.1',
     port: flags.port === undefined ? (file.port ?? DEFAULT_PORT) : integer('--port', flags.port, 0, 65535),
     // The printable form: a URL's password stays in store-location.ts, never in the options.
-    store: printableStore(flags.store ?? (env.CASSETTE_STORE || undefined) ?? file.store ?? DEFAULT_STORE),
+    store: chooseStore(flags.store, env.CASSETTE_STORE, file.store),
     episode: flags.episode ?? env.CASSETTE_EPISODE ?? file.episode ?? 'default',
     episodeFrom:
       flags.episode !== undefined

@@ -121,9 +121,10 @@ export class Replayer {
   /**
    * Indexes an episode (replay preloads its scope so untouched recordings count as unused). An
    * episode already indexed is returned at once: golden's hot path waits for the store only the
-   * first time it meets an episode.
+   * first time it meets an episode. `key`: the request key about to be looked up, which a network
+   * store reads with the index (one round trip for a cold lookup).
    */
-  load(episode: string): MaybePromise<EpisodeRecordings> {
+  load(episode: string, key?: string): MaybePromise<EpisodeRecordings> {
     const data = this.#episodes.get(episode);
     if (data) {
       this.#episodes.delete(episode);
@@ -133,7 +134,7 @@ export class Replayer {
     let loading = this.#loading.get(episode);
     if (!loading) {
       loading = this.#store
-        .indexEpisode(episode)
+        .indexEpisode(episode, key)
         .then((index) => EpisodeRecordings.build(index, this.#matcher, this.#endpoints, ++this.#serial))
         .then((built) => this.#install(episode, built))
         .finally(() => this.#loading.delete(episode));
@@ -153,7 +154,7 @@ export class Replayer {
 
   /** The n-th identical request gets the n-th recording; past the last, the last repeats (or, strict, a miss). */
   find(episode: string, key: string): MaybePromise<FindResult> {
-    const data = this.load(episode);
+    const data = this.load(episode, key);
     return data instanceof EpisodeRecordings ? this.#find(data, episode, key) : data.then((d) => this.#find(d, episode, key));
   }
 
@@ -203,7 +204,7 @@ export class Replayer {
     episode: string,
     key: string,
   ): Promise<{ kind: 'hit'; interaction: Interaction } | { kind: 'miss'; exhausted?: number }> {
-    const data = await this.load(episode);
+    const data = await this.load(episode, key);
     const e = this.#state(episode, data);
     e.calls++;
     const slots = data.slotsOf(key);

@@ -102,8 +102,12 @@ export interface Store {
   readonly kind: StoreKind;
   /** The served take of an episode (the newest with a complete interaction), whole; undefined when none. */
   loadEpisode(episode: string): Promise<EpisodeIndex | undefined>;
-  /** The same take as `loadEpisode`, as a small index whose bodies are read when needed. */
-  indexEpisode(episode: string): Promise<TakeIndex | undefined>;
+  /**
+   * The same take as `loadEpisode`, as a small index whose bodies are read when needed. `key`: the
+   * request key the caller is about to look up; a network store reads that interaction in the same
+   * round trip, so its `read` answers at once (a hint: stores that answer locally ignore it).
+   */
+  indexEpisode(episode: string, key?: string): Promise<TakeIndex | undefined>;
   /** Opens a new take for a live session (its number is allocated on the first append). */
   beginTake(episode: string, mode: Mode): Promise<TakeWriter>;
   /** Appends to the newest take (record-missing), creating take 1 when there is none. */

@@ -11,6 +11,7 @@ import { openStore } from './open-store.js';
 import { readSqliteSalvage } from './salvage-sqlite.js';
 import { isSqliteCorruption } from './sqlite-corruption.js';
 import { parseStoreLocation } from './store-location.js';
+import type { PostgresStore } from './postgres/postgres-store.js';
 import type { Store } from './store.js';
 import type { VerifyFinding } from './verify-finding.js';
 import { scanDirectoryFiles, scanRawFile } from './verify-files.js';
@@ -108,14 +109,33 @@ function damagedFindings(path: string, check: (i: Interaction, ordinal: number) 
   ];
 }
 
-/** A database store (PostgreSQL): no files to scan raw, so every stored interaction is read and checked. */
+/**
+ * A database store (PostgreSQL): no files to scan raw. The tables are checked by SQL
+ * (postgres-integrity.ts), then every stored interaction is read and checked, episode by episode,
+ * so one that cannot be read (a body missing) does not hide the others.
+ */
 async function verifyDatabase(path: string, matchers: readonly CredentialMatcher[], onProgress: OnProgress): Promise<VerifyFinding[]> {
   const findings: VerifyFinding[] = [];
   await withOpenStore(path, async (store) => {
-    for await (const [ordinal, i] of readAll(store, findings, onProgress)) {
-      findings.push(...checkRequiredFields(i, ordinal));
-      findings.push(...scanInteraction(i, ordinal, matchers).findings);
+    const { postgresIntegrity } = await import('./postgres/postgres-integrity.js');
+    findings.push(...(await postgresIntegrity(store as PostgresStore)));
+    let ordinal = 0;
+    const total = onProgress ? (await store.listTakes()).reduce((n, t) => n + t.interactions, 0) : 0;
+    for (const episode of await store.listEpisodes()) {
+      try {
+        for await (const i of store.interactions({ episodes: [episode], newestTakeOnly: false, includeIncomplete: true })) {
+          findings.push(...checkRequiredFields(i, ++ordinal));
+          findings.push(...scanInteraction(i, ordinal, matchers).findings);
+          if (onProgress && ordinal % 256 === 0) onProgress(ordinal, Math.max(total, ordinal));
+        }
+      } catch (err) {
+        const message = (err as Error).message;
+        // A missing body is reported above, with the step and the part.
+        if (!/^body \w+ is missing$/.test(message))
+          findings.push({ kind: 'integrity', where: `episode ${JSON.stringify(episode)}`, message: `cannot be read: ${message}` });
+      }
     }
+    onProgress?.(ordinal, Math.max(total, ordinal));
   });
   return findings;
 }

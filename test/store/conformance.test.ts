@@ -111,6 +111,25 @@ describe.each(BACKENDS)('$name store semantics', (backend) => {
     expect(await store.loadEpisode('nope')).toBeUndefined();
   });
 
+  it('indexes an episode with the key about to be read: that read answers at once, the others as before', async () => {
+    await record('e1', [1, 2, 3]);
+    const plain = await store.indexEpisode('e1');
+    const keyed = await store.indexEpisode('e1', 't-2');
+    expect(keyed?.take).toBe(1);
+    expect(keyed?.interactions).toEqual(plain?.interactions);
+    const entry = keyed?.interactions.find((x) => x.key === 't-2');
+    // Read with the index (one round trip on PostgreSQL): no promise, no second query.
+    const hit = keyed?.read(entry?.id as number);
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(hit).toEqual(await plain?.read(entry?.id as number));
+    expect((hit as { position: number }).position).toBe(2);
+    const other = keyed?.interactions.find((x) => x.key === 't-3');
+    expect((await keyed?.read(other?.id as number))?.position).toBe(3);
+    // A key the episode does not hold: the index alone.
+    expect((await store.indexEpisode('e1', 'no-such-key'))?.interactions).toEqual(plain?.interactions);
+    expect(await store.indexEpisode('nope', 't-1')).toBeUndefined();
+  });
+
   it('lists takes with counts and close times', async () => {
     await record('b', [1, 2]);
     const w = await store.beginTake('a', 'record-missing');

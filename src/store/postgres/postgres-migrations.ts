@@ -89,4 +89,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      take_id BIGINT PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
      search TEXT NOT NULL
    );`,
+  // 3: golden's index read whole from interactions_take_keys (an index-only scan): the row id too
+  `DROP INDEX interactions_take_keys;
+   CREATE INDEX interactions_take_keys ON interactions (take_id, complete, position) INCLUDE (id, key, key_rules, provider, method, path);`,
 ];

@@ -43,6 +43,30 @@ const INSERT_INTERACTIONS = `INSERT INTO interactions (take_id, position, provid
 const SELECT_WITH_BODIES = `SELECT i.id, i.data, i.body_hashes, b.hash, b.data AS body
   FROM interactions i LEFT JOIN bodies b ON b.hash = ANY (i.body_hashes)`;
 
+/** The served take of an episode: the newest with a complete interaction. */
+const NEWEST_TAKE = `SELECT t.id, t.take FROM takes t WHERE t.episode = $1
+    AND EXISTS (SELECT 1 FROM interactions i WHERE i.take_id = t.id AND i.complete)
+  ORDER BY t.take DESC LIMIT 1`;
+
+/** Golden's index of an episode: the columns of interactions_take_keys, in its order (no sort). */
+const INDEX_EPISODE = `WITH t AS MATERIALIZED (${NEWEST_TAKE})
+  SELECT (SELECT take FROM t) AS take, i.id, i.position, i.provider, i.method, i.path, i.key, i.key_rules
+  FROM interactions i WHERE i.take_id = (SELECT id FROM t) AND i.complete ORDER BY i.position`;
+
+/**
+ * INDEX_EPISODE, then (rows whose take is NULL) the first complete interaction under key $2 with
+ * its bodies, in the shape of SELECT_WITH_BODIES: a cold lookup in one round trip.
+ */
+const INDEX_EPISODE_WITH_KEY = `WITH t AS MATERIALIZED (${NEWEST_TAKE}),
+  hit AS MATERIALIZED (SELECT i.id, i.data, i.body_hashes FROM interactions i
+    WHERE i.take_id = (SELECT id FROM t) AND i.complete AND i.key = $2 ORDER BY i.position LIMIT 1)
+  (SELECT (SELECT take FROM t) AS take, i.id, i.position, i.provider, i.method, i.path, i.key, i.key_rules,
+     NULL AS data, NULL::text[] AS body_hashes, NULL AS hash, NULL AS body
+   FROM interactions i WHERE i.take_id = (SELECT id FROM t) AND i.complete ORDER BY i.position)
+  UNION ALL
+  SELECT NULL, h.id, NULL, NULL, NULL, NULL, NULL, NULL, h.data, h.body_hashes, b.hash, b.data
+  FROM hit h LEFT JOIN bodies b ON b.hash = ANY (h.body_hashes)`;
+
 /**
  * The PostgreSQL store (docs/stores.md): for fleets, many proxies on many machines writing one
  * store. Take numbers and position ranges are allocated by the database, bodies are stored once by
@@ -117,36 +141,30 @@ export class PostgresStore implements Store {
   }
 
   async #newestTake(episode: string): Promise<{ id: number; take: number } | undefined> {
-    const [row] = await this.query(
-      `SELECT t.id, t.take FROM takes t WHERE t.episode = $1
-         AND EXISTS (SELECT 1 FROM interactions i WHERE i.take_id = t.id AND i.complete)
-       ORDER BY t.take DESC LIMIT 1`,
-      [episode],
-    );
+    const [row] = await this.query(NEWEST_TAKE, [episode]);
     return row && { id: Number(row.id), take: Number(row.take) };
   }
 
-  async indexEpisode(episode: string): Promise<TakeIndex | undefined> {
+  /**
+   * One round trip, one prepared statement: the newest take's index read from
+   * interactions_take_keys alone (an index-only scan), and, given `key`, the first complete
+   * interaction under that key with its bodies, kept in the read-through cache so that golden's
+   * read of it answers from memory.
+   */
+  async indexEpisode(episode: string, key?: string): Promise<TakeIndex | undefined> {
     return this.#cache.index(
       episode,
       async () => {
-        // One round trip: the newest take with a complete interaction, and the small columns of its
-        // complete interactions (an index-only scan of interactions_take_keys).
-        const rows = await this.query(
-          `WITH t AS (SELECT t.id, t.take FROM takes t WHERE t.episode = $1
-                      AND EXISTS (SELECT 1 FROM interactions i WHERE i.take_id = t.id AND i.complete)
-                    ORDER BY t.take DESC LIMIT 1)
-         SELECT t.take, i.id, i.position, i.provider, i.method, i.path, i.key, i.key_rules
-         FROM t JOIN interactions i ON i.take_id = t.id AND i.complete ORDER BY i.position`,
-          [episode],
-          'read',
-          'cassette_index_episode',
-        );
-        const first = rows[0];
+        const rows =
+          key === undefined
+            ? await this.query(INDEX_EPISODE, [episode], 'read', 'cassette_index_episode')
+            : await this.query(INDEX_EPISODE_WITH_KEY, [episode, key], 'read', 'cassette_index_episode_key');
+        const indexed = rows.filter((r) => r.take !== null);
+        const first = indexed[0];
         if (!first) return undefined;
         return {
           take: Number(first.take),
-          interactions: rows.map((r) => ({
+          interactions: indexed.map((r) => ({
             id: Number(r.id),
             position: Number(r.position),
             provider: r.provider as string,
@@ -155,6 +173,7 @@ export class PostgresStore implements Store {
             key: r.key as string,
             keyRules: (r.key_rules as string | null) ?? undefined,
           })),
+          read: assembleById(rows.filter((r) => r.take === null)),
         };
       },
       (id) => this.#readById(episode, id),
@@ -268,17 +287,18 @@ export class PostgresStore implements Store {
 
   async *interactions(filter: InteractionFilter = {}): AsyncIterable<Interaction> {
     const newestOnly = filter.newestTakeOnly ?? true;
+    // Only the wanted episodes' takes are listed (verify reads a large store episode by episode).
+    const only = filter.episodes ? 'AND t.episode = ANY ($1::text[])' : '';
     const takes = await this.query(
       newestOnly
         ? `SELECT t.id, t.episode FROM takes t
            WHERE t.take = (SELECT MAX(t2.take) FROM takes t2 WHERE t2.episode = t.episode
-                             AND EXISTS (SELECT 1 FROM interactions i WHERE i.take_id = t2.id AND i.complete))
+                             AND EXISTS (SELECT 1 FROM interactions i WHERE i.take_id = t2.id AND i.complete)) ${only}
            ORDER BY t.episode COLLATE "C"`
-        : `SELECT id, episode FROM takes ORDER BY episode COLLATE "C", take`,
+        : `SELECT t.id, t.episode FROM takes t WHERE true ${only} ORDER BY t.episode COLLATE "C", t.take`,
+      filter.episodes ? [filter.episodes] : [],
     );
-    const wanted = filter.episodes ? new Set(filter.episodes) : undefined;
     for (const t of takes) {
-      if (wanted && !wanted.has(t.episode as string)) continue;
       const rows = await this.query(
         `${SELECT_WITH_BODIES} WHERE i.take_id = $1 ${filter.includeIncomplete ? '' : 'AND i.complete'} ORDER BY i.position`,
         [t.id],
@@ -475,14 +495,19 @@ async function insertRows(client: Queryable, rows: readonly PreparedRow[]): Prom
 
 /** Rows of SELECT_WITH_BODIES (one per interaction and body) back to whole interactions, in row order. */
 function assemble(rows: readonly Row[]): Interaction[] {
-  const byId = new Map<string, { data: string; hashes: (string | null)[]; bodies: Map<string, string> }>();
+  return [...assembleById(rows).values()];
+}
+
+/** `assemble`, by row id. */
+function assembleById(rows: readonly Row[]): Map<number, Interaction> {
+  const byId = new Map<number, { data: string; hashes: (string | null)[]; bodies: Map<string, string> }>();
   for (const r of rows) {
-    const id = String(r.id);
+    const id = Number(r.id);
     let entry = byId.get(id);
     if (!entry) byId.set(id, (entry = { data: r.data as string, hashes: r.body_hashes as (string | null)[], bodies: new Map() }));
     if (r.hash !== null && r.hash !== undefined) entry.bodies.set(r.hash as string, r.body as string);
   }
-  return [...byId.values()].map((e) => joinInteraction(e.data, e.hashes, e.bodies));
+  return new Map([...byId].map(([id, e]) => [id, joinInteraction(e.data, e.hashes, e.bodies)]));
 }
 
 function asPostgresWriter(w: TakeWriter): PostgresTakeWriter {

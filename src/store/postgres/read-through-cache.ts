@@ -44,12 +44,15 @@ export class ReadThroughCache {
   /** The episode's index, read from the database (or its last copy when the database is unreachable). */
   async index(
     episode: string,
-    read: () => Promise<{ take: number; interactions: IndexedInteraction[] } | undefined>,
+    read: () => Promise<{ take: number; interactions: IndexedInteraction[]; read?: Map<number, Interaction> } | undefined>,
     readById: (id: number) => Promise<Interaction>,
   ): Promise<TakeIndex | undefined> {
     let found: { take: number; interactions: IndexedInteraction[] } | undefined;
     try {
-      found = await read();
+      const fresh = await read();
+      // Interactions read with the index (a key the caller asked for): cached like any other read.
+      for (const [id, i] of fresh?.read ?? []) this.#keep(id, i);
+      found = fresh && { take: fresh.take, interactions: fresh.interactions };
     } catch (err) {
       const cached = this.#indexes.get(episode);
       if (!cached || !isConnectionError(err)) throw err;
