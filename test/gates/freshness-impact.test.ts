@@ -53,15 +53,19 @@ describe('freshness and impact', () => {
     await record('billing-refunds', { CHILD_PROMPT_FILE: join(dir, 'a.txt'), CHILD_ASK: 'refund please' });
     await record('travel', { CHILD_PROMPT_FILE: join(dir, 'b.txt') });
     await sleep(8000);
+    const plainStarted = Date.now();
     await record('plain', {});
+    // A threshold between `plain`'s age and the others' (at least 8 s older): `plain` is younger than
+    // the time since its recording started, plus 4 s for the CLI to start on a loaded machine.
+    const between = (): string => `${Math.ceil((Date.now() - plainStarted) / 1000) + 4}s`;
 
-    // Staleness: the three first episodes are over 5 s old (checked first, while `plain` is young), `plain` is not.
-    const stale = await cassette(['stale', '--store', store, '--older-than', '5s', '--json'], dir);
+    // Staleness: the three first episodes are older than the threshold, `plain` is not.
+    const stale = await cassette(['stale', '--store', store, '--older-than', between(), '--json'], dir);
     expect(stale.code, stale.stderr).toBe(1);
     expect(JSON.parse(stale.stdout).episodes).toEqual(['billing', 'billing-refunds', 'travel']);
     expect((await cassette(['stale', '--store', store, '--older-than', '30d'], dir)).code).toBe(0);
 
-    const verify = await cassette(['verify', '--store', store, '--max-age', '5s', '--json'], dir);
+    const verify = await cassette(['verify', '--store', store, '--max-age', between(), '--json'], dir);
     expect(verify.code).toBe(1);
     expect(JSON.parse(verify.stdout).findings.map((f: { kind: string; where: string }) => `${f.kind} ${f.where}`)).toEqual([
       'stale episode "billing" take 1 step 1',
