@@ -82,4 +82,36 @@ describe('episode summaries of a store from before them', () => {
     expect((await migrated.summarizeEpisodes({ q: 'zanzibar' })).items.map((s) => s.episode)).toEqual(['one']);
     await migrated.close();
   });
+
+  it('PostgreSQL: a read-only opener (golden, ls) migrates an older schema, and says so when its role cannot', async () => {
+    const db = await freshDatabase();
+    databases.push(db);
+    const store = await openStore(db.url);
+    await fill(store);
+    const expected = await store.summarizeEpisodes({ sort: 'episode' });
+    await store.close();
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const downgrade = 'DROP TABLE take_search; DROP TABLE take_summaries; UPDATE cassette_schema SET version = 1';
+    await client.query(downgrade);
+    // A role that may read every table but create none.
+    const role = `cassette_reader_${process.pid}`;
+    await client.query(`CREATE ROLE ${role} LOGIN PASSWORD 'reader-pw'`);
+    await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
+    const readerUrl = new URL(db.url);
+    readerUrl.username = role;
+    readerUrl.password = 'reader-pw';
+    const refused = await openStore(readerUrl.toString(), { readonly: true }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(refused).toMatchObject({ code: 'store_unreadable', message: expect.stringContaining('older llm-cassette schema (1 of') });
+    expect(String((refused as Error).message)).not.toContain('reader-pw');
+
+    const readonly = await openStore(db.url, { readonly: true });
+    expect(await readonly.summarizeEpisodes({ sort: 'episode' })).toEqual(expected);
+    await readonly.close();
+    await client.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    await client.end();
+  });
 });

@@ -403,17 +403,33 @@ export async function migratePostgres(pool: pg.Pool, location: string, readonly:
       const { rows } = await client.query(`SELECT to_regclass('cassette_schema') IS NOT NULL AS has`);
       const version = (rows[0] as Row).has ? await schemaVersion(client) : 0;
       checkVersion(version, location);
-      if (version < POSTGRES_MIGRATIONS.length) {
+      if (version === POSTGRES_MIGRATIONS.length) return;
+      if (version === 0) {
+        throw new CassetteError('store_unreadable', `the PostgreSQL store ${location} has no llm-cassette schema yet`, {
+          hint: 'Open it once in a recording mode (live, record-missing) or `cassette copy` into it to create its tables.',
+        });
+      }
+      // An older schema holds recordings: bring it up to date (the migrations only add tables and
+      // indexes) rather than refusing every reader after an upgrade until someone records.
+      try {
+        await migrate(client, location);
+      } catch (err) {
         throw new CassetteError(
           'store_unreadable',
-          `the PostgreSQL store ${location} has no llm-cassette schema of this version yet (${version})`,
-          {
-            hint: 'Open it once in a recording mode (record, record-missing) to create or migrate its tables.',
-          },
+          `the PostgreSQL store ${location} has an older llm-cassette schema (${version} of ${POSTGRES_MIGRATIONS.length}) and this role could not migrate it: ${(err as Error).message}`,
+          { hint: 'Open it once with a role allowed to create tables, in any mode, to migrate it.' },
         );
       }
       return;
     }
+    await migrate(client, location);
+  } finally {
+    client.release();
+  }
+}
+
+async function migrate(client: pg.PoolClient, location: string): Promise<void> {
+  try {
     await client.query('BEGIN');
     // One migrator at a time, across every proxy sharing the database.
     await client.query(`SELECT pg_advisory_xact_lock(8675309001)`);
@@ -434,8 +450,6 @@ export async function migratePostgres(pool: pg.Pool, location: string, readonly:
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
-  } finally {
-    client.release();
   }
 }
 
