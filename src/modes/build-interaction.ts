@@ -29,11 +29,7 @@ export function buildInteraction(p: InteractionParts): Interaction {
   const { provider } = p.route;
   const kind = provider.assemblerKind(p.request.path);
   const assembled = f.stream
-    ? assembleEvents(
-        kind,
-        f.stream.format,
-        f.stream.events.map((e) => e.raw),
-      )
+    ? assembleEvents(kind, f.stream.format, f.stream.events)
     : f.body?.kind === 'json'
       ? assembleJson(kind, f.body.json)
       : undefined;

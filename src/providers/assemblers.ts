@@ -1,4 +1,4 @@
-import { parseEvent } from '../stream/parse-event.js';
+import { parseCapturedEvent, parseEvent } from '../stream/parse-event.js';
 import { createGenericAssembler } from '../stream/assemblers/generic-assembler.js';
 import type { StreamAssembler, StreamFormat } from '../stream/types.js';
 import type { Assembled } from '../types.js';
@@ -29,9 +29,12 @@ export function assembleJson(kind: string, json: unknown): Assembled | undefined
   return assemblerOf(kind).json(json);
 }
 
-/** Parses and assembles a recorded stream's raw events in one call. */
-export function assembleEvents(kind: string, format: StreamFormat, raws: readonly string[]): Assembled {
+/**
+ * Parses and assembles a recorded stream's events in one call: raw texts, or captured event
+ * objects (whose parse the recorder's cross-event redaction already made and shares).
+ */
+export function assembleEvents(kind: string, format: StreamFormat, events: readonly (string | { readonly raw: string })[]): Assembled {
   const assembler = createAssembler(kind);
-  for (const raw of raws) assembler.push(parseEvent(format, raw));
+  for (const e of events) assembler.push(typeof e === 'string' ? parseEvent(format, e) : parseCapturedEvent(format, e));
   return assembler.result();
 }

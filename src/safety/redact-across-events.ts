@@ -1,4 +1,4 @@
-import { parseEvent, serializeSseEvent } from '../stream/parse-event.js';
+import { parseCapturedEvent, parseEvent, serializeSseEvent } from '../stream/parse-event.js';
 import type { StreamEvent, StreamFormat } from '../types.js';
 import { CREDENTIAL_REPLACEMENT } from './credential-patterns.js';
 import type { Redactor } from './create-redactor.js';
@@ -6,7 +6,8 @@ import type { Redactor } from './create-redactor.js';
 /** One string of one event's JSON, at a path that other events fill in too (`choices.0.delta.content`). */
 interface Piece {
   event: number;
-  keys: (string | number)[];
+  /** The JSON path, its keys joined by U+0000. */
+  path: string;
   value: string;
   /** Local `[start, end)` spans to cut, and whether a cut starts a secret (gets the replacement). */
   cuts: [number, number, boolean][];
@@ -29,13 +30,12 @@ export function redactAcrossEvents(format: StreamFormat, events: StreamEvent[], 
   if (format === 'aws-eventstream' || events.length < 2) return events;
   const channels = new Map<string, Piece[]>();
   const parsed = events.map((e, i) => {
-    const p = parseEvent(format, e.raw);
+    const p = parseCapturedEvent(format, e);
     if (p.json !== undefined)
-      collect(p.json, [], (keys, value) => {
-        const path = keys.join('\u0000');
+      collect(p.json, '', (path, value) => {
         let channel = channels.get(path);
         if (!channel) channels.set(path, (channel = []));
-        channel.push({ event: i, keys, value, cuts: [] });
+        channel.push({ event: i, path, value, cuts: [] });
       });
     return p;
   });
@@ -75,7 +75,7 @@ export function redactAcrossEvents(format: StreamFormat, events: StreamEvent[], 
       const before = JSON.stringify(piece.value);
       if (verbatim && raw.includes(before)) raw = raw.split(before).join(JSON.stringify(masked));
       else verbatim = false;
-      setAt(parsed[i]?.json, piece.keys, masked);
+      setAt(parsed[i]?.json, piece.path.split('\u0000').slice(1), masked);
     }
     if (!verbatim) raw = reserialize(format, event.raw, parsed[i]?.data, parsed[i]?.json);
     out[i] = { ms: event.ms, raw };
@@ -83,10 +83,13 @@ export function redactAcrossEvents(format: StreamFormat, events: StreamEvent[], 
   return out;
 }
 
-function collect(value: unknown, keys: (string | number)[], visit: (keys: (string | number)[], value: string) => void): void {
-  if (typeof value === 'string') visit(keys, value);
-  else if (Array.isArray(value)) value.forEach((v, k) => collect(v, [...keys, k], visit));
-  else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) collect(v, [...keys, k], visit);
+/** Visits every string of a JSON value with its path (keys each prefixed by U+0000); no arrays built per string. */
+function collect(value: unknown, path: string, visit: (path: string, value: string) => void): void {
+  if (typeof value === 'string') visit(path, value);
+  else if (Array.isArray(value)) for (let k = 0; k < value.length; k++) collect(value[k], `${path}\u0000${k}`, visit);
+  else if (typeof value === 'object' && value !== null) {
+    for (const k in value) collect((value as Record<string, unknown>)[k], `${path}\u0000${k}`, visit);
+  }
 }
 
 /** Index of the piece holding character `at` of the joined channel. */
@@ -109,10 +112,10 @@ function cut(value: string, cuts: [number, number, boolean][]): string {
   return out;
 }
 
-function setAt(json: unknown, keys: (string | number)[], value: string): void {
-  let node = json as Record<string | number, unknown> | undefined;
-  for (const k of keys.slice(0, -1)) node = node?.[k] as Record<string | number, unknown> | undefined;
-  if (node) node[keys[keys.length - 1] as string | number] = value;
+function setAt(json: unknown, keys: string[], value: string): void {
+  let node = json as Record<string, unknown> | undefined;
+  for (const k of keys.slice(0, -1)) node = node?.[k] as Record<string, unknown> | undefined;
+  if (node) node[keys[keys.length - 1] as string] = value;
 }
 
 /** The event with its JSON written anew, for a piece escaped differently than JSON.stringify would. */

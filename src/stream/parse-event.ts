@@ -94,6 +94,19 @@ export function parseEvent(format: StreamFormat, raw: string): ParsedEvent {
   }
 }
 
+const parsedCaptures = new WeakMap<object, ParsedEvent>();
+
+/**
+ * `parseEvent` of one captured event object, parsed once however many readers ask: cross-event
+ * redaction, then assembly, both read every event of a recorded stream. Readers must not change
+ * the result, except for an event they replace with a new object.
+ */
+export function parseCapturedEvent(format: StreamFormat, event: { readonly raw: string }): ParsedEvent {
+  let parsed = parsedCaptures.get(event);
+  if (parsed === undefined) parsedCaptures.set(event, (parsed = parseEvent(format, event.raw)));
+  return parsed;
+}
+
 /**
  * Writes an event in canonical SSE form (`event: x\ndata: y\n\n`), as mock mode serves it;
  * `json` is written as the data when `data` is absent.
