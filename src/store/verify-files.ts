@@ -13,10 +13,12 @@ const OVERLAP = 64 * 1024;
 /**
  * Credential shapes in a file's raw bytes, read as latin1 so binary pages never fail to decode
  * and every ASCII secret keeps its bytes. Read in chunks: a SQLite file may be larger than a
- * string can be. `skip` holds values already reported from parsed rows, to report each once.
+ * string can be. `skip` holds values already reported from parsed rows, to report each once; they
+ * are compared without case, since the episode search table keeps a lowercased copy of row text.
  */
 export function scanRawFile(file: string, matchers: readonly CredentialMatcher[], skip: ReadonlySet<string>): VerifyFinding[] {
   const findings: VerifyFinding[] = [];
+  const reported = new Set([...skip].map((v) => v.toLowerCase()));
   const fd = openSync(file, 'r');
   try {
     const buffer = Buffer.alloc(CHUNK + OVERLAP);
@@ -25,7 +27,7 @@ export function scanRawFile(file: string, matchers: readonly CredentialMatcher[]
       const last = read < buffer.length;
       for (const m of findCredentials(buffer.toString('latin1', 0, read), matchers)) {
         // Matches starting in the overlap belong to the next chunk.
-        if ((!last && m.index >= CHUNK) || skip.has(m.value)) continue;
+        if ((!last && m.index >= CHUNK) || reported.has(m.value.toLowerCase())) continue;
         findings.push({
           kind: 'credential',
           where: `${file} (byte ${start + m.index}, outside the parsed rows)`,
