@@ -5,6 +5,7 @@ import type { DigestUpsert } from './sqlite-episode-summaries.js';
 import { whenNotBusy } from './sqlite-busy.js';
 import type { TakeWriter } from './store.js';
 import { takeFinished } from './take-finished.js';
+import { interactionColumns } from './interaction-columns.js';
 
 /** What the take writers of one store share. */
 export interface WriteContext {
@@ -108,23 +109,5 @@ export class SqliteTakeWriter implements TakeWriter {
 
 /** The row of an interaction: a few columns for queries and golden's index, and the whole of it as JSON. */
 export function insertParams(takeId: number, i: Interaction): Record<string, unknown> {
-  return {
-    take_id: takeId,
-    position: i.position,
-    provider: i.provider,
-    method: i.request.method,
-    path: i.request.path,
-    key: i.key,
-    key_version: i.keyVersion,
-    key_rules: i.keyRules ?? null,
-    occurrence: i.occurrence,
-    status: i.response.status,
-    complete: i.complete ? 1 : 0,
-    input_tokens: i.usage?.inputTokens ?? null,
-    output_tokens: i.usage?.outputTokens ?? null,
-    cost_usd: i.costUsd ?? null,
-    total_ms: i.timings.totalMs,
-    recorded_at: i.recordedAt,
-    data: JSON.stringify(i),
-  };
+  return { ...interactionColumns(takeId, i), complete: i.complete ? 1 : 0, data: JSON.stringify(i) };
 }

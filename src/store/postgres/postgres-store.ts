@@ -16,6 +16,7 @@ import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { PostgresRecordingClaims } from './postgres-recording-claims.js';
 import { PostgresTakeWriter } from './postgres-take-writer.js';
 import { ReadThroughCache } from './read-through-cache.js';
+import { interactionColumns } from '../interaction-columns.js';
 
 type Row = Record<string, unknown>;
 
@@ -484,22 +485,7 @@ async function insertBodies(client: Queryable, rows: readonly PreparedRow[]): Pr
 
 async function insertRows(client: Queryable, rows: readonly PreparedRow[]): Promise<void> {
   const records = rows.map(({ takeId, i, split }) => ({
-    take_id: takeId,
-    position: i.position,
-    provider: i.provider,
-    method: i.request.method,
-    path: i.request.path,
-    key: i.key,
-    key_version: i.keyVersion,
-    key_rules: i.keyRules ?? null,
-    occurrence: i.occurrence,
-    status: i.response.status,
-    complete: i.complete,
-    input_tokens: i.usage?.inputTokens ?? null,
-    output_tokens: i.usage?.outputTokens ?? null,
-    cost_usd: i.costUsd ?? null,
-    total_ms: i.timings.totalMs,
-    recorded_at: i.recordedAt,
+    ...interactionColumns(takeId, i),
     data: split.skeleton,
     body_hashes: split.hashes,
     body_bytes: split.bytes,
