@@ -119,6 +119,16 @@ export function storedModel(i: Interaction): string | undefined {
 
 /** Adds one interaction to a take's digest (in place) and returns it. */
 export function addToDigest(d: TakeDigest, i: Interaction): TakeDigest {
+  addCountsToDigest(d, i);
+  if (d.search.length < SEARCH_CHARS) d.search = `${d.search} ${searchText(i)}`.slice(0, SEARCH_CHARS);
+  return d;
+}
+
+/**
+ * `addToDigest` without the search text: for a writer that knows its take's stored search text
+ * is full already (the upsert would leave it as it is), so the prompt and answer are not read.
+ */
+export function addCountsToDigest(d: TakeDigest, i: Interaction): TakeDigest {
   d.interactions++;
   if (i.complete) {
     d.calls++;
@@ -133,7 +143,6 @@ export function addToDigest(d: TakeDigest, i: Interaction): TakeDigest {
   const model = storedModel(i);
   if (model && !d.models.includes(`|${model}|`)) d.models += `${model}|`;
   if (!d.providers.includes(`|${i.provider}|`)) d.providers += `${i.provider}|`;
-  if (d.search.length < SEARCH_CHARS) d.search = `${d.search} ${searchText(i)}`.slice(0, SEARCH_CHARS);
   return d;
 }
 

@@ -7,7 +7,10 @@ import { digestParams, runSummaryQuery, searchParams, SQLITE_DIALECT, upsertDige
 /** The schema version (`PRAGMA user_version`) from which a SQLite store has `take_summaries`. */
 export const SUMMARY_SCHEMA = 4;
 
-/** Adds a digest to its take's rows of `take_summaries` and `take_search` (statements prepared once per connection). */
+/**
+ * Adds a digest to its take's rows of `take_summaries` and `take_search` (statements prepared once
+ * per connection). A digest without search text (`addCountsToDigest`) leaves `take_search` alone.
+ */
 export type DigestUpsert = (takeId: number, digest: TakeDigest) => void;
 
 export function prepareDigestUpsert(db: Database.Database): DigestUpsert {
@@ -15,7 +18,7 @@ export function prepareDigestUpsert(db: Database.Database): DigestUpsert {
   const search = db.prepare(upsertSearchSql(SQLITE_DIALECT, SEARCH_CHARS));
   return (takeId, digest) => {
     summary.run(digestParams(takeId, digest));
-    search.run(searchParams(takeId, digest));
+    if (digest.search !== '') search.run(searchParams(takeId, digest));
   };
 }
 

@@ -9,7 +9,7 @@ import { corruptStore, guardStatements, isSqliteCorruption, parseStoredRow } fro
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteRecordingClaims } from './sqlite-recording-claims.js';
 import { backfillTakeSummaries, prepareDigestUpsert, summarizeSqliteEpisodes, SUMMARY_SCHEMA } from './sqlite-episode-summaries.js';
-import { addToDigest, emptyDigest, type EpisodeSummaryPage, type EpisodeSummaryQuery } from './episode-summary.js';
+import { addToDigest, emptyDigest, type EpisodeSummaryPage, type EpisodeSummaryQuery, type TakeDigest } from './episode-summary.js';
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
@@ -106,7 +106,7 @@ class SqliteStore implements Store {
     this.#batch = db.transaction((fn: () => void) => fn());
     // A store too old to have take_summaries is open read-only (writable ones are migrated): it never appends.
     const upsertDigest = (db.pragma('user_version', { simple: true }) as number) >= SUMMARY_SCHEMA ? prepareDigestUpsert(db) : undefined;
-    this.#writing = { db, stmts: this.#stmts, batching: false, upsertDigest };
+    this.#writing = { db, stmts: this.#stmts, batching: false, upsertDigest, groupDigests: undefined };
     this.#indexTake = createSqliteTakeIndexer(db, location);
   }
 
@@ -130,14 +130,22 @@ class SqliteStore implements Store {
     return new SqliteTakeWriter(this.#writing, episode, mode, 'continue');
   }
 
-  /** One IMMEDIATE transaction for the group; a row that fails alone fails alone (see SqliteTakeWriter.appendNow). */
+  /**
+   * One IMMEDIATE transaction for the group; a row that fails alone fails alone (see
+   * SqliteTakeWriter.appendNow). Each take's summary row is updated once per group, with what
+   * the group's stored rows add to it, before the COMMIT: the rows and their summaries still
+   * commit together.
+   */
   async appendGroup(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
     let results: (Error | undefined)[] = [];
+    let digests = new Map<SqliteTakeWriter, TakeDigest>();
     try {
       await whenNotBusy(() =>
         this.#batch.immediate(() => {
           results = appends.map(() => undefined);
+          digests = new Map();
           this.#writing.batching = true;
+          this.#writing.groupDigests = digests;
           try {
             appends.forEach((a, n) => {
               try {
@@ -148,13 +156,17 @@ class SqliteStore implements Store {
             });
           } finally {
             this.#writing.batching = false;
+            this.#writing.groupDigests = undefined;
           }
+          // A summary that cannot be written fails the group (rolled back whole), as a row's commit would.
+          if (this.#db.inTransaction) for (const [writer, digest] of digests) writer.writeGroupDigest(digest);
         }),
       );
     } catch (err) {
       // The commit itself failed: nothing of this group is stored.
       return appends.map(() => err as Error);
     }
+    for (const [writer, digest] of digests) writer.committed(digest);
     return results;
   }
 

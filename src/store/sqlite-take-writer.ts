@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Interaction, Mode } from '../types.js';
-import { digestOf } from './episode-summary.js';
+import { addCountsToDigest, addToDigest, emptyDigest, SEARCH_CHARS, type TakeDigest } from './episode-summary.js';
 import type { DigestUpsert } from './sqlite-episode-summaries.js';
 import { whenNotBusy } from './sqlite-busy.js';
 import type { TakeWriter } from './store.js';
@@ -15,6 +15,11 @@ export interface WriteContext {
   batching: boolean;
   /** Adds an append to its take's row of `take_summaries` (absent on a read-only store of an old schema). */
   upsertDigest: DigestUpsert | undefined;
+  /**
+   * Inside `batch()`: each take's digest of the group's rows so far. The group writes each take's
+   * summary once, before its COMMIT (`writeGroupDigests`), not once per row.
+   */
+  groupDigests: Map<SqliteTakeWriter, TakeDigest> | undefined;
 }
 
 export class SqliteTakeWriter implements TakeWriter {
@@ -22,6 +27,12 @@ export class SqliteTakeWriter implements TakeWriter {
   #take: { id: number; take: number } | undefined;
   #position = 0;
   #finished = false;
+  /**
+   * Characters of search text this writer has committed to its take's `take_search` row. The row
+   * keeps the first SEARCH_CHARS and holds at least what was committed to it, so past that the
+   * row is full: later appends neither read their prompt and answer for it nor touch the row.
+   */
+  #searchCommitted = 0;
 
   constructor(
     private readonly ctx: WriteContext,
@@ -67,17 +78,36 @@ export class SqliteTakeWriter implements TakeWriter {
     }
     const row = insertParams(take.id, { ...i, episode: this.episode, take: take.take, position });
     const upsert = this.ctx.upsertDigest;
+    const group = this.ctx.groupDigests;
     if (!upsert) this.ctx.stmts.insert.run(row);
-    else if (this.ctx.db.inTransaction) {
+    else if (group) {
       this.ctx.stmts.insert.run(row);
-      upsert(take.id, digestOf(i));
+      let digest = group.get(this);
+      if (!digest) group.set(this, (digest = emptyDigest()));
+      this.#addToDigest(digest, i);
     } else {
       // The row and its take's summary commit together (a crash never leaves one without the other).
+      const digest = this.#addToDigest(emptyDigest(), i);
       this.ctx.db.transaction(() => {
         this.ctx.stmts.insert.run(row);
-        upsert(take.id, digestOf(i));
+        upsert(take.id, digest);
       })();
+      this.committed(digest);
     }
+  }
+
+  /** Writes the group's digest of this writer's rows to its take's summary (inside the group's transaction). */
+  writeGroupDigest(digest: TakeDigest): void {
+    if (this.#take) this.ctx.upsertDigest?.(this.#take.id, digest);
+  }
+
+  /** After the COMMIT that stored `digest` in the take's summary. */
+  committed(digest: TakeDigest): void {
+    this.#searchCommitted += digest.search.length;
+  }
+
+  #addToDigest(digest: TakeDigest, i: Interaction): TakeDigest {
+    return this.#searchCommitted + digest.search.length >= SEARCH_CHARS ? addCountsToDigest(digest, i) : addToDigest(digest, i);
   }
 
   /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */
