@@ -6,6 +6,7 @@ import type { Interaction, Mode, TakeSummary } from '../types.js';
 import type { RunFilter, RunRecord } from './run-record.js';
 import { SQLITE_BUSY_WAIT_MS, SQLITE_SYNC_WAIT_MS, whenNotBusy } from './sqlite-busy.js';
 import { corruptStore, guardStatements, isSqliteCorruption, parseStoredRow } from './sqlite-corruption.js';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteRecordingClaims } from './sqlite-recording-claims.js';
 import { backfillTakeSummaries, prepareDigestUpsert, summarizeSqliteEpisodes, SUMMARY_SCHEMA } from './sqlite-episode-summaries.js';
@@ -95,6 +96,8 @@ class SqliteStore implements Store {
   readonly #batch: Database.Transaction<(fn: () => void) => void>;
   readonly #writing: WriteContext;
   #indexTake: ReturnType<typeof createSqliteTakeIndexer>;
+  /** WAL checkpoints off the event loop, started by the first append; null: SQLite's own (in the COMMIT). */
+  #checkpointer: Checkpointer | null | undefined;
   /** Processes sharing the file coordinate record-missing through it (absent read-only). */
   readonly claims: SqliteRecordingClaims | undefined;
 
@@ -106,7 +109,15 @@ class SqliteStore implements Store {
     this.#batch = db.transaction((fn: () => void) => fn());
     // A store too old to have take_summaries is open read-only (writable ones are migrated): it never appends.
     const upsertDigest = (db.pragma('user_version', { simple: true }) as number) >= SUMMARY_SCHEMA ? prepareDigestUpsert(db) : undefined;
-    this.#writing = { db, stmts: this.#stmts, batching: false, upsertDigest, groupDigests: undefined };
+    this.#writing = {
+      db,
+      stmts: this.#stmts,
+      batching: false,
+      upsertDigest,
+      groupDigests: undefined,
+      held: () => this.#checkpointer?.held,
+      committed: () => this.#committed(),
+    };
     this.#indexTake = createSqliteTakeIndexer(db, location);
   }
 
@@ -139,6 +150,7 @@ class SqliteStore implements Store {
   async appendGroup(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
     let results: (Error | undefined)[] = [];
     let digests = new Map<SqliteTakeWriter, TakeDigest>();
+    await this.#checkpointer?.held;
     try {
       await whenNotBusy(() =>
         this.#batch.immediate(() => {
@@ -167,7 +179,31 @@ class SqliteStore implements Store {
       return appends.map(() => err as Error);
     }
     for (const [writer, digest] of digests) writer.committed(digest);
+    this.#committed();
     return results;
+  }
+
+  /**
+   * After a COMMIT of recorded rows. The first one moves the WAL checkpoints to a thread
+   * (sqlite-checkpointer.ts): a file store only; if the thread cannot start or fails, SQLite's
+   * automatic checkpoint stays or comes back on.
+   */
+  #committed(): void {
+    if (this.#checkpointer === undefined) {
+      this.#checkpointer = null;
+      if (!this.#db.memory && this.#db.open) {
+        const autoCheckpoint = this.#db.pragma('wal_autocheckpoint', { simple: true }) as number;
+        const started = startCheckpointer(this.location, () => {
+          this.#checkpointer = null;
+          if (this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+        });
+        if (started) {
+          this.#db.pragma('wal_autocheckpoint = 0');
+          this.#checkpointer = started;
+        }
+      }
+    }
+    this.#checkpointer?.committed();
   }
 
   async listEpisodes(): Promise<string[]> {
@@ -257,6 +293,9 @@ class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.#db.open) return;
+    const checkpointer = this.#checkpointer;
+    this.#checkpointer = null;
+    await checkpointer?.close();
     if (!this.#db.readonly) {
       // Leave the file in rollback-journal mode when no one else has it open, so a golden reader
       // (read-only, maybe on a read-only checkout) needs no -wal/-shm files and creates none.

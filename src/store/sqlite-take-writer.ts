@@ -20,6 +20,10 @@ export interface WriteContext {
    * summary once, before its COMMIT (`writeGroupDigests`), not once per row.
    */
   groupDigests: Map<SqliteTakeWriter, TakeDigest> | undefined;
+  /** What an append waits for before it writes (a checkpoint emptying the WAL), if anything. */
+  held(): Promise<void> | undefined;
+  /** After an append's COMMIT (the WAL grew). */
+  committed(): void;
 }
 
 export class SqliteTakeWriter implements TakeWriter {
@@ -59,7 +63,9 @@ export class SqliteTakeWriter implements TakeWriter {
   }
 
   async append(i: Interaction): Promise<void> {
+    await this.ctx.held();
     await whenNotBusy(() => this.appendNow(i));
+    this.ctx.committed();
   }
 
   /** The synchronous append, inside a group's transaction (`SqliteStore.appendGroup`) or alone. */
