@@ -14,9 +14,8 @@ import {
   SEARCH_SCHEMA,
   summarizeSqliteEpisodes,
   SUMMARY_SCHEMA,
-  TAKE_WORDS,
 } from './sqlite-episode-summaries.js';
-import { addToDigest, emptyDigest, type EpisodeSummaryPage, type EpisodeSummaryQuery } from './episode-summary.js';
+import { digestOf, type EpisodeSummaryPage, type EpisodeSummaryQuery } from './episode-summary.js';
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
@@ -237,8 +236,11 @@ class SqliteStore implements Store {
       }
       const id = Number(this.#stmts.insertTake.run(episode, take, summary.mode, summary.createdAt).lastInsertRowid);
       if (summary.closedAt !== undefined) this.#stmts.closeTake.run(summary.closedAt, id);
-      for (const i of interactions) this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
-      if (interactions.length > 0) this.#writing.upsertDigest?.(id, interactions.reduce(addToDigest, emptyDigest()), TAKE_WORDS);
+      // One summary and one search row per interaction, as if appended: an imported store searches like a recorded one.
+      for (const i of interactions) {
+        this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
+        this.#writing.upsertDigest?.(id, digestOf(i), i.position);
+      }
     });
     await whenNotBusy(() => write.immediate());
   }
