@@ -19,7 +19,7 @@ const { openStore } = await import(join(root, 'dist/store/open-store.js'));
 // A vocabulary with a long tail, as text has: a few words very common, most rare.
 const VOCAB = Array.from({ length: 5000 }, (_, n) => `w${n.toString(36)}${'aeiou'[n % 5]}`);
 let seed = 7;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const text = (chars) => {
   let s = '';
   while (s.length < chars) s += `${VOCAB[Math.floor(rand() ** 3 * VOCAB.length)]}${rand() < 0.1 ? '. ' : ' '}`;
@@ -38,11 +38,26 @@ function interaction(episode, position) {
     key: `k${position}`,
     keyVersion: 1,
     occurrence: 1,
-    request: { method: 'POST', path: '/v1/chat/completions', query: [], headers: {}, body: { kind: 'json', json: { model: 'gpt-4o', messages: [{ role: 'user', content: prompt }] } } },
+    request: {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      query: [],
+      headers: {},
+      body: { kind: 'json', json: { model: 'gpt-4o', messages: [{ role: 'user', content: prompt }] } },
+    },
     response: {
       status: 200,
       headers: { 'content-type': 'application/json' },
-      body: { kind: 'json', json: { id: `c${position}`, object: 'chat.completion', model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }], usage: { prompt_tokens: 80, completion_tokens: 600, total_tokens: 680 } } },
+      body: {
+        kind: 'json',
+        json: {
+          id: `c${position}`,
+          object: 'chat.completion',
+          model: 'gpt-4o',
+          choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 80, completion_tokens: 600, total_tokens: 680 },
+        },
+      },
     },
     complete: true,
     timings: { ttfbMs: 100, totalMs: 300 },
@@ -59,12 +74,17 @@ try {
   const store = await openStore(join(dir, 'bench.db'));
   const writers = [];
   for (let w = 0; w < 4; w++) writers.push(await store.beginTake(`ep-${w}`, 'live'));
-  const rows = Array.from({ length: N }, (_, n) => ({ writer: writers[n % 4], interaction: interaction(`ep-${n % 4}`, Math.floor(n / 4) + 1) }));
+  const rows = Array.from({ length: N }, (_, n) => ({
+    writer: writers[n % 4],
+    interaction: interaction(`ep-${n % 4}`, Math.floor(n / 4) + 1),
+  }));
   const times = [];
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let n = 0; n < N; n += 4) {
-    const group = rows.slice(n, n + 4).map((r) => ({ writer: r.writer, interaction: { ...r.interaction, position: r.writer.nextPosition() } }));
+    const group = rows
+      .slice(n, n + 4)
+      .map((r) => ({ writer: r.writer, interaction: { ...r.interaction, position: r.writer.nextPosition() } }));
     const t = performance.now();
     const results = await store.appendGroup(group);
     times.push((performance.now() - t) / group.length);

@@ -131,7 +131,9 @@ export function summaryQuerySql(
   const where: string[] = q.terms.map((term) => {
     const pattern = `%${term.raw.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const names = ['lower(e.episode)', 'e.models', 'e.providers'].map((c) => `${c} LIKE ${p(pattern)} ESCAPE '\\'`);
-    const text = term.words.map((w) => `e.episode IN (SELECT k.episode FROM takes k WHERE k.id IN (${dialect.takesWithWord(p(dialect.wordQuery(w)))}))`);
+    const text = term.words.map(
+      (w) => `e.episode IN (SELECT k.episode FROM takes k WHERE k.id IN (${dialect.takesWithWord(p(dialect.wordQuery(w)))}))`,
+    );
     return `(${[...names, ...(text.length > 0 ? [`(${text.join(' AND ')})`] : [])].join(' OR ')})`;
   });
   if (q.model) where.push(`${dialect.instr('e.models', p(`|${q.model}|`))} > 0`);

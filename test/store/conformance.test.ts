@@ -366,7 +366,8 @@ describe.each(BACKENDS)('$name store episode summaries', (backend) => {
       call('long', 2, { prompt: `${'context '.repeat(1000)}second Serengeti question`, answer: long }),
     ]);
     await record('other', [call('other', 1, { prompt: 'lorem ipsum', answer: 'dolor' })]);
-    const names = async (q: string): Promise<string[]> => (await store.summarizeEpisodes({ q, sort: 'episode' })).items.map((s) => s.episode);
+    const names = async (q: string): Promise<string[]> =>
+      (await store.summarizeEpisodes({ q, sort: 'episode' })).items.map((s) => s.episode);
     expect(await names('kilimanjaro')).toEqual(['long']);
     expect(await names('serengeti dawn')).toEqual(['long']);
     expect(await names('first kilimanjaro')).toEqual(['long']);

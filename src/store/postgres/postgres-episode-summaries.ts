@@ -37,7 +37,8 @@ export async function upsertDigests(client: Queryable, rows: readonly { takeId: 
  * same words). An insert only; the GIN index takes it in its pending list.
  */
 export async function indexSearchWords(client: Queryable, takeId: number, words: ReadonlySet<string>): Promise<void> {
-  if (words.size > 0) await client.query(`INSERT INTO take_words (take_id, words) VALUES ($1, array_to_tsvector($2::text[]))`, [takeId, [...words]]);
+  if (words.size > 0)
+    await client.query(`INSERT INTO take_words (take_id, words) VALUES ($1, array_to_tsvector($2::text[]))`, [takeId, [...words]]);
 }
 
 /**
