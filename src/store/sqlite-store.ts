@@ -9,8 +9,15 @@ import { corruptStore, guardStatements, isSqliteCorruption, parseStoredRow } fro
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteRecordingClaims } from './sqlite-recording-claims.js';
-import { backfillTakeSummaries, prepareDigestUpsert, summarizeSqliteEpisodes, SUMMARY_SCHEMA } from './sqlite-episode-summaries.js';
-import { addToDigest, emptyDigest, type EpisodeSummaryPage, type EpisodeSummaryQuery, type TakeDigest } from './episode-summary.js';
+import {
+  backfillTakeSummaries,
+  prepareDigestUpsert,
+  prepareDigestWrites,
+  SEARCH_SCHEMA,
+  summarizeSqliteEpisodes,
+  SUMMARY_SCHEMA,
+} from './sqlite-episode-summaries.js';
+import { digestOf, type EpisodeSummaryPage, type EpisodeSummaryQuery, type TakeDigest } from './episode-summary.js';
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
@@ -75,7 +82,8 @@ function migrate(db: Database.Database): void {
         const sql = SQLITE_MIGRATIONS[version];
         if (sql === undefined) return false;
         db.exec(sql);
-        if (version + 1 === SUMMARY_SCHEMA) backfillTakeSummaries(db);
+        if (version + 1 === SUMMARY_SCHEMA) backfillTakeSummaries(db, 'summaries');
+        if (version + 1 === SEARCH_SCHEMA) backfillTakeSummaries(db, 'words');
         db.pragma(`user_version = ${version + 1}`);
         return true;
       })
@@ -108,12 +116,13 @@ class SqliteStore implements Store {
     this.#stmts = guardStatements(prepare(db), location);
     this.#batch = db.transaction((fn: () => void) => fn());
     // A store too old to have take_summaries is open read-only (writable ones are migrated): it never appends.
-    const upsertDigest = (db.pragma('user_version', { simple: true }) as number) >= SUMMARY_SCHEMA ? prepareDigestUpsert(db) : undefined;
+    const current = (db.pragma('user_version', { simple: true }) as number) >= SEARCH_SCHEMA;
     this.#writing = {
       db,
       stmts: this.#stmts,
       batching: false,
-      upsertDigest,
+      upsertDigest: current ? prepareDigestUpsert(db) : undefined,
+      digestWrites: current ? prepareDigestWrites(db) : undefined,
       groupDigests: undefined,
       held: () => this.#checkpointer?.held,
       committed: () => this.#committed(),
@@ -143,19 +152,17 @@ class SqliteStore implements Store {
 
   /**
    * One IMMEDIATE transaction for the group; a row that fails alone fails alone (see
-   * SqliteTakeWriter.appendNow). Each take's summary row is updated once per group, with what
-   * the group's stored rows add to it, before the COMMIT: the rows and their summaries still
-   * commit together.
+   * SqliteTakeWriter.appendNow). Each take's summary row is updated once per group, with the
+   * counts of the group's stored rows, before the COMMIT: rows and summaries still commit together.
    */
   async appendGroup(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
     let results: (Error | undefined)[] = [];
-    let digests = new Map<SqliteTakeWriter, TakeDigest>();
     await this.#checkpointer?.held;
     try {
       await whenNotBusy(() =>
         this.#batch.immediate(() => {
           results = appends.map(() => undefined);
-          digests = new Map();
+          const digests = new Map<SqliteTakeWriter, TakeDigest>();
           this.#writing.batching = true;
           this.#writing.groupDigests = digests;
           try {
@@ -170,7 +177,7 @@ class SqliteStore implements Store {
             this.#writing.batching = false;
             this.#writing.groupDigests = undefined;
           }
-          // A summary that cannot be written fails the group (rolled back whole), as a row's commit would.
+          // A summary that cannot be written fails the group (rolled back whole), as a failed COMMIT would.
           if (this.#db.inTransaction) for (const [writer, digest] of digests) writer.writeGroupDigest(digest);
         }),
       );
@@ -178,7 +185,6 @@ class SqliteStore implements Store {
       // The commit itself failed: nothing of this group is stored.
       return appends.map(() => err as Error);
     }
-    for (const [writer, digest] of digests) writer.committed(digest);
     this.#committed();
     return results;
   }
@@ -277,8 +283,11 @@ class SqliteStore implements Store {
       }
       const id = Number(this.#stmts.insertTake.run(episode, take, summary.mode, summary.createdAt).lastInsertRowid);
       if (summary.closedAt !== undefined) this.#stmts.closeTake.run(summary.closedAt, id);
-      for (const i of interactions) this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
-      if (interactions.length > 0) this.#writing.upsertDigest?.(id, interactions.reduce(addToDigest, emptyDigest()));
+      // One summary and one search row per interaction, as if appended: an imported store searches like a recorded one.
+      for (const i of interactions) {
+        this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
+        this.#writing.upsertDigest?.(id, digestOf(i), i.position);
+      }
     });
     await whenNotBusy(() => write.immediate());
   }

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Interaction, Mode } from '../types.js';
-import { addCountsToDigest, addToDigest, emptyDigest, SEARCH_CHARS, type TakeDigest } from './episode-summary.js';
-import type { DigestUpsert } from './sqlite-episode-summaries.js';
+import { addCountsToDigest, digestOf, emptyDigest, type TakeDigest } from './episode-summary.js';
+import type { DigestUpsert, DigestWrites } from './sqlite-episode-summaries.js';
+import { interactionWords } from './search-words.js';
 import { whenNotBusy } from './sqlite-busy.js';
 import type { TakeWriter } from './store.js';
 import { takeFinished } from './take-finished.js';
@@ -15,9 +16,11 @@ export interface WriteContext {
   batching: boolean;
   /** Adds an append to its take's row of `take_summaries` (absent on a read-only store of an old schema). */
   upsertDigest: DigestUpsert | undefined;
+  /** The same two writes apart (present with `upsertDigest`). */
+  digestWrites: DigestWrites | undefined;
   /**
-   * Inside `batch()`: each take's digest of the group's rows so far. The group writes each take's
-   * summary once, before its COMMIT (`writeGroupDigests`), not once per row.
+   * Inside `batch()`: per take, the counts of the group's rows so far. The group adds them to each
+   * take's summary once, before its COMMIT (`writeGroupDigest`), not once per row.
    */
   groupDigests: Map<SqliteTakeWriter, TakeDigest> | undefined;
   /** What an append waits for before it writes (a checkpoint emptying the WAL), if anything. */
@@ -31,12 +34,6 @@ export class SqliteTakeWriter implements TakeWriter {
   #take: { id: number; take: number } | undefined;
   #position = 0;
   #finished = false;
-  /**
-   * Characters of search text this writer has committed to its take's `take_search` row. The row
-   * keeps the first SEARCH_CHARS and holds at least what was committed to it, so past that the
-   * row is full: later appends neither read their prompt and answer for it nor touch the row.
-   */
-  #searchCommitted = 0;
 
   constructor(
     private readonly ctx: WriteContext,
@@ -85,35 +82,29 @@ export class SqliteTakeWriter implements TakeWriter {
     const row = insertParams(take.id, { ...i, episode: this.episode, take: take.take, position });
     const upsert = this.ctx.upsertDigest;
     const group = this.ctx.groupDigests;
+    const writes = this.ctx.digestWrites;
     if (!upsert) this.ctx.stmts.insert.run(row);
-    else if (group) {
+    else if (group && writes) {
       this.ctx.stmts.insert.run(row);
+      writes.words(take.id, position, interactionWords(i));
       let digest = group.get(this);
       if (!digest) group.set(this, (digest = emptyDigest()));
-      this.#addToDigest(digest, i);
+      addCountsToDigest(digest, i);
+    } else if (this.ctx.db.inTransaction) {
+      this.ctx.stmts.insert.run(row);
+      upsert(take.id, digestOf(i), position);
     } else {
       // The row and its take's summary commit together (a crash never leaves one without the other).
-      const digest = this.#addToDigest(emptyDigest(), i);
       this.ctx.db.transaction(() => {
         this.ctx.stmts.insert.run(row);
-        upsert(take.id, digest);
+        upsert(take.id, digestOf(i), position);
       })();
-      this.committed(digest);
     }
   }
 
-  /** Writes the group's digest of this writer's rows to its take's summary (inside the group's transaction). */
+  /** Adds the group's counts of this writer's rows to its take's summary (inside the group's transaction). */
   writeGroupDigest(digest: TakeDigest): void {
-    if (this.#take) this.ctx.upsertDigest?.(this.#take.id, digest);
-  }
-
-  /** After the COMMIT that stored `digest` in the take's summary. */
-  committed(digest: TakeDigest): void {
-    this.#searchCommitted += digest.search.length;
-  }
-
-  #addToDigest(digest: TakeDigest, i: Interaction): TakeDigest {
-    return this.#searchCommitted + digest.search.length >= SEARCH_CHARS ? addCountsToDigest(digest, i) : addToDigest(digest, i);
+    if (this.#take) this.ctx.digestWrites?.summary(this.#take.id, digest);
   }
 
   /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */

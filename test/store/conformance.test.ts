@@ -347,11 +347,35 @@ describe.each(BACKENDS)('$name store episode summaries', (backend) => {
     expect(await names({ provider: 'anthropic' })).toEqual(['code']);
     expect(await names({ provider: 'openai', q: 'zanzibar', model: 'gpt-4o' })).toEqual(['trip']);
     expect((await store.summarizeEpisodes({ q: 'zanzibar' })).total).toBe(2);
-    // Words are plain text: LIKE's wildcards in them match only themselves.
+    // Words are plain text: LIKE's wildcards in them match only themselves, and punctuation is no word.
     await record('sale', [call('sale', 1, { prompt: 'a 50% discount' })]);
     expect(await names({ q: '50%' })).toEqual(['sale']);
-    expect(await names({ q: '%' })).toEqual(['sale']);
+    expect(await names({ q: '%' })).toEqual([]);
     expect(await names({ q: '_' })).toEqual([]);
+    expect(await names({ q: 'disc' })).toEqual([]);
+    expect(await names({ q: 'disc*' })).toEqual(['sale']);
+    expect(await names({ q: 'di*' })).toEqual([]);
+  });
+
+  it('searches the whole of a long answer and of every prompt of a take, not only their beginnings', async () => {
+    // The word sits after 8,000 characters of the answer (the index used to keep the first 4,000
+    // characters of a take, 400 of each part).
+    const long = `${'lorem ipsum dolor sit amet '.repeat(300)}Kilimanjaro summit at dawn`;
+    await record('long', [
+      call('long', 1, { prompt: 'first question', answer: 'short' }),
+      call('long', 2, { prompt: `${'context '.repeat(1000)}second Serengeti question`, answer: long }),
+    ]);
+    await record('other', [call('other', 1, { prompt: 'lorem ipsum', answer: 'dolor' })]);
+    const names = async (q: string): Promise<string[]> =>
+      (await store.summarizeEpisodes({ q, sort: 'episode' })).items.map((s) => s.episode);
+    expect(await names('kilimanjaro')).toEqual(['long']);
+    expect(await names('serengeti dawn')).toEqual(['long']);
+    expect(await names('first kilimanjaro')).toEqual(['long']);
+    expect(await names('lorem')).toEqual(['long', 'other']);
+    expect(await names('kilimanjaro other')).toEqual([]);
+    await store.removeEpisodes(['long']);
+    expect(await names('kilimanjaro')).toEqual([]);
+    expect(await names('lorem')).toEqual(['other']);
   });
 
   it('sums a group commit once per take: every row the group stored, none that failed', async () => {
@@ -413,9 +437,8 @@ describe.each(BACKENDS)('$name store episode summaries', (backend) => {
     expect(await names('never')).toEqual([]);
   });
 
-  it("searches a take's first 4,000 characters of prompts and answers, however its rows were grouped", async () => {
+  it('finds the words of every row of a group commit', async () => {
     const w = await store.beginTake('long', 'live');
-    // Each row adds its prompt's first 400 characters and its answer: the 11th row's word is past 4,000.
     const rows = Array.from({ length: 12 }, (_, n) => ({
       writer: w,
       interaction: { ...call('long', 0, { prompt: `word${n + 1}x `.padEnd(600, '.') }), position: w.nextPosition() },
@@ -423,9 +446,8 @@ describe.each(BACKENDS)('$name store episode summaries', (backend) => {
     for (let n = 0; n < rows.length; n += 3)
       expect(await store.appendGroup(rows.slice(n, n + 3))).toEqual([undefined, undefined, undefined]);
     const found = async (word: string): Promise<boolean> => (await store.summarizeEpisodes({ q: word })).total === 1;
-    for (let n = 1; n <= 10; n++) expect(await found(`word${n}x`)).toBe(true);
-    expect(await found('word11x')).toBe(false);
-    expect(await found('word12x')).toBe(false);
+    for (let n = 1; n <= 12; n++) expect(await found(`word${n}x`)).toBe(true);
+    expect(await found('word13x')).toBe(false);
     expect((await store.summarizeEpisodes()).items[0]).toMatchObject({ calls: 12, recorded: 12 });
   });
 
