@@ -85,7 +85,7 @@ export class SqliteTakeWriter implements TakeWriter {
       this.#position = Math.max(this.#position, position);
     }
     this.ctx.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take, position }));
-    this.ctx.upsertDigest?.(take.id, digestOf(i));
+    this.ctx.upsertDigest?.(take.id, digestOf(i), position);
   }
 
   /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */
