@@ -51,6 +51,7 @@ export async function forwardUpstream(flow: Flow): Promise<CallResult> {
     captureLimits: options.file.limits,
     streamPath: call.path,
     query: call.query,
+    assemblerKind: () => call.route.provider.assemblerKind(call.path),
     ...(truncate ? { truncateAfterBytes: truncate.afterBytes } : {}),
     // The held end of a recorded answer: the client gets the answer's last bytes only once the
     // store has it, so a crash can never lose an answer the client holds, and --on-store-error

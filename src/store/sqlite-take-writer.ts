@@ -6,6 +6,7 @@ import { whenNotBusy } from './sqlite-busy.js';
 import type { TakeWriter } from './store.js';
 import { takeFinished } from './take-finished.js';
 import { interactionColumns } from './interaction-columns.js';
+import { stringifyInteraction } from '../util/prepared-json.js';
 
 /** What the take writers of one store share. */
 export interface WriteContext {
@@ -109,5 +110,5 @@ export class SqliteTakeWriter implements TakeWriter {
 
 /** The row of an interaction: a few columns for queries and golden's index, and the whole of it as JSON. */
 export function insertParams(takeId: number, i: Interaction): Record<string, unknown> {
-  return { ...interactionColumns(takeId, i), complete: i.complete ? 1 : 0, data: JSON.stringify(i) };
+  return { ...interactionColumns(takeId, i), complete: i.complete ? 1 : 0, data: stringifyInteraction(i) };
 }

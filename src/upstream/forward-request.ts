@@ -28,6 +28,8 @@ export interface ForwardInput {
   redactor: Redactor;
   /** What the recorded copy may cost (config `limits`). */
   captureLimits: CaptureLimits;
+  /** The provider's assembler kind for the call (asked only for a large answer, assembled off the event loop). */
+  assemblerKind?: () => string;
   /** Path and query below the provider prefix, to tell a stream's format. */
   streamPath: string;
   query: string;
@@ -172,6 +174,7 @@ class Exchange implements Dispatcher.DispatchHandler {
         format: status < 300 ? format : undefined,
         redactor: this.#input.redactor,
         limits: this.#input.captureLimits,
+        ...(this.#input.assemblerKind ? { assemblerKind: this.#input.assemblerKind } : {}),
       });
     }
     const out: Record<string, string | string[]> = { ...this.#input.extraHeaders };
