@@ -10,9 +10,8 @@ import { isTerminalEvent } from '../stream/terminal-event.js';
 import type { Framer } from '../stream/types.js';
 import type { Assembled, StoredBody, StoredStream, StreamEvent, StreamFormat } from '../types.js';
 import { rememberJson } from '../util/prepared-json.js';
-import { canFinishOffThread, finishOffThread, largeAnswerBytes } from './large-answer.js';
-import type { LargeAnswerResult, LargeAnswerTask } from './finish-large-answer.js';
-import { packEvents, unpackEvents } from './finish-large-answer.js';
+import { packEvents, unpackEvents } from '../stream/packed-events.js';
+import type { LargeAnswerResult, LargeAnswerTask, OffThreadFinisher } from './large-answer-task.js';
 
 /** What a captured upstream answer amounts to once it has ended (or been cut). */
 export interface CapturedBody {
@@ -75,7 +74,7 @@ export class ResponseCapture {
   #events: StreamEvent[] = [];
   #decodeFailed = false;
   readonly #assemblerKind: (() => string) | undefined;
-  readonly #offThreadBytes: number;
+  readonly #offThread: OffThreadFinisher | undefined;
 
   constructor(options: {
     startedAt: number;
@@ -86,12 +85,12 @@ export class ResponseCapture {
     limits: CaptureLimits;
     /** The provider's assembler kind for the call, asked only when a large answer is assembled off the event loop. */
     assemblerKind?: () => string;
-    /** Decoded bytes from which the answer is finished on a worker thread (default: largeAnswerBytes()). */
-    offThreadBytes?: number;
+    /** Finishes a large answer off the event loop (issue 13 item 14); absent: all on the event loop. */
+    offThread?: OffThreadFinisher;
   }) {
     this.#limits = options.limits;
     this.#assemblerKind = options.assemblerKind;
-    this.#offThreadBytes = options.offThreadBytes ?? largeAnswerBytes();
+    this.#offThread = options.offThread;
     this.#startedAt = options.startedAt;
     this.#redactor = options.redactor;
     this.#contentType = options.contentType;
@@ -196,8 +195,9 @@ export class ResponseCapture {
   }
 
   /** Whether this answer is finished by the worker (issue 13 item 14: a large one must not stall other calls). */
-  #offThread(): boolean {
-    return this.#decodedBytes >= this.#offThreadBytes && this.#decodedBytes > 0 && canFinishOffThread(this.#redactor);
+  #goesOffThread(): boolean {
+    const off = this.#offThread;
+    return off !== undefined && this.#decodedBytes > 0 && this.#decodedBytes >= off.threshold() && off.canFinish(this.#redactor.rules);
   }
 
   /**
@@ -208,7 +208,7 @@ export class ResponseCapture {
     format: StreamFormat,
     events: StreamEvent[],
   ): Promise<{ events: StreamEvent[]; assembled: Pick<CapturedBody, 'assembled'> } | undefined> {
-    if (!this.#offThread()) return undefined;
+    if (!this.#goesOffThread()) return undefined;
     const kind = this.#assemblerKind?.();
     const result = await this.#run({ stream: { format, events: packEvents(events) } }, kind);
     if (!result?.events || result.eventsJson === undefined) return undefined;
@@ -217,7 +217,7 @@ export class ResponseCapture {
 
   /** A large body's decoding, redaction, assembly and JSON, done by the worker; undefined as above. */
   async #bodyOffThread(bytes: Buffer): Promise<Pick<CapturedBody, 'body' | 'assembled'> | undefined> {
-    if (!this.#offThread()) return undefined;
+    if (!this.#goesOffThread()) return undefined;
     // Moved to the worker, not copied: Buffer.concat's result owns its memory; a single chunk may
     // share its memory with other buffers, and is copied.
     const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && this.#chunks.length > 1;
@@ -234,7 +234,8 @@ export class ResponseCapture {
     transfer: ArrayBuffer[] = [],
   ): Promise<LargeAnswerResult | undefined> {
     try {
-      return await finishOffThread({ ...task, rules: this.#redactor.rules ?? [], kind, contentType: this.#contentType }, transfer);
+      const off = this.#offThread as OffThreadFinisher;
+      return await off.finish({ ...task, rules: this.#redactor.rules ?? [], kind, contentType: this.#contentType }, transfer);
     } catch {
       return undefined;
     }

@@ -20,6 +20,17 @@ export function jsonOf(value: unknown): string {
   return (typeof value === 'object' && value !== null && prepared.get(value)) || JSON.stringify(value);
 }
 
+/** True when a part of the interaction was serialised already (it is a large answer). */
+export function hasPreparedJson(i: Interaction): boolean {
+  const { response, assembled } = i;
+  const events = response.stream?.events;
+  return (
+    (events !== undefined && prepared.has(events)) ||
+    (response.body !== undefined && prepared.has(response.body)) ||
+    (assembled !== undefined && prepared.has(assembled))
+  );
+}
+
 // Stands in for a remembered part while the rest of the row is serialised. Random per process: no
 // recorded text can hold it by chance or on purpose.
 const SLOT = `\u0000cassette-prepared-${randomUUID()}-`;

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { answersFinishedOffThread } from '../../src/upstream/large-answer.js';
+import { answersFinishedOffThread } from '../../src/modes/large-answer.js';
 import { tempDir, useCleanup } from '../helpers/cleanup.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { startProxy } from '../helpers/proxy.js';

@@ -3,8 +3,8 @@
 import { parentPort } from 'node:worker_threads';
 import { createRedactor } from '../safety/create-redactor.js';
 import type { Redactor } from '../safety/create-redactor.js';
+import type { LargeAnswerResult, LargeAnswerTask } from '../upstream/large-answer-task.js';
 import { finishLargeAnswer } from './finish-large-answer.js';
-import type { LargeAnswerResult, LargeAnswerTask } from './finish-large-answer.js';
 
 /** The redactor of the last rules seen: a proxy's rules do not change between answers. */
 let compiled: { key: string; redactor: Redactor } | undefined;
