@@ -5,6 +5,7 @@
 //   BENCH_QUICK=1         about a minute: forward, replay and ttfe only, 2 s per target, no peers/scale/websocket;
 //                         writes bench/results/quick.json and leaves docs/benchmarks.md alone
 //   BENCH_NGINX=0         leave out the nginx reference forwarder
+//   BENCH_NODE_FLOOR=0    leave out the bare Node forwarder (node:http + undici, the floor for any Node forwarder)
 //   BENCH_DURATION=5      seconds of measured load per target and scenario (split over the rounds)
 //   BENCH_ROUNDS=5        the targets of a scenario take turns this many times (drift evens out)
 //   BENCH_WARMUP=1        seconds of warm-up per target before its first round
@@ -509,6 +510,23 @@ async function forwardScenarios(upstream) {
       } else failed.nginx = n.reason;
       if (failed.nginx) results.notes.push(`The nginx reference line was skipped: ${failed.nginx}.`);
     }
+    // The floor for any Node forwarder (node:http + an undici Pool, nothing else): splits the gap to
+    // nginx into Node's HTTP stack and llm-cassette's own work.
+    if (env.BENCH_NODE_FLOOR !== '0') {
+      try {
+        const p = await spawnNode(
+          'node forwarder',
+          [join(BENCH_DIR, 'servers', 'node-forward.js'), '--port', '0', '--upstream', upstream.base],
+          {
+            core: PROXY_CORE,
+          },
+        );
+        p.url = `http://127.0.0.1:${p.port}/v1/chat/completions`;
+        procs.set('node', p);
+      } catch (err) {
+        results.notes.push(`The bare Node forwarder line was skipped: ${err.message.split('\n')[0]}.`);
+      }
+    }
     // BENCH_BASELINE_ROOT=DIR: another build (bin/, dist/) takes its turns beside this one, for a
     // before/after comparison in one run.
     const builds = [['', CASSETTE_ROOT], ...(env.BENCH_BASELINE_ROOT ? [[' (baseline)', env.BENCH_BASELINE_ROOT]] : [])];
@@ -674,6 +692,7 @@ function computeRatios() {
       s.ratio = {
         direct: r2(s.load.rps / of('direct')?.rps),
         nginx: r2(s.load.rps / of('nginx')?.rps),
+        node: r2(s.load.rps / of('node')?.rps),
         passthrough: r2(s.load.rps / pt?.rps),
         p99VsPassthrough: r2(s.load.latencyMs.p99 / pt?.latencyMs.p99),
         cpuVsPassthrough: r2(s.load.cpu.proxy?.perRequestUs / pt?.cpu.proxy?.perRequestUs),
@@ -734,6 +753,7 @@ function computeTargets() {
     const live = get(`forward-${kind}-live`);
     const pt = get(`forward-${kind}-passthrough`);
     const ng = get(`forward-${kind}-nginx`);
+    const nf = get(`forward-${kind}-node`);
     const cpu = (x) => x?.load?.cpu.proxy?.perRequestUs;
     add(
       `live vs passthrough (${K}) throughput`,
@@ -748,7 +768,10 @@ function computeTargets() {
       pt?.ratio?.nginx,
       pt?.ratio?.nginx >= 0.8,
       pt?.load && ng?.load
-        ? `${pt.load.rps} vs ${ng.load.rps} req/s; CPU ${cpu(pt)} vs ${cpu(ng)} µs/req`
+        ? `${pt.load.rps} vs ${ng.load.rps} req/s; CPU ${cpu(pt)} vs ${cpu(ng)} µs/req` +
+            (nf?.load
+              ? `; a bare Node forwarder: ${nf.load.rps} req/s (${(nf.load.rps / ng.load.rps).toFixed(2)}× nginx), CPU ${cpu(nf)} µs/req`
+              : '')
         : ng?.error
           ? `nginx: ${ng.error}`
           : 'not run',

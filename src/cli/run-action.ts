@@ -23,10 +23,9 @@ export async function runAction(cmd: string[], flags: CliFlags & LedgerFlags & {
   const options = await loadOptions({ ...flags, port: flags.port ?? '0' });
   const logger = createLogger(options.logLevel);
   const times = flags.repeat === undefined ? 1 : positiveInt('--repeat', flags.repeat);
-  // Recording modes always add to the ledger; golden and the others when a gate flag asks for it.
+  // Recording modes always add to the ledger; golden and the others when a gate flag (or --ledger) asks for it.
   const recording = MODE_TABLE[options.mode].traits.records;
-  const ledger =
-    flags.ledger !== false && (recording || flags.junit !== undefined || flags.repeat !== undefined || flags.label !== undefined);
+  const ledger = flags.ledger ?? (recording || flags.junit !== undefined || flags.repeat !== undefined || flags.label !== undefined);
   let series: string | undefined;
   let result = 0;
   for (let index = 1; index <= times; index++) {
@@ -74,6 +73,7 @@ export async function runAction(cmd: string[], flags: CliFlags & LedgerFlags & {
       hits: summary.hits,
       misses: summary.misses,
       recorded: summary.recorded,
+      served: server.servedTakes(),
       tests: flags.junit === undefined ? undefined : readJunitAfterRun(flags.junit, startedAt, logger),
       ...(times > 1 ? { repeat: { series, index, of: times } } : {}),
       ...(flags.label === undefined ? {} : { label: flags.label }),

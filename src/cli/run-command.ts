@@ -15,6 +15,7 @@ export function registerRunCommand(program: Command, setExit: SetExit): void {
     .option('--junit <file>', 'read the JUnit XML CMD writes to FILE and record per-test outcomes in the run ledger')
     .option('--repeat <n>', 'run CMD N times, each its own proxy session and ledger entry (measures flakiness)')
     .option('--label <name>', 'label the ledger entry (e.g. the CI job), so flaky can tell suites apart')
+    .option('--ledger', 'record this run in the run ledger in any mode (golden: so prune --unused-since sees what it served)')
     .option('--no-ledger', 'do not record this run in the run ledger')
     .passThroughOptions()
     .action(lazyAction(async () => (await import('./run-action.js')).runAction, setExit));

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { CassetteError, toCassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { openStore } from '../store/open-store.js';
-import type { RunRecord, TestResult } from '../store/run-record.js';
+import type { RunRecord, ServedTake, TestResult } from '../store/run-record.js';
 import type { Mode } from '../types.js';
 import { parseJunit } from './parse-junit.js';
 
@@ -43,6 +43,7 @@ export interface FinishedRun {
   hits: number;
   misses: number;
   recorded: number;
+  served: ServedTake[];
   tests: TestResult[] | undefined;
   repeat?: RunRecord['repeat'];
   label?: string;
@@ -62,6 +63,7 @@ export function toRunRecord(run: FinishedRun): RunRecord {
     hits: run.hits,
     misses: run.misses,
     recorded: run.recorded,
+    served: run.served,
   };
   if (run.tests) record.tests = run.tests;
   if (run.repeat) record.repeat = run.repeat;

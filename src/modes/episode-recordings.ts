@@ -47,6 +47,8 @@ export class EpisodeRecordings {
   readonly take: number | undefined;
   /** Distinguishes this index from an earlier one of the same episode (answers are cached per slot). */
   readonly serial: number;
+  /** Answers served from this take so far (a field, not a write: the ledger gets it at run end). */
+  hits = 0;
   #size = 0;
   #ids: Float64Array;
   #positions: Float64Array;

@@ -90,6 +90,8 @@ export class Replayer {
   readonly #loading = new Map<string, Promise<EpisodeRecordings>>();
   readonly #answers: AnswerCache<number>;
   readonly #endpoints = new Endpoints();
+  /** Hits per episode and take of indexes dropped since (evicted, forgotten); `servedTakes` adds the held ones. */
+  readonly #servedBefore = new Map<string, Map<number, number>>();
   #serial = 0;
   #indexed = 0;
   #held = 0;
@@ -170,6 +172,7 @@ export class Replayer {
     const answer = this.#answer(data, slot);
     const position = data.position(slot);
     const served = (): void => {
+      data.hits++;
       e.used.set(key, n + 1);
       this.#noteOrder(data, e, slot);
       e.served.add(position);
@@ -190,6 +193,7 @@ export class Replayer {
     // call gets the next recording; an answer that cannot be read is not counted as served.
     served();
     return answer.then(hit, (err: unknown) => {
+      data.hits--;
       e.served.delete(position);
       e.used.set(key, Math.max(0, (e.used.get(key) ?? 1) - 1));
       throw err;
@@ -216,6 +220,7 @@ export class Replayer {
     e.used.set(key, n + 1);
     this.#noteOrder(data, e, slot);
     e.served.add(data.position(slot));
+    data.hits++;
     return { kind: 'hit', interaction: await data.read(slot) };
   }
 
@@ -264,6 +269,18 @@ export class Replayer {
     });
   }
 
+  /**
+   * The takes this replayer served answers from, with how many: what the run ledger records so
+   * `cassette prune --unused-since` knows which recordings are still in use. Counted in memory on
+   * each hit (one field increment), read once when the run ends.
+   */
+  servedTakes(): { episode: string; take: number; hits: number }[] {
+    const sums = new Map<string, Map<number, number>>();
+    for (const [episode, takes] of this.#servedBefore) sums.set(episode, new Map(takes));
+    for (const [episode, data] of this.#episodes) addHits(sums, episode, data);
+    return [...sums].flatMap(([episode, takes]) => [...takes].map(([take, hits]) => ({ episode, take, hits })));
+  }
+
   /** The first place an episode's calls left recorded order, in words. */
   divergences(): { episode: string; message: string }[] {
     return [...this.#states, ...this.#bare].flatMap(([episode, e]) => (e.divergence ? [{ episode, message: e.divergence }] : []));
@@ -298,6 +315,7 @@ export class Replayer {
     this.#bare.delete(episode);
     this.#loading.delete(episode);
     if (!data) return;
+    addHits(this.#servedBefore, episode, data);
     this.#episodes.delete(episode);
     this.#indexed -= data.size;
     this.#held -= data.held;
@@ -364,6 +382,7 @@ export class Replayer {
         this.#episodes.size < this.#limits.episodeIndexes
       )
         return;
+      addHits(this.#servedBefore, episode, data);
       this.#episodes.delete(episode);
       this.#indexed -= data.size;
       this.#held -= data.held;
@@ -392,6 +411,14 @@ export class Replayer {
       () => undefined,
     );
   }
+}
+
+/** Adds an index's hits to per-episode, per-take sums (takes never served are left out). */
+function addHits(sums: Map<string, Map<number, number>>, episode: string, data: EpisodeRecordings): void {
+  if (data.hits === 0 || data.take === undefined) return;
+  let takes = sums.get(episode);
+  if (!takes) sums.set(episode, (takes = new Map()));
+  takes.set(data.take, (takes.get(data.take) ?? 0) + data.hits);
 }
 
 function unusedOf(data: EpisodeRecordings, e: EpisodeState): Recording[] {

@@ -26,6 +26,11 @@ export interface SessionRules {
   eventType(frame: unknown): string | undefined;
   /** The model a client frame names (`session.update`, `response.create`, Gemini `setup`), for cost. */
   modelOf(frame: unknown): string | undefined;
+  /**
+   * The answer text a server frame adds (a text delta, an audio transcript's delta), for the UI's
+   * timeline where the assembled text grows frame by frame; undefined when it adds none.
+   */
+  textOf(frame: unknown): string | undefined;
 }
 
 /** The rules of a family without a socket API of its own. */
@@ -38,6 +43,7 @@ export const genericSessionRules: SessionRules = {
   errorEvent: (code, message) => ({ type: 'error', error: { type: code, code, message } }),
   usageOf: () => undefined,
   modelOf: () => undefined,
+  textOf: () => undefined,
   eventType: (frame) =>
     typeof frame === 'object' && frame !== null && typeof (frame as { type?: unknown }).type === 'string'
       ? (frame as { type: string }).type

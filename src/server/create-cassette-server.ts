@@ -21,6 +21,7 @@ import { createRequestGuard } from './request-guard.js';
 import { assertEpisodeId } from './route-request.js';
 import { buildSummary } from './run-summary.js';
 import type { RunSummary } from './run-summary.js';
+import type { ServedTake } from '../store/run-record.js';
 
 export interface CassetteServer {
   readonly url: string;
@@ -36,6 +37,8 @@ export interface CassetteServer {
   /** Switches the current episode; what was served of it is forgotten. */
   setEpisode(id: string): void;
   summary(): RunSummary;
+  /** The takes served from in this session, with their hits (the run ledger's `served`). */
+  servedTakes(): ServedTake[];
   /** How many replayable recordings an episode has (golden and record-missing). */
   recordingCount(episode: string): Promise<number>;
   /** The web UI at `/__cassette/ui` (its service builds reports), and this session's calls. */
@@ -158,6 +161,7 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
     stats,
     setEpisode: (id) => episodes.setEpisode(id),
     summary,
+    servedTakes: () => sumServed(built.flatMap((m) => m.rt.replayer?.servedTakes() ?? [])),
     recordingCount: async (episode) => (await rt.replayer?.recordingCount(episode)) ?? 0,
     ui,
     activity,
@@ -167,6 +171,17 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
       await runtimes.close();
     },
   };
+}
+
+/** One entry per episode and take (per-episode modes may have served the same take from two replayers). */
+function sumServed(takes: readonly ServedTake[]): ServedTake[] {
+  const sums = new Map<string, ServedTake>();
+  for (const t of takes) {
+    const k = `${t.episode}\0${t.take}`;
+    const had = sums.get(k);
+    sums.set(k, { ...t, hits: t.hits + (had?.hits ?? 0) });
+  }
+  return [...sums.values()].sort((a, b) => a.episode.localeCompare(b.episode) || a.take - b.take);
 }
 
 function isLoopback(host: string): boolean {

@@ -8,6 +8,7 @@ import {
   type EpisodeSummaryQuery,
   type TakeDigest,
 } from './episode-summary.js';
+import { fts5Query, tsQuery, type SearchTerm } from './search-words.js';
 
 /** Where SQLite and PostgreSQL differ in the summary queries. */
 export interface SqlDialect {
@@ -23,6 +24,10 @@ export interface SqlDialect {
   stored(table: string, column: string): string;
   least: string;
   greatest: string;
+  /** The ids of the takes whose prompts or answers have a word (`param` holds `query(word)`). */
+  takesWithWord(param: string): string;
+  /** The bind value of one query word for `takesWithWord`. */
+  wordQuery(word: SearchTerm['words'][number]): string;
 }
 
 export const SQLITE_DIALECT: SqlDialect = {
@@ -33,6 +38,9 @@ export const SQLITE_DIALECT: SqlDialect = {
   stored: (_table, column) => column,
   least: 'min',
   greatest: 'max',
+  // The FTS5 rowid is the take id shifted left by 24 bits plus the position (searchRowid): no lookup.
+  takesWithWord: (param) => `SELECT rowid >> 24 FROM take_words WHERE take_words MATCH ${param}`,
+  wordQuery: fts5Query,
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
@@ -43,6 +51,8 @@ export const POSTGRES_DIALECT: SqlDialect = {
   stored: (table, column) => `${table}.${column}`,
   least: 'LEAST',
   greatest: 'GREATEST',
+  takesWithWord: (param) => `SELECT take_id FROM take_words WHERE words @@ ${param}::tsquery`,
+  wordQuery: tsQuery,
 };
 
 /** The columns of `take_summaries`, in the order `digestParams` gives them (after take_id). */
@@ -79,14 +89,10 @@ export function digestParams(takeId: number, d: TakeDigest): unknown[] {
   ];
 }
 
-export function searchParams(takeId: number, d: TakeDigest): unknown[] {
-  return [takeId, d.search];
-}
-
 /**
  * Adds a digest to its take's row: sums add up, times widen, a model or provider not yet listed is
- * appended. The search text is in a table of its own (`take_search`): a page of the list reads
- * small rows only, and only a search reads the text.
+ * appended. The words for search are in an index of their own (`take_words`, see
+ * sqlite-episode-summaries.ts and postgres-episode-summaries.ts): a page of the list reads small rows only.
  */
 export function upsertDigestSql(dialect: SqlDialect): string {
   const s = (column: string): string => dialect.stored('take_summaries', column);
@@ -100,14 +106,6 @@ export function upsertDigestSql(dialect: SqlDialect): string {
       first_at = COALESCE(${dialect.least}(${s('first_at')}, excluded.first_at), ${s('first_at')}, excluded.first_at),
       last_at = COALESCE(${dialect.greatest}(${s('last_at')}, excluded.last_at), ${s('last_at')}, excluded.last_at),
       ${names('models')}, ${names('providers')}`;
-}
-
-/** Grows a take's search text until it holds `searchChars` characters; a full one is left alone (no write). */
-export function upsertSearchSql(dialect: SqlDialect, searchChars: number): string {
-  const s = (column: string): string => dialect.stored('take_search', column);
-  return `INSERT INTO take_search (take_id, search) VALUES (${dialect.param(1)}, ${dialect.param(2)})
-    ON CONFLICT (take_id) DO UPDATE SET search = substr(${s('search')} || ' ' || excluded.search, 1, ${searchChars})
-    WHERE length(${s('search')}) < ${searchChars}`;
 }
 
 /**
@@ -127,14 +125,17 @@ export function summaryQuerySql(
     return dialect.param(params.length);
   };
   const b = dialect.binary;
-  const wordTests = q.words.map((w) => {
-    // LIKE, not instr(): SQLite's instr counts characters up to the match, LIKE only compares (10x
-    // faster over a store's search text). One parameter per use: SQLite's `?` are positional.
-    const pattern = `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const hit = ['x.search', 't.models', 't.providers', 'lower(t.episode)'].map((c) => `${c} LIKE ${p(pattern)} ESCAPE '\\'`).join(' OR ');
-    return `MAX(CASE WHEN ${hit} THEN 1 ELSE 0 END)`;
+  // A query word matches the episode id, a model or a provider as a substring (LIKE with its
+  // wildcards escaped; one parameter per use: SQLite's `?` are positional), or each of its words is
+  // a word of the episode's prompts and answers (the full-text index).
+  const where: string[] = q.terms.map((term) => {
+    const pattern = `%${term.raw.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const names = ['lower(e.episode)', 'e.models', 'e.providers'].map((c) => `${c} LIKE ${p(pattern)} ESCAPE '\\'`);
+    const text = term.words.map(
+      (w) => `e.episode IN (SELECT k.episode FROM takes k WHERE k.id IN (${dialect.takesWithWord(p(dialect.wordQuery(w)))}))`,
+    );
+    return `(${[...names, ...(text.length > 0 ? [`(${text.join(' AND ')})`] : [])].join(' OR ')})`;
   });
-  const where: string[] = wordTests.map((_, n) => `w${n} = 1`);
   if (q.model) where.push(`${dialect.instr('e.models', p(`|${q.model}|`))} > 0`);
   if (q.provider) where.push(`${dialect.instr('e.providers', p(`|${q.provider}|`))} > 0`);
   const sortExpr = {
@@ -175,9 +176,7 @@ export function summaryQuerySql(
         ROUND(SUM(${served} t.total_ms ELSE 0 END)) AS total_ms,
         MIN(t.first_at) AS first_at, MAX(t.last_at) AS last_at,
         ${dialect.concat('t.models', '')} AS models, ${dialect.concat('t.providers', '')} AS providers
-        ${wordTests.map((test, n) => `, ${test} AS w${n}`).join('')}
       FROM t JOIN sv ON sv.episode = t.episode
-      ${wordTests.length > 0 ? 'LEFT JOIN take_search x ON x.take_id = t.id' : ''}
       GROUP BY t.episode
     ),
     f AS (SELECT e.*, COUNT(*) OVER () AS total FROM e ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''})

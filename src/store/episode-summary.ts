@@ -1,6 +1,6 @@
 import { CassetteError } from '../errors.js';
-import { lastUserText } from '../match/message-text.js';
 import type { Interaction } from '../types.js';
+import { hasWord, interactionWords, searchTerms, type SearchTerm } from './search-words.js';
 
 /**
  * One episode summed up, as the episode list shows it (`Store.summarizeEpisodes`). Counts of
@@ -35,7 +35,10 @@ export const SUMMARY_SORTS = ['lastUsed', 'episode', 'cost', 'calls', 'tokens'] 
 export type SummarySort = (typeof SUMMARY_SORTS)[number];
 
 export interface EpisodeSummaryQuery {
-  /** Words that must all appear in the episode id, a model, a provider, a prompt or an answer (case-insensitive). */
+  /**
+   * Words that must all match (case-insensitive): part of the episode id, a model or a provider, or
+   * a whole word of a prompt or an answer (`refun*`: a word starting with it). See search-words.ts.
+   */
   q?: string;
   /** Only episodes with an interaction of this model, or of this provider. */
   model?: string;
@@ -62,10 +65,6 @@ export interface EpisodeSummaryPage {
 }
 
 export const MAX_SUMMARY_PAGE = 1000;
-/** Prompt and answer text kept per take for search; a search looks at this much of each take. */
-export const SEARCH_CHARS = 4000;
-/** Characters of one prompt and of one answer that go into the search text. */
-const TEXT_PER_PART = 400;
 
 /**
  * What one take contributes to its episode's summary. Stored per take (SQLite and PostgreSQL
@@ -85,7 +84,8 @@ export interface TakeDigest {
   lastAt: string | null;
   models: string;
   providers: string;
-  search: string;
+  /** The distinct words of its prompts and answers (search-words.ts): what the search index gets. */
+  words: Set<string>;
 }
 
 export function emptyDigest(): TakeDigest {
@@ -102,7 +102,7 @@ export function emptyDigest(): TakeDigest {
     lastAt: null,
     models: '|',
     providers: '|',
-    search: '',
+    words: new Set(),
   };
 }
 
@@ -133,21 +133,14 @@ export function addToDigest(d: TakeDigest, i: Interaction): TakeDigest {
   const model = storedModel(i);
   if (model && !d.models.includes(`|${model}|`)) d.models += `${model}|`;
   if (!d.providers.includes(`|${i.provider}|`)) d.providers += `${i.provider}|`;
-  if (d.search.length < SEARCH_CHARS) d.search = `${d.search} ${searchText(i)}`.slice(0, SEARCH_CHARS);
+  if (d.interactions === 1) d.words = interactionWords(i);
+  else for (const w of interactionWords(i)) d.words.add(w);
   return d;
 }
 
 /** The digest of one interaction alone (what an append adds to its take's row). */
 export function digestOf(i: Interaction): TakeDigest {
   return addToDigest(emptyDigest(), i);
-}
-
-/** Words a search looks in: the last prompt and the answer, lower-cased and shortened. */
-export function searchText(i: Interaction): string {
-  const body = i.request.body.kind === 'json' ? i.request.body.json : undefined;
-  const prompt = lastUserText(body) ?? '';
-  const answer = i.assembled?.text ?? '';
-  return `${prompt.slice(0, TEXT_PER_PART)} ${answer.slice(0, TEXT_PER_PART)}`.toLowerCase();
 }
 
 /** `|a|b|` → `['a', 'b']`, also for several such lists run together (`|a||b|a|`), deduplicated and sorted. */
@@ -157,7 +150,7 @@ export function splitNames(joined: string): string[] {
 
 /** The query with its defaults applied and checked: what a backend runs. */
 export interface NormalQuery {
-  words: string[];
+  terms: SearchTerm[];
   model: string | undefined;
   provider: string | undefined;
   sort: SummarySort;
@@ -176,7 +169,7 @@ export function normalizeQuery(query: EpisodeSummaryQuery): NormalQuery {
   const offset = Math.floor(query.offset ?? 0);
   if (!(offset >= 0)) throw new CassetteError('bad_usage', 'offset must be 0 or more');
   return {
-    words: (query.q ?? '').toLowerCase().split(/\s+/).filter(Boolean),
+    terms: searchTerms(query.q),
     model: query.model || undefined,
     provider: query.provider || undefined,
     sort,
@@ -262,9 +255,12 @@ export function summarizeDigests(takes: readonly DigestedTake[], query: EpisodeS
     if (q.model && !joined.models.includes(`|${q.model}|`)) continue;
     if (q.provider && !joined.providers.includes(`|${q.provider}|`)) continue;
     const lower = episode.toLowerCase();
-    const matches = (w: string): boolean =>
-      lower.includes(w) || list.some((t) => t.digest.search.includes(w) || t.digest.models.includes(w) || t.digest.providers.includes(w));
-    if (!q.words.every(matches)) continue;
+    const matches = (term: SearchTerm): boolean =>
+      lower.includes(term.raw) ||
+      joined.models.includes(term.raw) ||
+      joined.providers.includes(term.raw) ||
+      (term.words.length > 0 && term.words.every((w) => list.some((t) => hasWord(t.digest.words, w))));
+    if (!q.terms.every(matches)) continue;
     found.push(summaryOf(episode, list));
   }
   const order = compareBy(q.sort);

@@ -12,6 +12,13 @@ export interface TestResult {
   durationMs?: number;
 }
 
+/** A take a run served answers from, and how many (golden and record-missing hits). */
+export interface ServedTake {
+  episode: string;
+  take: number;
+  hits: number;
+}
+
 /**
  * One `cassette run` in the run ledger (docs/gates.md): kept in the store beside the episodes,
  * so every machine writing a fleet store adds to the same history. Never holds the command line
@@ -32,6 +39,11 @@ export interface RunRecord {
   hits: number;
   misses: number;
   recorded: number;
+  /**
+   * The takes the run served answers from (`cassette prune --unused-since`). Absent in records
+   * written before the ledger kept it: such a run says nothing about which takes were used.
+   */
+  served?: ServedTake[];
   /** Per-test outcomes, when `--junit FILE` named the runner's JUnit XML; absent when it did not. */
   tests?: TestResult[];
   /** Set by `run --repeat N`: this run's place in the series, and the series id (the first run's id). */

@@ -72,4 +72,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      take_id INTEGER PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
      search TEXT NOT NULL
    );`,
+  // 5: the full-text search index (docs/ui.md "Search"): one FTS5 row per interaction holding the
+  // distinct words of its last prompt and its answer, rowid = take id << 24 | position (no lookup to
+  // find a row's take). Contentless (the words are only indexed, not stored again) with
+  // detail=none (no positions: no phrase queries, a third of the size). The words are split by
+  // search-words.ts, so the 'ascii' tokenizer only splits on the spaces between them. take_search
+  // (the first 4,000 characters) is gone; sqlite-store.ts fills the index for the takes written before.
+  `DROP TABLE take_search;
+   CREATE VIRTUAL TABLE take_words USING fts5(words, content = '', contentless_delete = 1, detail = none, tokenize = 'ascii');
+   CREATE TRIGGER take_words_gone AFTER DELETE ON interactions BEGIN
+     DELETE FROM take_words WHERE rowid = (old.take_id << 24) + old.position;
+   END;
+   CREATE TRIGGER take_words_take_gone AFTER DELETE ON takes BEGIN
+     DELETE FROM take_words WHERE rowid = old.id << 24;
+   END;`,
 ];

@@ -8,8 +8,14 @@ import { SQLITE_BUSY_WAIT_MS, SQLITE_SYNC_WAIT_MS, whenNotBusy } from './sqlite-
 import { corruptStore, guardStatements, isSqliteCorruption, parseStoredRow } from './sqlite-corruption.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteRecordingClaims } from './sqlite-recording-claims.js';
-import { backfillTakeSummaries, prepareDigestUpsert, summarizeSqliteEpisodes, SUMMARY_SCHEMA } from './sqlite-episode-summaries.js';
-import { addToDigest, emptyDigest, type EpisodeSummaryPage, type EpisodeSummaryQuery } from './episode-summary.js';
+import {
+  backfillTakeSummaries,
+  prepareDigestUpsert,
+  SEARCH_SCHEMA,
+  summarizeSqliteEpisodes,
+  SUMMARY_SCHEMA,
+} from './sqlite-episode-summaries.js';
+import { digestOf, type EpisodeSummaryPage, type EpisodeSummaryQuery } from './episode-summary.js';
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
@@ -76,7 +82,8 @@ function migrate(db: Database.Database): void {
         const sql = SQLITE_MIGRATIONS[version];
         if (sql === undefined) return false;
         db.exec(sql);
-        if (version + 1 === SUMMARY_SCHEMA) backfillTakeSummaries(db);
+        if (version + 1 === SUMMARY_SCHEMA) backfillTakeSummaries(db, 'summaries');
+        if (version + 1 === SEARCH_SCHEMA) backfillTakeSummaries(db, 'words');
         db.pragma(`user_version = ${version + 1}`);
         return true;
       })
@@ -107,7 +114,7 @@ class SqliteStore implements Store {
     this.#stmts = guardStatements(prepare(db), location);
     this.#batch = db.transaction((fn: () => void) => fn());
     // A store too old to have take_summaries is open read-only (writable ones are migrated): it never appends.
-    const upsertDigest = (db.pragma('user_version', { simple: true }) as number) >= SUMMARY_SCHEMA ? prepareDigestUpsert(db) : undefined;
+    const upsertDigest = (db.pragma('user_version', { simple: true }) as number) >= SEARCH_SCHEMA ? prepareDigestUpsert(db) : undefined;
     this.#writing = { db, stmts: this.#stmts, batching: false, upsertDigest };
     this.#indexTake = createSqliteTakeIndexer(db, location);
   }
@@ -253,8 +260,11 @@ class SqliteStore implements Store {
       }
       const id = Number(this.#stmts.insertTake.run(episode, take, summary.mode, summary.createdAt).lastInsertRowid);
       if (summary.closedAt !== undefined) this.#stmts.closeTake.run(summary.closedAt, id);
-      for (const i of interactions) this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
-      if (interactions.length > 0) this.#writing.upsertDigest?.(id, interactions.reduce(addToDigest, emptyDigest()));
+      // One summary and one search row per interaction, as if appended: an imported store searches like a recorded one.
+      for (const i of interactions) {
+        this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
+        this.#writing.upsertDigest?.(id, digestOf(i), i.position);
+      }
     });
     await whenNotBusy(() => write.immediate());
   }

@@ -72,12 +72,12 @@ export class SqliteTakeWriter implements TakeWriter {
     if (!upsert) this.ctx.stmts.insert.run(row);
     else if (this.ctx.db.inTransaction) {
       this.ctx.stmts.insert.run(row);
-      upsert(take.id, digestOf(i));
+      upsert(take.id, digestOf(i), position);
     } else {
       // The row and its take's summary commit together (a crash never leaves one without the other).
       this.ctx.db.transaction(() => {
         this.ctx.stmts.insert.run(row);
-        upsert(take.id, digestOf(i));
+        upsert(take.id, digestOf(i), position);
       })();
     }
   }

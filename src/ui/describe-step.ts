@@ -5,6 +5,7 @@ import { modelOf } from '../compare/model-of.js';
 import { toolRunOf } from '../compare/tool-run-of.js';
 import { providerOfFamily } from '../providers/registry.js';
 import type { StepRow, ToolResultView } from './shared/ui-types.js';
+import { sessionSummary, sessionText } from './session-timeline.js';
 
 /** One row of an episode's step list, without the bodies. */
 export function describeStep(i: Interaction): StepRow {
@@ -13,8 +14,10 @@ export function describeStep(i: Interaction): StepRow {
   const model = modelOf(i);
   const run = toolRunOf(i);
   const operation = providerOfFamily(i.family)?.operation?.(i.request);
-  // A tool run's text is its result, shown as such, not as an assistant's answer.
-  const answer = run ? undefined : i.assembled?.text;
+  const session = i.response.session;
+  // A tool run's text is its result, shown as such, not as an assistant's answer; a session's is
+  // what its server frames say.
+  const answer = run ? undefined : session ? sessionText(i) : i.assembled?.text;
   return {
     take: i.take,
     position: i.position,
@@ -37,6 +40,7 @@ export function describeStep(i: Interaction): StepRow {
     toolResults: toolResults(body),
     ...(run ? { toolRun: { ...run, ...(run.result !== undefined ? { result: truncate(run.result, 400) } : {}) } } : {}),
     ...(operation ? { operation } : {}),
+    ...(session ? { session: sessionSummary(session) } : {}),
     recordedAt: i.recordedAt,
   };
 }

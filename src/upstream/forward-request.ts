@@ -126,6 +126,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   #holdLast = false;
   #held: Buffer | undefined;
   #headWritten = false;
+  #bodyWritten = false;
   #sent = 0;
   #done = false;
 
@@ -198,7 +199,10 @@ class Exchange implements Dispatcher.DispatchHandler {
     // The status line waits for the first byte of a held body: an answer that fits in one chunk
     // has then sent nothing when release(false) comes, and the caller can still answer 5xx.
     if (!this.#holdLast || format) this.#writeHead();
-    if (format) res.flushHeaders();
+    // A stream's status line goes out at once, so the client sees the answer begin even while
+    // the upstream thinks; but not on its own packet when the first event came in the same read
+    // (the usual case): one write then carries both.
+    if (format) setImmediate(this.#flushHead);
     if (res.destroyed) controller.abort(new Error('client closed'));
   }
 
@@ -226,6 +230,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     if (this.#holdLast) [out, this.#held] = [this.#held, piece];
     if (out) {
       this.#writeHead();
+      this.#bodyWritten = true;
       if (!res.write(out) && !controller.paused) {
         controller.pause();
         res.once('drain', () => controller.resume());
@@ -256,6 +261,11 @@ class Exchange implements Dispatcher.DispatchHandler {
     }
     this.#finish(false);
   }
+
+  readonly #flushHead = (): void => {
+    const { res } = this.#input;
+    if (!this.#bodyWritten && !res.destroyed && !this.#done) res.flushHeaders();
+  };
 
   #writeHead(): void {
     if (this.#headWritten) return;

@@ -117,7 +117,7 @@ describe('cassette prune', () => {
     expect(bad.stderr).toContain('--older-than expects a duration such as 30d');
     const none = await cassette(['prune', '--store', store], tmp.dir);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('prune needs --keep-takes N, --older-than DURATION, or both');
+    expect(none.stderr).toContain('prune needs --keep-takes N, --older-than DURATION or --unused-since DURATION');
     const unknown = await cassette(['prune', '--keep-takes', '1', '--episode', 'gamma', '--store', store], tmp.dir);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no episode "gamma"');

@@ -347,11 +347,35 @@ describe.each(BACKENDS)('$name store episode summaries', (backend) => {
     expect(await names({ provider: 'anthropic' })).toEqual(['code']);
     expect(await names({ provider: 'openai', q: 'zanzibar', model: 'gpt-4o' })).toEqual(['trip']);
     expect((await store.summarizeEpisodes({ q: 'zanzibar' })).total).toBe(2);
-    // Words are plain text: LIKE's wildcards in them match only themselves.
+    // Words are plain text: LIKE's wildcards in them match only themselves, and punctuation is no word.
     await record('sale', [call('sale', 1, { prompt: 'a 50% discount' })]);
     expect(await names({ q: '50%' })).toEqual(['sale']);
-    expect(await names({ q: '%' })).toEqual(['sale']);
+    expect(await names({ q: '%' })).toEqual([]);
     expect(await names({ q: '_' })).toEqual([]);
+    expect(await names({ q: 'disc' })).toEqual([]);
+    expect(await names({ q: 'disc*' })).toEqual(['sale']);
+    expect(await names({ q: 'di*' })).toEqual([]);
+  });
+
+  it('searches the whole of a long answer and of every prompt of a take, not only their beginnings', async () => {
+    // The word sits after 8,000 characters of the answer (the index used to keep the first 4,000
+    // characters of a take, 400 of each part).
+    const long = `${'lorem ipsum dolor sit amet '.repeat(300)}Kilimanjaro summit at dawn`;
+    await record('long', [
+      call('long', 1, { prompt: 'first question', answer: 'short' }),
+      call('long', 2, { prompt: `${'context '.repeat(1000)}second Serengeti question`, answer: long }),
+    ]);
+    await record('other', [call('other', 1, { prompt: 'lorem ipsum', answer: 'dolor' })]);
+    const names = async (q: string): Promise<string[]> =>
+      (await store.summarizeEpisodes({ q, sort: 'episode' })).items.map((s) => s.episode);
+    expect(await names('kilimanjaro')).toEqual(['long']);
+    expect(await names('serengeti dawn')).toEqual(['long']);
+    expect(await names('first kilimanjaro')).toEqual(['long']);
+    expect(await names('lorem')).toEqual(['long', 'other']);
+    expect(await names('kilimanjaro other')).toEqual([]);
+    await store.removeEpisodes(['long']);
+    expect(await names('kilimanjaro')).toEqual([]);
+    expect(await names('lorem')).toEqual(['other']);
   });
 
   it('sorts and pages with a cursor to the end, and jumps with an offset', async () => {

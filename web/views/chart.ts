@@ -6,7 +6,8 @@ export interface ChartProps {
   title: string;
   /** x values, then one array per series. */
   data: uPlot.AlignedData;
-  series: { label: string; value?: (u: uPlot, v: number | null) => string }[];
+  /** `pointsOnly` draws the series as dots with no line (a session's frames on the text curve). */
+  series: { label: string; value?: (u: uPlot, v: number | null) => string; pointsOnly?: boolean; color?: string }[];
   xLabel: string;
   yLabel: string;
   points?: boolean;
@@ -37,14 +38,19 @@ export function Chart(p: ChartProps) {
         axes: [axis(p.xLabel), axis(p.yLabel)],
         series: [
           { label: p.xLabel },
-          ...p.series.map((s, i) => ({
-            label: s.label,
-            stroke: COLORS[i % COLORS.length],
-            width: 2,
-            spanGaps: true,
-            points: { show: p.points ?? true, size: 6 },
-            ...(s.value ? { value: s.value } : {}),
-          })),
+          ...p.series.map((s, i): uPlot.Series => {
+            const color = s.color ?? (COLORS[i % COLORS.length] as string);
+            return {
+              label: s.label,
+              stroke: color,
+              width: 2,
+              spanGaps: !s.pointsOnly,
+              ...(s.pointsOnly
+                ? { paths: () => null, points: { show: true, size: 9, fill: color, stroke: color } }
+                : { points: { show: p.points ?? true, size: 6 } }),
+              ...(s.value ? { value: s.value } : {}),
+            };
+          }),
         ],
         legend: { show: true },
       },

@@ -1,6 +1,6 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { CostSeries, EpisodeDetail, StepRow } from '../../src/ui/shared/ui-types.js';
+import type { CostSeries, EpisodeDetail, SessionSummary, StepRow } from '../../src/ui/shared/ui-types.js';
 import type { DataSource } from '../data-source.js';
 import { hrefDiff, hrefEpisode, hrefStep, ms, num, usd, when } from '../format.js';
 import { Chart } from './chart.js';
@@ -91,7 +91,9 @@ function StepsTable({ episode, steps }: { episode: string; steps: StepRow[] }) {
               <td>${s.provider}</td>
               <td>
                 <code>${s.method} ${s.path}${s.operation ? ` ${s.operation}` : ''}</code
-                >${s.streamed ? html` <span class="badge">stream</span>` : ''}${s.complete ? '' : html` <span class="badge bad">cut short</span>`}
+                >${s.streamed ? html` <span class="badge">stream</span>` : ''}${
+                  s.session ? html` <span class="badge">websocket</span> <${SessionStrip} step=${s} />` : ''
+                }${s.complete ? '' : html` <span class="badge bad">cut short</span>`}
               </td>
               <td>${s.model ?? '—'}</td>
               <td class="n"><span class=${`status s${String(s.status)[0]}`}>${s.status}</span></td>
@@ -166,4 +168,34 @@ function ToolRunBubble({ episode, step, own = false }: { episode: string; step: 
     ${own ? html`<pre>${JSON.stringify(run.arguments, null, 2)}</pre>` : ''}
     <pre class="result">${run.result ?? ''}</pre>
   </div>`;
+}
+
+/**
+ * A WebSocket session's frames on a small time axis inside its step's row: client frames above the
+ * line, server frames below; the label says the same in words.
+ */
+function SessionStrip({ step }: { step: StepRow }) {
+  const s = step.session as SessionSummary;
+  const width = 160;
+  const span = Math.max(1, s.durationMs);
+  const x = (t: number) => 2 + (Math.min(t, span) / span) * (width - 4);
+  const label = `${s.frames} frames over ${ms(s.durationMs)}: ${s.client} from the client, ${s.server} from the server; ${
+    s.close ? `closed by the ${s.close.by} ${s.close.code}` : 'cut (no close frame)'
+  }`;
+  return html`<span class="session-strip" title=${label}>
+    <svg width=${width} height="18" viewBox=${`0 0 ${width} 18`} role="img" aria-label=${label}>
+      <line x1="0" y1="9" x2=${width} y2="9" class="axis" />
+      ${s.marks.map(
+        (m) =>
+          html`<line
+            x1=${x(m.ms)}
+            x2=${x(m.ms)}
+            y1=${m.from === 'client' ? 1 : 10}
+            y2=${m.from === 'client' ? 8 : 17}
+            class=${m.from === 'client' ? 'client' : 'server'}
+          />`,
+      )}
+    </svg>
+    <span class="muted">${s.client} → · ${s.server} ←</span>
+  </span>`;
 }

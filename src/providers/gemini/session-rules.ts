@@ -29,6 +29,19 @@ export const geminiSessionRules: SessionRules = {
     if (!isRecord(frame) || !isRecord(frame.setup) || typeof frame.setup.model !== 'string') return undefined;
     return frame.setup.model.replace(/^models\//, '');
   },
+  textOf(frame) {
+    // `serverContent.modelTurn.parts[].text` (thoughts left out), else the spoken answer's transcript.
+    if (!isRecord(frame) || !isRecord(frame.serverContent)) return undefined;
+    const content = frame.serverContent;
+    const parts = isRecord(content.modelTurn) && Array.isArray(content.modelTurn.parts) ? content.modelTurn.parts : [];
+    const text = parts
+      .filter((p): p is Record<string, unknown> => isRecord(p) && typeof p.text === 'string' && p.thought !== true)
+      .map((p) => p.text as string)
+      .join('');
+    if (text !== '') return text;
+    const spoken = isRecord(content.outputTranscription) ? content.outputTranscription.text : undefined;
+    return typeof spoken === 'string' && spoken !== '' ? spoken : undefined;
+  },
   eventType(frame) {
     if (!isRecord(frame)) return undefined;
     return Object.keys(frame).find((k) => k !== 'usageMetadata') ?? (frame.usageMetadata ? 'usageMetadata' : undefined);

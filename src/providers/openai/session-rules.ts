@@ -46,7 +46,22 @@ export const openaiSessionRules: SessionRules = {
   eventType(frame) {
     return isRecord(frame) && typeof frame.type === 'string' ? frame.type : undefined;
   },
+  textOf(frame) {
+    if (!isRecord(frame) || typeof frame.type !== 'string' || typeof frame.delta !== 'string') return undefined;
+    return TEXT_DELTAS.has(frame.type) ? frame.delta : undefined;
+  },
 };
+
+/**
+ * Server events whose `delta` is answer text: Realtime GA and beta names (text, and the transcript
+ * of spoken audio), and the Responses API's text delta.
+ */
+const TEXT_DELTAS = new Set([
+  'response.output_text.delta',
+  'response.output_audio_transcript.delta',
+  'response.text.delta',
+  'response.audio_transcript.delta',
+]);
 
 function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;

@@ -92,4 +92,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // 3: golden's index read whole from interactions_take_keys (an index-only scan): the row id too
   `DROP INDEX interactions_take_keys;
    CREATE INDEX interactions_take_keys ON interactions (take_id, complete, position) INCLUDE (id, key, key_rules, provider, method, path);`,
+  // 4: the full-text search index (docs/ui.md "Search"): one row per take per append group holding
+  // the distinct words of its prompts and answers as a tsvector (array_to_tsvector of the words
+  // search-words.ts splits: no dictionary, the same words as SQLite's FTS5), under a GIN index.
+  // take_search (the first 4,000 characters) is gone; migratePostgres fills it for the takes before.
+  `DROP TABLE take_search;
+   CREATE TABLE take_words (
+     take_id BIGINT NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
+     words TSVECTOR NOT NULL
+   );
+   CREATE INDEX take_words_take ON take_words (take_id);
+   CREATE INDEX take_words_words ON take_words USING GIN (words);`,
 ];

@@ -7,6 +7,7 @@ import { joinInteraction, splitInteraction, type SplitInteraction } from './body
 import type { EpisodeSummaryPage, EpisodeSummaryQuery } from '../episode-summary.js';
 import {
   backfillPostgresSummaries,
+  POSTGRES_SEARCH_SCHEMA,
   POSTGRES_SUMMARY_SCHEMA,
   summarizePostgresEpisodes,
   upsertDigests,
@@ -440,8 +441,8 @@ async function migrate(client: pg.PoolClient, location: string): Promise<void> {
     checkVersion(version, location);
     for (let v = version; v < POSTGRES_MIGRATIONS.length; v++) {
       await client.query(POSTGRES_MIGRATIONS[v] as string);
-      if (v + 1 === POSTGRES_SUMMARY_SCHEMA) {
-        await backfillPostgresSummaries(client, async (takeId) =>
+      if (v + 1 === POSTGRES_SUMMARY_SCHEMA || v + 1 === POSTGRES_SEARCH_SCHEMA) {
+        await backfillPostgresSummaries(client, v + 1 === POSTGRES_SUMMARY_SCHEMA ? 'summaries' : 'words', async (takeId) =>
           assemble((await client.query(`${SELECT_WITH_BODIES} WHERE i.take_id = $1 ORDER BY i.position`, [takeId])).rows as Row[]),
         );
       }

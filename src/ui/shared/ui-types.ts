@@ -114,7 +114,22 @@ export interface StepRow {
   toolRun?: ToolRunView;
   /** What the request asks when its path does not say (`tools/call add`). */
   operation?: string;
+  /** A WebSocket session (status 101): its frames both ways, drawn as a strip on the step's row. */
+  session?: SessionSummary;
   recordedAt: string;
+}
+
+/** A WebSocket session in one line: frame counts both ways, how it ended, and where its frames fall in time. */
+export interface SessionSummary {
+  frames: number;
+  client: number;
+  server: number;
+  /** Milliseconds from the upgrade to the close (or the last frame). */
+  durationMs: number;
+  /** Absent when the session was cut (no close frame). */
+  close?: { by: 'client' | 'server'; code: number; reason: string };
+  /** When each frame came and from which side; at most 200, evenly picked from a longer session. */
+  marks: { ms: number; from: 'client' | 'server' }[];
 }
 
 export interface TakeView {
@@ -133,12 +148,18 @@ export interface EpisodeDetail {
   steps: StepRow[];
 }
 
-/** One stream event on the time axis; `textLength` is how much of the assembled text exists by then. */
+/**
+ * One stream event, or one WebSocket frame, on the time axis; `textLength` is how much of the
+ * assembled text exists by then.
+ */
 export interface TimelineEvent {
   ms: number;
   type: string;
   raw: string;
   textLength: number;
+  /** WebSocket frames only: who sent it, and whether it was a binary frame. */
+  from?: 'client' | 'server';
+  binary?: boolean;
 }
 
 export interface InteractionDetail {
@@ -149,8 +170,19 @@ export interface InteractionDetail {
   model?: string;
   /** The stored interaction as JSON, credential shapes replaced by redaction markers. */
   interaction: Record<string, unknown>;
-  /** Streams: the events on a time axis and the text they assemble to. */
-  timeline?: { events: TimelineEvent[]; text: string; complete: boolean };
+  /**
+   * Streams and WebSocket sessions: the events (a session's frames, both ways) on a time axis and
+   * the text they assemble to. A session's frames are here, not in `interaction`.
+   */
+  timeline?: {
+    kind?: 'stream' | 'websocket';
+    events: TimelineEvent[];
+    text: string;
+    complete: boolean;
+    /** WebSocket sessions: how the session ended (absent when it was cut) and the chosen subprotocol. */
+    close?: { by: 'client' | 'server'; code: number; reason: string; ms: number };
+    protocol?: string;
+  };
 }
 
 /** One labelled difference of a step between two takes or episodes. */
