@@ -3,8 +3,7 @@
 // the event loop that second silences every other call.
 import Database from 'better-sqlite3';
 import { parentPort } from 'node:worker_threads';
-import type { TakeDigest } from './episode-summary.js';
-import { prepareDigestUpsert, SUMMARY_SCHEMA } from './sqlite-episode-summaries.js';
+import { prepareDigestUpsert, SEARCH_SCHEMA, type DigestUpsert } from './sqlite-episode-summaries.js';
 import { SQLITE_BUSY_WAIT_MS } from './sqlite-busy.js';
 import { prepareInsert } from './sqlite-store.js';
 import type { RowQuestion } from './sqlite-row-thread.js';
@@ -13,28 +12,28 @@ interface Connection {
   db: Database.Database;
   insert: Database.Statement;
   positionTaken: Database.Statement;
-  upsert: ((takeId: number, digest: TakeDigest) => void) | undefined;
+  upsert: DigestUpsert | undefined;
 }
 
 const connections = new Map<string, Connection>();
 
 function connectionOf(path: string): Connection {
-  let c = connections.get(path);
-  if (!c) {
-    const db = new Database(path, { fileMustExist: true });
-    // This thread may wait for the write lock synchronously: it is not the event loop.
-    db.pragma(`busy_timeout = ${SQLITE_BUSY_WAIT_MS}`);
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    const summaries = (db.pragma('user_version', { simple: true }) as number) >= SUMMARY_SCHEMA;
-    c = {
-      db,
-      insert: prepareInsert(db),
-      positionTaken: db.prepare(`SELECT 1 FROM interactions WHERE take_id = ? AND position = ?`),
-      upsert: summaries ? prepareDigestUpsert(db) : undefined,
-    };
-    connections.set(path, c);
-  }
+  const open = connections.get(path);
+  if (open) return open;
+  const db = new Database(path, { fileMustExist: true });
+  // This thread may wait for the write lock synchronously: it is not the event loop.
+  db.pragma(`busy_timeout = ${SQLITE_BUSY_WAIT_MS}`);
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  // The same condition as the event loop's writer (SqliteStore): the schema that has the summaries.
+  const summaries = (db.pragma('user_version', { simple: true }) as number) >= SEARCH_SCHEMA;
+  const c: Connection = {
+    db,
+    insert: prepareInsert(db),
+    positionTaken: db.prepare(`SELECT 1 FROM interactions WHERE take_id = ? AND position = ?`),
+    upsert: summaries ? prepareDigestUpsert(db) : undefined,
+  };
+  connections.set(path, c);
   return c;
 }
 
@@ -53,7 +52,7 @@ function answer(q: RowQuestion): { inserted?: boolean } {
       // event loop writes it the usual way, which moves it to the end.
       if (q.checkPosition && c.positionTaken.get(row.take_id, row.position)) return { inserted: false };
       c.insert.run(q.row);
-      if (q.digest && c.upsert) c.upsert(row.take_id, q.digest);
+      if (q.digest && c.upsert) c.upsert(row.take_id, q.digest, row.position);
       return { inserted: true };
     })
     .immediate();
