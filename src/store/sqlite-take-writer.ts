@@ -101,7 +101,7 @@ export class SqliteTakeWriter implements TakeWriter {
     const take = await whenNotBusy(() => this.#ensureTake());
     const row = insertParams(take.id, { ...i, episode: this.episode, take: take.take });
     const digest = this.ctx.upsertDigest ? digestOf(i) : undefined;
-    if (!(await insertOffThread(this.ctx.db.name, row, digest, this.how === 'continue'))) await this.append(i);
+    if (!(await insertOffThread(this.ctx.db.name, row, digest, this.how !== 'new'))) await this.append(i);
   }
 
   /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */
