@@ -3,11 +3,12 @@
 // (from dist/, in its own process) asked over HTTP what the page asks: the very first page of a
 // fresh process, then BENCH_UI_RUNS times each (default 100) the first page, a rare and a common
 // search, a model filter sorted by cost, the last page (offset), the next page (cursor), and one
-// episode's steps; p50 and p99 of each, and memory. BENCH_UI_STORE=dir uses a directory store.
+// episode's steps; p50 and p99 of each, and memory. BENCH_UI_STORE=dir uses a directory store;
+// BENCH_UI_KEEP=PATH keeps the store there (and reuses it when it exists) for profiling runs.
 // Prints one JSON document; `--out FILE` writes it.
 //   node bench/ui-scale.js [--out bench/results/ui-scale.json]
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './lib/procs.js';
@@ -34,11 +35,26 @@ function interaction(e, j) {
     key: `k${e}-${j}`,
     keyVersion: 1,
     occurrence: 1,
-    request: { method: 'POST', path: '/v1/chat/completions', query: [], headers: {}, body: { kind: 'json', json: { model, messages: [{ role: 'user', content: prompt }] } } },
+    request: {
+      method: 'POST',
+      path: '/v1/chat/completions',
+      query: [],
+      headers: {},
+      body: { kind: 'json', json: { model, messages: [{ role: 'user', content: prompt }] } },
+    },
     response: {
       status: 200,
       headers: { 'content-type': 'application/json' },
-      body: { kind: 'json', json: { id: `c${e}-${j}`, object: 'chat.completion', model, choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }], usage: { prompt_tokens: 20, completion_tokens: 80, total_tokens: 100 } } },
+      body: {
+        kind: 'json',
+        json: {
+          id: `c${e}-${j}`,
+          object: 'chat.completion',
+          model,
+          choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 20, completion_tokens: 80, total_tokens: 100 },
+        },
+      },
     },
     complete: true,
     timings: { ttfbMs: 100 + (j % 50), totalMs: 300 + (j % 200) },
@@ -64,13 +80,15 @@ async function timed(fn, runs = RUNS) {
 }
 
 const round = (n) => Math.round(n * 10) / 10;
-const dir = mkdtempSync(join(tmpdir(), 'cassette-ui-bench-'));
-const path = join(dir, KIND === 'dir' ? 'cassettes' : 'big.db');
+const KEEP = process.env.BENCH_UI_KEEP;
+const dir = KEEP ? undefined : mkdtempSync(join(tmpdir(), 'cassette-ui-bench-'));
+const path = KEEP ?? join(dir, KIND === 'dir' ? 'cassettes' : 'big.db');
 try {
   let t = performance.now();
+  const reuse = KEEP !== undefined && existsSync(KEEP);
   const store = await openStore(path);
   const episodes = Math.ceil(N / PER_EPISODE);
-  for (let e = 0; e < episodes; e++) {
+  for (let e = 0; e < (reuse ? 0 : episodes); e++) {
     const list = Array.from({ length: PER_EPISODE }, (_, j) => interaction(e, j));
     const at = list[0].recordedAt;
     await store.importTake(
@@ -82,7 +100,9 @@ try {
   const writeSeconds = round((performance.now() - t) / 1000);
 
   // `cassette ui` as a user starts it: its own process, the bench asking over HTTP like the page does.
-  const child = spawn(process.execPath, [join(ROOT, 'bin/cassette.js'), 'ui', '--store', path, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(ROOT, 'bin/cassette.js'), 'ui', '--store', path, '--json'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const server = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (s) => {
@@ -136,5 +156,5 @@ try {
   if (out !== -1) writeFileSync(process.argv[out + 1], `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }

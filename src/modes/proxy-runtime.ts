@@ -32,6 +32,8 @@ export interface ModeTraits {
   readonly fakes: boolean;
   /** Forwards identical misses once across the processes sharing the store. */
   readonly sharesMisses: boolean;
+  /** Records into the episode's newest take, shared with the other processes doing so, rather than a new take per session. */
+  readonly continuesTakes: boolean;
   /** Compares each live answer with the contract. */
   readonly checksContract: boolean;
 }

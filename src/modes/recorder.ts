@@ -10,28 +10,73 @@ interface PendingAppend {
 }
 
 /**
+ * Takes a recording proxy keeps open at once (docs/security.md, limits): past it, the least
+ * recently used one with no append under way is finished. A live or record-missing proxy serving
+ * many episode ids would otherwise keep a writer and its counts per id for its whole life.
+ */
+export const OPEN_TAKES = 1_000;
+/**
+ * Takes of closed idle writers a live session remembers, so that an episode coming back continues
+ * its own take instead of starting a new one (a number each). Past it, the oldest is forgotten.
+ */
+export const PARKED_TAKES = 100_000;
+
+/** An episode's take as this session writes it. */
+interface OpenTake {
+  /** The take writer being opened or open (a promise: opening may need the store). */
+  writer: Promise<TakeWriter>;
+  /** Times each key was recorded in this take by this session (the interaction's occurrence). */
+  occurrences: Map<string, number>;
+  /** Appends of this take being written: a take is never closed under one. */
+  appending: number;
+}
+
+/**
  * Writes recordings of one proxy session: one take per episode, opened on the first recording
- * (`live`: a new take; `record-missing`: the newest take, continued). Positions are handed out
- * when a request starts, so the take keeps call order even when answers finish out of order.
+ * (a new take, or, in a mode that continues takes (record-missing), the newest take, shared with
+ * the other processes continuing it). Positions are handed out when a request starts, so the take
+ * keeps call order even when answers finish out of order. At most OPEN_TAKES takes stay open.
  */
 export class Recorder {
   readonly #store: Store;
   readonly #mode: Mode;
+  readonly #continues: boolean;
   readonly #logger: Logger;
   readonly #onStoreError: 'fail' | 'forward';
-  /** Per episode, the take writer being opened or open (a promise: opening may need the store). */
-  readonly #writers = new Map<string, Promise<TakeWriter>>();
-  readonly #occurrences = new Map<string, Map<string, number>>();
+  readonly #limit: number;
+  /** Per episode, its open take, least recently used first. */
+  readonly #takes = new Map<string, OpenTake>();
+  /** Per episode, the take a live session wrote before its writer was closed as idle, oldest first. */
+  readonly #parked = new Map<string, Promise<number>>();
+  /** Writers being finished because they were idle: close() waits for them. */
+  readonly #closing = new Set<Promise<void>>();
   #queue: PendingAppend[] = [];
   readonly #flushing = new Set<Promise<void>>();
   recorded = 0;
   failed = 0;
 
-  constructor(store: Store, mode: Mode, logger: Logger, onStoreError: 'fail' | 'forward') {
+  /**
+   * `continues`: the mode's trait (src/pipeline/mode-table.ts): record into the episode's newest
+   * take rather than a new take per session. `openTakes`: the limit of open takes (tests lower it).
+   */
+  constructor(
+    store: Store,
+    mode: Mode,
+    logger: Logger,
+    onStoreError: 'fail' | 'forward',
+    options: { continues?: boolean; openTakes?: number } = {},
+  ) {
     this.#store = store;
     this.#mode = mode;
+    this.#continues = options.continues ?? false;
     this.#logger = logger;
     this.#onStoreError = onStoreError;
+    this.#limit = Math.max(1, options.openTakes ?? OPEN_TAKES);
+  }
+
+  /** Open takes and remembered takes of closed writers (`GET /__cassette/stats` memory). */
+  get memory(): { openTakes: number; parkedTakes: number } {
+    return { openTakes: this.#takes.size, parkedTakes: this.#parked.size };
   }
 
   /**
@@ -39,13 +84,12 @@ export class Recorder {
    * for the same writer to open resume in the order they called, so positions stay call order.
    */
   async reserve(episode: string, key: string): Promise<{ position: number; occurrence: number; take: () => Promise<number> }> {
-    let seen = this.#occurrences.get(episode);
-    if (!seen) this.#occurrences.set(episode, (seen = new Map()));
-    const occurrence = (seen.get(key) ?? 0) + 1;
-    seen.set(key, occurrence);
+    const open = this.#open(episode);
+    const occurrence = (open.occurrences.get(key) ?? 0) + 1;
+    open.occurrences.set(key, occurrence);
     let writer: TakeWriter;
     try {
-      writer = await this.#writer(episode);
+      writer = await open.writer;
     } catch {
       // A take that cannot be opened (the store is unwritable): the append that follows meets the
       // same failure and handles it as --on-store-error says.
@@ -81,9 +125,23 @@ export class Recorder {
   async #write(batch: PendingAppend[]): Promise<void> {
     // Writers first (each opens once), then one group write: one bad row fails alone and the
     // group goes on; a group whose commit fails stores none of its rows.
+    const takes = batch.map((p) => {
+      const t = this.#open(p.interaction.episode);
+      t.appending++;
+      return t;
+    });
+    try {
+      await this.#writeTo(batch, takes);
+    } finally {
+      for (const t of takes) t.appending--;
+      this.#closeIdle();
+    }
+  }
+
+  async #writeTo(batch: PendingAppend[], takes: OpenTake[]): Promise<void> {
     const opened = await Promise.all(
-      batch.map((p) =>
-        this.#writer(p.interaction.episode).then(
+      takes.map((t) =>
+        t.writer.then(
           (w) => w,
           (err: unknown) => err as Error,
         ),
@@ -106,13 +164,13 @@ export class Recorder {
       const err = results[n];
       if (err !== undefined) failed.set(p, err);
     });
-    for (const p of batch) {
+    batch.forEach((p) => {
       if (failed.has(p)) this.#fail(p, failed.get(p));
       else {
         this.recorded++;
         p.resolve();
       }
-    }
+    });
   }
 
   #fail(p: PendingAppend, err: unknown): void {
@@ -135,41 +193,87 @@ export class Recorder {
   async close(): Promise<void> {
     if (this.#queue.length > 0) void this.#flush();
     await Promise.all([...this.#flushing]);
-    const writers = [...this.#writers.values()];
-    this.#writers.clear();
-    for (const opening of writers) {
-      try {
-        await (await opening).finish();
-      } catch (err) {
-        this.#logger.error({ code: 'store_write_failed' }, `could not close take: ${(err as Error).message}`);
-      }
-    }
+    await Promise.all([...this.#closing]);
+    const takes = [...this.#takes.values()];
+    this.#takes.clear();
+    this.#parked.clear();
+    for (const t of takes) await this.#finish(t.writer);
   }
 
   /** The episode's next recording opens a new take (`POST /__cassette/episode {"freshTake":true}`). */
   async restart(episode: string): Promise<void> {
     if (this.#queue.length > 0) void this.#flush();
     await Promise.all([...this.#flushing]);
-    const w = this.#writers.get(episode);
-    this.#writers.delete(episode);
-    this.#occurrences.delete(episode);
-    try {
-      await (await w)?.finish();
-    } catch (err) {
-      this.#logger.error({ code: 'store_write_failed' }, `could not close take: ${(err as Error).message}`);
+    const t = this.#takes.get(episode);
+    this.#takes.delete(episode);
+    this.#parked.delete(episode);
+    if (t) await this.#finish(t.writer);
+  }
+
+  /** The episode's open take, opened now when it has none; marked most recently used. */
+  #open(episode: string): OpenTake {
+    let t = this.#takes.get(episode);
+    if (t) {
+      this.#takes.delete(episode);
+      this.#takes.set(episode, t);
+      return t;
+    }
+    const parked = this.#parked.get(episode);
+    this.#parked.delete(episode);
+    // A live session whose writer of this episode was closed as idle takes up its own take again.
+    const writer = this.#continues
+      ? this.#store.continueTake(episode, this.#mode)
+      : parked
+        ? parked.then((take) =>
+            take > 0 ? this.#store.continueTake(episode, this.#mode, take) : this.#store.beginTake(episode, this.#mode),
+          )
+        : this.#store.beginTake(episode, this.#mode);
+    const opened: OpenTake = { writer, occurrences: new Map(), appending: 0 };
+    // A writer that could not be opened is tried again by the next call, not remembered.
+    writer.catch(() => {
+      if (this.#takes.get(episode) === opened) this.#takes.delete(episode);
+    });
+    this.#takes.set(episode, opened);
+    this.#closeIdle(episode);
+    return opened;
+  }
+
+  /**
+   * Finishes the least recently used takes past the limit that have no append under way (never
+   * `keep`, the one just opened).
+   */
+  #closeIdle(keep?: string): void {
+    if (this.#takes.size <= this.#limit) return;
+    for (const [episode, t] of this.#takes) {
+      if (this.#takes.size <= this.#limit) break;
+      if (t.appending > 0 || episode === keep) continue;
+      this.#takes.delete(episode);
+      const closing = this.#park(episode, t).finally(() => this.#closing.delete(closing));
+      this.#closing.add(closing);
     }
   }
 
-  #writer(episode: string): Promise<TakeWriter> {
-    let w = this.#writers.get(episode);
-    if (!w) {
-      w = this.#mode === 'record-missing' ? this.#store.continueTake(episode, this.#mode) : this.#store.beginTake(episode, this.#mode);
-      // A writer that could not be opened is tried again by the next call, not remembered.
-      w.catch(() => {
-        if (this.#writers.get(episode) === w) this.#writers.delete(episode);
-      });
-      this.#writers.set(episode, w);
+  /**
+   * Finishes an idle take. A live session remembers its number first (creating the take if only
+   * a reservation was made), so that the episode coming back continues it; a continuing session
+   * finds the newest take anyway.
+   */
+  #park(episode: string, t: OpenTake): Promise<void> {
+    if (this.#continues) return this.#finish(t.writer);
+    const take = t.writer.then((w) => w.take()).catch(() => 0);
+    this.#parked.set(episode, take);
+    for (const oldest of this.#parked.keys()) {
+      if (this.#parked.size <= PARKED_TAKES) break;
+      this.#parked.delete(oldest);
     }
-    return w;
+    return take.then(() => this.#finish(t.writer));
+  }
+
+  async #finish(writer: Promise<TakeWriter>): Promise<void> {
+    try {
+      await (await writer).finish();
+    } catch (err) {
+      this.#logger.error({ code: 'store_write_failed' }, `could not close take: ${(err as Error).message}`);
+    }
   }
 }

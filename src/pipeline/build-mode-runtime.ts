@@ -30,7 +30,8 @@ export async function buildModeRuntime(mode: Mode, shared: ProxyShared): Promise
   const placeholder = traits.store === 'read' && !storeExists(options.store);
   const store = await openModeStore(o, traits, logger);
   const replayer = store && traits.replays ? new Replayer(store, shared.matcher, options.strict) : undefined;
-  const recorder = store && traits.records ? new Recorder(store, mode, logger, options.onStoreError) : undefined;
+  const recorder =
+    store && traits.records ? new Recorder(store, mode, logger, options.onStoreError, { continues: traits.continuesTakes }) : undefined;
   const { upstreamTimeoutMs, idleTimeoutMs } = options.file.limits;
   const flights =
     store && traits.sharesMisses ? new RecordingFlights(store, replayer, Math.max(upstreamTimeoutMs, idleTimeoutMs) + 10_000) : undefined;

@@ -22,6 +22,7 @@ const none: ModeTraits = {
   forwards: false,
   fakes: false,
   sharesMisses: false,
+  continuesTakes: false,
   checksContract: false,
 };
 
@@ -36,7 +37,7 @@ export const MODE_TABLE: Readonly<Record<Mode, ModeEntry>> = {
     steps: [injectChaos, matchRequest, replayRecorded, answerMiss],
   },
   'record-missing': {
-    traits: { ...none, store: 'write', replays: true, records: true, forwards: true, sharesMisses: true },
+    traits: { ...none, store: 'write', replays: true, records: true, forwards: true, sharesMisses: true, continuesTakes: true },
     steps: [injectChaos, matchRequest, replayRecorded, recordOnce, forwardUpstream],
   },
   live: {

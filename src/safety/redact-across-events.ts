@@ -6,11 +6,22 @@ import type { Redactor } from './create-redactor.js';
 /** One string of one event's JSON, at a path that other events fill in too (`choices.0.delta.content`). */
 interface Piece {
   event: number;
-  /** The JSON path, its keys joined by U+0000. */
-  path: string;
+  /** The JSON path's keys (array indexes as strings). */
+  keys: readonly string[];
   value: string;
   /** Local `[start, end)` spans to cut, and whether a cut starts a secret (gets the replacement). */
   cuts: [number, number, boolean][];
+}
+
+/**
+ * One JSON path of the stream's events, and the strings found there in event order. The paths
+ * form a tree walked beside each event's JSON, so finding a string's channel costs a lookup of
+ * each key as it is (no path string is built and hashed per string).
+ */
+interface Channel {
+  keys: readonly string[];
+  pieces: Piece[];
+  children?: Map<string, Channel>;
 }
 
 /**
@@ -28,19 +39,16 @@ interface Piece {
  */
 export function redactAcrossEvents(format: StreamFormat, events: StreamEvent[], redactor: Redactor): StreamEvent[] {
   if (format === 'aws-eventstream' || events.length < 2) return events;
-  const channels = new Map<string, Piece[]>();
+  const root: Channel = { keys: [], pieces: [] };
+  /** The channels in the order their first string was found. */
+  const channels: Channel[] = [];
   const parsed = events.map((e, i) => {
     const p = parseCapturedEvent(format, e);
-    if (p.json !== undefined)
-      collect(p.json, '', (path, value) => {
-        let channel = channels.get(path);
-        if (!channel) channels.set(path, (channel = []));
-        channel.push({ event: i, path, value, cuts: [] });
-      });
+    if (p.json !== undefined) collect(p.json, root, i, channels);
     return p;
   });
   const touched = new Set<Piece>();
-  for (const pieces of channels.values()) {
+  for (const { pieces } of channels) {
     // A field that is the same in every event (`id`, `model`) is no delta: nothing is spelled across it.
     if (pieces.length < 2 || pieces.every((p) => p.value === (pieces[0] as Piece).value)) continue;
     const starts: number[] = [];
@@ -75,7 +83,7 @@ export function redactAcrossEvents(format: StreamFormat, events: StreamEvent[], 
       const before = JSON.stringify(piece.value);
       if (verbatim && raw.includes(before)) raw = raw.split(before).join(JSON.stringify(masked));
       else verbatim = false;
-      setAt(parsed[i]?.json, piece.path.split('\u0000').slice(1), masked);
+      setAt(parsed[i]?.json, piece.keys, masked);
     }
     if (!verbatim) raw = reserialize(format, event.raw, parsed[i]?.data, parsed[i]?.json);
     out[i] = { ms: event.ms, raw };
@@ -83,13 +91,23 @@ export function redactAcrossEvents(format: StreamFormat, events: StreamEvent[], 
   return out;
 }
 
-/** Visits every string of a JSON value with its path (keys each prefixed by U+0000); no arrays built per string. */
-function collect(value: unknown, path: string, visit: (path: string, value: string) => void): void {
-  if (typeof value === 'string') visit(path, value);
-  else if (Array.isArray(value)) for (let k = 0; k < value.length; k++) collect(value[k], `${path}\u0000${k}`, visit);
-  else if (typeof value === 'object' && value !== null) {
-    for (const k in value) collect((value as Record<string, unknown>)[k], `${path}\u0000${k}`, visit);
+/** Adds every string of one event's JSON to the channel of its path. */
+function collect(value: unknown, channel: Channel, event: number, channels: Channel[]): void {
+  if (typeof value === 'string') {
+    if (channel.pieces.length === 0) channels.push(channel);
+    channel.pieces.push({ event, keys: channel.keys, value, cuts: [] });
+  } else if (Array.isArray(value)) {
+    for (let k = 0; k < value.length; k++) collect(value[k], childOf(channel, String(k)), event, channels);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const k in value) collect((value as Record<string, unknown>)[k], childOf(channel, k), event, channels);
   }
+}
+
+function childOf(channel: Channel, key: string): Channel {
+  const children = (channel.children ??= new Map());
+  let child = children.get(key);
+  if (child === undefined) children.set(key, (child = { keys: [...channel.keys, key], pieces: [] }));
+  return child;
 }
 
 /** Index of the piece holding character `at` of the joined channel. */
@@ -112,7 +130,7 @@ function cut(value: string, cuts: [number, number, boolean][]): string {
   return out;
 }
 
-function setAt(json: unknown, keys: string[], value: string): void {
+function setAt(json: unknown, keys: readonly string[], value: string): void {
   let node = json as Record<string, unknown> | undefined;
   for (const k of keys.slice(0, -1)) node = node?.[k] as Record<string, unknown> | undefined;
   if (node) node[keys[keys.length - 1] as string] = value;

@@ -91,7 +91,9 @@ export async function startCassetteServer(options: CassetteOptions, start: Start
   /** What `/__cassette/stats` reports under `memory`: every per-episode and per-miss structure, each bounded. */
   const memory = (): Record<string, number> => {
     const sum: Record<string, number> = { missSamples: stats.misses.length, driftSamples: stats.drift.length, ...activity.tracked };
-    for (const m of built) for (const [k, v] of Object.entries(m.rt.replayer?.tracked ?? {})) sum[k] = (sum[k] ?? 0) + v;
+    for (const m of built) {
+      for (const [k, v] of Object.entries({ ...m.rt.replayer?.tracked, ...m.rt.recorder?.memory })) sum[k] = (sum[k] ?? 0) + v;
+    }
     return sum;
   };
   const ui = createUiHost({

@@ -9,14 +9,12 @@ import { journalIsLive } from './take-journal.js';
 
 /**
  * Deletes the blobs of the directory store at `root` that no take file or journal refers to any
- * more; runs after a removal, holding the lock. Reading those files is enough only while nobody
- * else appends: a writer creates its journal under the lock before it writes or reuses a blob
- * (DirectoryTakeWriter.append), but between finding a blob and appending the line naming it no
- * file shows the reference, and any blob may be in that state (identical payloads reuse the
- * existing file). So while a journal of another process or thread is live, nothing is deleted and
- * the next removal collects. This thread's own writers append synchronously: none is half-way
- * through while this runs. Best effort: the removal itself is done, and `cassette verify` reports
- * blobs left behind.
+ * more; runs after a removal, holding the lock. Reading those files is enough because every
+ * writer of this version writes or reuses a blob and appends the journal line naming it under one
+ * hold of the lock (DirectoryTakeWriter.appendHeld): none is half-way through while this runs. A
+ * journal of an older version, whose live writer appends without the lock, may be: while one is
+ * live, nothing is deleted and the next removal collects. Best effort: the removal itself is
+ * done, and `cassette verify` reports blobs left behind.
  */
 export function collectBlobs(root: string): void {
   const blobDir = join(root, BLOB_DIR);
@@ -59,17 +57,18 @@ function scanBlobReferences(root: string): { referenced: Set<string>; othersWrit
   return { referenced, othersWriting };
 }
 
-/** True when another process or thread may still append to this journal. */
+/** True when another process or thread may still append to this journal without the lock (an older version). */
 function writtenElsewhere(path: string, text: string): boolean {
   // The header line is written whole before any append (createJournal): without one, the journal
   // is damaged, not being written.
   const end = text.indexOf('\n');
-  let head: { pid?: unknown; thread?: unknown; host?: unknown; pidns?: unknown; start?: unknown } | null;
+  let head: { appends?: unknown; pid?: unknown; thread?: unknown; host?: unknown; pidns?: unknown; start?: unknown } | null;
   try {
     head = JSON.parse(text.slice(0, end < 0 ? 0 : end)) as typeof head;
   } catch {
     return false;
   }
+  if (head?.appends === 'locked') return false;
   const pid = Number(head?.pid);
   const thread = Number(head?.thread ?? 0);
   const owner: ProcessIdentity = { pid };

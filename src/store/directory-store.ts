@@ -9,14 +9,13 @@ import { withDirLock } from './dir-lock.js';
 import { readRunFiles, writeRunFile } from './directory-run-ledger.js';
 import { DirectorySummaries } from './directory-episode-summaries.js';
 import type { EpisodeSummaryPage, EpisodeSummaryQuery } from './episode-summary.js';
-import { busy, DirectoryTakeWriter, type DirectoryContext } from './directory-take-writer.js';
+import { appendLocked, DirectoryTakeWriter, type DirectoryContext } from './directory-take-writer.js';
 import { assertEpisodeDirName, isEpisodeDirName } from './episode-dir-name.js';
 import { readTake } from './fold-take.js';
 import { residentTakeIndex } from './index-episode.js';
 import type { EpisodeIndex, GroupAppend, InteractionFilter, Store, TakeIndex, TakeWriter } from './store.js';
 import { decodeInteraction, encodeInteraction, type StoredInteraction } from './stored-interaction.js';
 import { journalPath, serializeTake, summarizeTake, takeFilePath, takeNumbers, type TakeHeader, type TakeRecord } from './take-file.js';
-import { journalIsLive, readJournal } from './take-journal.js';
 import type { RunFilter, RunRecord } from './run-record.js';
 
 /**
@@ -78,29 +77,29 @@ class DirectoryStore implements Store {
 
   async beginTake(episode: string, mode: Mode): Promise<TakeWriter> {
     this.#assertWritable(episode);
-    return new DirectoryTakeWriter(this.#ctx, episode, mode);
+    return new DirectoryTakeWriter(this.#ctx, episode, mode, 'new');
   }
 
-  async continueTake(episode: string, mode: Mode): Promise<TakeWriter> {
+  /**
+   * The newest take, shared with every other writer continuing it (in this process or another):
+   * each append holds the store lock, so they converge on one take (DirectoryTakeWriter).
+   */
+  async continueTake(episode: string, mode: Mode, wanted?: number): Promise<TakeWriter> {
     this.#assertWritable(episode);
     const dir = this.#dir(episode);
-    const take = takeNumbers(dir).at(-1);
-    if (take === undefined) return new DirectoryTakeWriter(this.#ctx, episode, mode);
-    const journal = readJournal(journalPath(dir, take));
-    if (journal && journalIsLive(journalPath(dir, take), journal)) throw busy(episode, take, journal.pid);
-    return new DirectoryTakeWriter(this.#ctx, episode, mode, readTake(dir, episode, take));
+    const takes = takeNumbers(dir);
+    if (wanted !== undefined && !takes.includes(wanted)) return new DirectoryTakeWriter(this.#ctx, episode, mode, 'new');
+    const take = wanted ?? takes.at(-1);
+    // Read now so that nextPosition follows the take's last position; appends look again under the lock.
+    const continued = take === undefined ? undefined : readTake(dir, episode, take);
+    return new DirectoryTakeWriter(this.#ctx, episode, mode, wanted === undefined ? 'continue' : wanted, continued);
   }
 
+  /** The group's appends under one hold of the store lock; each is whole or not at all. */
   async appendGroup(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
-    return Promise.all(
-      appends.map(({ writer, interaction }) =>
-        asDirectoryWriter(writer)
-          .append(interaction)
-          .then(
-            () => undefined,
-            (err: unknown) => err as Error,
-          ),
-      ),
+    return appendLocked(
+      this.#ctx.root,
+      appends.map(({ writer, interaction }) => ({ writer: asDirectoryWriter(writer), interaction })),
     );
   }
 

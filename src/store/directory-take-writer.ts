@@ -6,8 +6,8 @@ import { withDirLock } from './dir-lock.js';
 import { foldOrphans, foldTake } from './fold-take.js';
 import type { TakeWriter } from './store.js';
 import { encodeInteraction } from './stored-interaction.js';
-import { journalPath, takeNumbers, type TakeHeader, type TakeRecord } from './take-file.js';
-import { appendJournal, closeJournal, createJournal, journalIsLive, readJournal } from './take-journal.js';
+import { journalPath, readTakeFile, takeFilePath, takeNumbers, type TakeHeader, type TakeRecord } from './take-file.js';
+import { appendJournal, createJournal, journalIsLive, readJournal, readJournalTail, type JournalMark } from './take-journal.js';
 import { takeFinished } from './take-finished.js';
 
 /** What a directory store shares with its take writers. */
@@ -21,42 +21,48 @@ export interface DirectoryContext {
 }
 
 /**
- * One session's take in a directory store. The take number is allocated (under the lock) on the
- * first append or `take` read, so a session that records nothing leaves no empty take. Appends go
- * to the take's own journal, so writers in other processes never touch the same file.
+ * One session's writer of a take in a directory store. The take number is allocated (under the
+ * lock) on the first append or `take` read, so a session that records nothing leaves no empty take;
+ * a continuing writer (record-missing) that found no take looks again then, and joins the take
+ * another process created meanwhile. Every append holds the store lock from the blob files to the
+ * journal line: writers of one take in several processes share its journal (take-journal.ts), a
+ * position another writer used since this one last looked goes to the end (as SQLite does), and a
+ * fold by any of them is safe at any time.
  */
 export class DirectoryTakeWriter implements TakeWriter {
   readonly episode: string;
   readonly #ctx: DirectoryContext;
   readonly #mode: Mode;
   readonly #dir: string;
-  /** Header of the take being continued (record-missing), else undefined. */
-  readonly #continued: TakeHeader | undefined;
-  #take: number | undefined;
-  #fd: number | undefined;
-  /** The journal being opened (waiting for the lock), shared by concurrent first appends. */
-  #opening: Promise<number> | undefined;
+  /** Continue the newest take, a given one, or make a new one. */
+  readonly #how: 'new' | 'continue' | number;
+  #header: TakeHeader | undefined;
+  /** What this writer has seen of the take's journal; undefined: read it whole on the next append. */
+  #mark: JournalMark | undefined;
+  /** The highest position handed out or seen in the take. */
   #position = 0;
-  readonly #positions = new Set<number>();
+  /** Positions in the take as far as this writer knows, and the ones it appended itself. */
+  readonly #taken = new Set<number>();
+  readonly #mine = new Set<number>();
   #closed = false;
 
-  constructor(ctx: DirectoryContext, episode: string, mode: Mode, continued?: TakeRecord) {
+  constructor(ctx: DirectoryContext, episode: string, mode: Mode, how: 'new' | 'continue' | number, continued?: TakeRecord) {
     this.#ctx = ctx;
     this.episode = episode;
     this.#mode = mode;
     this.#dir = join(ctx.root, episode);
-    this.#continued = continued?.header;
-    this.#take = continued?.header.take;
-    for (const i of continued?.interactions ?? []) {
-      this.#positions.add(i.position);
-      this.#position = Math.max(this.#position, i.position);
-    }
+    this.#how = how;
+    this.#header = continued?.header;
+    for (const i of continued?.interactions ?? []) this.#noteTaken(i.position);
     ctx.writers.add(this);
   }
 
   async take(): Promise<number> {
-    if (this.#take === undefined) await this.#ensureJournal();
-    return this.#take as number;
+    if (this.#header === undefined) {
+      this.#assertOpen();
+      await this.#locked(() => this.#open());
+    }
+    return (this.#header as TakeHeader).take;
   }
 
   nextPosition(): number {
@@ -65,19 +71,8 @@ export class DirectoryTakeWriter implements TakeWriter {
 
   /** One journal line, whole or not at all. */
   async append(interaction: Interaction): Promise<void> {
-    this.#assertOpen();
-    this.#assertNew(interaction);
-    // The journal exists before any blob is written or reused: blob collection (under the lock)
-    // finds it and deletes nothing while another process or thread may still append (#collectBlobs).
-    const fd = this.#fd ?? (await this.#ensureJournal());
-    this.#assertOpen();
-    this.#assertNew(interaction);
-    guard(() => {
-      const row = { ...interaction, episode: this.episode, take: this.#take as number };
-      appendJournal(fd, { type: 'interaction', interaction: encodeInteraction(row, this.#ctx.blobDir) });
-    });
-    this.#positions.add(interaction.position);
-    this.#position = Math.max(this.#position, interaction.position);
+    const [err] = await appendLocked(this.#ctx.root, [{ writer: this, interaction }]);
+    if (err) throw err;
   }
 
   async finish(): Promise<void> {
@@ -89,76 +84,149 @@ export class DirectoryTakeWriter implements TakeWriter {
     await this.#finish(undefined);
   }
 
+  /** Appends one interaction; call holding the lock (appendLocked). */
+  appendHeld(interaction: Interaction): void {
+    this.#assertOpen();
+    if (this.#mine.has(interaction.position)) {
+      throw new CassetteError(
+        'bad_usage',
+        `position ${interaction.position} of episode ${this.episode} take ${this.#header?.take} is already recorded`,
+      );
+    }
+    const header = this.#open();
+    // Several writers count positions from what each saw: one another writer used since goes to the end.
+    const position = this.#taken.has(interaction.position) ? this.#position + 1 : interaction.position;
+    const row = { ...interaction, episode: this.episode, take: header.take, position };
+    // Blobs are written under the lock with the line naming them: blob collection (also under the
+    // lock) never sees a blob that a journal line is about to name.
+    const stored = guard(() => encodeInteraction(row, this.#ctx.blobDir));
+    this.#write([{ type: 'interaction', interaction: stored }]);
+    this.#noteTaken(position);
+    this.#mine.add(interaction.position);
+    this.#mine.add(position);
+  }
+
   async #finish(closedAt: string | undefined): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#ctx.writers.delete(this);
-    await this.#opening?.catch(() => undefined);
-    const take = this.#take;
-    if (take === undefined) return;
-    guard(() => {
-      if (this.#fd !== undefined) {
-        if (closedAt !== undefined) appendJournal(this.#fd, { type: 'close', closedAt });
-        closeJournal(this.#fd, journalPath(this.#dir, take));
-        this.#fd = undefined;
-      }
+    const header = this.#header;
+    if (header === undefined) return;
+    await this.#locked(() => {
+      const path = journalPath(this.#dir, header.take);
+      // A journal another live writer created is left to it to fold: the close line keeps the close
+      // time until then. (readJournalTail first: it cuts off a torn tail the line must not follow.)
+      if (closedAt !== undefined && readJournalTail(path, this.#mark) !== undefined) appendJournal(path, [{ type: 'close', closedAt }]);
+      foldTake(this.#dir, this.episode, header.take, closedAt);
     });
-    await guardAsync(withDirLock(this.#ctx.root, () => foldTake(this.#dir, this.episode, take, closedAt)));
   }
 
-  #assertNew(interaction: Interaction): void {
-    if (this.#positions.has(interaction.position)) {
-      throw new CassetteError(
-        'bad_usage',
-        `position ${interaction.position} of episode ${this.episode} take ${this.#take} is already recorded`,
-      );
+  /**
+   * The take's header, allocating the take first: a new writer takes the next number; a
+   * continuing one the newest take, which another process may have created since it opened.
+   * Then brings this writer's view of the take up to date with what others appended. Under the lock.
+   */
+  #open(): TakeHeader {
+    if (this.#header === undefined) {
+      mkdirSync(this.#dir, { recursive: true });
+      const takes = takeNumbers(this.#dir);
+      const join = typeof this.#how === 'number' ? takes.find((t) => t === this.#how) : this.#how === 'continue' ? takes.at(-1) : undefined;
+      if (join !== undefined) {
+        // The take's own header replaces this one as soon as #catchUp has read it.
+        this.#header = { episode: this.episode, take: join, mode: this.#mode, createdAt: new Date().toISOString() };
+      } else {
+        foldOrphans(this.#dir, this.episode);
+        const take = (takeNumbers(this.#dir).at(-1) ?? 0) + 1;
+        this.#header = { episode: this.episode, take, mode: this.#mode, createdAt: new Date().toISOString() };
+        createJournal(journalPath(this.#dir, take), this.#header);
+      }
     }
+    this.#catchUp(this.#header);
+    return this.#header as TakeHeader;
   }
 
-  /** Opens this take's journal, allocating the take number first for a new take. */
-  #ensureJournal(): Promise<number> {
-    if (this.#fd !== undefined) return Promise.resolve(this.#fd);
-    this.#assertOpen();
-    this.#opening ??= this.#openJournal().finally(() => (this.#opening = undefined));
-    return this.#opening;
+  /** Reads the lines other writers appended since this writer last looked (the whole take after a fold). */
+  #catchUp(header: TakeHeader): void {
+    const path = journalPath(this.#dir, header.take);
+    const own = (h: TakeHeader): TakeHeader => ({ episode: this.episode, take: header.take, mode: h.mode, createdAt: h.createdAt });
+    let tail = readJournalTail(path, this.#mark);
+    if (tail?.fresh && tail.header?.type === 'take' && tail.header.appends !== 'locked') {
+      // A journal of an older version, appended without the lock: only its own writer may touch it.
+      const journal = readJournal(path);
+      if (journal && journalIsLive(path, journal)) throw busy(this.episode, header.take, journal.pid);
+      foldTake(this.#dir, this.episode, header.take);
+      tail = undefined;
+    }
+    if (tail === undefined || tail.fresh) {
+      // Not the journal this writer saw last (folded into the file, or never read): read the file too.
+      const file = readTakeFile(takeFilePath(this.#dir, header.take));
+      for (const i of file?.interactions ?? []) this.#noteTaken(i.position);
+      if (file) this.#header = own(file.header);
+      else if (tail?.header?.type === 'take') this.#header = own(tail.header);
+    }
+    if (tail === undefined) {
+      createJournal(path, this.#header as TakeHeader);
+      tail = readJournalTail(path, undefined) as NonNullable<typeof tail>;
+    }
+    for (const i of tail.interactions) this.#noteTaken(i.position);
+    this.#mark = tail.mark;
   }
 
-  #openJournal(): Promise<number> {
-    return guardAsync(
-      withDirLock(this.#ctx.root, () => {
-        mkdirSync(this.#dir, { recursive: true });
-        let header: TakeHeader;
-        if (this.#continued === undefined) {
-          foldOrphans(this.#dir, this.episode);
-          const take = (takeNumbers(this.#dir).at(-1) ?? 0) + 1;
-          header = { episode: this.episode, take, mode: this.#mode, createdAt: new Date().toISOString() };
-        } else {
-          header = this.#continued;
-          const path = journalPath(this.#dir, header.take);
-          const journal = readJournal(path);
-          if (journal && journalIsLive(path, journal)) throw busy(this.episode, header.take, journal.pid);
-          if (journal) foldTake(this.#dir, this.episode, header.take);
-        }
-        this.#fd = createJournal(journalPath(this.#dir, header.take), header);
-        this.#take = header.take;
-        return this.#fd;
-      }),
-    );
+  /** Appends lines to the journal, which #catchUp just brought up to date. Under the lock. */
+  #write(lines: Parameters<typeof appendJournal>[1]): void {
+    const take = (this.#header as TakeHeader).take;
+    const size = guard(() => appendJournal(journalPath(this.#dir, take), lines));
+    this.#mark = { ino: (this.#mark as JournalMark).ino, size };
+  }
+
+  #noteTaken(position: number): void {
+    this.#taken.add(position);
+    if (position > this.#position) this.#position = position;
+  }
+
+  #locked<T>(fn: () => T): Promise<T> {
+    return guardAsync(withDirLock(this.#ctx.root, fn));
   }
 
   #assertOpen(): void {
     // A finished take never changes (docs/stores.md, "Fleet"): record-missing continues it with a new writer.
-    if (this.#closed && !this.#ctx.closed) throw takeFinished(this.episode, this.#take);
+    if (this.#closed && !this.#ctx.closed) throw takeFinished(this.episode, this.#header?.take);
     if (this.#closed || this.#ctx.closed) {
-      throw new CassetteError('store_write_failed', `take ${this.#take ?? '(new)'} of episode ${this.episode} is closed`);
+      throw new CassetteError('store_write_failed', `take ${this.#header?.take ?? '(new)'} of episode ${this.episode} is closed`);
     }
   }
 }
 
-/** The error for continuing a take another live session is writing. */
+/**
+ * Appends each interaction through its writer holding the store lock once for all of them (a
+ * group commit: one lock per group). Resolves with one entry per append: undefined when stored,
+ * else why not.
+ */
+export async function appendLocked(
+  root: string,
+  appends: readonly { writer: DirectoryTakeWriter; interaction: Interaction }[],
+): Promise<(Error | undefined)[]> {
+  try {
+    return await withDirLock(root, () =>
+      appends.map(({ writer, interaction }) => {
+        try {
+          writer.appendHeld(interaction);
+          return undefined;
+        } catch (err) {
+          return toCassetteError(err, 'store_write_failed');
+        }
+      }),
+    );
+  } catch (err) {
+    const failed = toCassetteError(err, 'store_write_failed');
+    return appends.map(() => failed);
+  }
+}
+
+/** The error for continuing a take that a writer of an older version is appending to without the lock. */
 export function busy(episode: string, take: number, pid: number): CassetteError {
   return new CassetteError('store_write_failed', `episode ${episode} take ${take} is being recorded by another session (pid ${pid})`, {
-    hint: 'Record that episode from one process at a time, or use live mode (a new take per session).',
+    hint: 'That session runs an older llm-cassette, which does not share a take: upgrade it, or record that episode from one process at a time.',
   });
 }
 

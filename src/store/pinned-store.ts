@@ -69,7 +69,7 @@ export class PinnedStore implements Store {
   }
 
   beginTake: Store['beginTake'] = (e, m) => this.#store.beginTake(e, m);
-  continueTake: Store['continueTake'] = (e, m) => this.#store.continueTake(e, m);
+  continueTake: Store['continueTake'] = (e, m, t) => this.#store.continueTake(e, m, t);
   appendGroup: Store['appendGroup'] = (a) => this.#store.appendGroup(a);
   listEpisodes: Store['listEpisodes'] = () => this.#store.listEpisodes();
   listTakes: Store['listTakes'] = (e) => this.#store.listTakes(e);

@@ -75,7 +75,23 @@ export function backfillTakeSummaries(db: Database.Database, what: 'summaries' |
 /** `Store.summarizeEpisodes` on SQLite: one aggregate statement over `takes` and `take_summaries`. */
 export async function summarizeSqliteEpisodes(db: Database.Database, query: EpisodeSummaryQuery): Promise<EpisodeSummaryPage> {
   if ((db.pragma('user_version', { simple: true }) as number) < SEARCH_SCHEMA) return summarizeOldFile(db, query);
-  return runSummaryQuery(SQLITE_DIALECT, query, (sql, params) => db.prepare(sql).all(...params) as Record<string, unknown>[]);
+  return runSummaryQuery(SQLITE_DIALECT, query, (sql, params) => statementOf(db, sql).all(...params) as Record<string, unknown>[]);
+}
+
+/**
+ * The page's statements, prepared once per connection: a query's SQL text differs only by its
+ * number of search words and whether it has a cursor, so a few statements serve every page.
+ */
+const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+function statementOf(db: Database.Database, sql: string): Database.Statement {
+  let cache = prepared.get(db);
+  if (!cache) prepared.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    if (cache.size >= 32) cache.clear();
+    cache.set(sql, (statement = db.prepare(sql)));
+  }
+  return statement;
 }
 
 /**

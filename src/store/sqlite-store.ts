@@ -133,8 +133,8 @@ class SqliteStore implements Store {
     return new SqliteTakeWriter(this.#writing, episode, mode, 'new');
   }
 
-  async continueTake(episode: string, mode: Mode): Promise<TakeWriter> {
-    return new SqliteTakeWriter(this.#writing, episode, mode, 'continue');
+  async continueTake(episode: string, mode: Mode, take?: number): Promise<TakeWriter> {
+    return new SqliteTakeWriter(this.#writing, episode, mode, take ?? 'continue');
   }
 
   /** One IMMEDIATE transaction for the group; a row that fails alone fails alone (see SqliteTakeWriter.appendNow). */
@@ -291,6 +291,7 @@ function prepare(db: Database.Database) {
     ),
     allTakeIds: db.prepare(`SELECT id, episode, take FROM takes ORDER BY episode, take`),
     latestTake: db.prepare(`SELECT id, take FROM takes WHERE episode = ? ORDER BY take DESC LIMIT 1`),
+    takeNumbered: db.prepare(`SELECT id, take FROM takes WHERE episode = ? AND take = ?`),
     maxTake: db.prepare(`SELECT MAX(take) AS t FROM takes WHERE episode = ?`),
     takeExists: db.prepare(`SELECT 1 FROM takes WHERE episode = ? AND take = ?`),
     maxPosition: db.prepare(`SELECT MAX(position) AS p FROM interactions WHERE take_id = ?`),

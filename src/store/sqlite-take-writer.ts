@@ -10,7 +10,10 @@ import { interactionColumns } from './interaction-columns.js';
 /** What the take writers of one store share. */
 export interface WriteContext {
   db: Database.Database;
-  stmts: Record<'latestTake' | 'maxPosition' | 'positionTaken' | 'maxTake' | 'insertTake' | 'closeTake' | 'insert', Database.Statement>;
+  stmts: Record<
+    'latestTake' | 'takeNumbered' | 'maxPosition' | 'positionTaken' | 'maxTake' | 'insertTake' | 'closeTake' | 'insert',
+    Database.Statement
+  >;
   /** Inside `batch()`: an append must still find the group's transaction open. */
   batching: boolean;
   /** Adds an append to its take's row of `take_summaries` (absent on a read-only store of an old schema). */
@@ -27,11 +30,12 @@ export class SqliteTakeWriter implements TakeWriter {
     private readonly ctx: WriteContext,
     episode: string,
     private readonly mode: Mode,
-    private readonly how: 'new' | 'continue',
+    /** Continue the newest take, a given one (when it still exists), or make a new one. */
+    private readonly how: 'new' | 'continue' | number,
   ) {
     this.episode = episode;
-    if (how === 'continue') {
-      const t = this.ctx.stmts.latestTake.get(episode) as { id: number; take: number } | undefined;
+    if (how !== 'new') {
+      const t = this.#existing();
       if (t) {
         this.#take = t;
         this.#position = (this.ctx.stmts.maxPosition.get(t.id) as { p: number | null }).p ?? 0;
@@ -57,27 +61,31 @@ export class SqliteTakeWriter implements TakeWriter {
     // the group would then commit row by row, and be reported failed with the group although stored.
     if (this.ctx.batching && !this.ctx.db.inTransaction) throw new Error('an earlier error rolled back this group of appends');
     if (this.#finished) throw takeFinished(this.episode, this.#take?.take);
+    // Alone: one IMMEDIATE transaction, so that the free position found below is still free when
+    // the row goes in (another process continuing the take may insert in between otherwise), and
+    // the row and its take's summary commit together.
+    if (this.ctx.db.inTransaction) return this.#insert(i);
+    const before = this.#take;
+    try {
+      this.ctx.db.transaction(() => this.#insert(i)).immediate();
+    } catch (err) {
+      this.#take = before; // a take created by the rolled-back transaction does not exist
+      throw err;
+    }
+  }
+
+  /** Inserts the row and its summary; inside a transaction. */
+  #insert(i: Interaction): void {
     const take = this.#ensureTake();
     let position = i.position;
     // Several processes continuing one take (record-missing on a fleet) each count positions from
     // what they saw when they opened it: a position another process has used since goes to the end.
-    if (this.how === 'continue' && this.ctx.stmts.positionTaken.get(take.id, position)) {
+    if (this.how !== 'new' && this.ctx.stmts.positionTaken.get(take.id, position)) {
       position = ((this.ctx.stmts.maxPosition.get(take.id) as { p: number | null }).p ?? 0) + 1;
       this.#position = Math.max(this.#position, position);
     }
-    const row = insertParams(take.id, { ...i, episode: this.episode, take: take.take, position });
-    const upsert = this.ctx.upsertDigest;
-    if (!upsert) this.ctx.stmts.insert.run(row);
-    else if (this.ctx.db.inTransaction) {
-      this.ctx.stmts.insert.run(row);
-      upsert(take.id, digestOf(i), position);
-    } else {
-      // The row and its take's summary commit together (a crash never leaves one without the other).
-      this.ctx.db.transaction(() => {
-        this.ctx.stmts.insert.run(row);
-        upsert(take.id, digestOf(i), position);
-      })();
-    }
+    this.ctx.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take, position }));
+    this.ctx.upsertDigest?.(take.id, digestOf(i), position);
   }
 
   /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */
@@ -87,6 +95,14 @@ export class SqliteTakeWriter implements TakeWriter {
     if (take) await whenNotBusy(() => this.ctx.stmts.closeTake.run(new Date().toISOString(), take.id));
   }
 
+  /** The take a continuing writer appends to, when it exists. */
+  #existing(): { id: number; take: number } | undefined {
+    if (this.how === 'new') return undefined;
+    const row =
+      this.how === 'continue' ? this.ctx.stmts.latestTake.get(this.episode) : this.ctx.stmts.takeNumbered.get(this.episode, this.how);
+    return row as { id: number; take: number } | undefined;
+  }
+
   /** Takes are created on the first append: a session that records nothing leaves no empty take. */
   #ensureTake(): { id: number; take: number } {
     if (!this.#take) {
@@ -94,8 +110,7 @@ export class SqliteTakeWriter implements TakeWriter {
       this.#take = this.ctx.db
         .transaction(() => {
           // Continuing: another process may have created the episode's take since this writer opened.
-          const latest =
-            this.how === 'continue' ? (this.ctx.stmts.latestTake.get(this.episode) as { id: number; take: number } | undefined) : undefined;
+          const latest = this.#existing();
           if (latest) return latest;
           const next = (this.ctx.stmts.maxTake.get(this.episode) as { t: number | null }).t ?? 0;
           const info = this.ctx.stmts.insertTake.run(this.episode, next + 1, this.mode, new Date().toISOString());

@@ -110,8 +110,13 @@ export interface Store {
   indexEpisode(episode: string, key?: string): Promise<TakeIndex | undefined>;
   /** Opens a new take for a live session (its number is allocated on the first append). */
   beginTake(episode: string, mode: Mode): Promise<TakeWriter>;
-  /** Appends to the newest take (record-missing), creating take 1 when there is none. */
-  continueTake(episode: string, mode: Mode): Promise<TakeWriter>;
+  /**
+   * Appends to the newest take (record-missing), creating take 1 when there is none; writers in
+   * several processes continuing one episode share its take. `take`: continue that take instead
+   * (a live session taking up its own take again after its writer was closed as idle); a new take
+   * when it no longer exists.
+   */
+  continueTake(episode: string, mode: Mode, take?: number): Promise<TakeWriter>;
   /**
    * Appends each interaction to its writer's take as one write: SQLite and PostgreSQL commit the
    * group in one transaction; the directory store writes each append as it comes, whole or not at

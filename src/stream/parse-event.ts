@@ -4,6 +4,8 @@ import type { ParsedEvent, StreamFormat } from './types.js';
 const LINE_END = /\r\n|\r|\n/;
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  // OpenAI-style streams end with this; a throw and catch costs more than the compare.
+  if (text === '[DONE]') return { ok: false };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
@@ -18,7 +20,22 @@ function withJson(event: ParsedEvent): ParsedEvent {
   return event;
 }
 
+/**
+ * The shape nearly every provider event has, `data: <one line>\n\n`: its data without splitting
+ * it into lines (the field rules below give the same result). Undefined for any other shape.
+ */
+function singleDataLine(raw: string): string | undefined {
+  const end = raw.length - 2;
+  if (!raw.startsWith('data: ') || raw.charCodeAt(end) !== 10 || raw.charCodeAt(end + 1) !== 10) return undefined;
+  // A line break before the end would start another line (another field, or a second data line).
+  const lf = raw.indexOf('\n', 6);
+  if (lf !== end || raw.includes('\r')) return undefined;
+  return raw.slice(6, end);
+}
+
 function parseSse(raw: string): ParsedEvent {
+  const single = singleDataLine(raw);
+  if (single !== undefined) return withJson({ comments: [], data: single });
   const event: ParsedEvent = { comments: [] };
   const data: string[] = [];
   // WHATWG drops a byte order mark at the start of the stream; only the first event can hold one.
@@ -94,16 +111,21 @@ export function parseEvent(format: StreamFormat, raw: string): ParsedEvent {
   }
 }
 
-const parsedCaptures = new WeakMap<object, ParsedEvent>();
+/** Where a captured event holds its parse: a symbol, so neither JSON nor a spread copy carries it. */
+const PARSED = Symbol('parsed event');
 
 /**
  * `parseEvent` of one captured event object, parsed once however many readers ask: cross-event
  * redaction, then assembly, both read every event of a recorded stream. Readers must not change
- * the result, except for an event they replace with a new object.
+ * the result, except for an event they replace with a new object. The parse is kept on the object
+ * itself (non-enumerable, under a symbol): a WeakMap entry per event cost more than the parse
+ * saved, its entries being short-lived ephemerons the collector must trace.
  */
 export function parseCapturedEvent(format: StreamFormat, event: { readonly raw: string }): ParsedEvent {
-  let parsed = parsedCaptures.get(event);
-  if (parsed === undefined) parsedCaptures.set(event, (parsed = parseEvent(format, event.raw)));
+  const held = (event as { [PARSED]?: ParsedEvent })[PARSED];
+  if (held !== undefined) return held;
+  const parsed = parseEvent(format, event.raw);
+  if (Object.isExtensible(event)) Object.defineProperty(event, PARSED, { value: parsed });
   return parsed;
 }
 

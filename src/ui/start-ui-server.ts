@@ -43,6 +43,10 @@ export async function startUiServer(o: {
     authToken: undefined,
     info: { mode: 'store', store: o.store.location, live: false, version: PRODUCT_VERSION },
   });
+  // `cassette ui` exists to serve these pages: their code (about 80 modules) and the bundle load
+  // while the server starts listening and the browser opens, not on the first request.
+  void ui.service().catch(() => undefined);
+  void import('./handle-ui-request.js').then(() => import('./ui-assets.js').then((m) => m.loadUiAssets())).catch(() => undefined);
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     const answer = isUiPath(url)

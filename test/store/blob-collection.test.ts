@@ -132,7 +132,7 @@ setInterval(() => {}, 1000);
   });
   afterAll(() => tmp?.remove());
 
-  it('deletes nothing while it records, keeps the blob only its journal refers to, collects once it is gone', async () => {
+  it('collects while it records (it writes blobs and journal lines under the lock), keeping the blob only its journal refers to', async () => {
     const storePath = join(tmp.path, 'store');
     const store = openDirectoryStore(storePath);
     await record(store, 'e1', [[[1, 2]]]);
@@ -141,8 +141,15 @@ setInterval(() => {}, 1000);
     try {
       await printed(child, 'appended');
       await store.removeEpisodes(['e1']);
-      // The writer may be about to reuse any blob, so none goes while its journal is live.
-      expect(readdirSync(join(storePath, '_blobs')).sort()).toEqual([1, 2, 5].map((s) => `${digest(s)}.bin`).sort());
+      expect(readdirSync(join(storePath, '_blobs'))).toEqual([`${digest(5)}.bin`]);
+      // A live journal of an older version (no "appends":"locked"): its writer appends without the
+      // lock and may be about to reuse any blob, so none goes while it lives.
+      await record(store, 'e1', [[[1]]]);
+      mkdirSync(join(storePath, 'e3'));
+      const header = { type: 'take', episode: 'e3', take: 1, mode: 'live', createdAt: '2025-01-01T00:00:00.000Z', pid: child.pid };
+      writeFileSync(join(storePath, 'e3', 'take-1.journal.jsonl'), `${JSON.stringify(header)}\n`);
+      await store.removeEpisodes(['e1']);
+      expect(readdirSync(join(storePath, '_blobs')).sort()).toEqual([1, 5].map((s) => `${digest(s)}.bin`).sort());
     } finally {
       child.kill('SIGKILL');
       await exit;

@@ -15,6 +15,7 @@ import { tempDir, tinyInteraction } from './fixtures.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let writer: string;
+let continuer: string;
 let crasher: string;
 const databases: { drop: () => Promise<void> }[] = [];
 beforeAll(() => {
@@ -31,6 +32,24 @@ while (!existsSync(goFile)) sleep(1);
 for (let k = 1; k <= Number(count); k++) {
   await w.append(interaction(episode, tag, k, w.nextPosition()));
   sleep(1 + Math.floor(Math.random() * 3)); // ≥ 50 ms in all, so the two runs overlap
+}
+await w.finish();
+await store.close();
+process.stdout.write(JSON.stringify({ take: await w.take() }) + '\\n');
+`,
+  );
+  continuer = writeScript(
+    tmp.path,
+    'continuer.mjs',
+    `const [storePath, episode, tag, count, goFile] = process.argv.slice(2);
+const store = await openStore(storePath);
+const w = await store.continueTake(episode, 'record-missing');
+process.stdout.write('ready\\n');
+while (!existsSync(goFile)) sleep(1);
+for (let k = 1; k <= Number(count); k++) {
+  await w.append(interaction(episode, tag, k, w.nextPosition()));
+  process.stdout.write('ack ' + k + '\\n');
+  sleep(1 + Math.floor(Math.random() * 3));
 }
 await w.finish();
 await store.close();
@@ -440,6 +459,62 @@ describe.each(BACKENDS)('$name store with several processes', (backend) => {
       expect(mine.map((i) => i.position)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
       expect(mine.map((i) => (i.request.body as { json: { k: number } }).json.k)).toEqual(Array.from({ length: 50 }, (_, k) => k + 1));
     }
+    await store.close();
+  });
+
+  it('record-missing writers of a new episode converge on one take, each interaction once (issue 13 item 19)', async () => {
+    const storePath = await backend.fresh('converge');
+    const goFile = join(tmp.path, `go-converge-${backend.name}-${Math.random()}`);
+    const children = ['A', 'B', 'C'].map((tag) => startChild(continuer, [storePath, 'shared', tag, '40', goFile]));
+    const results = children.map(finished);
+    await Promise.all(children.map((c) => printed(c, 'ready'))); // each opened the episode before it had a take
+    writeFileSync(goFile, '');
+    for (const r of await Promise.all(results)) expect(r.code, r.stderr).toBe(0);
+    const store = await openStore(storePath, { readonly: true });
+    expect((await store.listTakes('shared')).map((t) => [t.take, t.interactions])).toEqual([[1, 120]]);
+    const served = (await store.loadEpisode('shared'))?.interactions ?? [];
+    const positions = served.map((i) => i.position);
+    expect(new Set(positions).size, 'every position once').toBe(120);
+    const written = served.map((i) => (i.request.body as { json: { tag: string; k: number } }).json);
+    expect(new Set(written.map((w) => `${w.tag}${w.k}`)).size, 'every interaction once').toBe(120);
+    for (const tag of ['A', 'B', 'C']) {
+      // Each writer's own calls keep their order in the take.
+      const ks = written.filter((w) => w.tag === tag).map((w) => w.k);
+      expect(ks).toEqual(Array.from({ length: 40 }, (_, k) => k + 1));
+    }
+    await store.close();
+  });
+
+  it('kill -9 of one record-missing writer loses nothing the other was told was stored', async () => {
+    const storePath = await backend.fresh('converge-crash');
+    const goFile = join(tmp.path, `go-converge-crash-${backend.name}-${Math.random()}`);
+    const [victim, survivor] = ['V', 'S'].map((tag) =>
+      startChild(continuer, [storePath, 'shared', tag, tag === 'V' ? '100000' : '60', goFile]),
+    ) as [ReturnType<typeof startChild>, ReturnType<typeof startChild>];
+    const victimExit = finished(victim);
+    const survivorExit = finished(survivor);
+    await Promise.all([printed(victim, 'ready'), printed(survivor, 'ready')]);
+    writeFileSync(goFile, '');
+    let acked = 0;
+    victim.stdout?.on('data', (d: Buffer) => {
+      for (const m of d.toString().matchAll(/ack (\d+)/g)) acked = Math.max(acked, Number(m[1]));
+    });
+    await printed(survivor, 'ack 20');
+    victim.kill('SIGKILL');
+    expect((await victimExit).signal).toBe('SIGKILL');
+    const done = await survivorExit;
+    expect(done.code, done.stderr).toBe(0);
+    const store = await openStore(storePath, { readonly: true });
+    expect((await store.listTakes('shared')).map((t) => t.take)).toEqual([1]);
+    const written = ((await store.loadEpisode('shared'))?.interactions ?? []).map(
+      (i) => (i.request.body as { json: { tag: string; k: number } }).json,
+    );
+    expect(written.filter((w) => w.tag === 'S').map((w) => w.k)).toEqual(Array.from({ length: 60 }, (_, k) => k + 1));
+    const victims = written.filter((w) => w.tag === 'V').map((w) => w.k);
+    // Every acknowledged append is there; at most the one in flight when the kill came is added.
+    expect(victims.slice(0, acked)).toEqual(Array.from({ length: acked }, (_, k) => k + 1));
+    expect(victims.length - acked).toBeLessThanOrEqual(1);
+    expect(new Set((await store.loadEpisode('shared'))?.interactions.map((i) => i.position)).size).toBe(written.length);
     await store.close();
   });
 

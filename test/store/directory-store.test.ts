@@ -131,20 +131,29 @@ describe('directory store', () => {
     );
   });
 
-  it('refuses a repeated position and continuing a take another session is writing', async () => {
+  it('refuses a repeated position; a second session continuing a take another one is writing joins it', async () => {
     const w = await store.beginTake('e1', 'live');
     await w.append(tinyInteraction('e1', 1));
     await expect((async () => await w.append(tinyInteraction('e1', 1)))()).rejects.toThrow(expect.objectContaining({ code: 'bad_usage' }));
     const other = openDirectoryStore(tmp.path);
     expect((await other.loadEpisode('e1'))?.interactions).toHaveLength(1); // readers see the journal
-    await expect((async () => await other.continueTake('e1', 'record-missing'))()).rejects.toThrow(
-      expect.objectContaining({ code: 'store_write_failed' }),
-    );
-    await w.finish();
     const c = await other.continueTake('e1', 'record-missing');
-    await c.append(tinyInteraction('e1', c.nextPosition()));
-    await c.finish();
-    expect((await store.loadEpisode('e1'))?.interactions.map((i) => i.position)).toEqual([1, 2]);
+    expect(c.nextPosition()).toBe(2);
+    await c.append(tinyInteraction('e1', 2, 'other'));
+    // Position 2 went to the other session meanwhile: this one's own position 2 goes to the end.
+    await w.append(tinyInteraction('e1', w.nextPosition()));
+    await c.finish(); // folds the shared journal: the first session creates it again on its next append
+    await w.append(tinyInteraction('e1', w.nextPosition()));
+    await w.finish();
+    const served = (await store.loadEpisode('e1'))?.interactions.map((i) => [i.position, i.key]);
+    expect(served).toEqual([
+      [1, 't-1'],
+      [2, 'other-2'],
+      [3, 't-2'],
+      [4, 't-4'],
+    ]);
+    expect(readdirSync(join(tmp.path, 'e1'))).toEqual(['take-1.json']);
+    expect((await store.listTakes('e1')).map((t) => t.take)).toEqual([1]);
   });
 
   it('treats a journal of this very process that no open writer owns as orphaned', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseEvent, serializeSseEvent } from '../../src/stream/parse-event.js';
+import { parseCapturedEvent, parseEvent, serializeSseEvent } from '../../src/stream/parse-event.js';
 import { createSseFramer } from '../../src/stream/sse-framer.js';
 import type { ParsedEvent } from '../../src/stream/types.js';
 import { chunkAt, frameAll, lineEnd, lineText, splitPoints } from './stream-arbitraries.js';
@@ -155,5 +155,37 @@ describe('serializeSseEvent', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('parseEvent (sse) for the one-line data event, read without splitting lines', () => {
+  it('gives what the field rules give, for every near miss of the `data: <line>\\n\\n` shape', () => {
+    const cases: [string, ParsedEvent][] = [
+      ['data: {"a":1}\n\n', { comments: [], data: '{"a":1}', json: { a: 1 } }],
+      ['data:  x\n\n', { comments: [], data: ' x' }], // one space dropped, the second kept
+      ['data: \n\n', { comments: [], data: '' }],
+      ['data: [DONE]\n\n', { comments: [], data: '[DONE]' }],
+      ['data: a\ndata: b\n\n', { comments: [], data: 'a\nb' }],
+      ['data: a\r\n\r\n', { comments: [], data: 'a' }],
+      ['data: a\rdata: b\n\n', { comments: [], data: 'a\nb' }],
+      ['data: 1\nid: 7\n\n', { comments: [], data: '1', json: 1, id: '7' }],
+      ['data:1\n\n', { comments: [], data: '1', json: 1 }],
+      ['\ufeffdata: 2\n\n', { comments: [], data: '2', json: 2 }],
+    ];
+    for (const [raw, want] of cases) expect(parseEvent('sse', raw), JSON.stringify(raw)).toStrictEqual(want);
+  });
+});
+
+describe('parseCapturedEvent', () => {
+  it('parses a captured event once, and its kept parse travels in neither its JSON nor a copy', () => {
+    const event = { ms: 3, raw: 'data: {"a":1}\n\n' };
+    const first = parseCapturedEvent('sse', event);
+    expect(parseCapturedEvent('sse', event)).toBe(first);
+    expect(JSON.stringify(event)).toBe('{"ms":3,"raw":"data: {\\"a\\":1}\\n\\n"}');
+    const changed = { ...event, raw: 'data: {"a":2}\n\n' };
+    expect(parseCapturedEvent('sse', changed).json).toEqual({ a: 2 });
+    expect(event).toStrictEqual({ ms: 3, raw: 'data: {"a":1}\n\n' });
+    // A frozen event cannot keep it: it is parsed each time, and still right.
+    expect(parseCapturedEvent('sse', Object.freeze({ ms: 1, raw: 'data: 5\n\n' })).json).toBe(5);
   });
 });

@@ -35,6 +35,8 @@ describe('the mode table', () => {
       if (steps.includes(needsKey)) expect(steps.indexOf(matchRequest)).toBeLessThan(steps.indexOf(needsKey));
     // Only a mode that writes takes records; a reading mode opens the store read-only.
     expect(traits.records).toBe(traits.store === 'write');
+    // Continuing the newest take is a way of recording, the one that replays what it recorded.
+    if (traits.continuesTakes) expect(traits.records && traits.replays).toBe(true);
     if (traits.replays) expect(traits.store).not.toBe('none');
   });
 });

@@ -199,9 +199,9 @@ export class PostgresStore implements Store {
     return new PostgresTakeWriter(this, episode, mode, undefined);
   }
 
-  async continueTake(episode: string, mode: Mode): Promise<TakeWriter> {
+  async continueTake(episode: string, mode: Mode, take?: number): Promise<TakeWriter> {
     this.#writable();
-    return new PostgresTakeWriter(this, episode, mode, await PostgresTakeWriter.reserveInNewest(this, episode));
+    return new PostgresTakeWriter(this, episode, mode, await PostgresTakeWriter.reserveInNewest(this, episode, take));
   }
 
   #writable(): void {

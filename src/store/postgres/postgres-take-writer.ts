@@ -50,15 +50,15 @@ export class PostgresTakeWriter implements TakeWriter {
   /**
    * Reserves a position range in the episode's newest take (record-missing continues it); undefined
    * when the episode has no take yet (the first append creates take 1, or joins the take 1 another
-   * writer created meanwhile).
+   * writer created meanwhile). `take`: that take rather than the newest, when it exists.
    */
-  static async reserveInNewest(store: WriterStore, episode: string): Promise<Reserved | undefined> {
+  static async reserveInNewest(store: WriterStore, episode: string, take?: number): Promise<Reserved | undefined> {
     const [row] = await store.query(
       `UPDATE takes t SET next_position =
            GREATEST(t.next_position, COALESCE((SELECT MAX(i.position) FROM interactions i WHERE i.take_id = t.id), 0) + 1) + $2
-       WHERE t.id = (SELECT id FROM takes WHERE episode = $1 ORDER BY take DESC LIMIT 1)
+       WHERE t.id = (SELECT id FROM takes WHERE episode = $1 AND ($3::int IS NULL OR take = $3::int) ORDER BY take DESC LIMIT 1)
        RETURNING t.id, t.take, t.next_position - $2 AS start`,
-      [episode, POSITION_RANGE],
+      [episode, POSITION_RANGE, take ?? null],
       'write to',
     );
     return row && { id: Number(row.id), take: Number(row.take), start: Number(row.start) };
