@@ -28,11 +28,15 @@ export function buildInteraction(p: InteractionParts): Interaction {
   const { forwarded: f } = p;
   const { provider } = p.route;
   const kind = provider.assemblerKind(p.request.path);
-  const assembled = f.stream
-    ? assembleEvents(kind, f.stream.format, f.stream.events)
-    : f.body?.kind === 'json'
-      ? assembleJson(kind, f.body.json)
-      : undefined;
+  // A large answer comes assembled already (by the worker that finished it, for this kind).
+  const assembled =
+    f.assembled?.kind === kind
+      ? f.assembled.value
+      : f.stream
+        ? assembleEvents(kind, f.stream.format, f.stream.events)
+        : f.body?.kind === 'json'
+          ? assembleJson(kind, f.body.json)
+          : undefined;
   const body = p.request.body.kind === 'json' ? p.request.body.json : undefined;
   const model = assembled?.model ?? provider.model(p.request.path, body);
   const usage = assembled?.usage;

@@ -2,6 +2,7 @@ import { CassetteError } from '../errors.js';
 import type { MatchedRequest } from '../match/request-matcher.js';
 import type { Outcome } from '../modes/proxy-stats.js';
 import type { Recorder } from '../modes/recorder.js';
+import { largeAnswerFinisher } from '../modes/large-answer.js';
 import { buildUpstreamRequest } from '../modes/upstream-request.js';
 import type { CallResult } from './call-result.js';
 import { keepForwarded } from './keep-forwarded.js';
@@ -51,6 +52,8 @@ export async function forwardUpstream(flow: Flow): Promise<CallResult> {
     captureLimits: options.file.limits,
     streamPath: call.path,
     query: call.query,
+    assemblerKind: () => call.route.provider.assemblerKind(call.path),
+    offThread: largeAnswerFinisher,
     ...(truncate ? { truncateAfterBytes: truncate.afterBytes } : {}),
     // The held end of a recorded answer: the client gets the answer's last bytes only once the
     // store has it, so a crash can never lose an answer the client holds, and --on-store-error

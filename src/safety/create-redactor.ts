@@ -10,6 +10,11 @@ export interface Redactor {
   text(value: string): string;
   /** Where `text` would redact: `[start, end)` of each match of a credential shape or `redact` rule. */
   spans(value: string): [start: number, end: number][];
+  /**
+   * The `redact` rules it was compiled from: another thread builds the same redactor from them
+   * (large answers are finished off the event loop). Absent: this redactor cannot be rebuilt there.
+   */
+  readonly rules?: readonly RewriteRule[];
 }
 
 /** Compiles the rules once; both methods are on the request hot path. */
@@ -31,6 +36,7 @@ export function createRedactor(rules: readonly RewriteRule[]): Redactor {
   };
 
   return {
+    rules,
     json<T>(value: T): T {
       let out = mapStrings(value, text);
       for (const r of atPath) out = mapStringsAt(out, r.path, (s) => s.replace(r.regex, r.replacement));

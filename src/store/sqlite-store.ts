@@ -19,6 +19,8 @@ import { digestOf, type EpisodeSummaryPage, type EpisodeSummaryQuery } from './e
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
+import { canInsertOffThread, closeOffThread } from './sqlite-row-thread.js';
+import { hasPreparedJson } from '../util/prepared-json.js';
 import type { EpisodeIndex, GroupAppend, InteractionFilter, Store, TakeIndex, TakeWriter } from './store.js';
 
 type Row = Record<string, unknown>;
@@ -139,6 +141,28 @@ class SqliteStore implements Store {
 
   /** One IMMEDIATE transaction for the group; a row that fails alone fails alone (see SqliteTakeWriter.appendNow). */
   async appendGroup(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
+    // Large rows (answers finished off the event loop) are written by the row thread, each in a
+    // transaction of its own; the rest share one transaction here.
+    const large = canInsertOffThread() ? appends.map((a) => hasPreparedJson(a.interaction)) : appends.map(() => false);
+    if (!large.includes(true)) return this.#appendTogether(appends);
+    const small = appends.filter((_, n) => !large[n]);
+    const together = small.length > 0 ? this.#appendTogether(small) : Promise.resolve([]);
+    const alone = appends.map((a, n) =>
+      large[n]
+        ? asSqliteWriter(a.writer)
+            .appendOffThread(a.interaction)
+            .then(
+              () => undefined,
+              (err: unknown) => (isSqliteCorruption(err) ? corruptStore(this.location, 'writing to it', err) : (err as Error)),
+            )
+        : undefined,
+    );
+    const smallResults = await together;
+    let k = 0;
+    return Promise.all(appends.map((_, n) => (large[n] ? alone[n] : smallResults[k++])));
+  }
+
+  async #appendTogether(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
     let results: (Error | undefined)[] = [];
     try {
       await whenNotBusy(() =>
@@ -255,6 +279,8 @@ class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.#db.open) return;
+    // The row thread's connection first: the checkpoint below needs to be the only one.
+    await closeOffThread(this.#db.name);
     if (!this.#db.readonly) {
       // Leave the file in rollback-journal mode when no one else has it open, so a golden reader
       // (read-only, maybe on a read-only checkout) needs no -wal/-shm files and creates none.
@@ -307,14 +333,19 @@ function prepare(db: Database.Database) {
     deleteEpisodeTakes: db.prepare(`DELETE FROM takes WHERE episode = ?`),
     deleteTakeInteractions: db.prepare(`DELETE FROM interactions WHERE take_id IN (SELECT id FROM takes WHERE episode = ? AND take = ?)`),
     deleteTake: db.prepare(`DELETE FROM takes WHERE episode = ? AND take = ?`),
-    // key_rules is missing only from a schema-1 store opened read-only, which never inserts.
-    insert: db.prepare(
-      `INSERT INTO interactions (take_id, position, provider, method, path, key, key_version, occurrence, status,
-         complete, input_tokens, output_tokens, cost_usd, total_ms, recorded_at, data${keyRulesColumn(db)})
-       VALUES (@take_id, @position, @provider, @method, @path, @key, @key_version, @occurrence, @status,
-         @complete, @input_tokens, @output_tokens, @cost_usd, @total_ms, @recorded_at, @data${keyRulesColumn(db, '@')})`,
-    ),
+    insert: prepareInsert(db),
   };
+}
+
+/** The insert of one interaction row (`insertParams`); also prepared by the row thread's own connection. */
+export function prepareInsert(db: Database.Database): Database.Statement {
+  // key_rules is missing only from a schema-1 store opened read-only, which never inserts.
+  return db.prepare(
+    `INSERT INTO interactions (take_id, position, provider, method, path, key, key_version, occurrence, status,
+       complete, input_tokens, output_tokens, cost_usd, total_ms, recorded_at, data${keyRulesColumn(db)})
+     VALUES (@take_id, @position, @provider, @method, @path, @key, @key_version, @occurrence, @status,
+       @complete, @input_tokens, @output_tokens, @cost_usd, @total_ms, @recorded_at, @data${keyRulesColumn(db, '@')})`,
+  );
 }
 
 function takesSql(where: string): string {

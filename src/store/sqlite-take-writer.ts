@@ -6,6 +6,8 @@ import { whenNotBusy } from './sqlite-busy.js';
 import type { TakeWriter } from './store.js';
 import { takeFinished } from './take-finished.js';
 import { interactionColumns } from './interaction-columns.js';
+import { stringifyInteraction } from '../util/prepared-json.js';
+import { insertOffThread } from './sqlite-row-thread.js';
 
 /** What the take writers of one store share. */
 export interface WriteContext {
@@ -88,6 +90,20 @@ export class SqliteTakeWriter implements TakeWriter {
     this.ctx.upsertDigest?.(take.id, digestOf(i), position);
   }
 
+  /**
+   * Appends a large row (one whose answer was finished off the event loop) with the row thread's
+   * own connection, so writing tens of MiB does not silence other calls. Resolves once committed,
+   * like `append`; the take is created here first, and a position another process took since is
+   * written by `append` instead (which moves it to the end).
+   */
+  async appendOffThread(i: Interaction): Promise<void> {
+    if (this.#finished) throw takeFinished(this.episode, this.#take?.take);
+    const take = await whenNotBusy(() => this.#ensureTake());
+    const row = insertParams(take.id, { ...i, episode: this.episode, take: take.take });
+    const digest = this.ctx.upsertDigest ? digestOf(i) : undefined;
+    if (!(await insertOffThread(this.ctx.db.name, row, digest, this.how !== 'new'))) await this.append(i);
+  }
+
   /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */
   async finish(): Promise<void> {
     this.#finished = true;
@@ -124,5 +140,5 @@ export class SqliteTakeWriter implements TakeWriter {
 
 /** The row of an interaction: a few columns for queries and golden's index, and the whole of it as JSON. */
 export function insertParams(takeId: number, i: Interaction): Record<string, unknown> {
-  return { ...interactionColumns(takeId, i), complete: i.complete ? 1 : 0, data: JSON.stringify(i) };
+  return { ...interactionColumns(takeId, i), complete: i.complete ? 1 : 0, data: stringifyInteraction(i) };
 }

@@ -9,6 +9,7 @@ import { interimTolerantConnector } from './interim-tolerant-connector.js';
 import { connectionListed } from './normalize-headers.js';
 import { ResponseCapture } from './response-capture.js';
 import type { CapturedBody, CaptureLimits } from './response-capture.js';
+import type { OffThreadFinisher } from './large-answer-task.js';
 
 export interface ForwardInput {
   method: string;
@@ -28,6 +29,10 @@ export interface ForwardInput {
   redactor: Redactor;
   /** What the recorded copy may cost (config `limits`). */
   captureLimits: CaptureLimits;
+  /** The provider's assembler kind for the call (asked only for a large answer, assembled off the event loop). */
+  assemblerKind?: () => string;
+  /** Finishes a large answer's recording off the event loop (src/modes/large-answer.ts). */
+  offThread?: OffThreadFinisher;
   /** Path and query below the provider prefix, to tell a stream's format. */
   streamPath: string;
   query: string;
@@ -173,6 +178,8 @@ class Exchange implements Dispatcher.DispatchHandler {
         format: status < 300 ? format : undefined,
         redactor: this.#input.redactor,
         limits: this.#input.captureLimits,
+        ...(this.#input.assemblerKind ? { assemblerKind: this.#input.assemblerKind } : {}),
+        ...(this.#input.offThread ? { offThread: this.#input.offThread } : {}),
       });
     }
     const out: Record<string, string | string[]> = { ...this.#input.extraHeaders };

@@ -8,7 +8,10 @@ import { EventByteLedger } from '../stream/event-byte-ledger.js';
 import { isBinaryStreamFormat } from '../stream/event-bytes.js';
 import { isTerminalEvent } from '../stream/terminal-event.js';
 import type { Framer } from '../stream/types.js';
-import type { StoredBody, StoredStream, StreamEvent, StreamFormat } from '../types.js';
+import type { Assembled, StoredBody, StoredStream, StreamEvent, StreamFormat } from '../types.js';
+import { rememberJson } from '../util/prepared-json.js';
+import { packEvents, unpackEvents } from '../stream/packed-events.js';
+import type { LargeAnswerResult, LargeAnswerTask, OffThreadFinisher } from './large-answer-task.js';
 
 /** What a captured upstream answer amounts to once it has ended (or been cut). */
 export interface CapturedBody {
@@ -21,6 +24,11 @@ export interface CapturedBody {
    * (zstd on Node 20, `compress`), kept with the bytes so replay sends both as they came.
    */
   encoding?: string;
+  /**
+   * The answer assembled already, by the worker that finished a large answer, for the assembler
+   * kind it was asked for (buildInteraction assembles anew for any other kind).
+   */
+  assembled?: { kind: string; value: Assembled | undefined };
 }
 
 /** What one answer's recording may cost (config `limits`). */
@@ -65,6 +73,8 @@ export class ResponseCapture {
   #chunks: Buffer[] = [];
   #events: StreamEvent[] = [];
   #decodeFailed = false;
+  readonly #assemblerKind: (() => string) | undefined;
+  readonly #offThread: OffThreadFinisher | undefined;
 
   constructor(options: {
     startedAt: number;
@@ -73,8 +83,14 @@ export class ResponseCapture {
     format: StreamFormat | undefined;
     redactor: Redactor;
     limits: CaptureLimits;
+    /** The provider's assembler kind for the call, asked only when a large answer is assembled off the event loop. */
+    assemblerKind?: () => string;
+    /** Finishes a large answer off the event loop (issue 13 item 14); absent: all on the event loop. */
+    offThread?: OffThreadFinisher;
   }) {
     this.#limits = options.limits;
+    this.#assemblerKind = options.assemblerKind;
+    this.#offThread = options.offThread;
     this.#startedAt = options.startedAt;
     this.#redactor = options.redactor;
     this.#contentType = options.contentType;
@@ -145,12 +161,20 @@ export class ResponseCapture {
     const ok = complete && !this.#decodeFailed;
     if (this.#binaryFramer && this.#format) {
       this.#addEvents(this.#binaryFramer.end());
-      return { stream: { format: this.#format, events: this.#events, complete: ok }, complete: ok };
+      const offThread = await this.#streamOffThread(this.#format, this.#events);
+      return {
+        stream: { format: this.#format, events: offThread?.events ?? this.#events, complete: ok },
+        ...offThread?.assembled,
+        complete: ok,
+      };
     }
     if (this.#framer && this.#format) {
       const tail = this.#text?.decode();
       const rest = [...(tail ? this.#framer.push(tail) : []), ...this.#framer.end()];
       this.#addEvents(rest, true);
+      const offThread = await this.#streamOffThread(this.#format, this.#events);
+      if (offThread)
+        return { stream: { format: this.#format, events: offThread.events, complete: ok }, ...offThread.assembled, complete: ok };
       // Each event was redacted on its own; a secret spelled across events is masked in the stored copy.
       const events = redactAcrossEvents(this.#format, this.#events, this.#redactor);
       return { stream: { format: this.#format, events, complete: ok }, complete: ok };
@@ -163,7 +187,58 @@ export class ResponseCapture {
         complete: ok,
       };
     }
-    return { body: encodeBody(bytes, this.#contentType, { redact: this.#redactor.text }), complete: ok };
+    const offThread = await this.#bodyOffThread(bytes);
+    if (offThread) return { ...offThread, complete: ok };
+    // The worker failed after `bytes` was moved to it: they are joined again from the chunks.
+    const whole = bytes.byteLength === 0 && this.#decodedBytes > 0 ? Buffer.concat(this.#chunks) : bytes;
+    return { body: encodeBody(whole, this.#contentType, { redact: this.#redactor.text }), complete: ok };
+  }
+
+  /** Whether this answer is finished by the worker (issue 13 item 14: a large one must not stall other calls). */
+  #goesOffThread(): boolean {
+    const off = this.#offThread;
+    return off !== undefined && this.#decodedBytes > 0 && this.#decodedBytes >= off.threshold() && off.canFinish(this.#redactor.rules);
+  }
+
+  /**
+   * A large stream's cross-event redaction, assembly and JSON, done by the worker; undefined when
+   * the event loop does it (a small answer, or the worker failed: the same work, only slower).
+   */
+  async #streamOffThread(
+    format: StreamFormat,
+    events: StreamEvent[],
+  ): Promise<{ events: StreamEvent[]; assembled: Pick<CapturedBody, 'assembled'> } | undefined> {
+    if (!this.#goesOffThread()) return undefined;
+    const kind = this.#assemblerKind?.();
+    const result = await this.#run({ stream: { format, events: packEvents(events) } }, kind);
+    if (!result?.events || result.eventsJson === undefined) return undefined;
+    return { events: rememberJson(unpackEvents(result.events), result.eventsJson), assembled: assembledOf(kind, result) };
+  }
+
+  /** A large body's decoding, redaction, assembly and JSON, done by the worker; undefined as above. */
+  async #bodyOffThread(bytes: Buffer): Promise<Pick<CapturedBody, 'body' | 'assembled'> | undefined> {
+    if (!this.#goesOffThread()) return undefined;
+    // Moved to the worker, not copied: Buffer.concat's result owns its memory; a single chunk may
+    // share its memory with other buffers, and is copied.
+    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && this.#chunks.length > 1;
+    const own = owned ? new Uint8Array(bytes.buffer, 0, bytes.length) : Uint8Array.from(bytes);
+    const kind = this.#assemblerKind?.();
+    const result = await this.#run({ bytes: own }, kind, [own.buffer as ArrayBuffer]);
+    if (!result?.body || result.bodyJson === undefined) return undefined;
+    return { body: rememberJson(result.body, result.bodyJson), ...assembledOf(kind, result) };
+  }
+
+  async #run(
+    task: Pick<LargeAnswerTask, 'stream' | 'bytes'>,
+    kind: string | undefined,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<LargeAnswerResult | undefined> {
+    try {
+      const off = this.#offThread as OffThreadFinisher;
+      return await off.finish({ ...task, rules: this.#redactor.rules ?? [], kind, contentType: this.#contentType }, transfer);
+    } catch {
+      return undefined;
+    }
   }
 
   #onDecoded(chunk: Buffer): void {
@@ -218,6 +293,13 @@ export class ResponseCapture {
       else this.#events.push({ ms, raw: redact(raw), base64: Buffer.from(redact(bytes.toString('latin1')), 'latin1').toString('base64') });
     }
   }
+}
+
+/** The worker's assembly, remembered as the exact JSON it wrote for it. */
+function assembledOf(kind: string | undefined, result: LargeAnswerResult): Pick<CapturedBody, 'assembled'> {
+  if (kind === undefined) return {};
+  const value = result.assembled && result.assembledJson !== undefined ? rememberJson(result.assembled, result.assembledJson) : undefined;
+  return { assembled: { kind, value } };
 }
 
 type Decoder = zlib.Gunzip | zlib.BrotliDecompress | zlib.Inflate | zlib.InflateRaw;

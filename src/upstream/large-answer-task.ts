@@ -1,0 +1,41 @@
+import type { RewriteRule, Assembled, StoredBody, StreamFormat } from '../types.js';
+import type { PackedEvents } from '../stream/packed-events.js';
+
+/** The heavy part of recording one large answer, as sent to the worker. */
+export interface LargeAnswerTask {
+  id: number;
+  /** The redactor's `redact` rules (the worker compiles the same redactor). */
+  rules: readonly RewriteRule[];
+  /** The provider's assembler kind for the call; undefined: nothing is assembled. */
+  kind: string | undefined;
+  contentType: string | undefined;
+  /** A streamed answer: its events, each already redacted on its own. */
+  stream?: { format: StreamFormat; events: PackedEvents };
+  /** A whole answer: its decoded bytes. */
+  bytes?: Uint8Array;
+}
+
+/** What the worker sends back; each `…Json` is the exact `JSON.stringify` of its part. */
+export interface LargeAnswerResult {
+  id: number;
+  events?: PackedEvents;
+  eventsJson?: string;
+  body?: StoredBody;
+  bodyJson?: string;
+  assembled?: Assembled;
+  assembledJson?: string;
+  error?: string;
+}
+
+/**
+ * Finishes large answers off the event loop (src/modes/large-answer.ts). Given to the capture by
+ * the pipeline: the assemblers it needs live in a layer above this one.
+ */
+export interface OffThreadFinisher {
+  /** Decoded bytes from which an answer is finished off the event loop. */
+  threshold(): number;
+  /** Whether the worker can do this redactor's work exactly as the event loop would. */
+  canFinish(rules: readonly RewriteRule[] | undefined): boolean;
+  /** Rejects when the worker fails: the capture then does the work itself. */
+  finish(task: Omit<LargeAnswerTask, 'id'>, transfer: ArrayBuffer[]): Promise<LargeAnswerResult>;
+}
