@@ -1,3 +1,4 @@
+import { CassetteError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Interaction } from '../types.js';
 
@@ -31,4 +32,41 @@ export async function readTakes(
   return [...groups.values()]
     .map((g) => ({ ...g, interactions: g.interactions.sort((a, b) => a.position - b.position) }))
     .sort((a, b) => (a.episode < b.episode ? -1 : a.episode > b.episode ? 1 : a.take - b.take));
+}
+
+/** `readTakes`, or when the store is damaged (store_corrupt), what can still be read of it. */
+export interface ReadableTakes {
+  takes: TakeInteractions[];
+  /** The damage met (store_corrupt), when some of the store could not be read. */
+  damage?: CassetteError;
+  /** Episodes left out because reading them hit the damage. */
+  unreadable: string[];
+}
+
+/**
+ * Reads like `readTakes`; when that meets a damaged part of the store (store_corrupt), reads each
+ * episode on its own and keeps those that can be read, so `stats` can show what is readable
+ * beside the finding. Any other error, and damage that hides the list of episodes itself, is thrown.
+ */
+export async function readReadableTakes(store: Store, options: { allTakes?: boolean } = {}): Promise<ReadableTakes> {
+  try {
+    return { takes: await readTakes(store, options), unreadable: [] };
+  } catch (err) {
+    if (!isCorrupt(err)) throw err;
+    const takes: TakeInteractions[] = [];
+    const unreadable: string[] = [];
+    for (const episode of await store.listEpisodes()) {
+      try {
+        takes.push(...(await readTakes(store, { ...options, episodes: [episode] })));
+      } catch (e) {
+        if (!isCorrupt(e)) throw e;
+        unreadable.push(episode);
+      }
+    }
+    return { takes, damage: err, unreadable };
+  }
+}
+
+function isCorrupt(err: unknown): err is CassetteError {
+  return err instanceof CassetteError && err.code === 'store_corrupt';
 }

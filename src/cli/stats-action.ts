@@ -2,17 +2,18 @@ import { readConfigFile } from '../config/load-config.js';
 import { PRICE_TABLE_DATE } from '../providers/prices.js';
 import { formatTable, formatUsd } from './format-table.js';
 import { dataPaint, printData, printJson, printTalk, talkPaint } from './output.js';
-import { readTakes } from './read-takes.js';
+import { readReadableTakes } from './read-takes.js';
 import { resolveStorePath, withStore } from './store-option.js';
 import { summarizeInteractions } from './summarize-interactions.js';
 import type { CallSummary } from './summarize-interactions.js';
 
 /** `cassette stats`: calls, tokens, cost and latency per episode, and in total. */
-export async function statsAction(flags: { store?: string; allTakes?: boolean; config?: string; json?: boolean }): Promise<void> {
+export async function statsAction(flags: { store?: string; allTakes?: boolean; config?: string; json?: boolean }): Promise<number> {
   const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
   const location = await resolveStorePath(flags);
-  const { takes, dedup } = await withStore(location, { readonly: true }, async (store) => ({
-    takes: await readTakes(store, { allTakes: flags.allTakes === true }),
+  // A damaged store (store_corrupt): the episodes that can still be read, then the finding, exit 3.
+  const { takes, damage, unreadable, dedup } = await withStore(location, { readonly: true }, async (store) => ({
+    ...(await readReadableTakes(store, { allTakes: flags.allTakes === true })),
     dedup: await store.bodyDedup?.(),
   }));
   // Only a content-addressed store (PostgreSQL) has a dedup ratio: the key is absent for the others.
@@ -25,8 +26,15 @@ export async function statsAction(flags: { store?: string; allTakes?: boolean; c
       prices,
     ),
   );
-  if (flags.json) return printJson({ ok: true, priceTableDate: PRICE_TABLE_DATE, episodes, totals, ...(bodyDedup && { bodyDedup }) });
-  if (episodes.length === 0) return printTalk(`no recorded calls in ${location}`);
+  if (flags.json) {
+    const partial = damage ? { ok: false, error: damage.toJSON(), unreadable } : { ok: true };
+    printJson({ ...partial, priceTableDate: PRICE_TABLE_DATE, episodes, totals, ...(bodyDedup && { bodyDedup }) });
+    return damage ? damage.exitCode : 0;
+  }
+  if (episodes.length === 0 && !damage) {
+    printTalk(`no recorded calls in ${location}`);
+    return 0;
+  }
   const ms = (v: number | null): string => (v === null ? '-' : String(Math.round(v)));
   const row = (name: string, take: string, s: typeof totals): string[] => [
     name,
@@ -68,6 +76,11 @@ export async function statsAction(flags: { store?: string; allTakes?: boolean; c
   printTalk(
     dim(`cost at list prices of ${PRICE_TABLE_DATE} (config prices override); latency: total time p50/p95, mean time to first byte`),
   );
+  if (!damage) return 0;
+  const paint = talkPaint();
+  const left = `${unreadable.length} episode${unreadable.length === 1 ? '' : 's'} could not be read and ${unreadable.length === 1 ? 'is' : 'are'} not in the table: ${unreadable.join(', ')}`;
+  printTalk(`${paint.fail(`cassette: ${damage.message}`)}\n${left}${damage.hint ? `\n${paint.dim(`  hint: ${damage.hint}`)}` : ''}`);
+  return damage.exitCode;
 }
 
 /** JSON form: an unknown cost is null, not absent, so every row has the same keys. */

@@ -119,6 +119,17 @@ export function storedModel(i: Interaction): string | undefined {
 
 /** Adds one interaction to a take's digest (in place) and returns it. */
 export function addToDigest(d: TakeDigest, i: Interaction): TakeDigest {
+  addCountsToDigest(d, i);
+  if (d.interactions === 1) d.words = interactionWords(i);
+  else for (const w of interactionWords(i)) d.words.add(w);
+  return d;
+}
+
+/**
+ * `addToDigest` without the words: a SQLite group commit indexes each interaction's words on a row
+ * of its own and sums the counts of a take's rows into one update of its summary.
+ */
+export function addCountsToDigest(d: TakeDigest, i: Interaction): TakeDigest {
   d.interactions++;
   if (i.complete) {
     d.calls++;
@@ -133,8 +144,6 @@ export function addToDigest(d: TakeDigest, i: Interaction): TakeDigest {
   const model = storedModel(i);
   if (model && !d.models.includes(`|${model}|`)) d.models += `${model}|`;
   if (!d.providers.includes(`|${i.provider}|`)) d.providers += `${i.provider}|`;
-  if (d.interactions === 1) d.words = interactionWords(i);
-  else for (const w of interactionWords(i)) d.words.add(w);
   return d;
 }
 

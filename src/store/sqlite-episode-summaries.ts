@@ -20,12 +20,25 @@ export type DigestUpsert = (takeId: number, digest: TakeDigest, position: number
 export const TAKE_WORDS = 0;
 
 export function prepareDigestUpsert(db: Database.Database): DigestUpsert {
-  const summary = db.prepare(upsertDigestSql(SQLITE_DIALECT));
-  const indexWords = prepareSearchIndexUpdate(db);
+  const writes = prepareDigestWrites(db);
   return (takeId, digest, position) => {
-    summary.run(digestParams(takeId, digest));
-    indexWords(takeId, position, digest.words);
+    writes.summary(takeId, digest);
+    writes.words(takeId, position, digest.words);
   };
+}
+
+/**
+ * The two writes of a digest, apart: a group commit indexes each interaction's words and adds the
+ * group's rows to each take's summary once (sqlite-store.ts `appendGroup`).
+ */
+export interface DigestWrites {
+  summary(takeId: number, digest: TakeDigest): void;
+  words(takeId: number, position: number, words: ReadonlySet<string>): void;
+}
+
+export function prepareDigestWrites(db: Database.Database): DigestWrites {
+  const summary = db.prepare(upsertDigestSql(SQLITE_DIALECT));
+  return { summary: (takeId, digest) => summary.run(digestParams(takeId, digest)), words: prepareSearchIndexUpdate(db) };
 }
 
 /**

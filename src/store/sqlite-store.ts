@@ -6,16 +6,18 @@ import type { Interaction, Mode, TakeSummary } from '../types.js';
 import type { RunFilter, RunRecord } from './run-record.js';
 import { SQLITE_BUSY_WAIT_MS, SQLITE_SYNC_WAIT_MS, whenNotBusy } from './sqlite-busy.js';
 import { corruptStore, guardStatements, isSqliteCorruption, parseStoredRow } from './sqlite-corruption.js';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { SqliteRecordingClaims } from './sqlite-recording-claims.js';
 import {
   backfillTakeSummaries,
   prepareDigestUpsert,
+  prepareDigestWrites,
   SEARCH_SCHEMA,
   summarizeSqliteEpisodes,
   SUMMARY_SCHEMA,
 } from './sqlite-episode-summaries.js';
-import { digestOf, type EpisodeSummaryPage, type EpisodeSummaryQuery } from './episode-summary.js';
+import { digestOf, type EpisodeSummaryPage, type EpisodeSummaryQuery, type TakeDigest } from './episode-summary.js';
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
@@ -104,6 +106,8 @@ class SqliteStore implements Store {
   readonly #batch: Database.Transaction<(fn: () => void) => void>;
   readonly #writing: WriteContext;
   #indexTake: ReturnType<typeof createSqliteTakeIndexer>;
+  /** WAL checkpoints off the event loop, started by the first append; null: SQLite's own (in the COMMIT). */
+  #checkpointer: Checkpointer | null | undefined;
   /** Processes sharing the file coordinate record-missing through it (absent read-only). */
   readonly claims: SqliteRecordingClaims | undefined;
 
@@ -114,8 +118,17 @@ class SqliteStore implements Store {
     this.#stmts = guardStatements(prepare(db), location);
     this.#batch = db.transaction((fn: () => void) => fn());
     // A store too old to have take_summaries is open read-only (writable ones are migrated): it never appends.
-    const upsertDigest = (db.pragma('user_version', { simple: true }) as number) >= SEARCH_SCHEMA ? prepareDigestUpsert(db) : undefined;
-    this.#writing = { db, stmts: this.#stmts, batching: false, upsertDigest };
+    const current = (db.pragma('user_version', { simple: true }) as number) >= SEARCH_SCHEMA;
+    this.#writing = {
+      db,
+      stmts: this.#stmts,
+      batching: false,
+      upsertDigest: current ? prepareDigestUpsert(db) : undefined,
+      digestWrites: current ? prepareDigestWrites(db) : undefined,
+      groupDigests: undefined,
+      held: () => this.#checkpointer?.held,
+      committed: () => this.#committed(),
+    };
     this.#indexTake = createSqliteTakeIndexer(db, location);
   }
 
@@ -139,7 +152,11 @@ class SqliteStore implements Store {
     return new SqliteTakeWriter(this.#writing, episode, mode, take ?? 'continue');
   }
 
-  /** One IMMEDIATE transaction for the group; a row that fails alone fails alone (see SqliteTakeWriter.appendNow). */
+  /**
+   * One IMMEDIATE transaction for the group; a row that fails alone fails alone (see
+   * SqliteTakeWriter.appendNow). Each take's summary row is updated once per group, with the
+   * counts of the group's stored rows, before the COMMIT: rows and summaries still commit together.
+   */
   async appendGroup(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
     // Large rows (answers finished off the event loop) are written by the row thread, each in a
     // transaction of its own; the rest share one transaction here.
@@ -164,11 +181,14 @@ class SqliteStore implements Store {
 
   async #appendTogether(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
     let results: (Error | undefined)[] = [];
+    await this.#checkpointer?.held;
     try {
       await whenNotBusy(() =>
         this.#batch.immediate(() => {
           results = appends.map(() => undefined);
+          const digests = new Map<SqliteTakeWriter, TakeDigest>();
           this.#writing.batching = true;
+          this.#writing.groupDigests = digests;
           try {
             appends.forEach((a, n) => {
               try {
@@ -179,14 +199,41 @@ class SqliteStore implements Store {
             });
           } finally {
             this.#writing.batching = false;
+            this.#writing.groupDigests = undefined;
           }
+          // A summary that cannot be written fails the group (rolled back whole), as a failed COMMIT would.
+          if (this.#db.inTransaction) for (const [writer, digest] of digests) writer.writeGroupDigest(digest);
         }),
       );
     } catch (err) {
       // The commit itself failed: nothing of this group is stored.
       return appends.map(() => err as Error);
     }
+    this.#committed();
     return results;
+  }
+
+  /**
+   * After a COMMIT of recorded rows. The first one moves the WAL checkpoints to a thread
+   * (sqlite-checkpointer.ts): a file store only; if the thread cannot start or fails, SQLite's
+   * automatic checkpoint stays or comes back on.
+   */
+  #committed(): void {
+    if (this.#checkpointer === undefined) {
+      this.#checkpointer = null;
+      if (!this.#db.memory && this.#db.open) {
+        const autoCheckpoint = this.#db.pragma('wal_autocheckpoint', { simple: true }) as number;
+        const started = startCheckpointer(this.location, () => {
+          this.#checkpointer = null;
+          if (this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+        });
+        if (started) {
+          this.#db.pragma('wal_autocheckpoint = 0');
+          this.#checkpointer = started;
+        }
+      }
+    }
+    this.#checkpointer?.committed();
   }
 
   async listEpisodes(): Promise<string[]> {
@@ -279,6 +326,9 @@ class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.#db.open) return;
+    const checkpointer = this.#checkpointer;
+    this.#checkpointer = null;
+    await checkpointer?.close();
     // The row thread's connection first: the checkpoint below needs to be the only one.
     await closeOffThread(this.#db.name);
     if (!this.#db.readonly) {

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Interaction, Mode } from '../types.js';
-import { digestOf } from './episode-summary.js';
-import type { DigestUpsert } from './sqlite-episode-summaries.js';
+import { addCountsToDigest, digestOf, emptyDigest, type TakeDigest } from './episode-summary.js';
+import type { DigestUpsert, DigestWrites } from './sqlite-episode-summaries.js';
+import { interactionWords } from './search-words.js';
 import { whenNotBusy } from './sqlite-busy.js';
 import type { TakeWriter } from './store.js';
 import { takeFinished } from './take-finished.js';
@@ -20,6 +21,17 @@ export interface WriteContext {
   batching: boolean;
   /** Adds an append to its take's row of `take_summaries` (absent on a read-only store of an old schema). */
   upsertDigest: DigestUpsert | undefined;
+  /** The same two writes apart (present with `upsertDigest`). */
+  digestWrites: DigestWrites | undefined;
+  /**
+   * Inside `batch()`: per take, the counts of the group's rows so far. The group adds them to each
+   * take's summary once, before its COMMIT (`writeGroupDigest`), not once per row.
+   */
+  groupDigests: Map<SqliteTakeWriter, TakeDigest> | undefined;
+  /** What an append waits for before it writes (a checkpoint emptying the WAL), if anything. */
+  held(): Promise<void> | undefined;
+  /** After an append's COMMIT (the WAL grew). */
+  committed(): void;
 }
 
 export class SqliteTakeWriter implements TakeWriter {
@@ -54,7 +66,9 @@ export class SqliteTakeWriter implements TakeWriter {
   }
 
   async append(i: Interaction): Promise<void> {
+    await this.ctx.held();
     await whenNotBusy(() => this.appendNow(i));
+    this.ctx.committed();
   }
 
   /** The synchronous append, inside a group's transaction (`SqliteStore.appendGroup`) or alone. */
@@ -87,7 +101,20 @@ export class SqliteTakeWriter implements TakeWriter {
       this.#position = Math.max(this.#position, position);
     }
     this.ctx.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take, position }));
-    this.ctx.upsertDigest?.(take.id, digestOf(i), position);
+    const group = this.ctx.groupDigests;
+    const writes = this.ctx.digestWrites;
+    if (group && writes) {
+      // In a group: the words go in now, the counts once per take before the COMMIT (SqliteStore.appendGroup).
+      writes.words(take.id, position, interactionWords(i));
+      let digest = group.get(this);
+      if (!digest) group.set(this, (digest = emptyDigest()));
+      addCountsToDigest(digest, i);
+    } else this.ctx.upsertDigest?.(take.id, digestOf(i), position);
+  }
+
+  /** Adds the group's counts of this writer's rows to its take's summary (inside the group's transaction). */
+  writeGroupDigest(digest: TakeDigest): void {
+    if (this.#take) this.ctx.digestWrites?.summary(this.#take.id, digest);
   }
 
   /**

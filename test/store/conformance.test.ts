@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { GroupAppend, Store, TakeWriter } from '../../src/store/store.js';
 import { collect } from '../../src/store/store.js';
 import { freshDatabase } from '../helpers/postgres.js';
 import { assertFreshBuild, finished, printed, startChild, writeScript } from './child-process.js';
@@ -395,6 +395,79 @@ describe.each(BACKENDS)('$name store episode summaries', (backend) => {
     await store.removeEpisodes(['long']);
     expect(await names('kilimanjaro')).toEqual([]);
     expect(await names('lorem')).toEqual(['other']);
+  });
+
+  it('sums a group commit once per take: every row the group stored, none that failed', async () => {
+    const alpha = await store.beginTake('alpha', 'live');
+    const beta = await store.beginTake('beta', 'live');
+    const closed = await store.beginTake('closed', 'live');
+    await closed.append({ ...call('closed', 1), position: closed.nextPosition() });
+    await closed.finish();
+    const at = (n: number): string => `2025-02-0${n}T00:00:00.000Z`;
+    const row = (w: TakeWriter, o: Parameters<typeof call>[2]): GroupAppend => ({
+      writer: w,
+      interaction: { ...call(w.episode, 0, o), position: w.nextPosition() },
+    });
+    const first = await store.appendGroup([
+      row(alpha, { cost: 1, tokens: [1, 2], ms: 10, at: at(2), prompt: 'first yak' }),
+      row(beta, { cost: 5, tokens: [5, 5], ms: 50, at: at(1), provider: 'anthropic', model: 'claude-sonnet-4-0' }),
+      row(closed, { cost: 100, prompt: 'never stored' }),
+      row(alpha, { cost: 2, tokens: [3, 4], ms: 20, at: at(1), status: 500, model: 'o3-mini' }),
+      row(alpha, { complete: false, at: at(4) }),
+    ]);
+    expect(first.map((err) => err === undefined)).toEqual([true, true, false, true, true]);
+    expect(await store.appendGroup([row(alpha, { cost: 4, tokens: [10, 20], ms: 40, at: at(3), prompt: 'second zebu' })])).toEqual([
+      undefined,
+    ]);
+    const page = await store.summarizeEpisodes({ sort: 'episode' });
+    expect(
+      page.items.map(({ episode, calls, recorded, incomplete, errors, costUsd, inputTokens, outputTokens, latencyMs }) => ({
+        episode,
+        calls,
+        recorded,
+        incomplete,
+        errors,
+        costUsd,
+        inputTokens,
+        outputTokens,
+        latencyMs,
+      })),
+    ).toEqual([
+      { episode: 'alpha', calls: 3, recorded: 4, incomplete: 1, errors: 1, costUsd: 7, inputTokens: 14, outputTokens: 26, latencyMs: 70 },
+      { episode: 'beta', calls: 1, recorded: 1, incomplete: 0, errors: 0, costUsd: 5, inputTokens: 5, outputTokens: 5, latencyMs: 50 },
+      {
+        episode: 'closed',
+        calls: 1,
+        recorded: 1,
+        incomplete: 0,
+        errors: 0,
+        costUsd: 0.001,
+        inputTokens: 1,
+        outputTokens: 2,
+        latencyMs: 10,
+      },
+    ]);
+    expect(page.items[0]).toMatchObject({ firstAt: at(1), lastAt: at(4), models: ['gpt-4o', 'o3-mini'], providers: ['openai'] });
+    expect(page.models).toEqual(['claude-sonnet-4-0', 'gpt-4o', 'o3-mini']);
+    const names = async (q: string): Promise<string[]> =>
+      (await store.summarizeEpisodes({ q, sort: 'episode' })).items.map((s) => s.episode);
+    expect(await names('yak')).toEqual(['alpha']);
+    expect(await names('zebu')).toEqual(['alpha']);
+    expect(await names('never')).toEqual([]);
+  });
+
+  it('finds the words of every row of a group commit', async () => {
+    const w = await store.beginTake('long', 'live');
+    const rows = Array.from({ length: 12 }, (_, n) => ({
+      writer: w,
+      interaction: { ...call('long', 0, { prompt: `word${n + 1}x `.padEnd(600, '.') }), position: w.nextPosition() },
+    }));
+    for (let n = 0; n < rows.length; n += 3)
+      expect(await store.appendGroup(rows.slice(n, n + 3))).toEqual([undefined, undefined, undefined]);
+    const found = async (word: string): Promise<boolean> => (await store.summarizeEpisodes({ q: word })).total === 1;
+    for (let n = 1; n <= 12; n++) expect(await found(`word${n}x`)).toBe(true);
+    expect(await found('word13x')).toBe(false);
+    expect((await store.summarizeEpisodes()).items[0]).toMatchObject({ calls: 12, recorded: 12 });
   });
 
   it('sorts and pages with a cursor to the end, and jumps with an offset', async () => {

@@ -95,6 +95,41 @@ describe('a SQLite store with one row whose JSON is cut off', () => {
   );
 
   it(
+    'stats shows every episode that can still be read, names the one that cannot, and exits 3 with store_corrupt',
+    async () => {
+      const file = damaged('row-stats.db', (f) => breakRowJson(f, 'ep-7'));
+      const [json, human] = await Promise.all([
+        cassette(['stats', '--json', '--store', file], tmp.dir),
+        cassette(['stats', '--store', file], tmp.dir),
+      ]);
+      expect(json.code, json.stderr).toBe(3);
+      const doc = JSON.parse(json.stdout) as {
+        ok: boolean;
+        error: { code: string };
+        unreadable: string[];
+        episodes: { episode: string; calls: number }[];
+        totals: { calls: number };
+      };
+      expect(doc.ok).toBe(false);
+      expect(doc.error.code).toBe('store_corrupt');
+      expect(doc.unreadable).toEqual(['ep-7']);
+      expect(doc.episodes.map((e) => e.episode)).toEqual(
+        Array.from({ length: EPISODES }, (_, e) => `ep-${e}`)
+          .filter((e) => e !== 'ep-7')
+          .sort(),
+      );
+      expect(doc.totals.calls).toBe(EPISODES - 1);
+      expect(human.code).toBe(3);
+      expect(human.stdout).toMatch(/^ep-4\s+2\s+1\s/m);
+      expect(human.stdout).not.toContain('ep-7');
+      expect(human.stderr).toContain('1 episode could not be read and is not in the table: ep-7');
+      expect(human.stderr).toContain('is damaged');
+      expect(human.stderr).not.toMatch(/\n\s+at /);
+    },
+    SLOW,
+  );
+
+  it(
     'golden answers the damaged episode with a provider-shaped store_corrupt error, not a crash',
     async () => {
       const file = damaged('row-golden.db', (f) => breakRowJson(f, 'ep-5'));

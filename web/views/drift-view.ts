@@ -2,6 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { DriftView as Drift } from '../../src/ui/shared/ui-types.js';
 import type { DataSource } from '../data-source.js';
+import { hrefStep } from '../format.js';
 
 /** The contract check's findings by provider and endpoint, with the evidence. */
 export function DriftView({ source }: { source: DataSource }) {
@@ -19,7 +20,9 @@ export function DriftView({ source }: { source: DataSource }) {
     </section>`;
   const groups = new Map<string, Drift['findings']>();
   for (const f of drift.findings) {
-    const k = `${f.provider ?? ''} · ${f.endpoint ?? ''}`;
+    // The endpoint key names its provider first (`openai POST /v1/chat/completions json 2xx`).
+    const k =
+      f.endpoint && f.provider && f.endpoint.startsWith(`${f.provider} `) ? f.endpoint : `${f.provider ?? ''} · ${f.endpoint ?? ''}`;
     groups.set(k, [...(groups.get(k) ?? []), f]);
   }
   return html`<section aria-labelledby="drift-h">
@@ -34,6 +37,9 @@ export function DriftView({ source }: { source: DataSource }) {
         html`<h2>${k}</h2>
           <div class="scroll">
             <table class="grid drift">
+              <caption class="sr-only">
+                ${`Findings for ${k}`}
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Severity</th>
@@ -53,9 +59,9 @@ export function DriftView({ source }: { source: DataSource }) {
                       <td><code>${f.check}</code></td>
                       <td><code>${f.path}</code></td>
                       <td>${f.message ?? ''}</td>
-                      <td><code>${short(f.baseline)}</code></td>
-                      <td><code>${short(f.observed)}</code></td>
-                      <td>${Array.isArray(f.evidence) ? f.evidence.join(', ') : ''}</td>
+                      <td>${evidence(f.baseline)}</td>
+                      <td>${evidence(f.observed)}</td>
+                      <td>${seenIn(f.evidence)}</td>
                     </tr>`,
                 )}
               </tbody>
@@ -63,6 +69,24 @@ export function DriftView({ source }: { source: DataSource }) {
           </div>`,
     )}
   </section>`;
+}
+
+/** A baseline or observation: its summary in words when it has one, else its JSON, shortened. */
+function evidence(v: unknown) {
+  const summary = typeof v === 'object' && v !== null ? (v as { summary?: unknown }).summary : undefined;
+  return typeof summary === 'string' ? summary : html`<code>${short(v)}</code>`;
+}
+
+/** The interactions a finding was seen in (`episode/take/position`), each a link to its step. */
+function seenIn(list: unknown) {
+  if (!Array.isArray(list)) return '';
+  return list.map((ref, n) => {
+    const m = typeof ref === 'string' ? /^(.+)\/(\d+)\/(\d+)$/.exec(ref) : null;
+    const item = m
+      ? html`<a href=${hrefStep(m[1] as string, Number(m[2]), Number(m[3]))} aria-label=${`${m[1]} take ${m[2]} step ${m[3]}`}>${ref}</a>`
+      : String(ref);
+    return html`${n > 0 ? ', ' : ''}${item}`;
+  });
 }
 
 function short(v: unknown): string {
