@@ -3,7 +3,7 @@ import { collect } from '../store/store.js';
 import type { TakeSummary } from '../types.js';
 import { formatDate, formatTable, formatUsd } from './format-table.js';
 import { dataPaint, printData, printJson, printTalk, talkPaint } from './output.js';
-import { readTakes } from './read-takes.js';
+import { printDamage, readReadableTakes } from './read-takes.js';
 import { resolveStorePath, withStore } from './store-option.js';
 import { summarizeInteractions } from './summarize-interactions.js';
 
@@ -25,16 +25,22 @@ export interface EpisodeListing {
   sessions: number;
 }
 
-/** `cassette ls`: the episodes of a store with their newest take's calls, tokens and cost. */
-export async function lsAction(flags: { store?: string; config?: string; json?: boolean }): Promise<void> {
+/**
+ * `cassette ls`: the episodes of a store with their newest take's calls, tokens and cost. On a
+ * damaged store (store_corrupt) it lists the episodes that can still be read, names the others
+ * and exits 3, as `stats` does.
+ */
+export async function lsAction(flags: { store?: string; config?: string; json?: boolean }): Promise<number> {
   const prices = (await readConfigFile(flags.config, process.cwd())).file.prices;
   const location = await resolveStorePath(flags);
-  const rows = await withStore(location, { readonly: true }, async (store) => {
-    const served = new Map((await readTakes(store)).map((t) => [t.episode, t]));
+  const { rows, damage, unreadable } = await withStore(location, { readonly: true }, async (store) => {
+    const readable = await readReadableTakes(store);
+    const served = new Map(readable.takes.map((t) => [t.episode, t]));
     const takesOf = new Map<string, TakeSummary[]>();
     for (const t of await store.listTakes()) takesOf.set(t.episode, [...(takesOf.get(t.episode) ?? []), t]);
     const listings: EpisodeListing[] = [];
     for (const [episode, takes] of takesOf) {
+      if (readable.unreadable.includes(episode)) continue;
       const newest = takes.reduce((a, b) => (b.take > a.take ? b : a));
       const shown = served.get(episode);
       const summary = summarizeInteractions(shown?.interactions ?? [], prices);
@@ -60,10 +66,17 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
         ...(unrecordable[0]?.unrecordable !== undefined ? { unrecordableReason: unrecordable[0].unrecordable } : {}),
       });
     }
-    return listings;
+    return { rows: listings, damage: readable.damage, unreadable: readable.unreadable };
   });
-  if (flags.json) return printJson({ ok: true, store: location, episodes: rows });
-  if (rows.length === 0) return printTalk(`no episodes in ${location}`);
+  if (flags.json) {
+    const partial = damage ? { ok: false, error: damage.toJSON(), unreadable } : { ok: true };
+    printJson({ ...partial, store: location, episodes: rows });
+    return damage ? damage.exitCode : 0;
+  }
+  if (rows.length === 0 && !damage) {
+    printTalk(`no episodes in ${location}`);
+    return 0;
+  }
   printData(
     formatTable(
       [
@@ -91,4 +104,7 @@ export async function lsAction(flags: { store?: string; config?: string; json?: 
     if (r.unrecordable > 0)
       printTalk(talkPaint().warn(`episode "${r.episode}": ${r.unrecordable} answer(s) not recorded: ${r.unrecordableReason ?? ''}`));
   }
+  if (!damage) return 0;
+  printDamage(damage, unreadable);
+  return damage.exitCode;
 }

@@ -1,5 +1,6 @@
 import { CassetteError } from '../errors.js';
 import type { Store } from '../store/store.js';
+import { printTalk, talkPaint } from './output.js';
 import type { Interaction } from '../types.js';
 
 /** The interactions of one take, in call order. */
@@ -65,6 +66,14 @@ export async function readReadableTakes(store: Store, options: { allTakes?: bool
     }
     return { takes, damage: err, unreadable };
   }
+}
+
+/** The finding under a partial table (stderr): the damage, the episodes left out, the hint. */
+export function printDamage(damage: CassetteError, unreadable: readonly string[]): void {
+  const paint = talkPaint();
+  const one = unreadable.length === 1;
+  const left = `${unreadable.length} episode${one ? '' : 's'} could not be read and ${one ? 'is' : 'are'} not in the table: ${unreadable.join(', ')}`;
+  printTalk(`${paint.fail(`cassette: ${damage.message}`)}\n${left}${damage.hint ? `\n${paint.dim(`  hint: ${damage.hint}`)}` : ''}`);
 }
 
 function isCorrupt(err: unknown): err is CassetteError {

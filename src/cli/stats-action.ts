@@ -2,7 +2,7 @@ import { readConfigFile } from '../config/load-config.js';
 import { PRICE_TABLE_DATE } from '../providers/prices.js';
 import { formatTable, formatUsd } from './format-table.js';
 import { dataPaint, printData, printJson, printTalk, talkPaint } from './output.js';
-import { readReadableTakes } from './read-takes.js';
+import { printDamage, readReadableTakes } from './read-takes.js';
 import { resolveStorePath, withStore } from './store-option.js';
 import { summarizeInteractions } from './summarize-interactions.js';
 import type { CallSummary } from './summarize-interactions.js';
@@ -77,9 +77,7 @@ export async function statsAction(flags: { store?: string; allTakes?: boolean; c
     dim(`cost at list prices of ${PRICE_TABLE_DATE} (config prices override); latency: total time p50/p95, mean time to first byte`),
   );
   if (!damage) return 0;
-  const paint = talkPaint();
-  const left = `${unreadable.length} episode${unreadable.length === 1 ? '' : 's'} could not be read and ${unreadable.length === 1 ? 'is' : 'are'} not in the table: ${unreadable.join(', ')}`;
-  printTalk(`${paint.fail(`cassette: ${damage.message}`)}\n${left}${damage.hint ? `\n${paint.dim(`  hint: ${damage.hint}`)}` : ''}`);
+  printDamage(damage, unreadable);
   return damage.exitCode;
 }
 

@@ -95,6 +95,38 @@ describe('a SQLite store with one row whose JSON is cut off', () => {
   );
 
   it(
+    'ls lists every episode that can still be read, names the one that cannot, and exits 3 with store_corrupt',
+    async () => {
+      const file = damaged('row-ls.db', (f) => breakRowJson(f, 'ep-5'));
+      const [json, human] = await Promise.all([
+        cassette(['ls', '--json', '--store', file], tmp.dir),
+        cassette(['ls', '--store', file], tmp.dir),
+      ]);
+      expect(json.code, json.stderr).toBe(3);
+      const doc = JSON.parse(json.stdout) as {
+        ok: boolean;
+        error: { code: string };
+        unreadable: string[];
+        episodes: { episode: string }[];
+      };
+      expect(doc.ok).toBe(false);
+      expect(doc.error.code).toBe('store_corrupt');
+      expect(doc.unreadable).toEqual(['ep-5']);
+      expect(doc.episodes.map((e) => e.episode).sort()).toEqual(
+        Array.from({ length: EPISODES }, (_, e) => `ep-${e}`)
+          .filter((e) => e !== 'ep-5')
+          .sort(),
+      );
+      expect(human.code).toBe(3);
+      expect(human.stdout).toMatch(/^ep-4\s+2\s+2\s+1\s/m);
+      expect(human.stdout).not.toContain('ep-5');
+      expect(human.stderr).toContain('1 episode could not be read and is not in the table: ep-5');
+      expect(human.stderr).not.toMatch(/\n\s+at /);
+    },
+    SLOW,
+  );
+
+  it(
     'stats shows every episode that can still be read, names the one that cannot, and exits 3 with store_corrupt',
     async () => {
       const file = damaged('row-stats.db', (f) => breakRowJson(f, 'ep-7'));
