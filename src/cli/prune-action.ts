@@ -35,8 +35,8 @@ export async function pruneAction(flags: PruneFlags): Promise<void> {
     if (flags.dryRun) return { plan, removed: count };
     const whole = new Set(plan.episodes);
     const single = plan.takes.filter((t) => !whole.has(t.episode));
-    const removed =
-      (whole.size > 0 ? await store.removeEpisodes([...whole]) : 0) + (single.length > 0 ? await store.removeTakes(single) : 0);
+    // removeTakes runs even with nothing to remove: it also deletes the blobs no take refers to.
+    const removed = (whole.size > 0 ? await store.removeEpisodes([...whole]) : 0) + (await store.removeTakes(single));
     return { plan, removed };
   });
   const doomed = plan.takes;

@@ -62,3 +62,12 @@ export function environment(): Environment {
 export function logSettings(env: Environment = environment()): LogSettings {
   return { debug: env.debug, json: env.logJson, color: env.color, dumbTerminal: env.dumbTerminal };
 }
+
+/**
+ * CASSETTE_LARGE_ANSWER_BYTES, a test knob (docs/operations.md): from what decoded size an answer's
+ * recording is finished on a worker thread. Read at each use, unlike the rest, because in-process
+ * tests switch it between the proxies they start.
+ */
+export function largeAnswerBytesKnob(): string | undefined {
+  return process.env.CASSETTE_LARGE_ANSWER_BYTES;
+}

@@ -1,3 +1,4 @@
+import { largeAnswerBytesKnob } from '../config/environment.js';
 import { providersGeneration } from '../providers/registry.js';
 import type { RewriteRule } from '../types.js';
 import type { LargeAnswerResult, LargeAnswerTask, OffThreadFinisher } from '../upstream/large-answer-task.js';
@@ -16,7 +17,7 @@ let cachedEnv: { raw: string | undefined; bytes: number } | undefined;
  * sends every answer to the worker, `Infinity` none), else LARGE_ANSWER_BYTES.
  */
 export function largeAnswerBytes(): number {
-  const raw = process.env.CASSETTE_LARGE_ANSWER_BYTES;
+  const raw = largeAnswerBytesKnob();
   if (cachedEnv !== undefined && cachedEnv.raw === raw) return cachedEnv.bytes;
   const n = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
   cachedEnv = { raw, bytes: n >= 0 ? n : LARGE_ANSWER_BYTES };
