@@ -56,13 +56,13 @@ async function copyBackdated(seed: string, target: string): Promise<void> {
   }
 }
 
-/** A ledger run from 40 days ago that served nothing: the ledger has known since then. */
-async function addOldRun(store: string): Promise<void> {
+/** A ledger run from `days` ago that served nothing: the ledger has known since then. */
+async function addEmptyRun(store: string, days: number): Promise<void> {
   const s = await openStore(store);
   const run: RunRecord = {
-    id: `${daysAgo(40)}-00000000`,
-    startedAt: daysAgo(40),
-    endedAt: daysAgo(40),
+    id: `${daysAgo(days)}-00000000`,
+    startedAt: daysAgo(days),
+    endedAt: daysAgo(days),
     durationMs: 0,
     mode: 'golden',
     episode: 'default',
@@ -97,7 +97,7 @@ async function checkBackend(dir: string, store: string, child: string): Promise<
   expect(unknown.stderr).toContain('has no run that recorded which takes it served');
   expect(unknown.stderr).toContain('cassette run --ledger');
 
-  await addOldRun(store);
+  await addEmptyRun(store, 40);
   const before = await pruneJson(dir, store, '--unused-since', '30d', '--whole-episodes', '--dry-run');
   expect(ids(before.doc)).toEqual(['alpha/1', 'alpha/2', 'beta/1']);
   expect(before.doc.episodes).toEqual(['alpha', 'beta']);
@@ -141,21 +141,7 @@ describe('cassette prune --unused-since', () => {
   it('refuses a ledger that began after the cutoff, and --whole-episodes without --unused-since', async () => {
     const dir = tempDir();
     const store = join(dir, 'young.db');
-    const s = await openStore(store);
-    await s.recordRun({
-      id: `${daysAgo(2)}-00000000`,
-      startedAt: daysAgo(2),
-      endedAt: daysAgo(2),
-      durationMs: 0,
-      mode: 'golden',
-      episode: 'default',
-      exitCode: 0,
-      hits: 0,
-      misses: 0,
-      recorded: 0,
-      served: [],
-    });
-    await s.close();
+    await addEmptyRun(store, 2);
     const [young, alone] = await Promise.all([
       runCli(['prune', '--unused-since', '30d', '--store', store], { cwd: dir, timeoutMs: 120_000 }),
       runCli(['prune', '--whole-episodes', '--keep-takes', '1', '--store', store], { cwd: dir, timeoutMs: 120_000 }),

@@ -2,20 +2,19 @@
 // then what a person looks at: the episode list, one interaction side by side, a stream scrubbed
 // along its time axis, a miss explained with its differing fields highlighted, a take diff, and the
 // report of a failing `cassette run` opened from disk with no server.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDeferred } from '../helpers/cleanup.js';
-import { launchBrowser } from '../helpers/browser.js';
-import { REPO_DIR, runCli, spawnCli, startProxy } from '../helpers/proxy.js';
+import { closeBrowser, launchBrowser, saveShot, screenshotDir } from '../helpers/browser.js';
+import { runCli, spawnCli, startProxy } from '../helpers/proxy.js';
 import type { TestProxy } from '../helpers/proxy.js';
 import { AGENT, SMALLTALK, agentRequests, post, recordFixtureStore } from '../helpers/ui-fixture.js';
 import { recordAgentEpisode } from '../helpers/mcp-agent.js';
 
 // Screenshots land in docs/images when asked (UPDATE_SCREENSHOTS=1, for docs/ui.md), else in a temp dir.
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(REPO_DIR, 'docs', 'images') : mkdtempSync(join(tmpdir(), 'cassette-shots-'));
+const SHOTS = screenshotDir();
 
 let work: string;
 let store: string;
@@ -34,16 +33,10 @@ beforeAll(async () => {
   await page.setViewportSize({ width: 1280, height: 860 });
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await runDeferred();
-  rmSync(work, { recursive: true, force: true });
-  if (!process.env.UPDATE_SCREENSHOTS) rmSync(SHOTS, { recursive: true, force: true });
-});
+afterAll(() => closeBrowser(context, work, SHOTS));
 
-async function shot(name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+function shot(name: string): Promise<void> {
+  return saveShot(page, SHOTS, name);
 }
 
 describe('the web UI on the proxy', () => {

@@ -3,19 +3,18 @@
 // changing its answer's shape (a field gone, a type changed), a new take recorded, then `cassette
 // contract check` and `cassette ui` on the same store: what a person sees is the provider and
 // endpoint, each finding with its severity, path and evidence, and where it was seen.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDeferred } from '../helpers/cleanup.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { closeBrowser, launchBrowser, saveShot, screenshotDir } from '../helpers/browser.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
-import { REPO_DIR, runCli, spawnCli, startProxy } from '../helpers/proxy.js';
+import { runCli, spawnCli, startProxy } from '../helpers/proxy.js';
 import { post } from '../helpers/ui-fixture.js';
 
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(REPO_DIR, 'docs', 'images') : mkdtempSync(join(tmpdir(), 'cassette-shots-'));
+const SHOTS = screenshotDir();
 const EPISODE = 'checkout';
 const REQUEST = {
   provider: 'openai',
@@ -76,12 +75,7 @@ beforeAll(async () => {
   await page.setViewportSize({ width: 1280, height: 800 });
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await runDeferred();
-  rmSync(work, { recursive: true, force: true });
-  if (!process.env.UPDATE_SCREENSHOTS) rmSync(SHOTS, { recursive: true, force: true });
-});
+afterAll(() => closeBrowser(context, work, SHOTS));
 
 describe('the drift view', () => {
   it("shows the contract check's findings by provider and endpoint, with the evidence", async () => {
@@ -133,7 +127,6 @@ describe('the drift view', () => {
   });
 });
 
-async function shot(name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+function shot(name: string): Promise<void> {
+  return saveShot(page, SHOTS, name, { fullPage: true });
 }

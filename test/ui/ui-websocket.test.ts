@@ -3,20 +3,19 @@
 // frames) recorded through the live proxy against fake socket upstreams, then the episode's steps
 // (a strip of frames per session) and each session's frames on a time axis, both directions told
 // apart, the assembled text growing as the frames are scrubbed with the keyboard.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GoogleGenAI, Modality } from '@google/genai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDeferred } from '../helpers/cleanup.js';
-import { launchBrowser } from '../helpers/browser.js';
+import { closeBrowser, launchBrowser, saveShot, screenshotDir } from '../helpers/browser.js';
 import { loadWsFixture, startFakeWsUpstream } from '../helpers/fake-ws-upstream.js';
-import { REPO_DIR, runCli, startProxy } from '../helpers/proxy.js';
+import { runCli, startProxy } from '../helpers/proxy.js';
 import type { TestProxy } from '../helpers/proxy.js';
 import { PLANTED_HEADER_KEY, PLANTED_KEY, runRealtimeScript } from '../websocket/realtime-script.js';
 
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(REPO_DIR, 'docs', 'images') : mkdtempSync(join(tmpdir(), 'cassette-shots-'));
+const SHOTS = screenshotDir();
 const EPISODE = 'voice-agent';
 const GEMINI_KEY = 'AIzaPLANTEDgeminiLiveKey0123456789abcdefXYZ';
 const REALTIME_ANSWER = 'It is sunny in Paris, 21 degrees.';
@@ -79,16 +78,10 @@ beforeAll(async () => {
   await page.setViewportSize({ width: 1280, height: 900 });
 }, 60_000);
 
-afterAll(async () => {
-  await context?.close();
-  await runDeferred();
-  rmSync(work, { recursive: true, force: true });
-  if (!process.env.UPDATE_SCREENSHOTS) rmSync(SHOTS, { recursive: true, force: true });
-});
+afterAll(() => closeBrowser(context, work, SHOTS));
 
-async function shot(name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+function shot(name: string): Promise<void> {
+  return saveShot(page, SHOTS, name);
 }
 
 /** What the page's window offers to a function evaluated in it (the tests compile without the DOM's types). */
