@@ -1,15 +1,43 @@
 import { LazyWorker, workerScript } from '../util/lazy-worker.js';
 import type { TakeDigest } from './episode-summary.js';
 
-/** What the row thread is asked: write one row (and its take's summary), or close a store's connection. */
+/**
+ * One row of a group written by the thread: the row as `insertParams` makes it (its JSON already
+ * serialised on the event loop), the counts it adds to its take's summary, and the two texts its
+ * search words are read from (the thread splits them: search-words.ts `textWords`).
+ */
+export interface GroupRow {
+  row: Record<string, unknown>;
+  /** A continued take: a position another process used since goes to the end. */
+  checkPosition: boolean;
+  /** `addCountsToDigest` of the interaction alone (no words). */
+  counts: TakeDigest;
+  prompt: string;
+  answer: string;
+}
+
+/** What became of one row of a group: its error, or the position it was stored at. */
+export type GroupRowResult = { error: string; code?: string } | { position: number };
+
+/**
+ * What the row thread is asked: write one row (and its take's summary), a group of rows in one
+ * transaction, or close a store's connection.
+ */
 export type RowQuestion =
   | { op: 'insert'; path: string; row: Record<string, unknown>; digest: TakeDigest | undefined; checkPosition: boolean }
+  | {
+      op: 'group';
+      path: string;
+      rows: GroupRow[];
+      /** The store's checkpointer thread runs (sqlite-checkpointer.ts): no automatic checkpoint in this COMMIT. */
+      checkpointer: boolean;
+    }
   | { op: 'close'; path: string };
 
 /** Stores the row thread has a connection to: it is kept while it holds one. */
 const open = new Set<string>();
 
-const worker = new LazyWorker<RowQuestion, { id: number; inserted?: boolean }>(
+const worker = new LazyWorker<RowQuestion, { id: number; inserted?: boolean; results?: GroupRowResult[] }>(
   workerScript(import.meta.url, 'sqlite-row-worker'),
   10_000,
   () => open.size > 0,
@@ -34,6 +62,19 @@ export async function insertOffThread(
   open.add(path);
   const answer = await worker.ask({ op: 'insert', path, row, digest, checkPosition });
   return answer.inserted === true;
+}
+
+/**
+ * Writes a group of rows in one IMMEDIATE transaction of the row thread's connection to `path`:
+ * each row, its search words, and once per take the sum of its rows' counts, then the COMMIT.
+ * Resolves once committed, with each row's result (a row that fails alone fails alone, as in
+ * `SqliteStore.appendGroup` on the event loop); rejects when the transaction fails as a whole
+ * (nothing of the group is stored).
+ */
+export async function writeGroupOffThread(path: string, rows: GroupRow[], checkpointer: boolean): Promise<GroupRowResult[]> {
+  open.add(path);
+  const answer = await worker.ask({ op: 'group', path, rows, checkpointer });
+  return answer.results ?? [];
 }
 
 /** Closes the row thread's connection to `path` (before the store's own connection closes). */
