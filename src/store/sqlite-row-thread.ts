@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { LazyWorker, workerScript } from '../util/lazy-worker.js';
 import type { TakeDigest } from './episode-summary.js';
 
@@ -46,6 +47,26 @@ const worker = new LazyWorker<RowQuestion, { id: number; inserted?: boolean; res
 /** True when rows can be written off the event loop (the worker's script is there). */
 export function canInsertOffThread(): boolean {
   return worker.available;
+}
+
+/**
+ * Whether a store's group commits go to the writer thread. Only where the thread can have a core
+ * of its own: each group costs a message there and its answer back (measured ~20-30 µs of CPU per
+ * message on a loaded 2-core machine), which pays when the thread runs beside the event loop and
+ * is pure cost when both share one core (a process pinned to a core: `taskset -c 0`, as
+ * `npm run bench` runs the proxy; session 4's writer thread lost 15-27% there). The knob
+ * CASSETTE_SQLITE_WRITER_THREAD=on|off overrides (docs/operations.md).
+ */
+export function groupCommitsOffThread(): boolean {
+  if (!worker.available) return false;
+  return writerThread === undefined ? availableParallelism() >= 2 : writerThread === 'on';
+}
+
+let writerThread: 'on' | 'off' | undefined;
+
+/** Overrides `groupCommitsOffThread` for the stores of this process (undefined: decide by the cores). */
+export function chooseWriterThread(choice: 'on' | 'off' | undefined): void {
+  writerThread = choice;
 }
 
 /**

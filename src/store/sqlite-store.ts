@@ -21,7 +21,7 @@ import { digestOf, type EpisodeSummaryPage, type EpisodeSummaryQuery, type TakeD
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
-import { canInsertOffThread, closeOffThread, writeGroupOffThread, type GroupRow } from './sqlite-row-thread.js';
+import { canInsertOffThread, closeOffThread, groupCommitsOffThread, writeGroupOffThread, type GroupRow } from './sqlite-row-thread.js';
 import { hasPreparedJson } from '../util/prepared-json.js';
 import type { EpisodeIndex, GroupAppend, InteractionFilter, Store, TakeIndex, TakeWriter } from './store.js';
 
@@ -164,10 +164,10 @@ class SqliteStore implements Store {
     // Large rows (answers finished off the event loop) are written by the row thread, each in a
     // transaction of its own; the rest share one transaction here.
     const large = canInsertOffThread() ? appends.map((a) => hasPreparedJson(a.interaction)) : appends.map(() => false);
-    // A file store's group commits are written by the writer thread; an in-memory store, or one
-    // without the built worker script, commits on the event loop.
+    // A file store's group commits are written by the writer thread where it has a core of its
+    // own (sqlite-row-thread.ts); an in-memory store, or a process on one core, commits here.
     const write = (group: readonly GroupAppend[]) =>
-      canInsertOffThread() && !this.#db.memory ? this.#appendOnThread(group) : this.#appendTogether(group);
+      groupCommitsOffThread() && !this.#db.memory ? this.#appendOnThread(group) : this.#appendTogether(group);
     if (!large.includes(true)) return write(appends);
     const small = appends.filter((_, n) => !large[n]);
     const together = small.length > 0 ? write(small) : Promise.resolve([]);
