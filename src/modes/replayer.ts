@@ -190,8 +190,8 @@ export class Replayer {
     this.#episodes.set(episode, data);
     this.#indexed += data.size;
     this.#held += data.held;
-    const e = this.#states.get(episode) ?? this.#bare.get(episode);
-    if (e) delete e.evicted;
+    // Made now, so an episode indexed and never asked for (a replay's preloaded scope) counts as unused.
+    delete this.#state(episode, data).evicted;
     return data;
   }
 
