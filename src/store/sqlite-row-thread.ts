@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { LazyWorker, workerScript } from '../util/lazy-worker.js';
+import { preparedBuffers, type PreparedJson } from '../util/prepared-json.js';
 import type { TakeDigest } from './episode-summary.js';
 
 /**
@@ -25,7 +26,15 @@ export type GroupRowResult = { error: string; code?: string } | { position: numb
  * transaction, or close a store's connection.
  */
 export type RowQuestion =
-  | { op: 'insert'; path: string; row: Record<string, unknown>; digest: TakeDigest | undefined; checkPosition: boolean }
+  | {
+      op: 'insert';
+      path: string;
+      row: Record<string, unknown>;
+      digest: TakeDigest | undefined;
+      checkPosition: boolean;
+      /** The row's `data` as prepared pieces (its large parts as bytes), joined by the thread. */
+      json?: PreparedJson;
+    }
   | {
       op: 'group';
       path: string;
@@ -72,16 +81,21 @@ export function chooseWriterThread(choice: 'on' | 'off' | undefined): void {
 /**
  * Writes one row and its take's summary in one transaction of the row thread's own connection to
  * `path`. Resolves true once committed, false when `checkPosition` found the position taken
- * (nothing written); rejects with SQLite's error.
+ * (nothing written); rejects with SQLite's error. With `json`, the row's `data` is joined from it
+ * by the thread, and the bytes of its parts are moved there (they are gone from this thread).
  */
 export async function insertOffThread(
   path: string,
   row: Record<string, unknown>,
   digest: TakeDigest | undefined,
   checkPosition: boolean,
+  json?: PreparedJson,
 ): Promise<boolean> {
   open.add(path);
-  const answer = await worker.ask({ op: 'insert', path, row, digest, checkPosition });
+  const answer = await worker.ask(
+    { op: 'insert', path, row, digest, checkPosition, ...(json ? { json } : {}) },
+    json ? preparedBuffers(json) : [],
+  );
   return answer.inserted === true;
 }
 
@@ -95,7 +109,15 @@ export async function insertOffThread(
 export async function writeGroupOffThread(path: string, rows: GroupRow[], checkpointer: boolean): Promise<GroupRowResult[]> {
   open.add(path);
   const answer = await worker.ask({ op: 'group', path, rows, checkpointer });
+  groupsWritten++;
   return answer.results ?? [];
+}
+
+let groupsWritten = 0;
+
+/** Group commits the writer thread has made in this process (tests). */
+export function groupsWrittenOffThread(): number {
+  return groupsWritten;
 }
 
 /** Closes the row thread's connection to `path` (before the store's own connection closes). */
