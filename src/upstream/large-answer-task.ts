@@ -1,4 +1,4 @@
-import type { RewriteRule, Assembled, StoredBody, StreamFormat } from '../types.js';
+import type { RewriteRule, Assembled, StoredBody, StreamEvent, StreamFormat } from '../types.js';
 import type { PackedEvents } from '../stream/packed-events.js';
 
 /** The heavy part of recording one large answer, as sent to the worker. */
@@ -15,15 +15,20 @@ export interface LargeAnswerTask {
   bytes?: Uint8Array;
 }
 
-/** What the worker sends back; each `…Json` is the exact `JSON.stringify` of its part. */
+/**
+ * What the worker sends back. The JSON of each stored part is UTF-8 bytes in a buffer of its own,
+ * moved (transferred) rather than copied: the event loop passes them on to the store untouched.
+ */
 export interface LargeAnswerResult {
   id: number;
-  events?: PackedEvents;
-  eventsJson?: string;
+  /** A stream: the events cross-event redaction changed, by index (the event loop has the rest). */
+  changed?: [number, StreamEvent][];
+  /** The exact `JSON.stringify` of the stream's events, UTF-8. */
+  eventsJson?: Uint8Array;
   body?: StoredBody;
-  bodyJson?: string;
+  bodyJson?: Uint8Array;
   assembled?: Assembled;
-  assembledJson?: string;
+  assembledJson?: Uint8Array;
   error?: string;
 }
 

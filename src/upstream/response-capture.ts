@@ -10,7 +10,7 @@ import { isTerminalEvent } from '../stream/terminal-event.js';
 import type { Framer } from '../stream/types.js';
 import type { Assembled, StoredBody, StoredStream, StreamEvent, StreamFormat } from '../types.js';
 import { rememberJson } from '../util/prepared-json.js';
-import { packEvents, unpackEvents } from '../stream/packed-events.js';
+import { packEvents } from '../stream/packed-events.js';
 import type { LargeAnswerResult, LargeAnswerTask, OffThreadFinisher } from './large-answer-task.js';
 
 /** What a captured upstream answer amounts to once it has ended (or been cut). */
@@ -211,8 +211,11 @@ export class ResponseCapture {
     if (!this.#goesOffThread()) return undefined;
     const kind = this.#assemblerKind?.();
     const result = await this.#run({ stream: { format, events: packEvents(events) } }, kind);
-    if (!result?.events || result.eventsJson === undefined) return undefined;
-    return { events: rememberJson(unpackEvents(result.events), result.eventsJson), assembled: assembledOf(kind, result) };
+    if (!result?.changed || result.eventsJson === undefined) return undefined;
+    // The worker sends back only the events cross-event redaction changed; the rest are these.
+    const finished = events.slice();
+    for (const [n, event] of result.changed) finished[n] = event;
+    return { events: rememberJson(finished, result.eventsJson), assembled: assembledOf(kind, result) };
   }
 
   /** A large body's decoding, redaction, assembly and JSON, done by the worker; undefined as above. */
