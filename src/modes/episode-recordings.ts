@@ -49,6 +49,11 @@ export class EpisodeRecordings {
   readonly serial: number;
   /** Answers served from this take so far (a field, not a write: the ledger gets it at run end). */
   hits = 0;
+  /**
+   * Recordings added this session whose store write has not committed yet: while there is one,
+   * this index must stay (read again from the store, it would lack them).
+   */
+  pending = 0;
   #size = 0;
   #ids: Float64Array;
   #positions: Float64Array;
@@ -115,6 +120,11 @@ export class EpisodeRecordings {
     return this.#size;
   }
 
+  /** Recordings added this session (held whole). */
+  get added(): number {
+    return this.#added.size;
+  }
+
   /** Whole interactions this holds in memory (every one, for an index kept whole; else those added). */
   get held(): number {
     return this.#reader?.resident ? this.#size : this.#added.size;
@@ -139,12 +149,19 @@ export class EpisodeRecordings {
     return -1;
   }
 
-  /** Makes a just-recorded interaction replayable; returns the key it is found by. */
-  add(interaction: Interaction): string {
+  /**
+   * Makes a just-recorded interaction replayable; returns the key it is found by and whether it
+   * was added (an interaction this index already read from the store, committed before the index
+   * was read, is not added twice).
+   */
+  add(interaction: Interaction): { key: string; added: boolean } {
     const { provider, request } = interaction;
     const key = this.#trusts(provider, interaction.keyRules) ? interaction.key : this.#matcher.keyOf(provider, request);
+    const known = this.#byKey.get(key);
+    const slots = known === undefined ? [] : typeof known === 'number' ? [known] : known;
+    if (slots.some((slot) => this.#positions[slot] === interaction.position)) return { key, added: false };
     this.#added.set(this.#push(key, -1, interaction.position, this.#table.numberOf(provider, request.method, request.path)), interaction);
-    return key;
+    return { key, added: true };
   }
 
   /** The whole interaction, read from the store (golden reads an answer only when it serves it). */

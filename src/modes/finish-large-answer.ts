@@ -2,35 +2,55 @@ import { encodeBody } from '../match/body-codec.js';
 import { assembleEvents, assembleJson } from '../providers/assemblers.js';
 import type { Redactor } from '../safety/create-redactor.js';
 import { redactAcrossEvents } from '../safety/redact-across-events.js';
-import { packEvents, unpackEvents } from '../stream/packed-events.js';
+import { unpackEvents } from '../stream/packed-events.js';
+import type { StreamEvent } from '../types.js';
 import type { LargeAnswerResult, LargeAnswerTask } from '../upstream/large-answer-task.js';
+
+const utf8 = new TextEncoder();
+
+/** `JSON.stringify(value)` as UTF-8 bytes in a buffer of their own (to be transferred). */
+function jsonBytes(value: unknown): Uint8Array {
+  return utf8.encode(JSON.stringify(value));
+}
 
 /**
  * What the event loop would do at the end of a large answer, in one call: cross-event redaction
  * and assembly of a stream, or decoding, redaction and assembly of a body, then the JSON of each
  * stored part. The same functions as the main thread's path (ResponseCapture.finish and
- * buildInteraction), so what is stored is byte for byte the same.
+ * buildInteraction), so what is stored is byte for byte the same. A stream's events go back only
+ * where redaction changed them: the event loop has the others already.
  */
 export function finishLargeAnswer(task: LargeAnswerTask, redactor: Redactor): LargeAnswerResult {
   const { id, kind } = task;
   if (task.stream) {
     const { format } = task.stream;
-    const events = redactAcrossEvents(format, unpackEvents(task.stream.events), redactor);
+    const captured = unpackEvents(task.stream.events);
+    const events = redactAcrossEvents(format, captured, redactor);
+    const changed: [number, StreamEvent][] = [];
+    events.forEach((e, n) => {
+      if (e !== captured[n]) changed.push([n, e]);
+    });
     const assembled = kind === undefined ? undefined : assembleEvents(kind, format, events);
     return {
       id,
-      events: packEvents(events),
-      eventsJson: JSON.stringify(events),
-      ...(assembled ? { assembled, assembledJson: JSON.stringify(assembled) } : {}),
+      changed,
+      eventsJson: jsonBytes(events),
+      ...(assembled ? { assembled, assembledJson: jsonBytes(assembled) } : {}),
     };
   }
-  const bytes = task.bytes ?? new Uint8Array(0);
-  const body = encodeBody(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), task.contentType, { redact: redactor.text });
+  const body = encodeBody(Buffer.concat(task.blocks ?? []), task.contentType, { redact: redactor.text });
   const assembled = kind !== undefined && body.kind === 'json' ? assembleJson(kind, body.json) : undefined;
   return {
     id,
     body,
-    bodyJson: JSON.stringify(body),
-    ...(assembled ? { assembled, assembledJson: JSON.stringify(assembled) } : {}),
+    bodyJson: jsonBytes(body),
+    ...(assembled ? { assembled, assembledJson: jsonBytes(assembled) } : {}),
   };
+}
+
+/** The buffers of a result's JSON, moved to the event loop rather than copied (each owns its buffer). */
+export function resultBuffers(result: LargeAnswerResult): ArrayBuffer[] {
+  return [result.eventsJson, result.bodyJson, result.assembledJson].flatMap((b) =>
+    b && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? [b.buffer as ArrayBuffer] : [],
+  );
 }

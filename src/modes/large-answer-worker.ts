@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { createRedactor } from '../safety/create-redactor.js';
 import type { Redactor } from '../safety/create-redactor.js';
 import type { LargeAnswerResult, LargeAnswerTask } from '../upstream/large-answer-task.js';
-import { finishLargeAnswer } from './finish-large-answer.js';
+import { finishLargeAnswer, resultBuffers } from './finish-large-answer.js';
 
 /** The redactor of the last rules seen: a proxy's rules do not change between answers. */
 let compiled: { key: string; redactor: Redactor } | undefined;
@@ -22,5 +22,5 @@ parentPort?.on('message', (task: LargeAnswerTask) => {
   } catch (err) {
     result = { id: task.id, error: (err as Error).message };
   }
-  parentPort?.postMessage(result);
+  parentPort?.postMessage(result, resultBuffers(result));
 });

@@ -15,9 +15,11 @@ import { prepareResponse } from './send-recorded.js';
 import type { PreparedResponse } from './send-recorded.js';
 
 /**
- * What a replay remembers of an episode: small. Kept for the proxy's life when the episode has
- * recordings (so bounded by the store); an episode without any (a fresh id, a typo) is one of
- * the most recent `bareEpisodes` kept, so fresh ids cannot grow the proxy (issue 13 item 9).
+ * What a replay remembers of an episode: small. An episode with recordings is one of the
+ * `episodeStates` most recently met kept whole; past that, only its per-key counts are kept (`parkedKeys`
+ * at most, the part occurrence counting needs) and the rest is worked out again from the index
+ * when it comes back. An episode without any (a fresh id, a typo) is one of the most recent
+ * `bareEpisodes` kept, so fresh ids cannot grow the proxy (issue 13 item 9).
  */
 interface EpisodeState {
   /** Times each key was asked for (occurrence). */
@@ -55,6 +57,16 @@ export interface ReplayerLimits {
   episodeIndexes: number;
   /** States of episodes without recordings (calls, where they diverged): the most recently asked for. */
   bareEpisodes: number;
+  /** States of episodes with recordings kept whole (what was served, calls, where they diverged): the most recently met. */
+  episodeStates: number;
+  /** Per-key counts kept of episodes whose state was dropped (what the n-th identical call gets), in keys across episodes. */
+  parkedKeys: number;
+  /**
+   * Interactions recorded this session (record-missing) held whole in the indexes, so that the
+   * next identical call is served at once. Past it, least recently used indexes whose recordings
+   * are all committed are dropped and read again from the store when next asked for.
+   */
+  addedInteractions: number;
 }
 
 const DEFAULT_LIMITS: ReplayerLimits = {
@@ -64,6 +76,9 @@ const DEFAULT_LIMITS: ReplayerLimits = {
   answerBytes: 64 * 2 ** 20,
   episodeIndexes: 2_000,
   bareEpisodes: 1_000,
+  episodeStates: 10_000,
+  parkedKeys: 200_000,
+  addedInteractions: 1_000,
 };
 
 /** Answers are cached under `serial * SLOTS + slot`: exact in a double for 2^32 indexes of up to 2^21 recordings. */
@@ -80,8 +95,15 @@ export class Replayer {
   readonly #matcher: RequestMatcher;
   readonly #strict: boolean;
   readonly #limits: ReplayerLimits;
-  /** States of episodes with recordings (what was served must not be forgotten: occurrence counting). */
+  /** States of episodes with recordings, oldest first, at most `episodeStates`. */
   readonly #states = new Map<string, EpisodeState>();
+  /**
+   * Of episodes with recordings whose state was dropped: times each key was asked for, and calls
+   * (what occurrence counting needs; what was served is worked out again from these). Least
+   * recently dropped first; `#parkedKeys` keys in all, at most `parkedKeys`.
+   */
+  readonly #parked = new Map<string, { used: Map<string, number>; calls: number; divergence: string | undefined }>();
+  #parkedKeys = 0;
   /** States of episodes without recordings, least recently used first, at most `bareEpisodes`. */
   readonly #bare = new Map<string, EpisodeState>();
   /** In least-recently-used order (a Map iterates in insertion order). */
@@ -95,6 +117,8 @@ export class Replayer {
   #serial = 0;
   #indexed = 0;
   #held = 0;
+  /** Interactions added this session held by the indexes (`addedInteractions`). */
+  #added = 0;
 
   constructor(store: Store, matcher: RequestMatcher, strict: boolean, limits: Partial<ReplayerLimits> = {}) {
     this.#store = store;
@@ -110,12 +134,28 @@ export class Replayer {
   }
 
   /** How much per-episode state is held (`/__cassette/stats` `memory`): each is bounded by a limit. */
-  get tracked(): { episodeStates: number; bareEpisodes: number; episodeIndexes: number; indexedRecordings: number; answers: number } {
+  get tracked(): {
+    episodeStates: number;
+    parkedEpisodes: number;
+    parkedKeys: number;
+    bareEpisodes: number;
+    episodeIndexes: number;
+    indexedRecordings: number;
+    heldInteractions: number;
+    addedInteractions: number;
+    servedTakeEpisodes: number;
+    answers: number;
+  } {
     return {
       episodeStates: this.#states.size,
+      parkedEpisodes: this.#parked.size,
+      parkedKeys: this.#parkedKeys,
       bareEpisodes: this.#bare.size,
       episodeIndexes: this.#episodes.size,
       indexedRecordings: this.#indexed,
+      heldInteractions: this.#held,
+      addedInteractions: this.#added,
+      servedTakeEpisodes: this.#servedBefore.size,
       answers: this.#answers.size,
     };
   }
@@ -150,6 +190,7 @@ export class Replayer {
     this.#episodes.set(episode, data);
     this.#indexed += data.size;
     this.#held += data.held;
+    // Made now, so an episode indexed and never asked for (a replay's preloaded scope) counts as unused.
     delete this.#state(episode, data).evicted;
     return data;
   }
@@ -224,16 +265,33 @@ export class Replayer {
     return { kind: 'hit', interaction: await data.read(slot) };
   }
 
-  /** Makes a just-recorded interaction replayable (record-missing). */
-  add(episode: string, interaction: Interaction): MaybePromise<void> {
+  /**
+   * Makes a just-recorded interaction replayable (record-missing). `stored`: its store write, when
+   * not committed yet; the index holding it is not dropped before it settles (read again from the
+   * store, the index would lack it).
+   */
+  add(episode: string, interaction: Interaction, stored?: Promise<unknown>): MaybePromise<void> {
     const data = this.load(episode);
     const add = (d: EpisodeRecordings): void => {
-      const key = d.add(interaction);
+      const { key, added } = d.add(interaction);
       const e = this.#state(episode, d);
-      this.#indexed++;
-      this.#held++;
+      // Counted while the index is held (one dropped meanwhile is read again from the store).
+      if (added && this.#episodes.get(episode) === d) {
+        this.#indexed++;
+        this.#held++;
+        this.#added++;
+        if (stored) {
+          d.pending++;
+          const settled = (): void => {
+            d.pending--;
+            this.#trimAdded();
+          };
+          stored.then(settled, settled);
+        }
+      }
       e.used.set(key, (e.used.get(key) ?? 0) + 1);
       e.served.add(interaction.position);
+      this.#trimAdded();
     };
     return data instanceof EpisodeRecordings ? add(data) : data.then(add);
   }
@@ -283,7 +341,9 @@ export class Replayer {
 
   /** The first place an episode's calls left recorded order, in words. */
   divergences(): { episode: string; message: string }[] {
-    return [...this.#states, ...this.#bare].flatMap(([episode, e]) => (e.divergence ? [{ episode, message: e.divergence }] : []));
+    return [...this.#states, ...this.#parked, ...this.#bare].flatMap(([episode, e]) =>
+      e.divergence ? [{ episode, message: e.divergence }] : [],
+    );
   }
 
   recordingCount(episode: string): MaybePromise<number> {
@@ -293,6 +353,7 @@ export class Replayer {
 
   /** Forgets what was served (a test switching to an episode starts it afresh). */
   reset(episode: string): void {
+    this.#unpark(episode);
     const states = this.#states.has(episode) ? this.#states : this.#bare;
     const e = states.get(episode);
     if (e)
@@ -313,13 +374,9 @@ export class Replayer {
     const data = this.#episodes.get(episode);
     this.#states.delete(episode);
     this.#bare.delete(episode);
+    this.#unpark(episode);
     this.#loading.delete(episode);
-    if (!data) return;
-    addHits(this.#servedBefore, episode, data);
-    this.#episodes.delete(episode);
-    this.#indexed -= data.size;
-    this.#held -= data.held;
-    for (let slot = 0; slot < Math.min(data.size, SLOTS); slot++) this.#answers.delete(data.serial * SLOTS + slot);
+    if (data) this.#drop(episode, data);
   }
 
   /** A missed call diverges from the recording at once: remember where, in words. */
@@ -358,11 +415,18 @@ export class Replayer {
   /** The episode's state, made when first asked for; kept apart (and bounded) while the episode has no recordings. */
   #state(episode: string, data: EpisodeRecordings): EpisodeState {
     let e = this.#states.get(episode);
+    // Not moved on use (reports list episodes in the order they were first asked for): a state
+    // dropped while in use is parked and comes back whole at the next call.
     if (e) return e;
-    e = this.#bare.get(episode) ?? { used: new Map(), served: new Set(), calls: 0, divergence: undefined };
+    e = this.#bare.get(episode) ?? this.#revive(episode, data) ?? { used: new Map(), served: new Set(), calls: 0, divergence: undefined };
     this.#bare.delete(episode);
     if (data.size > 0) {
       this.#states.set(episode, e);
+      for (const [oldest, dropped] of this.#states) {
+        if (this.#states.size <= this.#limits.episodeStates) break;
+        this.#states.delete(oldest);
+        this.#park(oldest, dropped);
+      }
       return e;
     }
     this.#bare.set(episode, e);
@@ -371,6 +435,44 @@ export class Replayer {
       this.#bare.delete(oldest);
     }
     return e;
+  }
+
+  /** Keeps the per-key counts of an episode whose state is dropped (the oldest parked go past `parkedKeys`). */
+  #park(episode: string, e: EpisodeState): void {
+    this.#unpark(episode);
+    if (e.used.size > this.#limits.parkedKeys) return;
+    this.#parked.set(episode, { used: e.used, calls: e.calls, divergence: e.divergence });
+    this.#parkedKeys += e.used.size;
+    for (const [oldest, p] of this.#parked) {
+      if (this.#parkedKeys <= this.#limits.parkedKeys) break;
+      this.#parked.delete(oldest);
+      this.#parkedKeys -= p.used.size;
+    }
+  }
+
+  #unpark(episode: string): { used: Map<string, number>; calls: number; divergence: string | undefined } | undefined {
+    const p = this.#parked.get(episode);
+    if (!p) return undefined;
+    this.#parked.delete(episode);
+    this.#parkedKeys -= p.used.size;
+    return p;
+  }
+
+  /**
+   * The state of an episode coming back after it was dropped: its per-key counts as they were, and
+   * what was served worked out from them (the first n recordings of a key asked for n times).
+   */
+  #revive(episode: string, data: EpisodeRecordings): EpisodeState | undefined {
+    const p = this.#unpark(episode);
+    if (!p) return undefined;
+    const served = new Set<number>();
+    for (const [key, n] of p.used) {
+      const slots = data.slotsOf(key);
+      if (slots === undefined) continue;
+      const list = typeof slots === 'number' ? [slots] : slots;
+      for (const slot of list.slice(0, n)) served.add(data.position(slot));
+    }
+    return { used: p.used, served, calls: p.calls, divergence: p.divergence };
   }
 
   /** Drops least recently used episodes (and their cached answers) until `incoming` fits under the limits. */
@@ -382,14 +484,36 @@ export class Replayer {
         this.#episodes.size < this.#limits.episodeIndexes
       )
         return;
-      addHits(this.#servedBefore, episode, data);
-      this.#episodes.delete(episode);
-      this.#indexed -= data.size;
-      this.#held -= data.held;
-      const e = this.#states.get(episode) ?? this.#bare.get(episode);
-      if (e) e.evicted = { take: data.take, recordings: unusedOf(data, e) };
-      for (let slot = 0; slot < Math.min(data.size, SLOTS); slot++) this.#answers.delete(data.serial * SLOTS + slot);
+      this.#evict(episode, data);
     }
+  }
+
+  /**
+   * Drops least recently used indexes holding recordings added this session, all committed, until
+   * those held are within `addedInteractions`: each is read again from the store when next asked for.
+   */
+  #trimAdded(): void {
+    if (this.#added <= this.#limits.addedInteractions) return;
+    for (const [episode, data] of this.#episodes) {
+      if (this.#added <= this.#limits.addedInteractions) return;
+      if (data.added > 0 && data.pending === 0) this.#evict(episode, data);
+    }
+  }
+
+  /** Drops an episode's index (its state remembers what was unused of it). */
+  #evict(episode: string, data: EpisodeRecordings): void {
+    const e = this.#states.get(episode) ?? this.#bare.get(episode);
+    if (e) e.evicted = { take: data.take, recordings: unusedOf(data, e) };
+    this.#drop(episode, data);
+  }
+
+  #drop(episode: string, data: EpisodeRecordings): void {
+    addHits(this.#servedBefore, episode, data);
+    this.#episodes.delete(episode);
+    this.#indexed -= data.size;
+    this.#held -= data.held;
+    this.#added -= data.added;
+    for (let slot = 0; slot < Math.min(data.size, SLOTS); slot++) this.#answers.delete(data.serial * SLOTS + slot);
   }
 
   /** A call is in order when it is the earliest recording not yet served. */

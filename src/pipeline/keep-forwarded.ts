@@ -43,7 +43,7 @@ export async function keepForwarded(
   if (slot && rt.recorder) {
     stored = rt.recorder.append(interaction);
     if (interaction.complete && traits.replays) {
-      await rt.replayer?.add(call.episode, interaction);
+      await rt.replayer?.add(call.episode, interaction, stored);
       recorded = interaction;
     }
   }

@@ -1,9 +1,18 @@
 import { LazyWorker, workerScript } from '../util/lazy-worker.js';
+import { preparedBuffers, type PreparedJson } from '../util/prepared-json.js';
 import type { TakeDigest } from './episode-summary.js';
 
 /** What the row thread is asked: write one row (and its take's summary), or close a store's connection. */
 export type RowQuestion =
-  | { op: 'insert'; path: string; row: Record<string, unknown>; digest: TakeDigest | undefined; checkPosition: boolean }
+  | {
+      op: 'insert';
+      path: string;
+      row: Record<string, unknown>;
+      digest: TakeDigest | undefined;
+      checkPosition: boolean;
+      /** The row's `data` as prepared pieces (its large parts as bytes), joined by the thread. */
+      json?: PreparedJson;
+    }
   | { op: 'close'; path: string };
 
 /** Stores the row thread has a connection to: it is kept while it holds one. */
@@ -23,16 +32,21 @@ export function canInsertOffThread(): boolean {
 /**
  * Writes one row and its take's summary in one transaction of the row thread's own connection to
  * `path`. Resolves true once committed, false when `checkPosition` found the position taken
- * (nothing written); rejects with SQLite's error.
+ * (nothing written); rejects with SQLite's error. With `json`, the row's `data` is joined from it
+ * by the thread, and the bytes of its parts are moved there (they are gone from this thread).
  */
 export async function insertOffThread(
   path: string,
   row: Record<string, unknown>,
   digest: TakeDigest | undefined,
   checkPosition: boolean,
+  json?: PreparedJson,
 ): Promise<boolean> {
   open.add(path);
-  const answer = await worker.ask({ op: 'insert', path, row, digest, checkPosition });
+  const answer = await worker.ask(
+    { op: 'insert', path, row, digest, checkPosition, ...(json ? { json } : {}) },
+    json ? preparedBuffers(json) : [],
+  );
   return answer.inserted === true;
 }
 

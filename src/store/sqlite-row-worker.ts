@@ -7,10 +7,13 @@ import { prepareDigestUpsert, SEARCH_SCHEMA, type DigestUpsert } from './sqlite-
 import { SQLITE_BUSY_WAIT_MS } from './sqlite-busy.js';
 import { prepareInsert } from './sqlite-store.js';
 import type { RowQuestion } from './sqlite-row-thread.js';
+import { joinPreparedJson } from '../util/prepared-json.js';
 
 interface Connection {
   db: Database.Database;
   insert: Database.Statement;
+  /** The same insert, its `data` bound as UTF-8 bytes (a BLOB) and stored as the TEXT they are. */
+  insertBytes: Database.Statement;
   positionTaken: Database.Statement;
   upsert: DigestUpsert | undefined;
 }
@@ -30,6 +33,7 @@ function connectionOf(path: string): Connection {
   const c: Connection = {
     db,
     insert: prepareInsert(db),
+    insertBytes: prepareInsert(db, 'CAST(@data AS TEXT)'),
     positionTaken: db.prepare(`SELECT 1 FROM interactions WHERE take_id = ? AND position = ?`),
     upsert: summaries ? prepareDigestUpsert(db) : undefined,
   };
@@ -51,7 +55,8 @@ function answer(q: RowQuestion): { inserted?: boolean } {
       // A position another process took since (record-missing continuing a take on a fleet): the
       // event loop writes it the usual way, which moves it to the end.
       if (q.checkPosition && c.positionTaken.get(row.take_id, row.position)) return { inserted: false };
-      c.insert.run(q.row);
+      if (q.json) c.insertBytes.run({ ...q.row, data: joinPreparedJson(q.json) });
+      else c.insert.run(q.row);
       if (q.digest && c.upsert) c.upsert(row.take_id, q.digest, row.position);
       return { inserted: true };
     })

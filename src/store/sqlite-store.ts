@@ -387,14 +387,17 @@ function prepare(db: Database.Database) {
   };
 }
 
-/** The insert of one interaction row (`insertParams`); also prepared by the row thread's own connection. */
-export function prepareInsert(db: Database.Database): Database.Statement {
+/**
+ * The insert of one interaction row (`insertParams`); also prepared by the row thread's own
+ * connection, which may bind `data` as UTF-8 bytes (`CAST(@data AS TEXT)`).
+ */
+export function prepareInsert(db: Database.Database, data = '@data'): Database.Statement {
   // key_rules is missing only from a schema-1 store opened read-only, which never inserts.
   return db.prepare(
     `INSERT INTO interactions (take_id, position, provider, method, path, key, key_version, occurrence, status,
        complete, input_tokens, output_tokens, cost_usd, total_ms, recorded_at, data${keyRulesColumn(db)})
      VALUES (@take_id, @position, @provider, @method, @path, @key, @key_version, @occurrence, @status,
-       @complete, @input_tokens, @output_tokens, @cost_usd, @total_ms, @recorded_at, @data${keyRulesColumn(db, '@')})`,
+       @complete, @input_tokens, @output_tokens, @cost_usd, @total_ms, @recorded_at, ${data}${keyRulesColumn(db, '@')})`,
   );
 }
 

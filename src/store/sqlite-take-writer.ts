@@ -7,7 +7,7 @@ import { whenNotBusy } from './sqlite-busy.js';
 import type { TakeWriter } from './store.js';
 import { takeFinished } from './take-finished.js';
 import { interactionColumns } from './interaction-columns.js';
-import { stringifyInteraction } from '../util/prepared-json.js';
+import { prepareInteractionJson, stringifyInteraction } from '../util/prepared-json.js';
 import { insertOffThread } from './sqlite-row-thread.js';
 
 /** What the take writers of one store share. */
@@ -126,9 +126,12 @@ export class SqliteTakeWriter implements TakeWriter {
   async appendOffThread(i: Interaction): Promise<void> {
     if (this.#finished) throw takeFinished(this.episode, this.#take?.take);
     const take = await whenNotBusy(() => this.#ensureTake());
-    const row = insertParams(take.id, { ...i, episode: this.episode, take: take.take });
+    const stored = { ...i, episode: this.episode, take: take.take };
+    // The large parts' JSON moves to the row thread as the bytes the finishing thread wrote.
+    const json = prepareInteractionJson(stored);
+    const row = json ? rowColumns(take.id, stored) : insertParams(take.id, stored);
     const digest = this.ctx.upsertDigest ? digestOf(i) : undefined;
-    if (!(await insertOffThread(this.ctx.db.name, row, digest, this.how !== 'new'))) await this.append(i);
+    if (!(await insertOffThread(this.ctx.db.name, row, digest, this.how !== 'new', json))) await this.append(i);
   }
 
   /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */
@@ -167,5 +170,10 @@ export class SqliteTakeWriter implements TakeWriter {
 
 /** The row of an interaction: a few columns for queries and golden's index, and the whole of it as JSON. */
 export function insertParams(takeId: number, i: Interaction): Record<string, unknown> {
-  return { ...interactionColumns(takeId, i), complete: i.complete ? 1 : 0, data: stringifyInteraction(i) };
+  return { ...rowColumns(takeId, i), data: stringifyInteraction(i) };
+}
+
+/** The row of an interaction but its `data`. */
+function rowColumns(takeId: number, i: Interaction): Record<string, unknown> {
+  return { ...interactionColumns(takeId, i), complete: i.complete ? 1 : 0 };
 }

@@ -1,4 +1,4 @@
-import type { RewriteRule, Assembled, StoredBody, StreamFormat } from '../types.js';
+import type { RewriteRule, Assembled, StoredBody, StreamEvent, StreamFormat } from '../types.js';
 import type { PackedEvents } from '../stream/packed-events.js';
 
 /** The heavy part of recording one large answer, as sent to the worker. */
@@ -11,19 +11,24 @@ export interface LargeAnswerTask {
   contentType: string | undefined;
   /** A streamed answer: its events, each already redacted on its own. */
   stream?: { format: StreamFormat; events: PackedEvents };
-  /** A whole answer: its decoded bytes. */
-  bytes?: Uint8Array;
+  /** A whole answer: its decoded bytes, in blocks to be joined in this order. */
+  blocks?: Uint8Array[];
 }
 
-/** What the worker sends back; each `…Json` is the exact `JSON.stringify` of its part. */
+/**
+ * What the worker sends back. The JSON of each stored part is UTF-8 bytes in a buffer of its own,
+ * moved (transferred) rather than copied: the event loop passes them on to the store untouched.
+ */
 export interface LargeAnswerResult {
   id: number;
-  events?: PackedEvents;
-  eventsJson?: string;
+  /** A stream: the events cross-event redaction changed, by index (the event loop has the rest). */
+  changed?: [number, StreamEvent][];
+  /** The exact `JSON.stringify` of the stream's events, UTF-8. */
+  eventsJson?: Uint8Array;
   body?: StoredBody;
-  bodyJson?: string;
+  bodyJson?: Uint8Array;
   assembled?: Assembled;
-  assembledJson?: string;
+  assembledJson?: Uint8Array;
   error?: string;
 }
 

@@ -2,33 +2,39 @@ import { randomUUID } from 'node:crypto';
 import type { Interaction } from '../types.js';
 
 /**
- * JSON texts already written for parts of an interaction, by the thread that finished a large
- * answer (src/upstream/large-answer.ts): the row is then written on the event loop without
- * serialising tens of MiB of events again. Keyed by the very object, so a part that is replaced
- * is serialised anew; a remembered part must not be changed in place after it was remembered.
+ * JSON already written for parts of an interaction (a stream's events, a body, the assembled
+ * answer), as UTF-8 bytes, by the thread that finished a large answer (src/modes/large-answer.ts):
+ * the row is then written without serialising or copying tens of MiB again on the event loop.
+ * Keyed by the very object, so a part that is replaced is serialised anew; a remembered part must
+ * not be changed in place after it was remembered. Bytes moved to another thread (the SQLite row
+ * thread) are gone from here: the part is then serialised anew if it is ever needed again.
  */
-const prepared = new WeakMap<object, string>();
+const prepared = new WeakMap<object, Uint8Array>();
 
-/** Remembers `json` as the exact `JSON.stringify(value)`; returns `value`. */
-export function rememberJson<T extends object>(value: T, json: string): T {
+/** Remembers `json` as the UTF-8 bytes of the exact `JSON.stringify(value)`; returns `value`. */
+export function rememberJson<T extends object>(value: T, json: Uint8Array): T {
   prepared.set(value, json);
   return value;
 }
 
-/** `JSON.stringify(value)`, from what was remembered for it when there is. */
-export function jsonOf(value: unknown): string {
-  return (typeof value === 'object' && value !== null && prepared.get(value)) || JSON.stringify(value);
+/** The remembered bytes of `value`, unless there are none or they were moved to another thread. */
+function bytesOf(value: object | undefined): Uint8Array | undefined {
+  const bytes = value && prepared.get(value);
+  // JSON is never empty: no bytes left means they were transferred (the buffer is detached).
+  return bytes && bytes.byteLength > 0 ? bytes : undefined;
 }
 
 /** True when a part of the interaction was serialised already (it is a large answer). */
 export function hasPreparedJson(i: Interaction): boolean {
-  const { response, assembled } = i;
-  const events = response.stream?.events;
-  return (
-    (events !== undefined && prepared.has(events)) ||
-    (response.body !== undefined && prepared.has(response.body)) ||
-    (assembled !== undefined && prepared.has(assembled))
-  );
+  return bytesOf(i.response.stream?.events) !== undefined || bytesOf(i.response.body) !== undefined || bytesOf(i.assembled) !== undefined;
+}
+
+/** An interaction's JSON in pieces: `pieces[0] + parts[0] + pieces[1] + … + pieces[n]`. */
+export interface PreparedJson {
+  /** The text around the remembered parts (small: the interaction without its large parts). */
+  pieces: string[];
+  /** The remembered parts' UTF-8 bytes, in the order they stand in the JSON. */
+  parts: Uint8Array[];
 }
 
 // Stands in for a remembered part while the rest of the row is serialised. Random per process: no
@@ -36,18 +42,18 @@ export function hasPreparedJson(i: Interaction): boolean {
 const SLOT = `\u0000cassette-prepared-${randomUUID()}-`;
 
 /**
- * `JSON.stringify(i)`, byte for byte, with the remembered parts (a stream's events, a body, the
- * assembled answer) spliced in: JSON.stringify writes a value the same wherever it stands.
+ * `JSON.stringify(i)` with the remembered parts left as bytes: JSON.stringify writes a value the
+ * same wherever it stands, so the joined result is byte for byte `JSON.stringify(i)`. Undefined
+ * when no part is remembered.
  */
-export function stringifyInteraction(i: Interaction): string {
+export function prepareInteractionJson(i: Interaction): PreparedJson | undefined {
   const { response, assembled } = i;
-  const events = response.stream?.events;
-  const eventsJson = events && prepared.get(events);
-  const bodyJson = response.body && prepared.get(response.body);
-  const assembledJson = assembled && prepared.get(assembled);
-  if (eventsJson === undefined && bodyJson === undefined && assembledJson === undefined) return JSON.stringify(i);
-  const parts: string[] = [];
-  const slot = (json: string): string => `${SLOT}${parts.push(json) - 1}`;
+  const eventsJson = bytesOf(response.stream?.events);
+  const bodyJson = bytesOf(response.body);
+  const assembledJson = bytesOf(assembled);
+  if (eventsJson === undefined && bodyJson === undefined && assembledJson === undefined) return undefined;
+  const slotted: Uint8Array[] = [];
+  const slot = (json: Uint8Array): string => `${SLOT}${slotted.push(json) - 1}`;
   const skeleton: Interaction = {
     ...i,
     response: {
@@ -57,10 +63,44 @@ export function stringifyInteraction(i: Interaction): string {
     },
     ...(assembledJson !== undefined ? { assembled: slot(assembledJson) as never } : {}),
   };
-  let out = JSON.stringify(skeleton);
-  parts.forEach((json, n) => {
-    const at = out.indexOf(JSON.stringify(`${SLOT}${n}`));
-    out = out.slice(0, at) + json + out.slice(at + JSON.stringify(`${SLOT}${n}`).length);
+  const text = JSON.stringify(skeleton);
+  const found = slotted
+    .map((json, n) => {
+      const marker = JSON.stringify(`${SLOT}${n}`);
+      return { json, at: text.indexOf(marker), length: marker.length };
+    })
+    .sort((a, b) => a.at - b.at);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const { at, length } of found) {
+    pieces.push(text.slice(from, at));
+    from = at + length;
+  }
+  pieces.push(text.slice(from));
+  return { pieces, parts: found.map((f) => f.json) };
+}
+
+/** The whole JSON of prepared pieces, as UTF-8 bytes (the SQLite row thread binds them as text). */
+export function joinPreparedJson({ pieces, parts }: PreparedJson): Buffer {
+  const all: Uint8Array[] = [];
+  pieces.forEach((piece, n) => {
+    all.push(Buffer.from(piece, 'utf8'));
+    const part = parts[n];
+    if (part) all.push(part);
   });
-  return out;
+  return Buffer.concat(all);
+}
+
+/** The buffers of prepared parts, to move (transfer) to another thread rather than copy them. */
+export function preparedBuffers({ parts }: PreparedJson): ArrayBuffer[] {
+  return parts.flatMap((p) => (p.byteOffset === 0 && p.byteLength === p.buffer.byteLength ? [p.buffer as ArrayBuffer] : []));
+}
+
+const utf8 = new TextDecoder();
+
+/** `JSON.stringify(i)`, byte for byte, with the remembered parts decoded rather than serialised again. */
+export function stringifyInteraction(i: Interaction): string {
+  const p = prepareInteractionJson(i);
+  if (p === undefined) return JSON.stringify(i);
+  return p.pieces.map((piece, n) => piece + (p.parts[n] ? utf8.decode(p.parts[n]) : '')).join('');
 }

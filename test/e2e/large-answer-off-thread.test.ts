@@ -124,8 +124,13 @@ async function record(threshold: string): Promise<Map<string, string>> {
   }
   await proxy.stop();
   const db = new Database(store, { readonly: true });
-  const rows = db.prepare('SELECT data FROM interactions ORDER BY position').all() as { data: string }[];
+  const rows = db.prepare('SELECT data, typeof(data) AS type FROM interactions ORDER BY position').all() as {
+    data: string;
+    type: string;
+  }[];
   db.close();
+  // The row thread binds a large row's JSON as UTF-8 bytes: it must still be stored as TEXT.
+  expect(rows.map((r) => r.type)).toEqual(rows.map(() => 'text'));
   return new Map(
     rows.map((r) => [(JSON.parse(r.data) as { request: { body: { json: { model: string } } } }).request.body.json.model, r.data]),
   );

@@ -1,14 +1,17 @@
 // Issue 13 item 14: recording one large answer must not stall the other calls. A small stream (an
-// event every 5 ms) flows through the proxy while a large answer is recorded next to it, twice in
-// the same run: with everything on the event loop (CASSETTE_LARGE_ANSWER_BYTES=Infinity, what the
-// proxy did before) and as shipped; the small stream's longest silence must be under 0.8 of what
-// the event loop alone gives it (a same-run comparison holds on a loaded machine).
-// Opt-in (CASSETTE_STALL=1, the soak): 20 MiB, JSON and SSE, printing the figures. Not in the
-// default run: at 8 MiB on a loaded 2-core machine the two paths differed only about 2x (what is
-// left on the event loop is copying the answer between threads), too close for a stable assertion.
+// event every 5 ms) flows through the proxy while a large answer is recorded next to it, in the
+// same run both ways: with everything on the event loop (CASSETTE_LARGE_ANSWER_BYTES=Infinity,
+// what the proxy did before the worker threads) and as shipped. The small stream's longest silence
+// as shipped must be under a quarter of what the event loop alone gives it: a ratio of two
+// measurements taken seconds apart holds on a loaded machine, where absolute times do not.
+// In the default run at 8 MiB, JSON and SSE. Before the answer's parts crossed threads as moved
+// buffers (the finish worker returned them as strings and the event loop copied the row to the
+// row thread), the shipped path kept 0.3-0.8 of the event loop's silence and this test failed.
+// CASSETTE_STALL_MIB=20 runs it at 20 MiB (docs/operations.md); the figures are printed.
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { answersFinishedOffThread } from '../../src/modes/large-answer.js';
 import { tempDir, useCleanup } from '../helpers/cleanup.js';
 import { startFakeUpstream } from '../helpers/fake-upstream.js';
 import { startProxy } from '../helpers/proxy.js';
@@ -17,7 +20,7 @@ import { storedInteractions } from '../helpers/stored-interactions.js';
 useCleanup();
 
 const MiB = 1024 * 1024;
-const BIG = 20 * MiB;
+const BIG = Number(process.env.CASSETTE_STALL_MIB ?? 8) * MiB;
 
 function bigJson(): Buffer {
   const piece = 'lorem ipsum dolor sit amet '.repeat(40);
@@ -74,7 +77,10 @@ interface Stall {
   p99GapMs: number;
 }
 
-describe.skipIf(process.env.CASSETTE_STALL !== '1')(`recording a ${BIG / MiB} MiB answer next to a small stream`, () => {
+/** The shipped path's longest silence must be under this share of the event loop's. */
+const RATIO = 0.25;
+
+describe(`recording a ${BIG / MiB} MiB answer next to a small stream`, () => {
   for (const kind of KINDS) {
     it(`${kind}: the small stream is not silenced while the large answer is recorded`, async () => {
       const big = kind === 'json' ? bigJson() : bigSse();
@@ -97,43 +103,50 @@ describe.skipIf(process.env.CASSETTE_STALL !== '1')(`recording a ${BIG / MiB} Mi
       const store = join(tempDir(), 'cassettes.db');
       const proxy = await startProxy({ mode: 'live', store, upstream: [`openai=${upstream.url}`] });
 
-      const measure = async (label: string): Promise<Stall> => {
-        const watching = watchSmallStream(proxy.url, label);
-        await new Promise((r) => setTimeout(r, 300));
-        const started = performance.now();
-        const answer = await fetch(`${proxy.url}/openai/v1/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ model: 'big', stream: kind === 'sse', messages: [{ role: 'user', content: label }] }),
-        });
-        const bytes = (await answer.arrayBuffer()).byteLength;
-        const bigMs = performance.now() - started;
-        expect(bytes).toBe(big.length);
-        await new Promise((r) => setTimeout(r, 300));
-        stops.add(label);
-        const gaps = await watching;
-        return { bigMs: Math.round(bigMs), maxGapMs: Math.round(longest(gaps)), p99GapMs: Math.round(p99(gaps)) };
+      let calls = 0;
+      const measure = async (threshold: string | undefined): Promise<Stall> => {
+        const label = `call ${++calls}`;
+        if (threshold === undefined) delete process.env.CASSETTE_LARGE_ANSWER_BYTES;
+        else process.env.CASSETTE_LARGE_ANSWER_BYTES = threshold;
+        try {
+          const watching = watchSmallStream(proxy.url, label);
+          await new Promise((r) => setTimeout(r, 300));
+          const started = performance.now();
+          const answer = await fetch(`${proxy.url}/openai/v1/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ model: 'big', stream: kind === 'sse', messages: [{ role: 'user', content: label }] }),
+          });
+          const bytes = (await answer.arrayBuffer()).byteLength;
+          const bigMs = performance.now() - started;
+          expect(bytes).toBe(big.length);
+          await new Promise((r) => setTimeout(r, 300));
+          stops.add(label);
+          const gaps = await watching;
+          return { bigMs: Math.round(bigMs), maxGapMs: Math.round(longest(gaps)), p99GapMs: Math.round(p99(gaps)) };
+        } finally {
+          delete process.env.CASSETTE_LARGE_ANSWER_BYTES;
+        }
       };
 
-      process.env.CASSETTE_LARGE_ANSWER_BYTES = 'Infinity';
-      let onLoop: Stall;
-      try {
-        onLoop = await measure('on the event loop');
-      } finally {
-        delete process.env.CASSETTE_LARGE_ANSWER_BYTES;
+      // Pairs measured back to back; a second pair only when the first misses the bound, and then
+      // each path's quietest run counts (a pause of the machine lengthens one run, not both).
+      const offThreadBefore = answersFinishedOffThread();
+      const runs: { onLoop: Stall; shipped: Stall }[] = [];
+      const best = (path: 'onLoop' | 'shipped'): number => Math.min(...runs.map((r) => r[path].maxGapMs));
+      for (let pair = 0; pair < 2 && (pair === 0 || best('shipped') >= RATIO * best('onLoop')); pair++) {
+        runs.push({ onLoop: await measure('Infinity'), shipped: await measure(undefined) });
       }
-      const shipped = await measure('as shipped');
-      console.log(JSON.stringify({ kind, bytes: big.length, onLoop, shipped }));
+      console.log(JSON.stringify({ kind, bytes: big.length, runs }));
 
-      // Both answers the clients got whole were stored whole (the held end of answer).
+      // The shipped path did finish its answers off the event loop, and every answer the client got
+      // whole was stored whole (the held end of answer).
+      expect(answersFinishedOffThread() - offThreadBefore).toBe(runs.length);
       const stored = (await storedInteractions(store)).filter(
         (i) => i.request.body.kind === 'json' && (i.request.body.json as { model: string }).model === 'big',
       );
-      expect(stored.map((i) => i.complete)).toEqual([true, true]);
-      // Relative, same run: under 0.8 of the event loop's silence, never under 250 ms. Measured 0.3-0.65
-      // (20 MiB: 985 vs 1,521 ms JSON, 888 vs 1,941 ms SSE): what is left on the event loop is copying
-      // the answer between threads (docs/architecture.md), so the margin is modest.
-      expect(shipped.maxGapMs).toBeLessThan(Math.max(250, onLoop.maxGapMs * 0.8));
-    }, 300_000);
+      expect(stored.map((i) => i.complete)).toEqual(runs.flatMap(() => [true, true]));
+      expect(best('shipped')).toBeLessThan(RATIO * best('onLoop'));
+    }, 120_000);
   }
 });

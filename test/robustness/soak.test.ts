@@ -2,9 +2,12 @@
 // recording (record-missing) and one replaying (golden), driven for CASSETTE_SOAK_SECONDS (default
 // 600) by a mix of misses on fresh episode ids, new episodes, big answers over the recording
 // limit, gzip bombs, SSE streams, plus hundreds of idle sockets held open. Reports each proxy's
-// peak RSS (VmHWM) and requires every request to be answered. Not part of `npm test`: it runs
-// only with CASSETTE_SOAK=1 (`npm run test:soak`, or this file alone:
+// peak RSS (VmHWM), RSS every 5 s and each proxy's `/__cassette/stats` `memory` counters every
+// 10 s, and requires every request to be answered. Not part of `npm test`: it runs only with
+// CASSETTE_SOAK=1 (`npm run test:soak`, or this file alone:
 // `CASSETTE_SOAK=1 CASSETTE_SOAK_SECONDS=120 npx vitest run test/robustness/soak.test.ts`).
+// CASSETTE_SOAK_REPORT=FILE writes the report as JSON; CASSETTE_SOAK_NODE_OPTIONS is passed to
+// both proxies as NODE_OPTIONS (e.g. `--heapsnapshot-signal=SIGUSR2` to compare heap snapshots).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
@@ -44,8 +47,14 @@ async function gzipOf(size: number): Promise<Buffer> {
   return Buffer.concat(out);
 }
 
+/** Node options for the two proxies (e.g. `--heapsnapshot-signal=SIGUSR2` to take heap snapshots mid-soak). */
+const CHILD_NODE_OPTIONS = process.env.CASSETTE_SOAK_NODE_OPTIONS;
+
 async function serve(args: string[]): Promise<{ url: string; pid: number }> {
-  const cli = spawnCli(['serve', '--json', '--port', '0', ...args]);
+  const cli = spawnCli(
+    ['serve', '--json', '--port', '0', ...args],
+    CHILD_NODE_OPTIONS ? { env: { NODE_OPTIONS: CHILD_NODE_OPTIONS } } : {},
+  );
   const ready = JSON.parse(await cli.firstLine(30_000)) as { url: string };
   defer(async () => {
     cli.child.kill('SIGTERM');
@@ -158,7 +167,20 @@ describe.skipIf(!SOAK)('soak: mixed hostile traffic', () => {
           golden: memoryOf(golden.pid).rssMiB,
         });
       }, 5_000);
-      const stats = setInterval(() => void rawRequest(`${golden.url}/__cassette/stats`).catch(() => undefined), 10_000);
+      // Each proxy's `/__cassette/stats` `memory` counters, every 10 s (the golden call also checks that stats stays cheap).
+      const memorySamples: { s: number; recorder: unknown; golden: unknown }[] = [];
+      const memoryOfStats = async (url: string): Promise<unknown> => {
+        const answer = await rawRequest(`${url}/__cassette/stats`);
+        return (JSON.parse(answer.body.toString('utf8')) as { memory?: unknown }).memory;
+      };
+      const stats = setInterval(
+        () =>
+          void Promise.all([memoryOfStats(recorder.url), memoryOfStats(golden.url)]).then(
+            ([r, g]) => memorySamples.push({ s: Math.round((Date.now() - started) / 1000), recorder: r, golden: g }),
+            () => undefined,
+          ),
+        10_000,
+      );
       await Promise.all([0, 1, 2, 3].map(worker));
       clearInterval(sampler);
       clearInterval(stats);
@@ -170,6 +192,7 @@ describe.skipIf(!SOAK)('soak: mixed hostile traffic', () => {
         recorder: memoryOf(recorder.pid),
         golden: memoryOf(golden.pid),
         rssSamplesMiB: samples,
+        memorySamples,
       };
       console.log(`soak report: ${JSON.stringify(report)}`);
       if (process.env.CASSETTE_SOAK_REPORT) writeFileSync(process.env.CASSETTE_SOAK_REPORT, JSON.stringify(report, null, 2));

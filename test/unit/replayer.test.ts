@@ -210,6 +210,60 @@ describe('Replayer', () => {
     expect(replayer.unused()).toEqual([{ episode: 'e', take: 1, recordings: [] }]);
   });
 
+  it('holds recordings added this session up to its limit, never dropping one not yet committed', async () => {
+    const store = open(tempPath('c.db'));
+    const replayer = new Replayer(store, matcher, true, { addedInteractions: 1 });
+    // Each episode is indexed (empty) first, as the proxy does before it records; each interaction
+    // is appended for real, and the commits of "e1" and "e2" are reported late.
+    const commits: (() => void)[] = [];
+    const late = (): Promise<void> => new Promise<void>((resolve) => commits.push(resolve));
+    for (const e of ['e1', 'e2', 'e3']) {
+      await replayer.load(e);
+      const w = await store.beginTake(e, 'live');
+      const i = { ...interaction(e, w.nextPosition(), 'x'), take: 1 };
+      await w.append(i);
+      await replayer.add(e, i, e === 'e3' ? undefined : late());
+    }
+    // Over the limit, but e1 and e2 are not committed yet: only e3 could go.
+    expect(replayer.tracked).toMatchObject({ addedInteractions: 2, episodeIndexes: 2 });
+    commits[0]?.();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(replayer.tracked).toMatchObject({ addedInteractions: 1, episodeIndexes: 1 });
+    // Read again from the store: the interaction recorded (and counted) once is exhausted (strict),
+    // and served again from a fresh replayer.
+    expect(await replayer.find('e1', keyOf('x'))).toEqual({ kind: 'miss', exhausted: 1 });
+    expect(await replayer.find('e2', keyOf('x'))).toEqual({ kind: 'miss', exhausted: 1 });
+    expect(await new Replayer(store, matcher, true).find('e1', keyOf('x'))).toMatchObject({ kind: 'hit', position: 1 });
+  });
+
+  it('keeps only per-key counts of episodes past its limit of states, and what they served comes back', async () => {
+    const store = open(tempPath('c.db'));
+    for (const e of ['e1', 'e2', 'e3'])
+      await record(
+        store,
+        e,
+        ['a', 'b', 'a'].map((p) => interaction(e, 0, p)),
+      );
+    const replayer = new Replayer(store, matcher, true, { episodeStates: 1, parkedKeys: 2 });
+    expect(await replayer.find('e1', keyOf('a'))).toMatchObject({ kind: 'hit', position: 1 });
+    expect(await replayer.find('e1', keyOf('a'))).toMatchObject({ kind: 'hit', position: 3 });
+    // Out of order: recorded step 2 was expected.
+    expect(replayer.divergences()).toHaveLength(1);
+    expect(await replayer.find('e2', keyOf('b'))).toMatchObject({ kind: 'hit', position: 2 });
+    expect(replayer.tracked).toMatchObject({ episodeStates: 1, parkedEpisodes: 1, parkedKeys: 1 });
+    // e1 comes back: "a" was asked for twice (exhausted), "b" not yet; its divergence is kept.
+    expect(await replayer.find('e1', keyOf('a'))).toEqual({ kind: 'miss', exhausted: 2 });
+    expect(await replayer.find('e1', keyOf('b'))).toMatchObject({ kind: 'hit', position: 2 });
+    expect(replayer.unused().find((u) => u.episode === 'e1')?.recordings).toEqual([]);
+    expect(replayer.divergences().map((d) => d.episode)).toEqual(['e1', 'e2']);
+    // Parked counts are bounded by keys: e2's one key, then e1's two push e2's out.
+    expect(replayer.tracked).toMatchObject({ episodeStates: 1, parkedEpisodes: 1, parkedKeys: 1 });
+    await replayer.find('e3', keyOf('a'));
+    expect(replayer.tracked).toMatchObject({ episodeStates: 1, parkedEpisodes: 1, parkedKeys: 2 });
+    // e2 was forgotten whole: it starts counting again at 1.
+    expect(await replayer.find('e2', keyOf('b'))).toMatchObject({ kind: 'hit', occurrence: 1, position: 2 });
+  });
+
   it('serves a directory store, held whole within its own limit', async () => {
     const store = open(tempPath('cassettes'));
     for (const e of ['e1', 'e2', 'e3'])
