@@ -89,8 +89,17 @@ export interface RecordedRequest {
   query: [string, string][];
   /** Allow-listed, lower-cased request headers that change the response. */
   headers: Record<string, string>;
-  /** Body after redaction (what is matched and stored). */
+  /**
+   * Body after redaction (what is matched and stored). A JSON body keeps the bytes sent in `raw`
+   * (redacted in place) when `JSON.stringify(json, null, indent)` does not reproduce them; older
+   * stores hold the parsed value only, and are resent as compact JSON.
+   */
   body: StoredBody;
+  /**
+   * The request's `content-type` when a resend could not infer it (a JSON body is resent as
+   * `application/json`): another spelling, or the type of a text or binary body. Not part of the key.
+   */
+  contentType?: string;
 }
 
 export interface RecordedResponse {

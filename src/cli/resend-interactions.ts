@@ -53,7 +53,9 @@ async function resend(url: string, into: string, i: Interaction, provider: Route
     if (json !== undefined) body = Buffer.from(JSON.stringify(rewritten.body));
   }
   const headers: Record<string, string> = { ...i.request.headers };
-  if (i.request.body.kind === 'json') headers['content-type'] = 'application/json';
+  // The body goes as it was sent (decodeBody: `raw` when stored), with the type it was sent with.
+  const contentType = i.request.contentType ?? (i.request.body.kind === 'json' ? 'application/json' : undefined);
+  if (contentType !== undefined) headers['content-type'] = contentType;
   const key = apiKey(provider);
   if (key) {
     const [name, value] = provider.provider.apiKeyHeader(key);

@@ -3,6 +3,7 @@ import type { Redactor } from '../safety/create-redactor.js';
 import type { RecordedRequest, StoredBody } from '../types.js';
 import { encodeBody, redactTextBytes } from './body-codec.js';
 import { encodeMultipartBody } from './multipart-body.js';
+import { rewriteJsonStrings } from './rewrite-json-strings.js';
 import type { CanonicalBodyFn } from './canonical-body.js';
 import { SECRET_QUERY_PARAMS, canonicalRequest, keyRulesFingerprint, requestKey } from './request-key.js';
 
@@ -47,7 +48,8 @@ export class RequestMatcher {
 
   match(parts: IncomingRequestParts): MatchedRequest {
     const headerValues = this.#headers.map((h) => headerValue(parts.headers[h]) ?? '');
-    const head = `${parts.method}\0${parts.provider}\0${parts.path}\0${parts.query}\0${headerValues.join('\0')}\0`;
+    const contentType = headerValue(parts.headers['content-type']);
+    const head = `${parts.method}\0${parts.provider}\0${parts.path}\0${parts.query}\0${headerValues.join('\0')}\0${contentType ?? ''}\0`;
     // Small bodies are their own memo key (a latin1 copy is cheaper than a hash); large ones are hashed.
     const hash =
       parts.body.length <= MEMO_INLINE_BYTES
@@ -59,13 +61,16 @@ export class RequestMatcher {
     this.#headers.forEach((h, i) => {
       if (headerValues[i]) headers[h] = headerValues[i];
     });
+    const body = this.#redactBody(requestBody(parts.body, contentType));
     const request: RecordedRequest = {
       method: parts.method.toUpperCase(),
       path: parts.path,
       query: parseQuery(parts.query).map(([k, v]) => [k, this.#redactor.text(v)]),
       headers,
-      body: this.#redactBody(requestBody(parts.body, headerValue(parts.headers['content-type']))),
+      body,
     };
+    const storedType = contentTypeToStore(body, contentType);
+    if (storedType !== undefined) request.contentType = this.#redactor.text(storedType);
     const matched = { request, key: this.keyOf(parts.provider, request) };
     if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
     this.#cache.set(hash, matched);
@@ -91,9 +96,18 @@ export class RequestMatcher {
 
   #redactBody(body: StoredBody): StoredBody {
     switch (body.kind) {
-      case 'json':
-        // Request bodies are stored parsed: their formatting never reaches a client.
-        return { kind: 'json', json: this.#redactor.json(body.json) };
+      case 'json': {
+        // The parsed view is redacted value by value (the key is computed from it); the bytes sent
+        // (`raw`, when JSON.stringify does not reproduce them) get the same replacements in place.
+        let changed = false;
+        const json = this.#redactor.json(body.json, () => (changed = true));
+        // JSON.stringify(json, null, indent) reproduces the bytes: nothing more to do.
+        if (body.raw === undefined) return body;
+        // Scanned even when nothing changed: a repeated key's earlier values never reached the
+        // redaction (JSON.parse keeps the last), so such a body is stored parsed only.
+        const raw = rewriteJsonStrings(body.raw, json, changed);
+        return raw === undefined ? { kind: 'json', json } : { kind: 'json', json, raw };
+      }
       case 'text':
         return { kind: 'text', text: this.#redactor.text(body.text) };
       case 'base64': {
@@ -120,5 +134,17 @@ export function headerValue(value: string | string[] | undefined): string | unde
 
 /** A request body's stored form: a multipart upload by its parts (files hashed), anything else by its bytes. */
 function requestBody(bytes: Buffer, contentType: string | undefined): StoredBody {
-  return encodeMultipartBody(bytes, contentType) ?? encodeBody(bytes, contentType, { exact: false });
+  return encodeMultipartBody(bytes, contentType) ?? encodeBody(bytes, contentType);
+}
+
+/**
+ * The request's content type when a resend could not infer it: a JSON body is resent as
+ * `application/json`, so only another spelling (`application/json; charset=utf-8`) is kept;
+ * a text or binary body keeps whatever it had. A multipart body is stored by its parts, not its bytes.
+ */
+function contentTypeToStore(body: StoredBody, contentType: string | undefined): string | undefined {
+  if (contentType === undefined || body.kind === 'empty') return undefined;
+  if (/^multipart\//i.test(contentType)) return undefined;
+  if (body.kind === 'json' && contentType === 'application/json') return undefined;
+  return contentType;
 }

@@ -38,8 +38,7 @@ export function finishLargeAnswer(task: LargeAnswerTask, redactor: Redactor): La
       ...(assembled ? { assembled, assembledJson: jsonBytes(assembled) } : {}),
     };
   }
-  const bytes = task.bytes ?? new Uint8Array(0);
-  const body = encodeBody(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), task.contentType, { redact: redactor.text });
+  const body = encodeBody(Buffer.concat(task.blocks ?? []), task.contentType, { redact: redactor.text });
   const assembled = kind !== undefined && body.kind === 'json' ? assembleJson(kind, body.json) : undefined;
   return {
     id,

@@ -4,8 +4,11 @@ import { CREDENTIAL_REPLACEMENT, credentialRegex, mayHoldCredential } from './cr
 
 /** Applies the built-in credential rules and config `redact` rules to stored and logged values. */
 export interface Redactor {
-  /** Redacts every string of a JSON value in place (path rules only at their paths). */
-  json<T>(value: T): T;
+  /**
+   * Redacts every string of a JSON value in place (path rules only at their paths); `changed` is
+   * called for each string it rewrote.
+   */
+  json<T>(value: T, changed?: () => void): T;
   /** Redacts a text body or a stream event's raw text. */
   text(value: string): string;
   /** Where `text` would redact: `[start, end)` of each match of a credential shape or `redact` rule. */
@@ -37,9 +40,22 @@ export function createRedactor(rules: readonly RewriteRule[]): Redactor {
 
   return {
     rules,
-    json<T>(value: T): T {
-      let out = mapStrings(value, text);
-      for (const r of atPath) out = mapStringsAt(out, r.path, (s) => s.replace(r.regex, r.replacement));
+    json<T>(value: T, changed?: () => void): T {
+      const noted = (fn: (s: string) => string) =>
+        changed === undefined
+          ? fn
+          : (s: string) => {
+              const r = fn(s);
+              if (r !== s) changed();
+              return r;
+            };
+      let out = mapStrings(value, noted(text));
+      for (const r of atPath)
+        out = mapStringsAt(
+          out,
+          r.path,
+          noted((s) => s.replace(r.regex, r.replacement)),
+        );
       return out as T;
     },
     text,

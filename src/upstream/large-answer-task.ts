@@ -11,8 +11,8 @@ export interface LargeAnswerTask {
   contentType: string | undefined;
   /** A streamed answer: its events, each already redacted on its own. */
   stream?: { format: StreamFormat; events: PackedEvents };
-  /** A whole answer: its decoded bytes. */
-  bytes?: Uint8Array;
+  /** A whole answer: its decoded bytes, in blocks to be joined in this order. */
+  blocks?: Uint8Array[];
 }
 
 /**

@@ -10,7 +10,8 @@ import { isTerminalEvent } from '../stream/terminal-event.js';
 import type { Framer } from '../stream/types.js';
 import type { Assembled, StoredBody, StoredStream, StreamEvent, StreamFormat } from '../types.js';
 import { rememberJson } from '../util/prepared-json.js';
-import { packEvents } from '../stream/packed-events.js';
+import { EventPacker } from '../stream/packed-events.js';
+import { ByteBlocks } from './byte-blocks.js';
 import type { LargeAnswerResult, LargeAnswerTask, OffThreadFinisher } from './large-answer-task.js';
 
 /** What a captured upstream answer amounts to once it has ended (or been cut). */
@@ -71,7 +72,11 @@ export class ResponseCapture {
   /** The bytes behind the text events, for the few that are not valid UTF-8. */
   readonly #ledger = new EventByteLedger();
   #chunks: Buffer[] = [];
+  /** A large body copied into blocks as it comes, for the worker (`#goesOffThread`). */
+  #blocks: ByteBlocks | undefined;
   #events: StreamEvent[] = [];
+  /** The events packed for the worker as they come, once the answer is large (`#goesOffThread`). */
+  #packer: EventPacker | undefined;
   #decodeFailed = false;
   readonly #assemblerKind: (() => string) | undefined;
   readonly #offThread: OffThreadFinisher | undefined;
@@ -179,6 +184,8 @@ export class ResponseCapture {
       const events = redactAcrossEvents(this.#format, this.#events, this.#redactor);
       return { stream: { format: this.#format, events, complete: ok }, complete: ok };
     }
+    const offThread = await this.#bodyOffThread();
+    if (offThread) return { ...offThread, complete: ok };
     const bytes = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks);
     if (this.#opaque !== undefined) {
       return {
@@ -187,11 +194,7 @@ export class ResponseCapture {
         complete: ok,
       };
     }
-    const offThread = await this.#bodyOffThread(bytes);
-    if (offThread) return { ...offThread, complete: ok };
-    // The worker failed after `bytes` was moved to it: they are joined again from the chunks.
-    const whole = bytes.byteLength === 0 && this.#decodedBytes > 0 ? Buffer.concat(this.#chunks) : bytes;
-    return { body: encodeBody(whole, this.#contentType, { redact: this.#redactor.text }), complete: ok };
+    return { body: encodeBody(bytes, this.#contentType, { redact: this.#redactor.text }), complete: ok };
   }
 
   /** Whether this answer is finished by the worker (issue 13 item 14: a large one must not stall other calls). */
@@ -210,7 +213,12 @@ export class ResponseCapture {
   ): Promise<{ events: StreamEvent[]; assembled: Pick<CapturedBody, 'assembled'> } | undefined> {
     if (!this.#goesOffThread()) return undefined;
     const kind = this.#assemblerKind?.();
-    const result = await this.#run({ stream: { format, events: packEvents(events) } }, kind);
+    let packer = this.#packer;
+    if (packer?.count !== events.length) {
+      packer = new EventPacker();
+      packer.add(events);
+    }
+    const result = await this.#run({ stream: { format, events: packer.packed() } }, kind);
     if (!result?.changed || result.eventsJson === undefined) return undefined;
     // The worker sends back only the events cross-event redaction changed; the rest are these.
     const finished = events.slice();
@@ -218,21 +226,28 @@ export class ResponseCapture {
     return { events: rememberJson(finished, result.eventsJson), assembled: assembledOf(kind, result) };
   }
 
-  /** A large body's decoding, redaction, assembly and JSON, done by the worker; undefined as above. */
-  async #bodyOffThread(bytes: Buffer): Promise<Pick<CapturedBody, 'body' | 'assembled'> | undefined> {
-    if (!this.#goesOffThread()) return undefined;
-    // Moved to the worker, not copied: Buffer.concat's result owns its memory; a single chunk may
-    // share its memory with other buffers, and is copied.
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && this.#chunks.length > 1;
-    const own = owned ? new Uint8Array(bytes.buffer, 0, bytes.length) : Uint8Array.from(bytes);
+  /**
+   * A large body's decoding, redaction, assembly and JSON, done by the worker; undefined as above
+   * (the chunks are still here: the event loop joins them itself).
+   */
+  async #bodyOffThread(): Promise<Pick<CapturedBody, 'body' | 'assembled'> | undefined> {
+    const blocks = this.#blocks;
+    this.#blocks = undefined;
+    if (!blocks || blocks.byteLength !== this.#decodedBytes || !this.#goesOffThread()) return undefined;
+    // Moved to the worker, not copied: each block owns its memory.
+    const own = blocks.blocks();
     const kind = this.#assemblerKind?.();
-    const result = await this.#run({ bytes: own }, kind, [own.buffer as ArrayBuffer]);
+    const result = await this.#run(
+      { blocks: own },
+      kind,
+      own.map((b) => b.buffer as ArrayBuffer),
+    );
     if (!result?.body || result.bodyJson === undefined) return undefined;
     return { body: rememberJson(result.body, result.bodyJson), ...assembledOf(kind, result) };
   }
 
   async #run(
-    task: Pick<LargeAnswerTask, 'stream' | 'bytes'>,
+    task: Pick<LargeAnswerTask, 'stream' | 'blocks'>,
     kind: string | undefined,
     transfer: ArrayBuffer[] = [],
   ): Promise<LargeAnswerResult | undefined> {
@@ -261,14 +276,24 @@ export class ResponseCapture {
     else if (this.#framer) {
       this.#ledger.push(chunk);
       this.#addEvents(this.#framer.push((this.#text as InstanceType<typeof TextDecoder>).decode(chunk, { stream: true })));
-    } else this.#chunks.push(chunk);
+    } else {
+      this.#chunks.push(chunk);
+      // A large body is copied into blocks for the worker as it comes, not all at its end.
+      if (this.#blocks) this.#blocks.write(chunk);
+      else if (this.#opaque === undefined && this.#goesOffThread()) {
+        this.#blocks = new ByteBlocks();
+        for (const c of this.#chunks) this.#blocks.write(c);
+      }
+    }
   }
 
   /** Drops everything captured so far and stops decoding: the rest of the answer only flows. */
   #giveUp(reason: string): void {
     this.#unrecordable = reason;
     this.#chunks = [];
+    this.#blocks = undefined;
     this.#events = [];
+    this.#packer = undefined;
     this.#framer = undefined;
     this.#binaryFramer = undefined;
     this.#ledger.clear();
@@ -280,6 +305,14 @@ export class ResponseCapture {
   /** `end`: these are the stream's last events (the last one owns every byte left). */
   #addEvents(raws: string[], end = false): void {
     if (raws.length === 0) return;
+    const first = this.#events.length;
+    this.#pushEvents(raws, end);
+    // A large answer's events are packed for the worker as they come, not all at its end.
+    if (this.#packer) this.#packer.add(this.#events.slice(first));
+    else if (this.#goesOffThread()) (this.#packer = new EventPacker()).add(this.#events);
+  }
+
+  #pushEvents(raws: string[], end: boolean): void {
     const ms = Math.round((performance.now() - this.#startedAt) * 10) / 10;
     // Redacting a binary message's base64 would break its checksums: it is stored as it came.
     if (this.#binaryFramer) {
