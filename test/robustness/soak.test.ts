@@ -153,8 +153,10 @@ describe.skipIf(!SOAK)('soak: mixed hostile traffic', () => {
           const r = (i * 7 + w) % 20;
           if (r < 8)
             await ask(golden.url, `miss-${w}-${i}`, 'golden-miss'); // a fresh episode id each time
+          else if (r < 11)
+            await ask(recorder.url, `ep-${w}-${i % 50}`, 'new'); // misses that record, in episodes that come back
           else if (r < 14)
-            await ask(recorder.url, `ep-${w}-${i % 50}`, 'new'); // misses that record, new episodes
+            await ask(recorder.url, `rec-${w}-${i}`, 'new-episode'); // a new episode with a recording each time
           else if (r < 17) await ask(recorder.url, `stream-${w}`, 'stream', true);
           else if (r < 19) await ask(recorder.url, `big-${w}`, 'big');
           else await ask(recorder.url, `bomb-${w}`, 'bomb');
