@@ -2,6 +2,7 @@ import type { CassetteOptions } from '../config/load-config.js';
 import { CassetteError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { decodeBody } from '../match/body-codec.js';
+import { rewriteJsonText } from '../match/rewrite-json-strings.js';
 import { createProviderRegistry } from '../providers/registry.js';
 import type { Route } from '../providers/registry.js';
 import { startCassetteServer } from '../server/create-cassette-server.js';
@@ -50,7 +51,8 @@ async function resend(url: string, into: string, i: Interaction, provider: Route
     const json = i.request.body.kind === 'json' ? i.request.body.json : undefined;
     const rewritten = provider.provider.withModel(path, json, model);
     path = rewritten.path;
-    if (json !== undefined) body = Buffer.from(JSON.stringify(rewritten.body));
+    // The new model written into the bytes as sent when only strings changed; else compact JSON.
+    if (json !== undefined) body = Buffer.from(rewriteJsonText(body.toString('utf8'), rewritten.body) ?? JSON.stringify(rewritten.body));
   }
   const headers: Record<string, string> = { ...i.request.headers };
   // The body goes as it was sent (decodeBody: `raw` when stored), with the type it was sent with.

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import type { RecordedRequest } from '../types.js';
 import { stableJson } from './canonical-body.js';
@@ -88,9 +89,14 @@ export function canonicalRequest(provider: string, req: RecordedRequest, canonic
 
 /** Hashes a canonical request into its key (hex sha256, 32 chars). */
 export function requestKey(c: CanonicalRequest): string {
-  return createHash('sha256')
-    .update(`k${KEY_VERSION}\n${c.method}\n${c.provider}\n${c.path}\n${c.query}\n${c.headers}\n${c.bodyKind}\n`)
-    .update(stableJson(c.body))
-    .digest('hex')
-    .slice(0, 32);
+  const text = `k${KEY_VERSION}\n${c.method}\n${c.provider}\n${c.path}\n${c.query}\n${c.headers}\n${c.bodyKind}\n${stableJson(c.body)}`;
+  return sha256Hex(text).slice(0, 32);
 }
+
+/**
+ * One-shot SHA-256 (`crypto.hash`, Node 20.12+): a third of `createHash().update().digest()`'s CPU
+ * for a request-sized text, and no Hash object per request. Older Node 20 falls back.
+ */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+const sha256Hex: (text: string) => string =
+  typeof oneShot === 'function' ? (text) => oneShot('sha256', text, 'hex') : (text) => createHash('sha256').update(text).digest('hex');

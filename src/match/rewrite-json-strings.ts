@@ -5,6 +5,8 @@
  * redaction) so that `replay --live`, `contract check --live` and `rerecord` resend those bytes.
  */
 
+import { stableJson } from './canonical-body.js';
+
 /** One open object or array of the text, with the value at the same place in the redacted JSON. */
 type Frame =
   | { array: true; node: unknown; index: number }
@@ -112,4 +114,14 @@ function stringEnd(text: string, start: number): number {
     if (backslashes % 2 === 0) return quote + 1;
     i = quote + 1;
   }
+}
+
+/**
+ * `text` changed to hold `value` (a copy of its parsed form with some strings changed, such as
+ * `replay --live --model`'s new model), keeping its layout; undefined when `value` differs from it
+ * in more than string values (a key added or removed): then only a fresh serialization holds it.
+ */
+export function rewriteJsonText(text: string, value: unknown): string | undefined {
+  const out = rewriteJsonStrings(text, value);
+  return out !== undefined && stableJson(JSON.parse(out)) === stableJson(value) ? out : undefined;
 }

@@ -3,7 +3,7 @@ import type { StreamEvent, StreamFormat } from '../types.js';
 import { CREDENTIAL_REPLACEMENT } from './credential-patterns.js';
 import type { Redactor } from './create-redactor.js';
 
-/** One string of one event's JSON, at a path that other events fill in too (`choices.0.delta.content`). */
+/** One string of one event's JSON that a match spanning events cuts (built only for those). */
 interface Piece {
   event: number;
   /** The JSON path's keys (array indexes as strings). */
@@ -14,13 +14,16 @@ interface Piece {
 }
 
 /**
- * One JSON path of the stream's events, and the strings found there in event order. The paths
- * form a tree walked beside each event's JSON, so finding a string's channel costs a lookup of
- * each key as it is (no path string is built and hashed per string).
+ * One JSON path of the stream's events, and the strings found there in event order (two parallel
+ * arrays: no object per string, since almost no stream has anything to cut). The paths form a
+ * tree walked beside each event's JSON, so finding a string's channel costs a lookup of each key
+ * as it is (no path string is built and hashed per string).
  */
 interface Channel {
   keys: readonly string[];
-  pieces: Piece[];
+  /** The event each string came from. */
+  events: number[];
+  values: string[];
   children?: Map<string, Channel>;
 }
 
@@ -39,7 +42,7 @@ interface Channel {
  */
 export function redactAcrossEvents(format: StreamFormat, events: StreamEvent[], redactor: Redactor): StreamEvent[] {
   if (format === 'aws-eventstream' || events.length < 2) return events;
-  const root: Channel = { keys: [], pieces: [] };
+  const root: Channel = { keys: [], events: [], values: [] };
   /** The channels in the order their first string was found. */
   const channels: Channel[] = [];
   const parsed = events.map((e, i) => {
@@ -47,30 +50,38 @@ export function redactAcrossEvents(format: StreamFormat, events: StreamEvent[], 
     if (p.json !== undefined) collect(p.json, root, i, channels);
     return p;
   });
-  const touched = new Set<Piece>();
-  for (const { pieces } of channels) {
+  const touched: Piece[] = [];
+  for (const channel of channels) {
+    const { values } = channel;
     // A field that is the same in every event (`id`, `model`) is no delta: nothing is spelled across it.
-    if (pieces.length < 2 || pieces.every((p) => p.value === (pieces[0] as Piece).value)) continue;
+    if (values.length < 2 || values.every((v) => v === values[0])) continue;
     const starts: number[] = [];
     let text = '';
-    for (const p of pieces) {
+    for (const v of values) {
       starts.push(text.length);
-      text += p.value;
+      text += v;
     }
+    /** This channel's pieces cut so far, by index in the channel. */
+    const cutHere = new Map<number, Piece>();
     for (const [start, end] of redactor.spans(text)) {
       const first = pieceAt(starts, start);
       const last = pieceAt(starts, end - 1);
       if (first === last) continue; // inside one event: already redacted there
       for (let k = first; k <= last; k++) {
-        const piece = pieces[k] as Piece;
+        const value = values[k] as string;
+        let piece = cutHere.get(k);
+        if (piece === undefined) {
+          piece = { event: channel.events[k] as number, keys: channel.keys, value, cuts: [] };
+          cutHere.set(k, piece);
+          touched.push(piece);
+        }
         const from = Math.max(0, start - (starts[k] as number));
-        const to = Math.min(piece.value.length, end - (starts[k] as number));
+        const to = Math.min(value.length, end - (starts[k] as number));
         piece.cuts.push([from, to, k === first]);
-        touched.add(piece);
       }
     }
   }
-  if (touched.size === 0) return events;
+  if (touched.length === 0) return events;
   const out = [...events];
   const byEvent = new Map<number, Piece[]>();
   for (const piece of touched) byEvent.set(piece.event, [...(byEvent.get(piece.event) ?? []), piece]);
@@ -94,8 +105,9 @@ export function redactAcrossEvents(format: StreamFormat, events: StreamEvent[], 
 /** Adds every string of one event's JSON to the channel of its path. */
 function collect(value: unknown, channel: Channel, event: number, channels: Channel[]): void {
   if (typeof value === 'string') {
-    if (channel.pieces.length === 0) channels.push(channel);
-    channel.pieces.push({ event, keys: channel.keys, value, cuts: [] });
+    if (channel.values.length === 0) channels.push(channel);
+    channel.events.push(event);
+    channel.values.push(value);
   } else if (Array.isArray(value)) {
     for (let k = 0; k < value.length; k++) collect(value[k], childOf(channel, String(k)), event, channels);
   } else if (typeof value === 'object' && value !== null) {
@@ -106,7 +118,7 @@ function collect(value: unknown, channel: Channel, event: number, channels: Chan
 function childOf(channel: Channel, key: string): Channel {
   const children = (channel.children ??= new Map());
   let child = children.get(key);
-  if (child === undefined) children.set(key, (child = { keys: [...channel.keys, key], pieces: [] }));
+  if (child === undefined) children.set(key, (child = { keys: [...channel.keys, key], events: [], values: [] }));
   return child;
 }
 

@@ -90,9 +90,9 @@ export function createRequestHandler(ctx: RequestHandlerContext): (req: Incoming
       const ms = performance.now() - startedAt;
       const name = provider?.name ?? 'unknown';
       stats.count(name, outcome, ms / 1000);
-      const path = url.split('?')[0] ?? url;
+      const q = url.indexOf('?');
+      const path = q < 0 ? url : url.slice(0, q);
       activity.push({
-        at: new Date().toISOString(),
         episode,
         provider: name,
         method: req.method ?? 'GET',
@@ -107,7 +107,7 @@ export function createRequestHandler(ctx: RequestHandlerContext): (req: Incoming
         episode,
         provider: name,
         method: req.method,
-        path: url.split('?')[0],
+        path,
         mode: options.mode,
         outcome,
         status,
@@ -115,7 +115,7 @@ export function createRequestHandler(ctx: RequestHandlerContext): (req: Incoming
         ms: Math.round(ms * 10) / 10,
       };
       if (error) logger.warn({ ...fields, code: error.code }, error.message);
-      else logger.info(fields, `${outcome} ${req.method} ${url.split('?')[0]} ${status}`);
+      else logger.info(fields, `${outcome} ${req.method} ${path} ${status}`);
     }
   }
 

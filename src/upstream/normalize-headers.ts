@@ -17,9 +17,16 @@ const TRANSPORT = new Set([
   'te',
 ]);
 
-/** The header names a `Connection:` header lists (hop-by-hop by declaration), lower-cased. */
-export function connectionListed(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Set<string> {
+const LISTS_NONE: ReadonlySet<string> = new Set();
+
+/**
+ * The header names a `Connection:` header lists (hop-by-hop by declaration), lower-cased. Read on
+ * every forwarded request and answer: the usual values (none, `keep-alive`, `close`) list nothing
+ * and allocate nothing.
+ */
+export function connectionListed(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): ReadonlySet<string> {
   const value = headers.connection ?? headers.Connection;
+  if (value === undefined || value === 'keep-alive' || value === 'close') return LISTS_NONE;
   const names = new Set<string>();
   for (const part of (Array.isArray(value) ? value.join(',') : (value ?? '')).split(',')) {
     const name = part.trim().toLowerCase();

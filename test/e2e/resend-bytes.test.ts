@@ -35,6 +35,8 @@ const SENT = [
 /** The same bytes with the two credentials replaced: what is stored, and what a resend sends. */
 const STORED = SENT.replace(`"${SECRET}"`, '"<REDACTED>"').replace(`"Bearer\\n   ${BEARER}"`, '"<REDACTED>"');
 const CONTENT_TYPE = 'application/json; charset=utf-8';
+const TEXT = 'plain text,\n  indented: café';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 async function recordEpisode(store: string, upstream: FakeUpstream): Promise<void> {
   const live = await startProxy({ mode: 'live', store, episode: 'ep', upstream: [`openai=${upstream.url}`] });
@@ -45,9 +47,17 @@ async function recordEpisode(store: string, upstream: FakeUpstream): Promise<voi
   });
   expect(res.status).toBe(200);
   await res.arrayBuffer();
+  // A text body keeps its bytes and its content type too.
+  const text = await fetch(`${live.baseUrl('openai')}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': TEXT_TYPE, authorization: 'Bearer sk-test-key-for-the-upstream' },
+    body: TEXT,
+  });
+  expect(text.status).toBe(200);
+  await text.arrayBuffer();
   await live.stop();
   // Live mode forwards what the client sent, secrets and all: that is the provider's request.
-  expect(upstream.requests[0]?.text).toBe(SENT);
+  expect(upstream.requests.map((r) => r.text)).toEqual([SENT, TEXT]);
   upstream.requests.length = 0;
 }
 
@@ -56,7 +66,12 @@ function received(upstream: FakeUpstream) {
   return upstream.requests.map((r) => ({ body: r.text, type: r.headers['content-type'], length: Number(r.headers['content-length']) }));
 }
 
-const expected = { body: STORED, type: CONTENT_TYPE, length: Buffer.byteLength(STORED) };
+const expected = [
+  { body: STORED, type: CONTENT_TYPE, length: Buffer.byteLength(STORED) },
+  { body: TEXT, type: TEXT_TYPE, length: Buffer.byteLength(TEXT) },
+];
+/** With `--model gpt-4o-mini`: the same bytes but the model's string. */
+const WITH_MODEL = STORED.replace('"model" : "gpt-4o"', '"model" : "gpt-4o-mini"');
 
 /**
  * Every file of the store (the SQLite file and its -wal, or a directory's files) read as bytes; a
@@ -88,41 +103,53 @@ describe.each([
   ['directory', async () => join(tempDir(), 'cassettes')],
   ['PostgreSQL', async () => (await freshDatabase()).url],
 ])('resending stored requests (%s store)', (_name, makeStore) => {
-  it('replay --live, contract check --live and rerecord send the stored bytes exactly; the secret is on no file', async () => {
-    const upstream = await upstreamFor();
-    const store = await makeStore();
-    await recordEpisode(store, upstream);
-    const files = await storeBytes(store);
-    expect(files).not.toContain(SECRET);
-    expect(files).not.toContain(BEARER);
-    const up = ['--store', store, '--upstream', `openai=${upstream.url}`];
+  it(
+    'replay --live, contract check --live and rerecord send the stored bytes exactly; the secret is on no file',
+    { timeout: 120_000 },
+    async () => {
+      const upstream = await upstreamFor();
+      const store = await makeStore();
+      await recordEpisode(store, upstream);
+      const files = await storeBytes(store);
+      expect(files).not.toContain(SECRET);
+      expect(files).not.toContain(BEARER);
+      const up = ['--store', store, '--upstream', `openai=${upstream.url}`];
 
-    const replay = await runCli(['replay', 'ep', '--live', ...up], { env });
-    expect(replay.code, replay.stderr).toBe(0);
-    expect(received(upstream)).toEqual([expected]);
+      const replay = await runCli(['replay', 'ep', '--live', ...up], { env });
+      expect(replay.code, replay.stderr).toBe(0);
+      expect(received(upstream)).toEqual(expected);
 
-    const contracts = join(tempDir(), 'contracts');
-    const update = await runCli(['contract', 'update', '--store', store, '--contracts', contracts]);
-    expect(update.code, update.stderr).toBe(0);
-    const check = await runCli(['contract', 'check', '--live', '--episode', 'ep', '--contracts', contracts, ...up], { env });
-    expect(check.code, check.stderr).toBe(0);
-    expect(received(upstream)).toEqual([expected, expected]);
+      const contracts = join(tempDir(), 'contracts');
+      const update = await runCli(['contract', 'update', '--store', store, '--contracts', contracts]);
+      expect(update.code, update.stderr).toBe(0);
+      const check = await runCli(['contract', 'check', '--live', '--episode', 'ep', '--contracts', contracts, ...up], { env });
+      expect(check.code, check.stderr).toBe(0);
+      expect(received(upstream)).toEqual([...expected, ...expected]);
 
-    const rerecord = await runCli(['rerecord', 'ep', ...up], { env });
-    expect(rerecord.code, rerecord.stderr).toBe(0);
-    expect(received(upstream)).toEqual([expected, expected, expected]);
+      const rerecord = await runCli(['rerecord', 'ep', ...up], { env });
+      expect(rerecord.code, rerecord.stderr).toBe(0);
+      expect(received(upstream)).toEqual([...expected, ...expected, ...expected]);
+      upstream.requests.length = 0;
 
-    // Each resend was recorded again from the same bytes: the same key, so the episode still replays.
-    const golden = await startProxy({ mode: 'golden', store, strict: true, episode: 'ep' });
-    const res = await fetch(`${golden.baseUrl('openai')}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: SENT,
-    });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('x-cassette-outcome')).toBe('hit');
-    const after = await storeBytes(store);
-    expect(after).not.toContain(SECRET);
-    expect(after).not.toContain(BEARER);
-  });
+      // --model changes the model's string in those bytes and nothing else.
+      const other = await runCli(['replay', 'ep', '--live', '--model', 'gpt-4o-mini', '--into', 'ep.mini', '--fail-on', 'never', ...up], {
+        env,
+      });
+      expect(other.code, other.stderr).toBe(0);
+      expect(received(upstream)).toEqual([{ ...expected[0], body: WITH_MODEL, length: Buffer.byteLength(WITH_MODEL) }, expected[1]]);
+
+      // Each resend was recorded again from the same bytes: the same key, so the episode still replays.
+      const golden = await startProxy({ mode: 'golden', store, strict: true, episode: 'ep' });
+      const res = await fetch(`${golden.baseUrl('openai')}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: SENT,
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-cassette-outcome')).toBe('hit');
+      const after = await storeBytes(store);
+      expect(after).not.toContain(SECRET);
+      expect(after).not.toContain(BEARER);
+    },
+  );
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBody } from '../../src/match/body-codec.js';
 import { createCanonicalBody } from '../../src/match/canonical-body.js';
 import { RequestMatcher } from '../../src/match/request-matcher.js';
-import { rewriteJsonStrings } from '../../src/match/rewrite-json-strings.js';
+import { rewriteJsonStrings, rewriteJsonText } from '../../src/match/rewrite-json-strings.js';
 import { createRedactor } from '../../src/safety/create-redactor.js';
 import { credentialRegex } from '../../src/safety/credential-patterns.js';
 import type { RewriteRule } from '../../src/types.js';
@@ -132,5 +132,12 @@ describe('request bodies stored as sent', () => {
     expect(rewriteJsonStrings(text, { 'a"b': 'y', c: ['z', Infinity] })).toBe('{"a\\"b": "y", "c": ["z", 1e400]}');
     expect(rewriteJsonStrings('"root"', 'other')).toBe('"other"');
     expect(rewriteJsonStrings('{"a": 1, "b": 2, "a": 3}', { a: 3, b: 2 }, false)).toBeUndefined();
+  });
+
+  it('rewriteJsonText keeps the layout when only strings changed (--model), and gives up when keys did', () => {
+    const text = '{ "model" : "a",\n  "n": 12345678901234567890 }';
+    expect(rewriteJsonText(text, { ...JSON.parse(text), model: 'b' })).toBe('{ "model" : "b",\n  "n": 12345678901234567890 }');
+    expect(rewriteJsonText(text, { ...JSON.parse(text), extra: 'x' })).toBeUndefined();
+    expect(rewriteJsonText(text, { model: 'b' })).toBeUndefined();
   });
 });

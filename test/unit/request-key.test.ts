@@ -21,6 +21,14 @@ describe('request key', () => {
     );
   });
 
+  it('keeps the keys stores were written with (pinned: any change to the hashing re-keys every store)', () => {
+    expect(keyOf({ kind: 'json', json: { model: 'gpt-4o', messages: [{ role: 'user', content: 'héllo ✓ 𝄞' }] } })).toBe(
+      '2d06a4866d8d147338be8add903afb25',
+    );
+    expect(keyOf({ kind: 'text', text: 'plain' })).toBe('7be1e464e2118d33a46248dadc435983');
+    expect(keyOf({ kind: 'empty' }, { method: 'GET', query: [['a', '1']] })).toBe('395057894e3fa498a9d334165ac1867c');
+  });
+
   it('tells a JSON body that looks like a text marker from the text itself', () => {
     expect(keyOf({ kind: 'json', json: { $text: 'abc' } })).not.toBe(keyOf({ kind: 'text', text: 'abc' }));
     expect(keyOf({ kind: 'json', json: { $base64: 'YQ==' } })).not.toBe(keyOf({ kind: 'base64', base64: 'YQ==' }));
