@@ -6,7 +6,8 @@ import { KEY_VERSION } from '../match/request-key.js';
 import { assembleEvents, assembleJson } from '../providers/assemblers.js';
 import { normalizeResponseHeaders } from '../upstream/normalize-headers.js';
 import type { ForwardResult } from '../upstream/forward-request.js';
-import type { Interaction, RecordedRequest } from '../types.js';
+import type { Assembled, Interaction, RecordedRequest } from '../types.js';
+import { rememberJson } from '../util/prepared-json.js';
 import { PRODUCT_VERSION } from '../version.js';
 
 export interface InteractionParts {
@@ -31,7 +32,9 @@ export function buildInteraction(p: InteractionParts): Interaction {
   // A large answer comes assembled already (by the worker that finished it, for this kind).
   const assembled =
     f.assembled?.kind === kind
-      ? f.assembled.value
+      ? f.assembled.json && f.body?.kind === 'json'
+        ? assembledAgain(kind, f.body.json, f.assembled.json)
+        : f.assembled.value
       : f.stream
         ? assembleEvents(kind, f.stream.format, f.stream.events)
         : f.body?.kind === 'json'
@@ -72,4 +75,10 @@ export function buildInteraction(p: InteractionParts): Interaction {
     recordedAt: new Date().toISOString(),
     productVersion: PRODUCT_VERSION,
   };
+}
+
+/** A large body's assembly, made again here from the body the worker sent, with the JSON it wrote for it. */
+function assembledAgain(kind: string, json: unknown, written: Uint8Array): Assembled | undefined {
+  const assembled = assembleJson(kind, json);
+  return assembled && rememberJson(assembled, written);
 }

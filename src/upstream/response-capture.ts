@@ -29,7 +29,15 @@ export interface CapturedBody {
    * The answer assembled already, by the worker that finished a large answer, for the assembler
    * kind it was asked for (buildInteraction assembles anew for any other kind).
    */
-  assembled?: { kind: string; value: Assembled | undefined };
+  assembled?: {
+    kind: string;
+    value: Assembled | undefined;
+    /**
+     * A large body's assembly is left to buildInteraction (it refers to the body's strings, so
+     * it is cheap there); this is the JSON the worker wrote for it, byte for byte the same.
+     */
+    json?: Uint8Array;
+  };
 }
 
 /** What one answer's recording may cost (config `limits`). */
@@ -331,9 +339,11 @@ export class ResponseCapture {
   }
 }
 
-/** The worker's assembly, remembered as the exact JSON it wrote for it. */
+/** The worker's assembly, remembered as the exact JSON it wrote for it (of a body: the JSON only). */
 function assembledOf(kind: string | undefined, result: LargeAnswerResult): Pick<CapturedBody, 'assembled'> {
   if (kind === undefined) return {};
+  if (result.body !== undefined)
+    return { assembled: { kind, value: undefined, ...(result.assembledJson ? { json: result.assembledJson } : {}) } };
   const value = result.assembled && result.assembledJson !== undefined ? rememberJson(result.assembled, result.assembledJson) : undefined;
   return { assembled: { kind, value } };
 }
