@@ -409,6 +409,7 @@ BENCH_PROFILE=1 BENCH_SKIP_SCALE=1 npm run bench     # also CPU-profile cassette
 node bench/scale.js --out /tmp/scale.json      # the scale scenarios alone (after npm run build)
 BENCH_ONLY=postgres npm run bench               # the PostgreSQL section alone (1,000,000 interactions; BENCH_QUICK=1: 100,000)
 node bench/lib/profile.js DIR                   # summarize .cpuprofile files
+node bench/cpu-per-request.js --baseline DIR # CPU µs per request: Node floor, passthrough, live (this build and DIR), counted, interleaved
 \`\`\`
 
 Other knobs: \`BENCH_WARMUP\` (s, default 1), \`BENCH_CONNECTIONS\` (default 10), \`BENCH_TTFE_N\` (streamed
