@@ -28,6 +28,11 @@ export class Endpoints {
     return n;
   }
 
+  /** Distinct triples numbered so far (one small entry each, bounded by what the store holds). */
+  get size(): number {
+    return this.#list.length;
+  }
+
   get(n: number): { provider: string; method: string; path: string } {
     return this.#list[n] as { provider: string; method: string; path: string };
   }

@@ -144,6 +144,7 @@ export class Replayer {
     heldInteractions: number;
     addedInteractions: number;
     servedTakeEpisodes: number;
+    endpoints: number;
     answers: number;
   } {
     return {
@@ -156,6 +157,7 @@ export class Replayer {
       heldInteractions: this.#held,
       addedInteractions: this.#added,
       servedTakeEpisodes: this.#servedBefore.size,
+      endpoints: this.#endpoints.size,
       answers: this.#answers.size,
     };
   }

@@ -68,6 +68,7 @@ describe('record-missing over many recordings', () => {
     // Dropped indexes are read again at their episode's next call (the index alone is small and has its own limit).
     expect(m.indexedRecordings).toBeLessThanOrEqual(RECORDINGS + 5);
     expect(m.episodeStates).toBe(61);
+    expect(m.endpoints).toBe(1); // one provider, method and path
 
     // "first" was dropped from memory (least recently used) and is read again from the store.
     const before = upstream.received;
