@@ -71,3 +71,13 @@ export function logSettings(env: Environment = environment()): LogSettings {
 export function largeAnswerBytesKnob(): string | undefined {
   return process.env.CASSETTE_LARGE_ANSWER_BYTES;
 }
+
+/**
+ * CASSETTE_SQLITE_WRITER_THREAD (docs/operations.md): `on` or `off` overrides where a SQLite
+ * store's group commits are written; anything else leaves the choice to the store (on when the
+ * process may run on two cores or more). Read at each use, as the large-answer knob.
+ */
+export function sqliteWriterThreadKnob(): 'on' | 'off' | undefined {
+  const v = process.env.CASSETTE_SQLITE_WRITER_THREAD;
+  return v === 'on' || v === 'off' ? v : undefined;
+}

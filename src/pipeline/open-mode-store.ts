@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CassetteOptions } from '../config/load-config.js';
+import { sqliteWriterThreadKnob } from '../config/environment.js';
 import { CassetteError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ModeTraits } from '../modes/proxy-runtime.js';
 import { openStore } from '../store/open-store.js';
 import { readLock } from '../store/pin-lock.js';
+import { chooseWriterThread } from '../store/sqlite-row-thread.js';
 import { PinnedStore } from '../store/pinned-store.js';
 import { storeExists } from '../store/store-location.js';
 import type { Store } from '../store/store.js';
@@ -20,6 +22,7 @@ export async function openModeStore(options: CassetteOptions, traits: ModeTraits
     logger.warn({ store: options.store }, `store ${options.store} does not exist: every request will miss`);
     return emptyStore(options.store);
   }
+  chooseWriterThread(sqliteWriterThreadKnob());
   const store = await openStore(options.store, { readonly: traits.store === 'read' });
   if (traits.store === 'write') {
     try {

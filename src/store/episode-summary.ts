@@ -147,6 +147,30 @@ export function addCountsToDigest(d: TakeDigest, i: Interaction): TakeDigest {
   return d;
 }
 
+/**
+ * Adds the counts of `from` (no words) to `d`, in place: what `addCountsToDigest` of each of its
+ * interactions would have added. The SQLite writer thread sums a group's rows per take with it.
+ */
+export function mergeDigestCounts(d: TakeDigest, from: TakeDigest): TakeDigest {
+  d.interactions += from.interactions;
+  d.incomplete += from.incomplete;
+  d.calls += from.calls;
+  d.errors += from.errors;
+  d.costUsd += from.costUsd;
+  d.inputTokens += from.inputTokens;
+  d.outputTokens += from.outputTokens;
+  d.latencyMs += from.latencyMs;
+  if (from.firstAt !== null && (d.firstAt === null || from.firstAt < d.firstAt)) d.firstAt = from.firstAt;
+  if (from.lastAt !== null && (d.lastAt === null || from.lastAt > d.lastAt)) d.lastAt = from.lastAt;
+  for (const model of splitNamesInOrder(from.models)) if (!d.models.includes(`|${model}|`)) d.models += `${model}|`;
+  for (const provider of splitNamesInOrder(from.providers)) if (!d.providers.includes(`|${provider}|`)) d.providers += `${provider}|`;
+  return d;
+}
+
+function splitNamesInOrder(joined: string): string[] {
+  return joined.split('|').filter(Boolean);
+}
+
 /** The digest of one interaction alone (what an append adds to its take's row). */
 export function digestOf(i: Interaction): TakeDigest {
   return addToDigest(emptyDigest(), i);

@@ -29,9 +29,22 @@ export function wordsOf(text: string, into: Set<string> = new Set()): Set<string
 
 /** The distinct words of an interaction's last prompt and answer (what its row of the search index holds). */
 export function interactionWords(i: Interaction): Set<string> {
+  const { prompt, answer } = wordTexts(i);
+  return textWords(prompt, answer);
+}
+
+/**
+ * The two texts an interaction's words are read from (each cut to TEXT_CHARS): what the SQLite
+ * writer thread is handed, so it splits them into words off the event loop (`textWords`).
+ */
+export function wordTexts(i: Interaction): { prompt: string; answer: string } {
   const body = i.request.body.kind === 'json' ? i.request.body.json : undefined;
-  const words = wordsOf((lastUserText(body) ?? '').slice(0, TEXT_CHARS));
-  return wordsOf((i.assembled?.text ?? '').slice(0, TEXT_CHARS), words);
+  return { prompt: (lastUserText(body) ?? '').slice(0, TEXT_CHARS), answer: (i.assembled?.text ?? '').slice(0, TEXT_CHARS) };
+}
+
+/** The distinct words of a prompt and an answer (`wordTexts`). */
+export function textWords(prompt: string, answer: string): Set<string> {
+  return wordsOf(answer, wordsOf(prompt));
 }
 
 /**

@@ -23,8 +23,12 @@ import { Worker } from 'node:worker_threads';
  * per commit and lost on one core).
  */
 export interface Checkpointer {
-  /** After a COMMIT of the recording connection: starts a checkpoint when the WAL is large enough. */
-  committed(): void;
+  /**
+   * After a COMMIT of recorded rows: starts a checkpoint when the WAL is large enough. With the
+   * rows' size in `bytes` the WAL's size is looked up once per STAT_EVERY_BYTES written rather
+   * than per commit (a `stat` per commit was 0.7% of the live proxy's time).
+   */
+  committed(bytes?: number): void;
   /** While step 2 runs: appends wait for this (never longer than `HOLD_MS`). */
   readonly held: Promise<void> | undefined;
   /** Waits for a running checkpoint, closes the thread's connection and ends it. */
@@ -33,6 +37,8 @@ export interface Checkpointer {
 
 /** The WAL size that starts a checkpoint: about SQLite's own (1000 pages of 4 KiB). */
 export const CHECKPOINT_BYTES = 4 * 1024 * 1024;
+/** Row bytes committed between two looks at the WAL's size (the WAL grows by more: pages, indexes, search words). */
+export const STAT_EVERY_BYTES = 256 * 1024;
 /** The longest appends are held for step 2; past it they go on (and wait for the lock, asynchronously, if need be). */
 const HOLD_MS = 500;
 /** How long step 2 waits for another process's write lock or readers before giving up until next time. */
@@ -81,12 +87,19 @@ export function startCheckpointer(path: string, onStop: () => void): Checkpointe
   worker.unref();
   const wal = `${path}-wal`;
   let running = false;
+  /** Row bytes committed since the WAL's size was last looked at. */
+  let unchecked = 0;
   let stopped = false;
   let closing = false;
   let release: (() => void) | undefined;
   const self: { held: Promise<void> | undefined } & Omit<Checkpointer, 'held'> = {
     held: undefined,
-    committed() {
+    committed(bytes) {
+      if (bytes !== undefined) {
+        unchecked += bytes;
+        if (unchecked < STAT_EVERY_BYTES) return;
+      }
+      unchecked = 0;
       if (running || stopped || walSize(wal) < CHECKPOINT_BYTES) return;
       running = true;
       worker.postMessage('PASSIVE');

@@ -1,8 +1,30 @@
+import { availableParallelism } from 'node:os';
 import { LazyWorker, workerScript } from '../util/lazy-worker.js';
 import { preparedBuffers, type PreparedJson } from '../util/prepared-json.js';
 import type { TakeDigest } from './episode-summary.js';
 
-/** What the row thread is asked: write one row (and its take's summary), or close a store's connection. */
+/**
+ * One row of a group written by the thread: the row as `insertParams` makes it (its JSON already
+ * serialised on the event loop), the counts it adds to its take's summary, and the two texts its
+ * search words are read from (the thread splits them: search-words.ts `textWords`).
+ */
+export interface GroupRow {
+  row: Record<string, unknown>;
+  /** A continued take: a position another process used since goes to the end. */
+  checkPosition: boolean;
+  /** `addCountsToDigest` of the interaction alone (no words). */
+  counts: TakeDigest;
+  prompt: string;
+  answer: string;
+}
+
+/** What became of one row of a group: its error, or the position it was stored at. */
+export type GroupRowResult = { error: string; code?: string } | { position: number };
+
+/**
+ * What the row thread is asked: write one row (and its take's summary), a group of rows in one
+ * transaction, or close a store's connection.
+ */
 export type RowQuestion =
   | {
       op: 'insert';
@@ -13,12 +35,19 @@ export type RowQuestion =
       /** The row's `data` as prepared pieces (its large parts as bytes), joined by the thread. */
       json?: PreparedJson;
     }
+  | {
+      op: 'group';
+      path: string;
+      rows: GroupRow[];
+      /** The store's checkpointer thread runs (sqlite-checkpointer.ts): no automatic checkpoint in this COMMIT. */
+      checkpointer: boolean;
+    }
   | { op: 'close'; path: string };
 
 /** Stores the row thread has a connection to: it is kept while it holds one. */
 const open = new Set<string>();
 
-const worker = new LazyWorker<RowQuestion, { id: number; inserted?: boolean }>(
+const worker = new LazyWorker<RowQuestion, { id: number; inserted?: boolean; results?: GroupRowResult[] }>(
   workerScript(import.meta.url, 'sqlite-row-worker'),
   10_000,
   () => open.size > 0,
@@ -27,6 +56,26 @@ const worker = new LazyWorker<RowQuestion, { id: number; inserted?: boolean }>(
 /** True when rows can be written off the event loop (the worker's script is there). */
 export function canInsertOffThread(): boolean {
   return worker.available;
+}
+
+/**
+ * Whether a store's group commits go to the writer thread. Only where the thread can have a core
+ * of its own: each group costs a message there and its answer back (measured ~20-30 µs of CPU per
+ * message on a loaded 2-core machine), which pays when the thread runs beside the event loop and
+ * is pure cost when both share one core (a process pinned to a core: `taskset -c 0`, as
+ * `npm run bench` runs the proxy; session 4's writer thread lost 15-27% there). The knob
+ * CASSETTE_SQLITE_WRITER_THREAD=on|off overrides (docs/operations.md).
+ */
+export function groupCommitsOffThread(): boolean {
+  if (!worker.available) return false;
+  return writerThread === undefined ? availableParallelism() >= 2 : writerThread === 'on';
+}
+
+let writerThread: 'on' | 'off' | undefined;
+
+/** Overrides `groupCommitsOffThread` for the stores of this process (undefined: decide by the cores). */
+export function chooseWriterThread(choice: 'on' | 'off' | undefined): void {
+  writerThread = choice;
 }
 
 /**
@@ -48,6 +97,27 @@ export async function insertOffThread(
     json ? preparedBuffers(json) : [],
   );
   return answer.inserted === true;
+}
+
+/**
+ * Writes a group of rows in one IMMEDIATE transaction of the row thread's connection to `path`:
+ * each row, its search words, and once per take the sum of its rows' counts, then the COMMIT.
+ * Resolves once committed, with each row's result (a row that fails alone fails alone, as in
+ * `SqliteStore.appendGroup` on the event loop); rejects when the transaction fails as a whole
+ * (nothing of the group is stored).
+ */
+export async function writeGroupOffThread(path: string, rows: GroupRow[], checkpointer: boolean): Promise<GroupRowResult[]> {
+  open.add(path);
+  const answer = await worker.ask({ op: 'group', path, rows, checkpointer });
+  groupsWritten++;
+  return answer.results ?? [];
+}
+
+let groupsWritten = 0;
+
+/** Group commits the writer thread has made in this process (tests). */
+export function groupsWrittenOffThread(): number {
+  return groupsWritten;
 }
 
 /** Closes the row thread's connection to `path` (before the store's own connection closes). */

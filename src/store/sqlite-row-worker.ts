@@ -1,12 +1,21 @@
-// The thread that writes large interaction rows (src/store/sqlite-row-thread.ts) with a SQLite
-// connection of its own per store: a 20 MiB row takes SQLite a second or more to write, and on
-// the event loop that second silences every other call.
+// The SQLite writer thread (src/store/sqlite-row-thread.ts), with a connection of its own per
+// store. It writes every recorded row of a file store: the group commits of the recorder (rows,
+// search words, take summaries, the COMMIT), so the event loop only hands over prepared rows and
+// goes on serving; and large rows alone, since a 20 MiB row takes SQLite a second or more to write.
 import Database from 'better-sqlite3';
 import { parentPort } from 'node:worker_threads';
-import { prepareDigestUpsert, SEARCH_SCHEMA, type DigestUpsert } from './sqlite-episode-summaries.js';
+import { emptyDigest, mergeDigestCounts, type TakeDigest } from './episode-summary.js';
+import {
+  prepareDigestUpsert,
+  prepareDigestWrites,
+  SEARCH_SCHEMA,
+  type DigestUpsert,
+  type DigestWrites,
+} from './sqlite-episode-summaries.js';
 import { SQLITE_BUSY_WAIT_MS } from './sqlite-busy.js';
 import { prepareInsert } from './sqlite-store.js';
-import type { RowQuestion } from './sqlite-row-thread.js';
+import type { GroupRow, GroupRowResult, RowQuestion } from './sqlite-row-thread.js';
+import { textWords } from './search-words.js';
 import { joinPreparedJson } from '../util/prepared-json.js';
 
 interface Connection {
@@ -15,7 +24,11 @@ interface Connection {
   /** The same insert, its `data` bound as UTF-8 bytes (a BLOB) and stored as the TEXT they are. */
   insertBytes: Database.Statement;
   positionTaken: Database.Statement;
+  maxPosition: Database.Statement;
   upsert: DigestUpsert | undefined;
+  writes: DigestWrites | undefined;
+  /** SQLite's automatic checkpoint is on (it is off while the store's checkpointer thread runs). */
+  autoCheckpoint: boolean;
 }
 
 const connections = new Map<string, Connection>();
@@ -35,19 +48,74 @@ function connectionOf(path: string): Connection {
     insert: prepareInsert(db),
     insertBytes: prepareInsert(db, 'CAST(@data AS TEXT)'),
     positionTaken: db.prepare(`SELECT 1 FROM interactions WHERE take_id = ? AND position = ?`),
+    maxPosition: db.prepare(`SELECT MAX(position) AS p FROM interactions WHERE take_id = ?`),
     upsert: summaries ? prepareDigestUpsert(db) : undefined,
+    writes: summaries ? prepareDigestWrites(db) : undefined,
+    autoCheckpoint: true,
   };
   connections.set(path, c);
   return c;
 }
 
-function answer(q: RowQuestion): { inserted?: boolean } {
+/**
+ * A group commit, as `SqliteStore.appendGroup` does it on the event loop: one IMMEDIATE
+ * transaction; a row that fails alone fails alone; each take's summary gets the sum of its stored
+ * rows once, before the COMMIT. An error that rolls the transaction back (SQLITE_FULL, an I/O
+ * error) fails the rest of the group, and the COMMIT then fails the whole of it (thrown).
+ */
+function writeGroup(c: Connection, rows: GroupRow[]): GroupRowResult[] {
+  return c.db
+    .transaction(() => {
+      const sums = new Map<number, TakeDigest>();
+      const results = rows.map((r): GroupRowResult => {
+        try {
+          if (!c.db.inTransaction) throw new Error('an earlier error rolled back this group of appends');
+          const row = r.row as { take_id: number; position: number; data: string };
+          // Several processes continuing one take (record-missing on a fleet) each count positions
+          // from what they saw when they opened it: a position another process used since goes to
+          // the end, in the column and in the row's JSON (rare: parsed and written again here; a
+          // JSON text written by JSON.stringify comes back the same but for the position).
+          if (r.checkPosition && c.positionTaken.get(row.take_id, row.position)) {
+            row.position = ((c.maxPosition.get(row.take_id) as { p: number | null }).p ?? 0) + 1;
+            row.data = JSON.stringify({ ...(JSON.parse(row.data) as object), position: row.position });
+          }
+          c.insert.run(r.row);
+          if (c.writes) {
+            c.writes.words(row.take_id, row.position, textWords(r.prompt, r.answer));
+            let sum = sums.get(row.take_id);
+            if (!sum) sums.set(row.take_id, (sum = emptyDigest()));
+            mergeDigestCounts(sum, r.counts);
+          }
+          return { position: row.position };
+        } catch (err) {
+          const code = (err as { code?: unknown }).code;
+          return { error: (err as Error).message, ...(typeof code === 'string' ? { code } : {}) };
+        }
+      });
+      // A summary that cannot be written fails the group (rolled back whole), as a failed COMMIT would.
+      if (c.db.inTransaction && c.writes) for (const [takeId, sum] of sums) c.writes.summary(takeId, sum);
+      return results;
+    })
+    .immediate();
+}
+
+function answer(q: RowQuestion): { inserted?: boolean; results?: GroupRowResult[] } {
   if (q.op === 'close') {
     connections.get(q.path)?.db.close();
     connections.delete(q.path);
     return {};
   }
   const c = connectionOf(q.path);
+  if (q.op === 'group') {
+    // As the event loop's connection does (SqliteStore #committed): with the checkpointer thread
+    // running, a COMMIT never copies the WAL into the file itself; without it, SQLite's own
+    // checkpoint keeps the WAL bounded.
+    if (c.autoCheckpoint === q.checkpointer) {
+      c.db.pragma(`wal_autocheckpoint = ${q.checkpointer ? 0 : 1000}`);
+      c.autoCheckpoint = !q.checkpointer;
+    }
+    return { results: writeGroup(c, q.rows) };
+  }
   const row = q.row as { take_id: number; position: number };
   // The row and its take's summary commit together, as on the event loop (SqliteTakeWriter.appendNow).
   return c.db

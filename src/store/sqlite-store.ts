@@ -21,7 +21,7 @@ import { digestOf, type EpisodeSummaryPage, type EpisodeSummaryQuery, type TakeD
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
-import { canInsertOffThread, closeOffThread } from './sqlite-row-thread.js';
+import { canInsertOffThread, closeOffThread, groupCommitsOffThread, writeGroupOffThread, type GroupRow } from './sqlite-row-thread.js';
 import { hasPreparedJson } from '../util/prepared-json.js';
 import type { EpisodeIndex, GroupAppend, InteractionFilter, Store, TakeIndex, TakeWriter } from './store.js';
 
@@ -108,6 +108,9 @@ class SqliteStore implements Store {
   #indexTake: ReturnType<typeof createSqliteTakeIndexer>;
   /** WAL checkpoints off the event loop, started by the first append; null: SQLite's own (in the COMMIT). */
   #checkpointer: Checkpointer | null | undefined;
+  /** Groups waiting for the writer thread, and the loop handing them over (while one is under way). */
+  #threadQueue: { rows: GroupRow[]; resolve: (results: (number | Error)[]) => void }[] = [];
+  #threadWriting: Promise<void> | undefined;
   /** Processes sharing the file coordinate record-missing through it (absent read-only). */
   readonly claims: SqliteRecordingClaims | undefined;
 
@@ -161,15 +164,19 @@ class SqliteStore implements Store {
     // Large rows (answers finished off the event loop) are written by the row thread, each in a
     // transaction of its own; the rest share one transaction here.
     const large = canInsertOffThread() ? appends.map((a) => hasPreparedJson(a.interaction)) : appends.map(() => false);
-    if (!large.includes(true)) return this.#appendTogether(appends);
+    // A file store's group commits are written by the writer thread where it has a core of its
+    // own (sqlite-row-thread.ts); an in-memory store, or a process on one core, commits here.
+    const write = (group: readonly GroupAppend[]) =>
+      groupCommitsOffThread() && !this.#db.memory ? this.#appendOnThread(group) : this.#appendTogether(group);
+    if (!large.includes(true)) return write(appends);
     const small = appends.filter((_, n) => !large[n]);
-    const together = small.length > 0 ? this.#appendTogether(small) : Promise.resolve([]);
+    const together = small.length > 0 ? write(small) : Promise.resolve([]);
     const alone = appends.map((a, n) =>
       large[n]
         ? asSqliteWriter(a.writer)
             .appendOffThread(a.interaction)
             .then(
-              () => undefined,
+              (): undefined => void this.#committed(),
               (err: unknown) => (isSqliteCorruption(err) ? corruptStore(this.location, 'writing to it', err) : (err as Error)),
             )
         : undefined,
@@ -177,6 +184,83 @@ class SqliteStore implements Store {
     const smallResults = await together;
     let k = 0;
     return Promise.all(appends.map((_, n) => (large[n] ? alone[n] : smallResults[k++])));
+  }
+
+  /**
+   * The group commit on the writer thread (sqlite-row-thread.ts). Here only what needs the
+   * interaction objects is done: the takes are created (once each), and each row is prepared
+   * (its JSON, columns, counts, the texts of its words). The thread inserts the rows and their
+   * search words, adds the counts to each take's summary and commits; each append resolves after
+   * that COMMIT, so the held end of an answer and crash safety stay as on the event loop.
+   */
+  async #appendOnThread(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
+    const results: (Error | undefined)[] = appends.map(() => undefined);
+    const rows: GroupRow[] = [];
+    const sent: { n: number; writer: SqliteTakeWriter }[] = [];
+    for (const [n, a] of appends.entries()) {
+      try {
+        const writer = asSqliteWriter(a.writer);
+        if (!writer.hasTake) await writer.take();
+        rows.push(writer.threadRow(a.interaction));
+        sent.push({ n, writer });
+      } catch (err) {
+        results[n] = err as Error;
+      }
+    }
+    if (rows.length === 0) return results;
+    const written = await this.#toWriterThread(rows);
+    sent.forEach(({ n, writer }, k) => {
+      const r = written[k];
+      if (r instanceof Error) results[n] = r;
+      else if (r === undefined) results[n] = new Error('the writer thread did not answer for this row');
+      else writer.storedAt(r);
+    });
+    return results;
+  }
+
+  /**
+   * Hands rows to the writer thread. One transaction of this store is under way on the thread at a
+   * time; the groups that arrive meanwhile go together in the next one (fewer COMMITs under load,
+   * and no more than one group waiting). Resolves per row: the position it was stored at, or its error.
+   */
+  #toWriterThread(rows: GroupRow[]): Promise<(number | Error)[]> {
+    return new Promise((resolve) => {
+      this.#threadQueue.push({ rows, resolve });
+      this.#threadWriting ??= this.#drainToWriterThread();
+    });
+  }
+
+  async #drainToWriterThread(): Promise<void> {
+    while (this.#threadQueue.length > 0) {
+      const groups = this.#threadQueue;
+      this.#threadQueue = [];
+      await this.#checkpointer?.held;
+      const rows = groups.flatMap((g) => g.rows);
+      let out: (number | Error)[];
+      try {
+        const results = await writeGroupOffThread(this.#db.name, rows, Boolean(this.#checkpointer));
+        out = rows.map((_, k) => {
+          const r = results[k];
+          if (r === undefined) return new Error('the writer thread did not answer for this row');
+          return 'position' in r ? r.position : this.#threadError(Object.assign(new Error(r.error), r.code ? { code: r.code } : {}));
+        });
+        this.#committed(rows.reduce((bytes, r) => bytes + (r.row.data as string).length, 0));
+      } catch (err) {
+        // The transaction failed as a whole (its COMMIT, a rollback, the thread): nothing of it is stored.
+        const error = this.#threadError(err);
+        out = rows.map(() => error);
+      }
+      let k = 0;
+      for (const g of groups) {
+        g.resolve(out.slice(k, k + g.rows.length));
+        k += g.rows.length;
+      }
+    }
+    this.#threadWriting = undefined;
+  }
+
+  #threadError(err: unknown): Error {
+    return isSqliteCorruption(err) ? corruptStore(this.location, 'writing to it', err) : (err as Error);
   }
 
   async #appendTogether(appends: readonly GroupAppend[]): Promise<(Error | undefined)[]> {
@@ -218,7 +302,7 @@ class SqliteStore implements Store {
    * (sqlite-checkpointer.ts): a file store only; if the thread cannot start or fails, SQLite's
    * automatic checkpoint stays or comes back on.
    */
-  #committed(): void {
+  #committed(bytes?: number): void {
     if (this.#checkpointer === undefined) {
       this.#checkpointer = null;
       if (!this.#db.memory && this.#db.open) {
@@ -233,7 +317,7 @@ class SqliteStore implements Store {
         }
       }
     }
-    this.#checkpointer?.committed();
+    this.#checkpointer?.committed(bytes);
   }
 
   async listEpisodes(): Promise<string[]> {
@@ -326,6 +410,8 @@ class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (!this.#db.open) return;
+    // What was handed to the writer thread is committed before anything closes.
+    while (this.#threadWriting) await this.#threadWriting;
     const checkpointer = this.#checkpointer;
     this.#checkpointer = null;
     await checkpointer?.close();

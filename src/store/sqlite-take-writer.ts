@@ -2,13 +2,13 @@ import type Database from 'better-sqlite3';
 import type { Interaction, Mode } from '../types.js';
 import { addCountsToDigest, digestOf, emptyDigest, type TakeDigest } from './episode-summary.js';
 import type { DigestUpsert, DigestWrites } from './sqlite-episode-summaries.js';
-import { interactionWords } from './search-words.js';
+import { interactionWords, wordTexts } from './search-words.js';
 import { whenNotBusy } from './sqlite-busy.js';
 import type { TakeWriter } from './store.js';
 import { takeFinished } from './take-finished.js';
 import { interactionColumns } from './interaction-columns.js';
 import { prepareInteractionJson, stringifyInteraction } from '../util/prepared-json.js';
-import { insertOffThread } from './sqlite-row-thread.js';
+import { insertOffThread, type GroupRow } from './sqlite-row-thread.js';
 
 /** What the take writers of one store share. */
 export interface WriteContext {
@@ -132,6 +132,35 @@ export class SqliteTakeWriter implements TakeWriter {
     const row = json ? rowColumns(take.id, stored) : insertParams(take.id, stored);
     const digest = this.ctx.upsertDigest ? digestOf(i) : undefined;
     if (!(await insertOffThread(this.ctx.db.name, row, digest, this.how !== 'new', json))) await this.append(i);
+  }
+
+  /**
+   * The row of `i` for the writer thread's group commit (`SqliteStore.appendGroup`): its JSON,
+   * columns, counts and the texts of its search words, all prepared here so the thread only
+   * writes. The take must exist already (`take()`).
+   */
+  threadRow(i: Interaction): GroupRow {
+    if (this.#finished) throw takeFinished(this.episode, this.#take?.take);
+    const take = this.#take;
+    if (!take) throw new Error('the take is not created yet');
+    const { prompt, answer } = wordTexts(i);
+    return {
+      row: insertParams(take.id, { ...i, episode: this.episode, take: take.take }),
+      checkPosition: this.how !== 'new',
+      counts: addCountsToDigest(emptyDigest(), i),
+      prompt,
+      answer,
+    };
+  }
+
+  /** True once the take exists (the writer thread's rows need its id). */
+  get hasTake(): boolean {
+    return this.#take !== undefined;
+  }
+
+  /** A row went to `position` (the writer thread moved it to the end of a continued take): count on from there. */
+  storedAt(position: number): void {
+    if (position > this.#position) this.#position = position;
   }
 
   /** A finished take never changes: this writer appends nothing more (record-missing continues with a new writer). */

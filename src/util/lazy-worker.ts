@@ -54,6 +54,9 @@ export class LazyWorker<Ask extends object, Answer extends Reply> {
       const id = this.#nextId++;
       try {
         const w = this.#workerOf();
+        // While it has work the thread keeps the process alive: what was handed to it (a row
+        // being committed) is finished, or fails, before the process may end.
+        if (this.#pending.size === 0) w.ref();
         this.#pending.set(id, { resolve, reject });
         clearTimeout(this.#idle);
         w.postMessage({ ...question, id }, transfer);
@@ -68,7 +71,7 @@ export class LazyWorker<Ask extends object, Answer extends Reply> {
     if (this.#worker) return this.#worker;
     if (this.#file === undefined) throw new Error('the worker script is missing (not built?)');
     const w = new Worker(this.#file);
-    // Never what keeps the process alive: the server is.
+    // Idle, never what keeps the process alive: the server is.
     w.unref();
     w.on('message', (answer: Answer) => {
       const waiting = this.#pending.get(answer.id);
@@ -78,7 +81,10 @@ export class LazyWorker<Ask extends object, Answer extends Reply> {
         this.answered++;
         waiting?.resolve(answer);
       }
-      if (this.#pending.size === 0) this.#stopWhenIdle(w);
+      if (this.#pending.size === 0) {
+        w.unref();
+        this.#stopWhenIdle(w);
+      }
     });
     const fail = (err: Error): void => {
       if (this.#worker !== w) return;
