@@ -103,6 +103,18 @@ describe('request bodies stored as sent', () => {
       contentType: 'text/plain',
     });
     expect(store('{"a":1}', 'application/json').request.contentType).toBeUndefined();
+    // A body that is not UTF-8 stays base64 of its exact bytes, with its type.
+    const bytes = Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x80]);
+    const binary = matcher().match({
+      method: 'POST',
+      provider: 'openai',
+      path: '/v1/audio',
+      query: '',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    }).request;
+    expect(binary).toMatchObject({ body: { kind: 'base64' }, contentType: 'application/octet-stream' });
+    expect(decodeBody(binary.body).equals(bytes)).toBe(true);
     expect(store('', 'application/json').request.contentType).toBeUndefined();
   });
 
