@@ -73,9 +73,9 @@ export function largeAnswerBytesKnob(): string | undefined {
 }
 
 /**
- * CASSETTE_SQLITE_WRITER_THREAD (docs/operations.md): `on` or `off` overrides where a SQLite
- * store's group commits are written; anything else leaves the choice to the store (on when the
- * process may run on two cores or more). Read at each use, as the large-answer knob.
+ * CASSETTE_SQLITE_WRITER_THREAD (docs/operations.md): `on` writes a SQLite store's group commits
+ * on the writer thread (where the process may use two cores); `off` or anything else keeps them on
+ * the event loop, the default. Read at each use, as the large-answer knob.
  */
 export function sqliteWriterThreadKnob(): 'on' | 'off' | undefined {
   const v = process.env.CASSETTE_SQLITE_WRITER_THREAD;

@@ -59,16 +59,16 @@ export function canInsertOffThread(): boolean {
 }
 
 /**
- * Whether a store's group commits go to the writer thread. Only where the thread can have a core
- * of its own: each group costs a message there and its answer back (measured ~20-30 µs of CPU per
- * message on a loaded 2-core machine), which pays when the thread runs beside the event loop and
- * is pure cost when both share one core (a process pinned to a core: `taskset -c 0`, as
- * `npm run bench` runs the proxy; session 4's writer thread lost 15-27% there). The knob
- * CASSETTE_SQLITE_WRITER_THREAD=on|off overrides (docs/operations.md).
+ * Whether a store's group commits go to the writer thread: only when asked for
+ * (CASSETTE_SQLITE_WRITER_THREAD=on, docs/operations.md) and the process may use two cores. Each
+ * group costs a message there and its answer back (~20-30 µs of CPU per message on a loaded 2-core
+ * machine), which is pure cost when both share one core (session 4's writer thread lost 15-27%
+ * there); unpinned on 2 cores it took CPU off the event loop but not req/s (docs/benchmarks.md,
+ * finding 9), and a WebSocket session's write then commits later after its close, so it stays
+ * off by default.
  */
 export function groupCommitsOffThread(): boolean {
-  if (!worker.available) return false;
-  return writerThread === undefined ? availableParallelism() >= 2 : writerThread === 'on';
+  return worker.available && writerThread === 'on' && availableParallelism() >= 2;
 }
 
 let writerThread: 'on' | 'off' | undefined;

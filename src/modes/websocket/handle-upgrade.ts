@@ -236,9 +236,12 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
       rt.budget.addCost(interaction.costUsd);
       rt.stats.addUsage(interaction.usage, interaction.costUsd, false);
       if (slot && rt.recorder) {
-        await rt.recorder.append(interaction);
-        // A mode that replays what it records serves this answer to the next identical call.
-        if (interaction.complete && rt.traits.replays) rt.replayer?.add(episode, interaction);
+        const stored = rt.recorder.append(interaction);
+        // A mode that replays what it records serves this session to the next identical one. It is
+        // indexed before its write commits (as keepForwarded does for HTTP): the client has already
+        // seen the close and may open the same session again while the write is on the writer thread.
+        if (interaction.complete && rt.traits.replays) await rt.replayer?.add(episode, interaction, stored);
+        await stored;
       }
       // Smoke checks of session frames against a contract are not built yet (docs/websocket.md, Limits).
       count(
