@@ -7,12 +7,11 @@
 // Targets: the bare Node forwarder (bench/servers/node-forward.js, the floor), this build's
 // `cassette serve` in passthrough and live, and with --baseline another built copy's (before/after in
 // one run). Every request is a new prompt (live records each). Prints the median and every round.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_DIR, ROOT } from './lib/procs.js';
+import { BENCH_DIR, ROOT, spawnNode } from './lib/procs.js';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -46,22 +45,9 @@ function cpuOf(pid) {
   return { all, main };
 }
 
-function start(name, argv) {
-  return new Promise((resolve, reject) => {
-    const flags = profileDir && name !== 'upstream' ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] : [];
-    const child = spawn(process.execPath, [...flags, ...argv], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let buf = '';
-    child.stdout.on('data', function onData(d) {
-      buf += d;
-      const nl = buf.indexOf('\n');
-      if (nl < 0) return;
-      child.stdout.off('data', onData);
-      child.stdout.resume();
-      resolve({ name, child, pid: child.pid, port: JSON.parse(buf.slice(0, nl)).port });
-    });
-    child.once('exit', (code) => reject(new Error(`${name} exited (${code}) before it was ready`)));
-  });
-}
+/** Starts `node ARGV` unpinned (bench/lib/procs.js), under --cpu-prof with --profile (not the upstream). */
+const start = (name, argv) =>
+  spawnNode(name, argv, { nodeFlags: profileDir && name !== 'upstream' ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, name)] : [] });
 
 const tmp = mkdtempSync(join(tmpdir(), 'cassette-cpu-'));
 const procs = [];
@@ -149,10 +135,6 @@ try {
     process.stdout.write(`${key}\t${median(v.all)} (${v.all.join(' ')})\t${median(v.main)} (${v.main.join(' ')})\n`);
   }
 } finally {
-  for (const p of procs) {
-    p.child.stdin.end();
-    p.child.kill('SIGTERM');
-  }
-  await new Promise((r) => setTimeout(r, 500));
+  await Promise.all(procs.map((p) => p.stop()));
   rmSync(tmp, { recursive: true, force: true });
 }

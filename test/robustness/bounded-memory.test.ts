@@ -8,11 +8,10 @@ import { ACTIVITY_SESSIONS } from '../../src/ui/activity-feed.js';
 import { MISS_SAMPLE } from '../../src/modes/proxy-stats.js';
 import { defer, tempStore, useCleanup } from '../helpers/cleanup.js';
 import { startProxy } from '../helpers/proxy.js';
-import { chatRequestBody, startLlmUpstream } from './harness.js';
+import { postChat, startLlmUpstream } from './harness.js';
 
 useCleanup();
 
-const CHAT = '/openai/v1/chat/completions';
 // Over 10,000 fresh ids either way, so every limit below is reached; 20,000 in the soak run.
 const CALLS = process.env.CASSETTE_SOAK ? 20_000 : 12_000;
 
@@ -23,16 +22,7 @@ describe('golden under fresh episode ids and misses', () => {
     const live = await startProxy({ mode: 'live', store, episode: 'known', upstream: [`openai=${upstream.url}`] });
     const agent = new Agent({ connections: 16 });
     defer(() => agent.close());
-    const post = async (base: string, episode: string, prompt: string): Promise<{ status: number; outcome: string | null }> => {
-      const r = await fetch(`${base}${CHAT}`, {
-        method: 'POST',
-        dispatcher: agent,
-        headers: { 'content-type': 'application/json', 'x-cassette-episode': episode },
-        body: chatRequestBody(prompt, false),
-      });
-      await r.arrayBuffer();
-      return { status: r.status, outcome: r.headers.get('x-cassette-outcome') };
-    };
+    const post = (base: string, episode: string, prompt: string) => postChat(agent, base, episode, prompt);
     for (const prompt of ['one', 'two']) expect((await post(live.url, 'known', prompt)).status).toBe(200);
     await live.stop();
     await upstream.stop();

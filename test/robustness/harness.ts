@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { fetch, type Dispatcher } from 'undici';
 import { defer } from '../helpers/cleanup.js';
 import { CLI_PATH, REPO_DIR, cliEnv } from '../helpers/proxy.js';
 
@@ -41,6 +42,24 @@ export function chatRequestBody(prompt: string, stream: boolean): string {
     stream,
     messages: [{ role: 'user', content: prompt }],
   });
+}
+
+/** POSTs the chat call of `prompt` to an OpenAI route of `base` in `episode`: its status and outcome. */
+export async function postChat(
+  agent: Dispatcher,
+  base: string,
+  episode: string,
+  prompt: string,
+  stream = false,
+): Promise<{ status: number; outcome: string | null }> {
+  const r = await fetch(`${base}/openai/v1/chat/completions`, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json', 'x-cassette-episode': episode },
+    body: chatRequestBody(prompt, stream),
+  });
+  await r.arrayBuffer();
+  return { status: r.status, outcome: r.headers.get('x-cassette-outcome') };
 }
 
 function sseEvents(prompt: string, count: number): string[] {

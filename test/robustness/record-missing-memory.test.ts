@@ -8,11 +8,10 @@ import { Agent, fetch } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { defer, tempStore, useCleanup } from '../helpers/cleanup.js';
 import { startProxy } from '../helpers/proxy.js';
-import { chatRequestBody, startLlmUpstream } from './harness.js';
+import { postChat, startLlmUpstream } from './harness.js';
 
 useCleanup();
 
-const CHAT = '/openai/v1/chat/completions';
 /** Over the default limit of 1,000 recordings added this session held whole. */
 const RECORDINGS = 1_500;
 
@@ -22,21 +21,7 @@ describe('record-missing over many recordings', () => {
     const store = tempStore();
     const agent = new Agent({ connections: 16 });
     defer(() => agent.close());
-    const post = async (
-      base: string,
-      episode: string,
-      prompt: string,
-      stream = false,
-    ): Promise<{ status: number; outcome: string | null }> => {
-      const r = await fetch(`${base}${CHAT}`, {
-        method: 'POST',
-        dispatcher: agent,
-        headers: { 'content-type': 'application/json', 'x-cassette-episode': episode },
-        body: chatRequestBody(prompt, stream),
-      });
-      await r.arrayBuffer();
-      return { status: r.status, outcome: r.headers.get('x-cassette-outcome') };
-    };
+    const post = (base: string, episode: string, prompt: string, stream = false) => postChat(agent, base, episode, prompt, stream);
     const memory = async (base: string): Promise<Record<string, number>> => {
       const r = await fetch(`${base}/__cassette/stats`, { dispatcher: agent });
       return ((await r.json()) as { memory: Record<string, number> }).memory;

@@ -239,7 +239,7 @@ export function createUpgradeHandler(ctx: UpgradeContext): (req: IncomingMessage
         const stored = rt.recorder.append(interaction);
         // A mode that replays what it records serves this session to the next identical one. It is
         // indexed before its write commits (as keepForwarded does for HTTP): the client has already
-        // seen the close and may open the same session again while the write is on the writer thread.
+        // seen the close and may open the same session again before the write commits.
         if (interaction.complete && rt.traits.replays) await rt.replayer?.add(episode, interaction, stored);
         await stored;
       }
