@@ -57,10 +57,12 @@ export function finished(
 export function printed(child: ChildProcess, text: string): Promise<void> {
   return new Promise((done, fail) => {
     let out = '';
+    let err = '';
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes(text)) done();
     });
-    child.on('exit', () => fail(new Error(`child exited before printing ${text}`)));
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => fail(new Error(`child exited (${code}) before printing ${text}: ${err.slice(-2000)}`)));
   });
 }
