@@ -11,6 +11,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export const MAX_JSON_DEPTH = 256;
 
+/**
+ * A compact JSON body this long or longer is remembered as its text for the row's JSON (see
+ * `jsonBody`); a shorter one is serialised again, which costs less than remembering it (a
+ * side test: the splice saves ~1.3 µs of 4.7 at 1 KB, nothing at 300 bytes).
+ */
+export const SPLICED_BODY_CHARS = 512;
+
 export interface EncodeOptions {
   /** Rewrites the text before it is parsed (secrets out). */
   redact?: (text: string) => string;
@@ -52,7 +59,7 @@ export function jsonBody(json: unknown, text: string): StoredBody {
     if (indent !== 0) return { kind: 'json', json, indent };
     // The row's JSON splices this very text rather than serialising the value once more (issue 20).
     const body: StoredBody = { kind: 'json', json };
-    return rememberJsonText(body, `{"kind":"json","json":${text}}`);
+    return text.length < SPLICED_BODY_CHARS ? body : rememberJsonText(body, `{"kind":"json","json":${text}}`);
   }
   // Trailing newline, odd spacing, key order JS cannot keep (numeric keys), big numbers: keep the bytes.
   return { kind: 'json', json, raw: text };

@@ -3,7 +3,7 @@
 // `JSON.stringify(interaction)`: a splice of the wrong text (indented, escaped differently, big
 // numbers, a BOM, a secret the redaction took out afterwards) would store another body.
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, decodeBody, encodeBody } from '../../src/match/body-codec.js';
+import { MAX_JSON_DEPTH, SPLICED_BODY_CHARS, decodeBody, encodeBody } from '../../src/match/body-codec.js';
 import { createCanonicalBody } from '../../src/match/canonical-body.js';
 import { RequestMatcher } from '../../src/match/request-matcher.js';
 import { createRedactor } from '../../src/safety/create-redactor.js';
@@ -11,6 +11,8 @@ import type { Interaction, RecordedRequest, StoredBody } from '../../src/types.j
 import { jsonTextOf, stringifyInteraction } from '../../src/util/prepared-json.js';
 
 const SECRET = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123';
+// Text long enough for its body to be spliced (shorter bodies are serialised again: cheaper).
+const PAD = 'p'.repeat(SPLICED_BODY_CHARS);
 const redactor = createRedactor([{ pattern: 'internal-host-[0-9]+', replacement: '<HOST>' }]);
 
 function interaction(request: RecordedRequest, body: StoredBody): Interaction {
@@ -49,6 +51,7 @@ describe('row JSON splices a JSON body text', () => {
       id: 'chatcmpl-1',
       choices: [{ message: { role: 'assistant', content: 'caf\u00e9 😀 "q" $& $` $\'' } }],
       n: 1.5,
+      pad: PAD,
     });
     const { body, back } = roundTrip(text);
     // The splice was taken (not the JSON.stringify fallback), and it is right.
@@ -59,24 +62,30 @@ describe('row JSON splices a JSON body text', () => {
   it('does not splice texts JSON.stringify would not write, and still reads back their bytes', () => {
     const texts = [
       // A compact form differing from the text: spacing, a trailing newline, escapes, numeric keys, big numbers.
-      '{"a": 1}',
-      '{"a":1}\n',
-      '{"a":"caf\\u00e9"}',
-      '{"b":1,"2":"numeric key first in JS"}',
-      '{"seed":12345678901234567890,"big":1e400,"tiny":0.10000000000000000555}',
-      JSON.stringify({ a: [1, { b: 2 }] }, null, 2),
+      `{"a": 1, "pad": "${PAD}"}`,
+      `{"a":1,"pad":"${PAD}"}\n`,
+      `{"a":"caf\\u00e9","pad":"${PAD}"}`,
+      `{"b":1,"2":"numeric key first in JS","pad":"${PAD}"}`,
+      `{"seed":12345678901234567890,"big":1e400,"tiny":0.10000000000000000555,"pad":"${PAD}"}`,
+      JSON.stringify({ a: [1, { b: 2 }], pad: PAD }, null, 2),
       // A byte order mark: stored as text (JSON.parse refuses it), and it comes back.
-      '\uFEFF{"a":1}',
+      `\uFEFF{"a":1,"pad":"${PAD}"}`,
     ];
     for (const text of texts) {
       const { body, back } = roundTrip(text);
       expect(jsonTextOf(body), text).toBeUndefined();
       expect(decodeBody(back.response.body as StoredBody).toString('utf8'), text).toBe(text);
+      // The same value written compactly is spliced: the text above was refused for its form, not its size.
+      if (body.kind === 'json') expect(jsonTextOf(roundTrip(JSON.stringify(body.json)).body), text).toBeDefined();
     }
+    // A short body is serialised again rather than remembered (cheaper), and reads back the same.
+    const short = roundTrip('{"a":1}');
+    expect(jsonTextOf(short.body)).toBeUndefined();
+    expect(decodeBody(short.back.response.body as StoredBody).toString('utf8')).toBe('{"a":1}');
   });
 
   it('splices the redacted text of an answer, never the secret', () => {
-    const text = JSON.stringify({ note: `key ${SECRET} on internal-host-42` });
+    const text = JSON.stringify({ note: `key ${SECRET} on internal-host-42`, pad: PAD });
     const { body, row } = roundTrip(text);
     expect(jsonTextOf(body)).toBeDefined();
     expect(row).not.toContain(SECRET);
@@ -95,7 +104,7 @@ describe('row JSON splices a JSON body text', () => {
         headers: { 'content-type': 'application/json' },
         body: Buffer.from(body, 'utf8'),
       });
-    const clean = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+    const clean = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: `hi ${PAD}` }] });
     const answer = encodeBody(Buffer.from('{"id":"x","choices":[]}'), 'application/json', { redact: redactor.text });
 
     const plain = match(clean).request;
@@ -104,7 +113,7 @@ describe('row JSON splices a JSON body text', () => {
     expect(stringifyInteraction(both)).toBe(JSON.stringify(both));
 
     // Compact as sent, so JSON.stringify reproduced it before redaction: the remembered text held the secret.
-    const secret = match(JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: `use ${SECRET}` }] })).request;
+    const secret = match(JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: `use ${SECRET} ${PAD}` }] })).request;
     expect(jsonTextOf(secret.body)).toBeUndefined();
     const row = stringifyInteraction(interaction(secret, answer));
     expect(row).toBe(JSON.stringify(interaction(secret, answer)));
