@@ -184,7 +184,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     }
     // Copied key by key into an empty object, never `{ ...extraHeaders }` and then the upstream's:
     // on Node 20 adding keys to an object made by spreading costs 1.5-4 µs per response (V8 makes
-    // a new map per key); key by key costs ~0.2 µs (bench/findings.md: "a key added after a spread").
+    // a new map per key); key by key costs ~0.2 µs (bench/findings.md, "a key added after a spread").
     const out: Record<string, string | string[]> = {};
     const extra = this.#input.extraHeaders;
     for (const k in extra) out[k] = extra[k] as string;
