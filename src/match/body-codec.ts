@@ -1,4 +1,5 @@
 import type { StoredBody } from '../types.js';
+import { rememberJsonText } from '../util/prepared-json.js';
 
 // ignoreBOM: a leading byte order mark is part of the body's bytes and must come back on replay.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -9,6 +10,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * Far beyond any real request (tool schemas nest a few dozen levels at most).
  */
 export const MAX_JSON_DEPTH = 256;
+
+/**
+ * A compact JSON body this long or longer is remembered as its text for the row's JSON (see
+ * `jsonBody`); a shorter one is serialised again, which costs less than remembering it (a
+ * side test: the splice saves ~1.3 µs of 4.7 at 1 KB, nothing at 300 bytes).
+ */
+export const SPLICED_BODY_CHARS = 512;
 
 export interface EncodeOptions {
   /** Rewrites the text before it is parsed (secrets out). */
@@ -37,7 +45,7 @@ export function encodeBody(bytes: Buffer, contentType: string | undefined, optio
     } catch {
       return { kind: 'text', text };
     }
-    if (deeperThan(json, MAX_JSON_DEPTH)) return { kind: 'text', text };
+    if (mayNestDeeperThan(text, MAX_JSON_DEPTH) && deeperThan(json, MAX_JSON_DEPTH)) return { kind: 'text', text };
     return options.exact === false ? { kind: 'json', json } : jsonBody(json, text);
   }
   return { kind: 'text', text };
@@ -47,8 +55,12 @@ export function encodeBody(bytes: Buffer, contentType: string | undefined, optio
 export function jsonBody(json: unknown, text: string): StoredBody {
   // Only the indentation the text itself shows is worth a try: one JSON.stringify, not three.
   const indent = /^[[{]\n( +)/.exec(text)?.[1]?.length ?? 0;
-  if (indent <= 10 && JSON.stringify(json, null, indent) === text)
-    return indent === 0 ? { kind: 'json', json } : { kind: 'json', json, indent };
+  if (indent <= 10 && JSON.stringify(json, null, indent) === text) {
+    if (indent !== 0) return { kind: 'json', json, indent };
+    // The row's JSON splices this very text rather than serialising the value once more (issue 20).
+    const body: StoredBody = { kind: 'json', json };
+    return text.length < SPLICED_BODY_CHARS ? body : rememberJsonText(body, `{"kind":"json","json":${text}}`);
+  }
   // Trailing newline, odd spacing, key order JS cannot keep (numeric keys), big numbers: keep the bytes.
   return { kind: 'json', json, raw: text };
 }
@@ -90,6 +102,17 @@ function looksLikeJson(text: string, contentType: string | undefined): boolean {
   if (contentType !== undefined && /\bjson\b/i.test(contentType)) return true;
   const first = text.trimStart()[0];
   return first === '{' || first === '[';
+}
+
+/**
+ * False when `text` holds at most `limit` opening brackets (anywhere, strings included): its JSON
+ * cannot nest deeper, and the walk of the parsed value is skipped (most bodies: a few dozen).
+ */
+function mayNestDeeperThan(text: string, limit: number): boolean {
+  let count = 0;
+  for (let at = text.indexOf('{'); at >= 0 && count <= limit; at = text.indexOf('{', at + 1)) count++;
+  for (let at = text.indexOf('['); at >= 0 && count <= limit; at = text.indexOf('[', at + 1)) count++;
+  return count > limit;
 }
 
 /** True when `value` nests objects and arrays more than `limit` levels deep (iterative: no recursion). */

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Redactor } from '../safety/create-redactor.js';
+import { CREDENTIAL_PATTERNS } from '../safety/credential-patterns.js';
 import type { RecordedRequest, StoredBody } from '../types.js';
+import { forgetJsonText } from '../util/prepared-json.js';
 import { encodeBody, redactTextBytes } from './body-codec.js';
 import { encodeMultipartBody } from './multipart-body.js';
 import { rewriteJsonStrings } from './rewrite-json-strings.js';
@@ -39,10 +41,13 @@ export class RequestMatcher {
   readonly #canonicalBody: (provider: string) => CanonicalBodyFn;
   readonly #cache = new Map<string, MatchedRequest>();
   readonly #fingerprints = new Map<string, string | undefined>();
+  /** The redactor applies the built-in credential shapes only (no config `redact` rules). */
+  readonly #builtInOnly: boolean;
 
   constructor(headers: readonly string[], redactor: Redactor, canonicalBody: (provider: string) => CanonicalBodyFn) {
     this.#headers = headers.map((h) => h.toLowerCase());
     this.#redactor = redactor;
+    this.#builtInOnly = redactor.rules?.length === 0;
     this.#canonicalBody = canonicalBody;
   }
 
@@ -61,7 +66,7 @@ export class RequestMatcher {
     this.#headers.forEach((h, i) => {
       if (headerValues[i]) headers[h] = headerValues[i];
     });
-    const body = this.#redactBody(requestBody(parts.body, contentType));
+    const body = this.#redactBody(requestBody(parts.body, contentType), parts.body);
     const request: RecordedRequest = {
       method: parts.method.toUpperCase(),
       path: parts.path,
@@ -94,15 +99,21 @@ export class RequestMatcher {
     return fingerprint;
   }
 
-  #redactBody(body: StoredBody): StoredBody {
+  #redactBody(body: StoredBody, bytes: Buffer): StoredBody {
     switch (body.kind) {
       case 'json': {
+        // Nothing in the body can be redacted: the walk of its strings is skipped (issue 20).
+        if (body.raw === undefined && this.#builtInOnly && !mayHoldCredentialBytes(bytes)) return body;
         // The parsed view is redacted value by value (the key is computed from it); the bytes sent
         // (`raw`, when JSON.stringify does not reproduce them) get the same replacements in place.
         let changed = false;
         const json = this.#redactor.json(body.json, () => (changed = true));
-        // JSON.stringify(json, null, indent) reproduces the bytes: nothing more to do.
-        if (body.raw === undefined) return body;
+        // JSON.stringify(json, null, indent) reproduces the bytes: nothing more to do, but for the
+        // text remembered for the row's JSON (body-codec.ts `jsonBody`), which no longer is the body's.
+        if (body.raw === undefined) {
+          if (changed) forgetJsonText(body);
+          return body;
+        }
         // Scanned even when nothing changed: a repeated key's earlier values never reached the
         // redaction (JSON.parse keeps the last), so such a body is stored parsed only.
         const raw = rewriteJsonStrings(body.raw, json, changed);
@@ -120,6 +131,19 @@ export class RequestMatcher {
         return body;
     }
   }
+}
+
+// Text every built-in credential shape contains, as bytes (ASCII: UTF-8 holds it as these bytes),
+// and the start of a `\uXXXX` escape, which could spell any of them in a JSON string.
+const CREDENTIAL_LITERALS = [...CREDENTIAL_PATTERNS.map((p) => Buffer.from(p.literal, 'latin1')), Buffer.from('\\u', 'latin1')];
+
+/**
+ * False when a JSON body's bytes cannot hold a built-in credential shape in any of its strings:
+ * none of the shapes' literals occurs, spelled out or escaped (safety/credential-patterns.ts).
+ */
+function mayHoldCredentialBytes(bytes: Buffer): boolean {
+  for (const literal of CREDENTIAL_LITERALS) if (bytes.includes(literal)) return true;
+  return false;
 }
 
 /** Query pairs in order, credentials (`key=`) left out. */

@@ -29,6 +29,8 @@ interface OpenTake {
   occurrences: Map<string, number>;
   /** Appends of this take being written: a take is never closed under one. */
   appending: number;
+  /** The writer once open: later calls take their position without waiting a turn for it. */
+  ready?: TakeWriter;
 }
 
 /**
@@ -50,6 +52,8 @@ export class Recorder {
   readonly #parked = new Map<string, Promise<number>>();
   /** Writers being finished because they were idle: close() waits for them. */
   readonly #closing = new Set<Promise<void>>();
+  /** The episode last moved to the end of `#takes` (most recently used): not moved again. */
+  #newest: string | undefined;
   #queue: PendingAppend[] = [];
   readonly #flushing = new Set<Promise<void>>();
   recorded = 0;
@@ -89,7 +93,7 @@ export class Recorder {
     open.occurrences.set(key, occurrence);
     let writer: TakeWriter;
     try {
-      writer = await open.writer;
+      writer = open.ready ?? (await open.writer);
     } catch {
       // A take that cannot be opened (the store is unwritable): the append that follows meets the
       // same failure and handles it as --on-store-error says.
@@ -139,14 +143,17 @@ export class Recorder {
   }
 
   async #writeTo(batch: PendingAppend[], takes: OpenTake[]): Promise<void> {
-    const opened = await Promise.all(
-      takes.map((t) =>
-        t.writer.then(
-          (w) => w,
-          (err: unknown) => err as Error,
-        ),
-      ),
-    );
+    // Writers open already (the common case) are used as they are, without a turn's wait.
+    const opened = takes.every((t) => t.ready !== undefined)
+      ? takes.map((t) => t.ready as TakeWriter)
+      : await Promise.all(
+          takes.map((t) =>
+            t.writer.then(
+              (w) => w,
+              (err: unknown) => err as Error,
+            ),
+          ),
+        );
     const appends: { p: PendingAppend; writer: TakeWriter }[] = [];
     const failed = new Map<PendingAppend, unknown>();
     batch.forEach((p, n) => {
@@ -214,8 +221,12 @@ export class Recorder {
   #open(episode: string): OpenTake {
     let t = this.#takes.get(episode);
     if (t) {
-      this.#takes.delete(episode);
-      this.#takes.set(episode, t);
+      // One episode calling again and again (the common case) is the newest already.
+      if (this.#newest !== episode) {
+        this.#takes.delete(episode);
+        this.#takes.set(episode, t);
+        this.#newest = episode;
+      }
       return t;
     }
     const parked = this.#parked.get(episode);
@@ -229,11 +240,19 @@ export class Recorder {
           )
         : this.#store.beginTake(episode, this.#mode);
     const opened: OpenTake = { writer, occurrences: new Map(), appending: 0 };
-    // A writer that could not be opened is tried again by the next call, not remembered.
-    writer.catch(() => {
-      if (this.#takes.get(episode) === opened) this.#takes.delete(episode);
-    });
+    // A writer that could not be opened is tried again by the next call, not remembered. Calls
+    // already waiting for it resume after `ready` is set (this reaction was registered first), so
+    // positions keep call order.
+    writer.then(
+      (w) => {
+        opened.ready = w;
+      },
+      () => {
+        if (this.#takes.get(episode) === opened) this.#takes.delete(episode);
+      },
+    );
     this.#takes.set(episode, opened);
+    this.#newest = episode;
     this.#closeIdle(episode);
     return opened;
   }

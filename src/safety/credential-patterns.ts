@@ -31,15 +31,16 @@ export const CREDENTIAL_PATTERNS: readonly { name: string; source: string; liter
 
 export const CREDENTIAL_REPLACEMENT = '<REDACTED>';
 
-const LITERALS = CREDENTIAL_PATTERNS.map((p) => p.literal);
-
 /**
- * False when `text` cannot hold a built-in credential shape: none of their literals occurs. A few
- * `indexOf` scans cost far less than the combined regex, which tries every position.
+ * The shapes' literals as one alternation of plain strings (not global: `test` keeps no state).
+ * One scan of the text: about a third cheaper than an `includes` per literal (issue 20, measured
+ * on a recorded stream's events), and far cheaper than the shapes' combined regex.
  */
+const LITERALS = new RegExp(CREDENTIAL_PATTERNS.map((p) => p.literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+
+/** False when `text` cannot hold a built-in credential shape: none of their literals occurs. */
 export function mayHoldCredential(text: string): boolean {
-  for (const literal of LITERALS) if (text.includes(literal)) return true;
-  return false;
+  return LITERALS.test(text);
 }
 
 /** One regex matching any credential shape (global, for replace). */

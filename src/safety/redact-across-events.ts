@@ -25,6 +25,13 @@ interface Channel {
   events: number[];
   values: string[];
   children?: Map<string, Channel>;
+  /**
+   * The children last found at each position of an object's keys, and at each array index: the
+   * events of a stream repeat one shape, so a child is found by comparing its key (an identity
+   * check for JSON.parse's keys) rather than by a lookup in `children` (issue 20).
+   */
+  atKey?: Channel[];
+  atIndex?: Channel[];
 }
 
 /**
@@ -109,9 +116,17 @@ function collect(value: unknown, channel: Channel, event: number, channels: Chan
     channel.events.push(event);
     channel.values.push(value);
   } else if (Array.isArray(value)) {
-    for (let k = 0; k < value.length; k++) collect(value[k], childOf(channel, String(k)), event, channels);
+    const atIndex = (channel.atIndex ??= []);
+    for (let k = 0; k < value.length; k++) collect(value[k], (atIndex[k] ??= childOf(channel, String(k))), event, channels);
   } else if (typeof value === 'object' && value !== null) {
-    for (const k in value) collect((value as Record<string, unknown>)[k], childOf(channel, k), event, channels);
+    const atKey = (channel.atKey ??= []);
+    let position = 0;
+    for (const k in value) {
+      let child = atKey[position];
+      if (child === undefined || child.keys[child.keys.length - 1] !== k) atKey[position] = child = childOf(channel, k);
+      collect((value as Record<string, unknown>)[k], child, event, channels);
+      position++;
+    }
   }
 }
 

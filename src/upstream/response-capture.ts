@@ -6,6 +6,7 @@ import { createEventStreamFramer } from '../stream/aws-eventstream.js';
 import { createFramer } from '../stream/create-framer.js';
 import { EventByteLedger } from '../stream/event-byte-ledger.js';
 import { isBinaryStreamFormat } from '../stream/event-bytes.js';
+import { StreamTextDecoder } from '../stream/stream-text-decoder.js';
 import { isTerminalEvent } from '../stream/terminal-event.js';
 import type { Framer } from '../stream/types.js';
 import type { Assembled, StoredBody, StoredStream, StreamEvent, StreamFormat } from '../types.js';
@@ -75,8 +76,8 @@ export class ResponseCapture {
   #wireBytes = 0;
   #decodedBytes = 0;
   #unrecordable: string | undefined;
-  // ignoreBOM: a leading byte order mark is part of the stream's bytes; replay must send it too.
-  readonly #text: InstanceType<typeof TextDecoder> | undefined;
+  // ignoreBOM (StreamTextDecoder): a leading byte order mark is part of the stream's bytes; replay sends it too.
+  readonly #text: StreamTextDecoder | undefined;
   /** The bytes behind the text events, for the few that are not valid UTF-8. */
   readonly #ledger = new EventByteLedger();
   #chunks: Buffer[] = [];
@@ -86,6 +87,11 @@ export class ResponseCapture {
   /** The events packed for the worker as they come, once the answer is large (`#goesOffThread`). */
   #packer: EventPacker | undefined;
   #decodeFailed = false;
+  /**
+   * The off-thread threshold, asked once per answer: it reads the environment (a test knob), and
+   * this is checked on every chunk. Tests that switch the knob do so between calls, not within one.
+   */
+  #threshold: number | undefined;
   readonly #assemblerKind: (() => string) | undefined;
   readonly #offThread: OffThreadFinisher | undefined;
 
@@ -108,16 +114,19 @@ export class ResponseCapture {
     this.#redactor = options.redactor;
     this.#contentType = options.contentType;
     // Codings are listed in the order they were applied (RFC 9110 §8.4): decode from the last.
-    const codings = (options.contentEncoding ?? '')
-      .split(',')
-      .map((c) => c.trim().toLowerCase())
-      .filter((c) => c !== '' && c !== 'identity');
+    const codings =
+      options.contentEncoding === undefined
+        ? []
+        : options.contentEncoding
+            .split(',')
+            .map((c) => c.trim().toLowerCase())
+            .filter((c) => c !== '' && c !== 'identity');
     this.#opaque = codings.every((c) => DECODERS[c] !== undefined) ? undefined : codings.join(', ');
     this.#format = this.#opaque === undefined ? options.format : undefined;
     const binary = this.#format !== undefined && isBinaryStreamFormat(this.#format);
     this.#binaryFramer = binary ? createEventStreamFramer() : undefined;
     this.#framer = this.#format && !binary ? createFramer(this.#format) : undefined;
-    this.#text = this.#format && !binary ? new TextDecoder('utf-8', { ignoreBOM: true }) : undefined;
+    this.#text = this.#format && !binary ? new StreamTextDecoder() : undefined;
     this.#sniffDeflate = codings.length === 1 && codings[0] === 'deflate';
     if (this.#opaque === undefined && codings.length > 0 && !this.#sniffDeflate) {
       this.#useDecoder(codings.reverse().map((c) => (DECODERS[c] as () => Decoder)()));
@@ -182,7 +191,7 @@ export class ResponseCapture {
       };
     }
     if (this.#framer && this.#format) {
-      const tail = this.#text?.decode();
+      const tail = this.#text?.end();
       const rest = [...(tail ? this.#framer.push(tail) : []), ...this.#framer.end()];
       this.#addEvents(rest, true);
       const offThread = await this.#streamOffThread(this.#format, this.#events);
@@ -208,7 +217,9 @@ export class ResponseCapture {
   /** Whether this answer is finished by the worker (issue 13 item 14: a large one must not stall other calls). */
   #goesOffThread(): boolean {
     const off = this.#offThread;
-    return off !== undefined && this.#decodedBytes > 0 && this.#decodedBytes >= off.threshold() && off.canFinish(this.#redactor.rules);
+    if (off === undefined || this.#decodedBytes === 0) return false;
+    this.#threshold ??= off.threshold();
+    return this.#decodedBytes >= this.#threshold && off.canFinish(this.#redactor.rules);
   }
 
   /**
@@ -283,7 +294,7 @@ export class ResponseCapture {
     if (this.#binaryFramer) this.#addEvents(this.#binaryFramer.push(chunk));
     else if (this.#framer) {
       this.#ledger.push(chunk);
-      this.#addEvents(this.#framer.push((this.#text as InstanceType<typeof TextDecoder>).decode(chunk, { stream: true })));
+      this.#addEvents(this.#framer.push((this.#text as StreamTextDecoder).decode(chunk)));
     } else {
       this.#chunks.push(chunk);
       // A large body is copied into blocks for the worker as it comes, not all at its end.

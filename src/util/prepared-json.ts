@@ -11,10 +11,35 @@ import type { Interaction } from '../types.js';
  */
 const prepared = new WeakMap<object, Uint8Array>();
 
+/**
+ * The exact `JSON.stringify` text of small parts (a JSON body whose text was checked to be what
+ * JSON.stringify writes for it: src/match/body-codec.ts `jsonBody`), so that the row's JSON
+ * splices that text instead of serialising the parsed value a second time (issue 20). Same rule as
+ * above: a remembered part is never changed in place (or is forgotten first: `forgetJsonText`).
+ * Unlike the bytes above, these do not make a row "large" (`hasPreparedJson`).
+ */
+const texts = new WeakMap<object, string>();
+
 /** Remembers `json` as the UTF-8 bytes of the exact `JSON.stringify(value)`; returns `value`. */
 export function rememberJson<T extends object>(value: T, json: Uint8Array): T {
   prepared.set(value, json);
   return value;
+}
+
+/** Remembers `text`, the exact `JSON.stringify(value)` of a small part; returns `value`. */
+export function rememberJsonText<T extends object>(value: T, text: string): T {
+  texts.set(value, text);
+  return value;
+}
+
+/** Forgets the text remembered for `value` (it is about to be changed in place). */
+export function forgetJsonText(value: object): void {
+  texts.delete(value);
+}
+
+/** The text remembered for `value` (`rememberJsonText`), if any. */
+export function jsonTextOf(value: object | undefined): string | undefined {
+  return value === undefined ? undefined : texts.get(value);
 }
 
 /** The remembered bytes of `value`, unless there are none or they were moved to another thread. */
@@ -40,6 +65,11 @@ export interface PreparedJson {
 // Stands in for a remembered part while the rest of the row is serialised. Random per process: no
 // recorded text can hold it by chance or on purpose.
 const SLOT = `\u0000cassette-prepared-${randomUUID()}-`;
+// The bodies' slots when their texts are spliced (`stringifyInteraction`), and their JSON strings.
+const REQUEST_SLOT = `${SLOT}request`;
+const RESPONSE_SLOT = `${SLOT}response`;
+const REQUEST_MARKER = JSON.stringify(REQUEST_SLOT);
+const RESPONSE_MARKER = JSON.stringify(RESPONSE_SLOT);
 
 /**
  * `JSON.stringify(i)` with the remembered parts left as bytes: JSON.stringify writes a value the
@@ -98,9 +128,30 @@ export function preparedBuffers({ parts }: PreparedJson): ArrayBuffer[] {
 
 const utf8 = new TextDecoder();
 
-/** `JSON.stringify(i)`, byte for byte, with the remembered parts decoded rather than serialised again. */
+/**
+ * `JSON.stringify(i)`, byte for byte, with the remembered parts decoded (bytes) or spliced (texts)
+ * rather than serialised again.
+ */
 export function stringifyInteraction(i: Interaction): string {
   const p = prepareInteractionJson(i);
-  if (p === undefined) return JSON.stringify(i);
-  return p.pieces.map((piece, n) => piece + (p.parts[n] ? utf8.decode(p.parts[n]) : '')).join('');
+  if (p !== undefined) return p.pieces.map((piece, n) => piece + (p.parts[n] ? utf8.decode(p.parts[n]) : '')).join('');
+  const { request, response } = i;
+  const requestText = jsonTextOf(request.body);
+  const responseText = jsonTextOf(response.body);
+  if (requestText === undefined && responseText === undefined) return JSON.stringify(i);
+  // Slots stand in for the bodies; JSON.stringify writes a value the same wherever it stands, so
+  // putting the texts where the slots' JSON strings are gives `JSON.stringify(i)` exactly.
+  const text = JSON.stringify({
+    ...i,
+    request: requestText === undefined ? request : { ...request, body: REQUEST_SLOT as never },
+    response: responseText === undefined ? response : { ...response, body: RESPONSE_SLOT as never },
+  });
+  const withRequest = requestText === undefined ? text : spliceAt(text, REQUEST_MARKER, requestText);
+  return responseText === undefined ? withRequest : spliceAt(withRequest, RESPONSE_MARKER, responseText);
+}
+
+/** `text` with its one occurrence of `marker` replaced by `part` (no `$` patterns, unlike replace()). */
+function spliceAt(text: string, marker: string, part: string): string {
+  const at = text.indexOf(marker);
+  return text.slice(0, at) + part + text.slice(at + marker.length);
 }

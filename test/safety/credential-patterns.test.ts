@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../src/safety/create-redactor.js';
-import { CREDENTIAL_PATTERNS } from '../../src/safety/credential-patterns.js';
+import { CREDENTIAL_PATTERNS, mayHoldCredential } from '../../src/safety/credential-patterns.js';
 import { credentialMatchers, findCredentials } from '../../src/safety/find-credentials.js';
 
 const JWT = ['eyJhbGciOiJIUzI1NiJ9', 'eyJzdWIiOiIxMjM0NTY3ODkwIn0', 'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'].join('.');
@@ -54,5 +54,38 @@ describe('credential shapes on hostile input (issue 13 item 1)', () => {
       expect(redactor.text(`x ${sample} y`), p.name).toBe('x <REDACTED> y');
     }
     expect(redactor.text('data: {"content":"no secret here, sk- too short"}')).toBe('data: {"content":"no secret here, sk- too short"}');
+  });
+});
+
+describe('mayHoldCredential, the pre-check that lets the redactor skip its regex', () => {
+  it('is true wherever a literal occurs, at the start, the end or inside, and only then', () => {
+    for (const { literal } of CREDENTIAL_PATTERNS) {
+      for (const text of [literal, `x${literal}`, `${literal}x`, `data: {"a":"${literal}"}\n\n`])
+        expect(mayHoldCredential(text), text).toBe(true);
+      // Each literal's characters taken as text, not as a pattern: `ya29.` is not `ya29` plus any character.
+      expect(mayHoldCredential(`${literal.slice(0, -1)}\u0000`), literal).toBe(false);
+      expect(mayHoldCredential(literal.slice(1)), literal).toBe(false);
+    }
+    expect(mayHoldCredential('ya29x')).toBe(false);
+    expect(mayHoldCredential('')).toBe(false);
+    expect(mayHoldCredential('data: {"choices":[{"delta":{"content":" the sum"}}]}\n\n')).toBe(false);
+  });
+
+  it('is true for every text any built-in shape matches', () => {
+    const samples = [
+      'sk-proj-Q7pX2mZ9vB4nK8cL1dF6gH3jR5tY0wEa',
+      'AIzaSyA1234567890abcdefghijklmnopqrstu',
+      'gsk_abcdefghijklmnopqrstuvwx',
+      'xai-abcdefghijklmnopqrstuvwx',
+      'hf_abcdefghijklmnopqrstuvwx',
+      'ya29.abcdefghijklmnopqrstuvwx',
+      'Bearer abcdefghijklmnopqrstuvwx',
+      JWT,
+    ];
+    for (const { name, source } of CREDENTIAL_PATTERNS) {
+      const found = samples.filter((t) => new RegExp(source).test(t));
+      expect(found.length, name).toBeGreaterThan(0);
+      for (const t of found) expect(mayHoldCredential(t), name).toBe(true);
+    }
   });
 });

@@ -13,6 +13,23 @@ const sse = (content: string): StreamEvent => ({
 });
 
 describe('redactAcrossEvents', () => {
+  it('finds each string path whatever the key order and shape of each event (the position cache checks the key)', () => {
+    // The same paths at other positions from event to event, a key that is an array in one event
+    // and an object in another, and a decoy string at the position the key had before.
+    const raws = [
+      { a: 'one', delta: { text: 'key sk-proj-Q7p' } },
+      { delta: { text: 'X2mZ9vB4nK8cL1' }, a: 'two' },
+      { b: ['x', 'y'], a: 'three', delta: { text: 'dF6gH3jR5tY0wEa' } },
+      { delta: { text: ' bye', extra: 'sk' }, b: { 0: '-unrelated-but-long-enough-run' }, a: 'four' },
+    ].map((json) => ({ ms: 1, raw: `data: ${JSON.stringify(json)}\n\n` }));
+    const out = redactAcrossEvents('sse', raws, redactor);
+    const stored = out.map((e) => JSON.parse(e.raw.slice(6)) as { a: string; delta: { text: string } });
+    expect(stored.map((e) => e.delta.text).join('')).toBe('key <REDACTED> bye');
+    expect(stored.map((e) => e.a)).toEqual(['one', 'two', 'three', 'four']);
+    // `b.0` holds 'x' then '-unrelated…': no key is spelled across them, so that event keeps them.
+    expect(out[3]?.raw).toContain('-unrelated-but-long-enough-run');
+  });
+
   it('leaves a stream without a split secret untouched (the same array)', () => {
     const events = [sse('hello '), sse('world, sk-'), sse('not a key'), { ms: 2, raw: 'data: [DONE]\n\n' }];
     expect(redactAcrossEvents('sse', events, redactor)).toBe(events);
