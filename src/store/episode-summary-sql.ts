@@ -24,8 +24,11 @@ export interface SqlDialect {
   stored(table: string, column: string): string;
   least: string;
   greatest: string;
-  /** The ids of the takes whose prompts or answers have a word (`param` holds `query(word)`). */
-  takesWithWord(param: string): string;
+  /**
+   * The ids of the takes whose prompts or answers have a word; `param()` gives a placeholder bound
+   * to `wordQuery(word)`, a new one per call (SQLite's `?` are positional).
+   */
+  takesWithWord(param: () => string): string;
   /** The bind value of one query word for `takesWithWord`. */
   wordQuery(word: SearchTerm['words'][number]): string;
 }
@@ -39,8 +42,19 @@ export const SQLITE_DIALECT: SqlDialect = {
   least: 'min',
   greatest: 'max',
   // The FTS5 rowid is the take id shifted left by 24 bits plus the position (searchRowid): no lookup.
-  takesWithWord: (param) => `SELECT rowid >> 24 FROM take_words WHERE take_words MATCH ${param}`,
+  takesWithWord: (param) => `SELECT rowid >> 24 FROM take_words WHERE take_words MATCH ${param()}`,
   wordQuery: fts5Query,
+};
+
+/**
+ * SQLite read by a read-only connection while rows wait for their words (sqlite-search-backlog.ts
+ * `readBacklog`): the words of those rows are in the connection's temporary table, read beside the index.
+ */
+export const SQLITE_BACKLOG_DIALECT: SqlDialect = {
+  ...SQLITE_DIALECT,
+  takesWithWord: (param) =>
+    `SELECT rowid >> 24 FROM take_words WHERE take_words MATCH ${param()}
+     UNION ALL SELECT rowid >> 24 FROM temp.take_words_backlog WHERE take_words_backlog MATCH ${param()}`,
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
@@ -51,7 +65,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
   stored: (table, column) => `${table}.${column}`,
   least: 'LEAST',
   greatest: 'GREATEST',
-  takesWithWord: (param) => `SELECT take_id FROM take_words WHERE words @@ ${param}::tsquery`,
+  takesWithWord: (param) => `SELECT take_id FROM take_words WHERE words @@ ${param()}::tsquery`,
   wordQuery: tsQuery,
 };
 
@@ -132,7 +146,7 @@ export function summaryQuerySql(
     const pattern = `%${term.raw.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const names = ['lower(e.episode)', 'e.models', 'e.providers'].map((c) => `${c} LIKE ${p(pattern)} ESCAPE '\\'`);
     const text = term.words.map(
-      (w) => `e.episode IN (SELECT k.episode FROM takes k WHERE k.id IN (${dialect.takesWithWord(p(dialect.wordQuery(w)))}))`,
+      (w) => `e.episode IN (SELECT k.episode FROM takes k WHERE k.id IN (${dialect.takesWithWord(() => p(dialect.wordQuery(w)))}))`,
     );
     return `(${[...names, ...(text.length > 0 ? [`(${text.join(' AND ')})`] : [])].join(' OR ')})`;
   });

@@ -2,7 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Interaction } from '../types.js';
 import { addToDigest, emptyDigest, summarizeDigests, type DigestedTake, type TakeDigest } from './episode-summary.js';
 import type { EpisodeSummaryPage, EpisodeSummaryQuery } from './episode-summary.js';
-import { digestParams, runSummaryQuery, SQLITE_DIALECT, upsertDigestSql } from './episode-summary-sql.js';
+import { digestParams, runSummaryQuery, SQLITE_BACKLOG_DIALECT, SQLITE_DIALECT, upsertDigestSql } from './episode-summary-sql.js';
+import { normalizeQuery } from './episode-summary.js';
+import { BACKLOG_SCHEMA, prepareWordsInsert, readBacklog, type SearchBacklog } from './sqlite-search-backlog.js';
 
 /** The schema version (`PRAGMA user_version`) from which a SQLite store has `take_summaries`. */
 export const SUMMARY_SCHEMA = 4;
@@ -10,57 +12,18 @@ export const SUMMARY_SCHEMA = 4;
 export const SEARCH_SCHEMA = 5;
 
 /**
- * Adds a digest to its take's row of `take_summaries` and its words to the search index
- * (statements prepared once per connection). `position` is the interaction's; a whole take's
- * digest (import, backfill) passes TAKE_WORDS.
+ * Adds a digest's counts to its take's row of `take_summaries` (statement prepared once per
+ * connection). The words are not written here: they are indexed after the commit
+ * (sqlite-search-backlog.ts), so a digest with only counts (`addCountsToDigest`) is enough.
  */
-export type DigestUpsert = (takeId: number, digest: TakeDigest, position: number) => void;
+export type DigestUpsert = (takeId: number, digest: TakeDigest) => void;
 
-/** The position of the one search row holding a whole take's words (imported or backfilled takes). */
+/** The position of the one search row holding a whole take's words (takes backfilled by migration 5). */
 export const TAKE_WORDS = 0;
 
 export function prepareDigestUpsert(db: Database.Database): DigestUpsert {
-  const writes = prepareDigestWrites(db);
-  return (takeId, digest, position) => {
-    writes.summary(takeId, digest);
-    writes.words(takeId, position, digest.words);
-  };
-}
-
-/**
- * The two writes of a digest, apart: a group commit indexes each interaction's words and adds the
- * group's rows to each take's summary once (sqlite-store.ts `appendGroup`).
- */
-export interface DigestWrites {
-  summary(takeId: number, digest: TakeDigest): void;
-  words(takeId: number, position: number, words: ReadonlySet<string>): void;
-}
-
-export function prepareDigestWrites(db: Database.Database): DigestWrites {
   const summary = db.prepare(upsertDigestSql(SQLITE_DIALECT));
-  return { summary: (takeId, digest) => summary.run(digestParams(takeId, digest)), words: prepareSearchIndexUpdate(db) };
-}
-
-/**
- * The search index's row of an interaction: the take id in the high bits, so a search gets the
- * take from the index alone. Positions from 2^24 on (a take of 16 million calls) are not indexed.
- */
-export function searchRowid(takeId: number, position: number): bigint | undefined {
-  return position >= 0 && position < 2 ** 24 ? (BigInt(takeId) << 24n) + BigInt(position) : undefined;
-}
-
-/**
- * The search index update of one append: one row of the FTS5 table `take_words` holding the
- * interaction's distinct words (search-words.ts), inserted in the append's transaction. An insert
- * only (no read of the take's earlier words): FTS5 buffers it and merges segments as it goes.
- * Rows leave with their interaction (trigger `take_words_gone`, migration 5).
- */
-export function prepareSearchIndexUpdate(db: Database.Database): (takeId: number, position: number, words: ReadonlySet<string>) => void {
-  const insert = db.prepare(`INSERT INTO take_words (rowid, words) VALUES (?, ?)`);
-  return (takeId, position, words) => {
-    const rowid = searchRowid(takeId, position);
-    if (rowid !== undefined && words.size > 0) insert.run(rowid, [...words].join(' '));
-  };
+  return (takeId, digest) => summary.run(digestParams(takeId, digest));
 }
 
 /**
@@ -74,7 +37,7 @@ export function backfillTakeSummaries(db: Database.Database, what: 'summaries' |
     const upsert = db.prepare(upsertDigestSql(SQLITE_DIALECT));
     store = (id, d) => upsert.run(digestParams(id, d));
   } else {
-    const indexWords = prepareSearchIndexUpdate(db);
+    const indexWords = prepareWordsInsert(db);
     store = (id, d) => indexWords(id, TAKE_WORDS, d.words);
   }
   const rowsOf = db.prepare(`SELECT data FROM interactions WHERE take_id = ? ORDER BY position`);
@@ -86,9 +49,21 @@ export function backfillTakeSummaries(db: Database.Database, what: 'summaries' |
 }
 
 /** `Store.summarizeEpisodes` on SQLite: one aggregate statement over `takes` and `take_summaries`. */
-export async function summarizeSqliteEpisodes(db: Database.Database, query: EpisodeSummaryQuery): Promise<EpisodeSummaryPage> {
-  if ((db.pragma('user_version', { simple: true }) as number) < SEARCH_SCHEMA) return summarizeOldFile(db, query);
-  return runSummaryQuery(SQLITE_DIALECT, query, (sql, params) => statementOf(db, sql).all(...params) as Record<string, unknown>[]);
+export async function summarizeSqliteEpisodes(
+  db: Database.Database,
+  query: EpisodeSummaryQuery,
+  backlog: SearchBacklog | undefined,
+): Promise<EpisodeSummaryPage> {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version < SEARCH_SCHEMA) return summarizeOldFile(db, query);
+  let dialect = SQLITE_DIALECT;
+  // Words not indexed yet (sqlite-search-backlog.ts) are indexed before a search reads the index:
+  // by a writable store into take_words, by a read-only one into a temporary table of its own.
+  if (version >= BACKLOG_SCHEMA && normalizeQuery(query).terms.some((t) => t.words.length > 0)) {
+    if (backlog) await backlog.catchUp();
+    else if (db.readonly && readBacklog(db)) dialect = SQLITE_BACKLOG_DIALECT;
+  }
+  return runSummaryQuery(dialect, query, (sql, params) => statementOf(db, sql).all(...params) as Record<string, unknown>[]);
 }
 
 /**

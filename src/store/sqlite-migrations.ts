@@ -86,4 +86,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE TRIGGER take_words_take_gone AFTER DELETE ON takes BEGIN
      DELETE FROM take_words WHERE rowid = old.id << 24;
    END;`,
+  // 6: search words are indexed after the commit, not in the recording's transaction
+  // (sqlite-search-backlog.ts): `indexed_upto` is the highest interactions.id whose words are in
+  // take_words (every row so far: migration 5 indexed them). Deleting the highest rows lowers it,
+  // so an id SQLite hands out again is indexed again. IF NOT EXISTS / OR REPLACE: a file taken back
+  // to an older schema by hand may still hold them.
+  `CREATE TABLE IF NOT EXISTS search_backlog (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_upto INTEGER NOT NULL);
+   INSERT OR REPLACE INTO search_backlog (id, indexed_upto) SELECT 1, COALESCE(MAX(id), 0) FROM interactions;
+   CREATE TRIGGER IF NOT EXISTS search_backlog_gone AFTER DELETE ON interactions BEGIN
+     UPDATE search_backlog SET indexed_upto = (SELECT COALESCE(MAX(id), 0) FROM interactions)
+       WHERE indexed_upto > (SELECT COALESCE(MAX(id), 0) FROM interactions);
+   END;`,
 ];

@@ -5,8 +5,8 @@ import type { TakeDigest } from './episode-summary.js';
 
 /**
  * One row of a group written by the thread: the row as `insertParams` makes it (its JSON already
- * serialised on the event loop), the counts it adds to its take's summary, and the two texts its
- * search words are read from (the thread splits them: search-words.ts `textWords`).
+ * serialised on the event loop) and the counts it adds to its take's summary. Its search words are
+ * indexed after the COMMIT (sqlite-search-backlog.ts).
  */
 export interface GroupRow {
   row: Record<string, unknown>;
@@ -14,8 +14,6 @@ export interface GroupRow {
   checkPosition: boolean;
   /** `addCountsToDigest` of the interaction alone (no words). */
   counts: TakeDigest;
-  prompt: string;
-  answer: string;
 }
 
 /** What became of one row of a group: its error, or the position it was stored at. */
@@ -101,7 +99,7 @@ export async function insertOffThread(
 
 /**
  * Writes a group of rows in one IMMEDIATE transaction of the row thread's connection to `path`:
- * each row, its search words, and once per take the sum of its rows' counts, then the COMMIT.
+ * each row, and once per take the sum of its rows' counts, then the COMMIT.
  * Resolves once committed, with each row's result (a row that fails alone fails alone, as in
  * `SqliteStore.appendGroup` on the event loop); rejects when the transaction fails as a whole
  * (nothing of the group is stored).

@@ -1,21 +1,14 @@
 // The SQLite writer thread (src/store/sqlite-row-thread.ts), with a connection of its own per
 // store. It writes every recorded row of a file store: the group commits of the recorder (rows,
-// search words, take summaries, the COMMIT), so the event loop only hands over prepared rows and
+// take summaries, the COMMIT; search words are indexed later, sqlite-search-backlog.ts), so the event loop only hands over prepared rows and
 // goes on serving; and large rows alone, since a 20 MiB row takes SQLite a second or more to write.
 import Database from 'better-sqlite3';
 import { parentPort } from 'node:worker_threads';
 import { emptyDigest, mergeDigestCounts, type TakeDigest } from './episode-summary.js';
-import {
-  prepareDigestUpsert,
-  prepareDigestWrites,
-  SEARCH_SCHEMA,
-  type DigestUpsert,
-  type DigestWrites,
-} from './sqlite-episode-summaries.js';
+import { prepareDigestUpsert, SEARCH_SCHEMA, type DigestUpsert } from './sqlite-episode-summaries.js';
 import { SQLITE_BUSY_WAIT_MS } from './sqlite-busy.js';
 import { prepareInsert } from './sqlite-store.js';
 import type { GroupRow, GroupRowResult, RowQuestion } from './sqlite-row-thread.js';
-import { textWords } from './search-words.js';
 import { joinPreparedJson } from '../util/prepared-json.js';
 
 interface Connection {
@@ -26,7 +19,6 @@ interface Connection {
   positionTaken: Database.Statement;
   maxPosition: Database.Statement;
   upsert: DigestUpsert | undefined;
-  writes: DigestWrites | undefined;
   /** SQLite's automatic checkpoint is on (it is off while the store's checkpointer thread runs). */
   autoCheckpoint: boolean;
 }
@@ -50,7 +42,6 @@ function connectionOf(path: string): Connection {
     positionTaken: db.prepare(`SELECT 1 FROM interactions WHERE take_id = ? AND position = ?`),
     maxPosition: db.prepare(`SELECT MAX(position) AS p FROM interactions WHERE take_id = ?`),
     upsert: summaries ? prepareDigestUpsert(db) : undefined,
-    writes: summaries ? prepareDigestWrites(db) : undefined,
     autoCheckpoint: true,
   };
   connections.set(path, c);
@@ -80,8 +71,7 @@ function writeGroup(c: Connection, rows: GroupRow[]): GroupRowResult[] {
             row.data = JSON.stringify({ ...(JSON.parse(row.data) as object), position: row.position });
           }
           c.insert.run(r.row);
-          if (c.writes) {
-            c.writes.words(row.take_id, row.position, textWords(r.prompt, r.answer));
+          if (c.upsert) {
             let sum = sums.get(row.take_id);
             if (!sum) sums.set(row.take_id, (sum = emptyDigest()));
             mergeDigestCounts(sum, r.counts);
@@ -93,7 +83,7 @@ function writeGroup(c: Connection, rows: GroupRow[]): GroupRowResult[] {
         }
       });
       // A summary that cannot be written fails the group (rolled back whole), as a failed COMMIT would.
-      if (c.db.inTransaction && c.writes) for (const [takeId, sum] of sums) c.writes.summary(takeId, sum);
+      if (c.db.inTransaction && c.upsert) for (const [takeId, sum] of sums) c.upsert(takeId, sum);
       return results;
     })
     .immediate();
@@ -125,7 +115,7 @@ function answer(q: RowQuestion): { inserted?: boolean; results?: GroupRowResult[
       if (q.checkPosition && c.positionTaken.get(row.take_id, row.position)) return { inserted: false };
       if (q.json) c.insertBytes.run({ ...q.row, data: joinPreparedJson(q.json) });
       else c.insert.run(q.row);
-      if (q.digest && c.upsert) c.upsert(row.take_id, q.digest, row.position);
+      if (q.digest && c.upsert) c.upsert(row.take_id, q.digest);
       return { inserted: true };
     })
     .immediate();

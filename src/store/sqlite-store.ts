@@ -12,12 +12,12 @@ import { SqliteRecordingClaims } from './sqlite-recording-claims.js';
 import {
   backfillTakeSummaries,
   prepareDigestUpsert,
-  prepareDigestWrites,
   SEARCH_SCHEMA,
   summarizeSqliteEpisodes,
   SUMMARY_SCHEMA,
 } from './sqlite-episode-summaries.js';
-import { digestOf, type EpisodeSummaryPage, type EpisodeSummaryQuery, type TakeDigest } from './episode-summary.js';
+import { BACKLOG_SCHEMA, IdleSearchIndexer, prepareSearchBacklog, type SearchBacklog } from './sqlite-search-backlog.js';
+import { addCountsToDigest, emptyDigest, type EpisodeSummaryPage, type EpisodeSummaryQuery, type TakeDigest } from './episode-summary.js';
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
@@ -111,6 +111,9 @@ class SqliteStore implements Store {
   /** Groups waiting for the writer thread, and the loop handing them over (while one is under way). */
   #threadQueue: { rows: GroupRow[]; resolve: (results: (number | Error)[]) => void }[] = [];
   #threadWriting: Promise<void> | undefined;
+  /** Indexes the search words of rows committed without them (absent read-only). */
+  readonly #backlog: SearchBacklog | undefined;
+  readonly #idleIndexer: IdleSearchIndexer | undefined;
   /** Processes sharing the file coordinate record-missing through it (absent read-only). */
   readonly claims: SqliteRecordingClaims | undefined;
 
@@ -127,12 +130,16 @@ class SqliteStore implements Store {
       stmts: this.#stmts,
       batching: false,
       upsertDigest: current ? prepareDigestUpsert(db) : undefined,
-      digestWrites: current ? prepareDigestWrites(db) : undefined,
       groupDigests: undefined,
       held: () => this.#checkpointer?.held,
       committed: () => this.#committed(),
     };
     this.#indexTake = createSqliteTakeIndexer(db, location);
+    if (!db.readonly && (db.pragma('user_version', { simple: true }) as number) >= BACKLOG_SCHEMA) {
+      const backlog = prepareSearchBacklog(db);
+      this.#backlog = backlog;
+      this.#idleIndexer = new IdleSearchIndexer((limit) => backlog.indexSome(limit));
+    }
   }
 
   async loadEpisode(episode: string): Promise<EpisodeIndex | undefined> {
@@ -318,6 +325,7 @@ class SqliteStore implements Store {
       }
     }
     this.#checkpointer?.committed(bytes);
+    this.#idleIndexer?.touch();
   }
 
   async listEpisodes(): Promise<string[]> {
@@ -338,7 +346,7 @@ class SqliteStore implements Store {
   }
 
   async summarizeEpisodes(query: EpisodeSummaryQuery = {}): Promise<EpisodeSummaryPage> {
-    return summarizeSqliteEpisodes(this.#db, query);
+    return summarizeSqliteEpisodes(this.#db, query, this.#backlog);
   }
 
   async *interactions(filter: InteractionFilter = {}): AsyncIterable<Interaction> {
@@ -391,11 +399,14 @@ class SqliteStore implements Store {
       }
       const id = Number(this.#stmts.insertTake.run(episode, take, summary.mode, summary.createdAt).lastInsertRowid);
       if (summary.closedAt !== undefined) this.#stmts.closeTake.run(summary.closedAt, id);
-      // One summary and one search row per interaction, as if appended: an imported store searches like a recorded one.
+      // Counted into the take's summary as if appended; the words are indexed after the COMMIT, like
+      // an append's (by the next search, idle time or close()): an imported store searches like a recorded one.
+      const digest = emptyDigest();
       for (const i of interactions) {
         this.#stmts.insert.run(insertParams(id, { ...i, episode, take }));
-        this.#writing.upsertDigest?.(id, digestOf(i), i.position);
+        addCountsToDigest(digest, i);
       }
+      if (interactions.length > 0) this.#writing.upsertDigest?.(id, digest);
     });
     await whenNotBusy(() => write.immediate());
   }
@@ -412,6 +423,11 @@ class SqliteStore implements Store {
     if (!this.#db.open) return;
     // What was handed to the writer thread is committed before anything closes.
     while (this.#threadWriting) await this.#threadWriting;
+    // A store closed cleanly leaves no row without its search words (a read-only reader then has
+    // nothing to index itself). Best effort: another process's lock held too long leaves the rest
+    // to the next search or writer.
+    this.#idleIndexer?.stop();
+    await this.#backlog?.catchUp().catch(() => undefined);
     const checkpointer = this.#checkpointer;
     this.#checkpointer = null;
     await checkpointer?.close();

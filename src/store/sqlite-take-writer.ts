@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Interaction, Mode } from '../types.js';
-import { addCountsToDigest, digestOf, emptyDigest, type TakeDigest } from './episode-summary.js';
-import type { DigestUpsert, DigestWrites } from './sqlite-episode-summaries.js';
-import { interactionWords, wordTexts } from './search-words.js';
+import { addCountsToDigest, emptyDigest, type TakeDigest } from './episode-summary.js';
+import type { DigestUpsert } from './sqlite-episode-summaries.js';
 import { whenNotBusy } from './sqlite-busy.js';
 import type { TakeWriter } from './store.js';
 import { takeFinished } from './take-finished.js';
@@ -19,10 +18,11 @@ export interface WriteContext {
   >;
   /** Inside `batch()`: an append must still find the group's transaction open. */
   batching: boolean;
-  /** Adds an append to its take's row of `take_summaries` (absent on a read-only store of an old schema). */
+  /**
+   * Adds an append's counts to its take's row of `take_summaries` (absent on a read-only store of
+   * an old schema). Its search words are indexed after the COMMIT (sqlite-search-backlog.ts).
+   */
   upsertDigest: DigestUpsert | undefined;
-  /** The same two writes apart (present with `upsertDigest`). */
-  digestWrites: DigestWrites | undefined;
   /**
    * Inside `batch()`: per take, the counts of the group's rows so far. The group adds them to each
    * take's summary once, before its COMMIT (`writeGroupDigest`), not once per row.
@@ -102,19 +102,18 @@ export class SqliteTakeWriter implements TakeWriter {
     }
     this.ctx.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take, position }));
     const group = this.ctx.groupDigests;
-    const writes = this.ctx.digestWrites;
-    if (group && writes) {
-      // In a group: the words go in now, the counts once per take before the COMMIT (SqliteStore.appendGroup).
-      writes.words(take.id, position, interactionWords(i));
+    if (!this.ctx.upsertDigest) return;
+    if (group) {
+      // In a group: the counts go into the take's summary once per take, before the COMMIT (SqliteStore.appendGroup).
       let digest = group.get(this);
       if (!digest) group.set(this, (digest = emptyDigest()));
       addCountsToDigest(digest, i);
-    } else this.ctx.upsertDigest?.(take.id, digestOf(i), position);
+    } else this.ctx.upsertDigest(take.id, addCountsToDigest(emptyDigest(), i));
   }
 
   /** Adds the group's counts of this writer's rows to its take's summary (inside the group's transaction). */
   writeGroupDigest(digest: TakeDigest): void {
-    if (this.#take) this.ctx.digestWrites?.summary(this.#take.id, digest);
+    if (this.#take) this.ctx.upsertDigest?.(this.#take.id, digest);
   }
 
   /**
@@ -130,26 +129,23 @@ export class SqliteTakeWriter implements TakeWriter {
     // The large parts' JSON moves to the row thread as the bytes the finishing thread wrote.
     const json = prepareInteractionJson(stored);
     const row = json ? rowColumns(take.id, stored) : insertParams(take.id, stored);
-    const digest = this.ctx.upsertDigest ? digestOf(i) : undefined;
+    const digest = this.ctx.upsertDigest ? addCountsToDigest(emptyDigest(), i) : undefined;
     if (!(await insertOffThread(this.ctx.db.name, row, digest, this.how !== 'new', json))) await this.append(i);
   }
 
   /**
    * The row of `i` for the writer thread's group commit (`SqliteStore.appendGroup`): its JSON,
-   * columns, counts and the texts of its search words, all prepared here so the thread only
-   * writes. The take must exist already (`take()`).
+   * columns and counts, all prepared here so the thread only writes. The take must exist already
+   * (`take()`).
    */
   threadRow(i: Interaction): GroupRow {
     if (this.#finished) throw takeFinished(this.episode, this.#take?.take);
     const take = this.#take;
     if (!take) throw new Error('the take is not created yet');
-    const { prompt, answer } = wordTexts(i);
     return {
       row: insertParams(take.id, { ...i, episode: this.episode, take: take.take }),
       checkPosition: this.how !== 'new',
       counts: addCountsToDigest(emptyDigest(), i),
-      prompt,
-      answer,
     };
   }
 

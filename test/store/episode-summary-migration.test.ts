@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
+import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-migrations.js';
 import type { Store } from '../../src/store/store.js';
 import { freshDatabase, type PgDatabase } from '../helpers/postgres.js';
 import { tempDir, tinyInteraction } from './fixtures.js';
@@ -93,7 +94,7 @@ describe('episode summaries of a store from before them', () => {
     expect((await migrated.summarizeEpisodes({ q: 'zanzibar plan' })).items.map((s) => s.episode)).toEqual(['one']);
     await migrated.close();
     const check = new Database(path, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(5);
+    expect(check.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
     expect(check.prepare(`SELECT COUNT(*) AS n FROM take_words WHERE take_words MATCH '"zanzibar"'`).get()).toEqual({ n: 1 });
     check.close();
   });
