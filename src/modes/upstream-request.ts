@@ -6,7 +6,7 @@ import { connectionListed, HOP_BY_HOP } from '../upstream/normalize-headers.js';
 import type { ProxyCall } from './proxy-call.js';
 
 /** Where a provider's requests go, worked out (and checked against the allow-list it names) once. */
-const targets = new WeakMap<Route, { origin: string; basePath: string; allow: readonly string[] | undefined }>();
+const targets = new WeakMap<Route, { origin: string; basePath: string; allow: readonly string[] | undefined; envName: string }>();
 
 /**
  * The request as the provider gets it: the SUT's own headers and bytes, minus hop-by-hop and
@@ -28,7 +28,7 @@ export function buildUpstreamRequest(
     const base = call.route.upstream;
     assertUpstreamAllowed(base, allow);
     // A bare origin's pathname is '/', never '': without the trim, /v1/x would go upstream as //v1/x.
-    target = { origin: base.origin, basePath: base.pathname.replace(/\/+$/, ''), allow };
+    target = { origin: base.origin, basePath: base.pathname.replace(/\/+$/, ''), allow, envName: envNameOf(call.route.name) };
     targets.set(call.route, target);
   }
   const headers: Record<string, string | string[]> = {};
@@ -40,7 +40,7 @@ export function buildUpstreamRequest(
     if (v === undefined || HOP_BY_HOP.has(k) || listed.has(k) || k.startsWith('x-cassette-') || k.charCodeAt(0) === 58) continue;
     headers[k] = v;
   }
-  const envKey = apiKeys?.[envNameOf(call.route.name)];
+  const envKey = apiKeys?.[target.envName];
   if (envKey) {
     const [name, value] = call.route.provider.apiKeyHeader(envKey);
     if (!headers[name] && !headers.authorization && !/[?&]key=/.test(call.query)) headers[name] = value;

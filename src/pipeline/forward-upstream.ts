@@ -54,7 +54,7 @@ export async function forwardUpstream(flow: Flow): Promise<CallResult> {
     query: call.query,
     assemblerKind: () => call.route.provider.assemblerKind(call.path),
     offThread: largeAnswerFinisher,
-    ...(truncate ? { truncateAfterBytes: truncate.afterBytes } : {}),
+    truncateAfterBytes: truncate?.afterBytes,
     // The held end of a recorded answer: the client gets the answer's last bytes only once the
     // store has it, so a crash can never lose an answer the client holds, and --on-store-error
     // fail can still cut it.
@@ -82,10 +82,8 @@ export async function forwardUpstream(flow: Flow): Promise<CallResult> {
     throw err;
   }
   result.release(true);
-  return {
-    outcome: result.complete ? outcome : 'fault',
-    status: result.status,
-    ...(matched ? { key: matched.key } : {}),
-    ...(recorded ? { recorded } : {}),
-  };
+  const answered: CallResult = { outcome: result.complete ? outcome : 'fault', status: result.status };
+  if (matched) answered.key = matched.key;
+  if (recorded) answered.recorded = recorded;
+  return answered;
 }

@@ -40,13 +40,20 @@ export function createRequestGuard(o: RequestGuardOptions): RequestGuard {
   const anyOrigin = origins.has('*');
   const token = o.authToken === undefined ? undefined : Buffer.from(o.authToken);
 
+  // Host values already allowed, as sent: a client sends the same one on every call, so the
+  // parse below runs once per value, not per request. Bounded, since the values come from clients.
+  const allowed = new Set<string>();
   const checkHost = (req: IncomingMessage): string => {
     // HTTP/2 names the host in `:authority` (the --tls listener speaks both).
     const host = req.headers.host ?? (req.headers[':authority'] as string | undefined);
     // HTTP/1.1 requires Host (Node answers 400 without one); HTTP/1.0 clients are not browsers.
     if (host === undefined) return '';
+    if (allowed.has(host)) return host;
     const name = hostnameOf(host);
-    if (anyHost || isLoopbackName(name) || own.has(name) || names.has(name)) return host;
+    if (anyHost || isLoopbackName(name) || own.has(name) || names.has(name)) {
+      if (allowed.size < ALLOWED_HOSTS_KEPT) allowed.add(host);
+      return host;
+    }
     throw new CassetteError('host_not_allowed', `the proxy answers requests for this machine only, not Host "${clip(host)}"`, {
       hint: `Use http://127.0.0.1:PORT, or add the name to allowedHosts in cassette.config.json (or CASSETTE_ALLOWED_HOSTS=${clip(name)}).`,
     });
@@ -95,6 +102,9 @@ export function createRequestGuard(o: RequestGuardOptions): RequestGuard {
     },
   };
 }
+
+/** How many distinct allowed Host values checkHost remembers. */
+const ALLOWED_HOSTS_KEPT = 64;
 
 /** `Host` without its port, lower-cased, IPv6 without brackets. */
 function hostnameOf(host: string): string {

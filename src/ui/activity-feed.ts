@@ -57,6 +57,9 @@ export class ActivityFeed {
   #count = 0;
   readonly #misses: CallRecord[] = [];
   readonly #sessions = new Map<string, Session>();
+  /** The episode of the last call and its session (the Map's last entry). */
+  #lastEpisode: string | undefined;
+  #lastSession: Session | undefined;
   readonly #listeners = new Set<Listener>();
   #seq = 0;
   #head = 0;
@@ -82,11 +85,18 @@ export class ActivityFeed {
     this.#head = (i + 1) % RECENT;
     if (this.#count < RECENT) this.#count++;
     if (call.detail && this.#misses.length < MISSES) this.#misses.push(this.#record(i));
-    let s = this.#sessions.get(call.episode);
-    if (s) this.#sessions.delete(call.episode); // re-inserted last: the Map stays in least-recently-used order
-    s ??= new Session(atMs, seq);
-    this.#sessions.set(call.episode, s);
-    if (this.#sessions.size > ACTIVITY_SESSIONS) this.#sessions.delete(this.#sessions.keys().next().value as string);
+    // The usual call is of the same episode as the one before: its session is last in the Map
+    // already. A delete and re-insert per call made the Map rehash its deleted slots over and over.
+    let s = call.episode === this.#lastEpisode ? this.#lastSession : undefined;
+    if (!s) {
+      s = this.#sessions.get(call.episode);
+      if (s) this.#sessions.delete(call.episode); // re-inserted last: the Map stays in least-recently-used order
+      s ??= new Session(atMs, seq);
+      this.#sessions.set(call.episode, s);
+      if (this.#sessions.size > ACTIVITY_SESSIONS) this.#sessions.delete(this.#sessions.keys().next().value as string);
+      this.#lastEpisode = call.episode;
+      this.#lastSession = s;
+    }
     if (call.outcome === 'hit') s.hits++;
     else if (call.outcome === 'miss') s.misses++;
     s.lastUsedMs = atMs;

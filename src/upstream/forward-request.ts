@@ -134,7 +134,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.#input = input;
     this.#resolve = resolve;
     this.#reject = reject;
-    input.res.once('close', this.#onClientClose);
+    input.res.on('close', this.#onClientClose);
   }
 
   readonly #onClientClose = (): void => {
@@ -182,7 +182,12 @@ class Exchange implements Dispatcher.DispatchHandler {
         ...(this.#input.offThread ? { offThread: this.#input.offThread } : {}),
       });
     }
-    const out: Record<string, string | string[]> = { ...this.#input.extraHeaders };
+    // Copied key by key into an empty object, never `{ ...extraHeaders }` and then the upstream's:
+    // on Node 20 adding keys to an object made by spreading costs 1.5-4 µs per response (V8 makes
+    // a new map per key); key by key costs ~0.2 µs (bench/findings.md, "a key added after a spread").
+    const out: Record<string, string | string[]> = {};
+    const extra = this.#input.extraHeaders;
+    for (const k in extra) out[k] = extra[k] as string;
     const listed = connectionListed(headers);
     for (const k in headers) if (!HOP_RESPONSE.has(k) && !listed.has(k)) out[k] = headers[k] as string | string[];
     this.#truncateAt = this.#input.truncateAfterBytes;
@@ -283,21 +288,21 @@ class Exchange implements Dispatcher.DispatchHandler {
     // The client of a cut stream gets the same cut, not a made-up ending.
     if (!complete) res.destroy();
     else if (!this.#input.holdEnd && !res.destroyed) res.end();
-    const base = {
-      status: this.#status,
-      headers: this.#headers,
-      complete,
-      release: (ok: boolean) => this.#release(ok),
-    };
+    const status = this.#status;
+    const headers = this.#headers;
+    const release = (ok: boolean): boolean => this.#release(ok);
     const timings = (): Timings => ({ ttfbMs: round(this.#ttfbMs), totalMs: round(performance.now() - this.#input.startedAt) });
+    // Written out as literals, not `{ ...base, timings }`: a key added after a spread is the slow
+    // path of Node 20 (see onResponseStart).
     if (!this.#capture) {
-      this.#resolve({ ...base, timings: timings() });
+      this.#resolve({ status, headers, complete, release, timings: timings() });
       return;
     }
     this.#capture.finish(complete).then(
       // The capture's own verdict counts too: a body that ended cleanly on the wire but does not
       // decode (gzip cut short, raw deflate under `deflate`) is not a complete recording.
-      (captured) => this.#resolve({ ...base, ...captured, complete: complete && captured.complete, timings: timings() }),
+      // (`captured` carries `complete`, so the last key overwrites rather than adds.)
+      (captured) => this.#resolve({ status, headers, release, timings: timings(), ...captured, complete: complete && captured.complete }),
       (err: unknown) => {
         this.#release(false);
         this.#reject(err);

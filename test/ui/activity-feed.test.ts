@@ -62,4 +62,15 @@ describe('activity feed', () => {
     expect([...feed.sessions().keys()]).toEqual(['b', 'a']);
     expect(feed.tracked).toEqual({ activitySessions: 2, activityMisses: 1 });
   });
+
+  it('counts an episode called many times in a row once per call and moves it last only when another came between', () => {
+    const feed = new ActivityFeed();
+    for (const episode of ['a', 'a', 'a', 'b', 'c', 'c', 'a', 'b']) feed.push(call(1, { outcome: 'hit', episode }));
+    expect([...feed.sessions().keys()]).toEqual(['c', 'a', 'b']);
+    expect([...feed.sessions()].map(([id, s]) => [id, s.hits, s.seq])).toEqual([
+      ['c', 2, 6],
+      ['a', 4, 7],
+      ['b', 2, 8],
+    ]);
+  });
 });
