@@ -132,7 +132,8 @@ class SqliteStore implements Store {
       upsertDigest: current ? prepareDigestUpsert(db) : undefined,
       groupDigests: undefined,
       held: () => this.#checkpointer?.held,
-      committed: () => this.#committed(),
+      committed: () => this.#committed(this.#takeRowChars()),
+      rowChars: 0,
     };
     this.#indexTake = createSqliteTakeIndexer(db, location);
     if (!db.readonly && (db.pragma('user_version', { simple: true }) as number) >= BACKLOG_SCHEMA) {
@@ -300,8 +301,15 @@ class SqliteStore implements Store {
       // The commit itself failed: nothing of this group is stored.
       return appends.map(() => err as Error);
     }
-    this.#committed();
+    this.#committed(this.#takeRowChars());
     return results;
+  }
+
+  /** The row characters written since the last COMMIT reported to the checkpointer (which then looks at the WAL's size only every 256 KiB). */
+  #takeRowChars(): number {
+    const chars = this.#writing.rowChars;
+    this.#writing.rowChars = 0;
+    return chars;
   }
 
   /**

@@ -32,6 +32,8 @@ export interface WriteContext {
   held(): Promise<void> | undefined;
   /** After an append's COMMIT (the WAL grew). */
   committed(): void;
+  /** The `data` characters of the rows inserted since the last COMMIT was reported (the WAL's growth, roughly). */
+  rowChars: number;
 }
 
 export class SqliteTakeWriter implements TakeWriter {
@@ -100,7 +102,9 @@ export class SqliteTakeWriter implements TakeWriter {
       position = ((this.ctx.stmts.maxPosition.get(take.id) as { p: number | null }).p ?? 0) + 1;
       this.#position = Math.max(this.#position, position);
     }
-    this.ctx.stmts.insert.run(insertParams(take.id, { ...i, episode: this.episode, take: take.take, position }));
+    const params = insertParams(take.id, { ...i, episode: this.episode, take: take.take, position });
+    this.ctx.stmts.insert.run(params);
+    this.ctx.rowChars += (params.data as string).length;
     const group = this.ctx.groupDigests;
     if (!this.ctx.upsertDigest) return;
     if (group) {
