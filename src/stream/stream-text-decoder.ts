@@ -11,6 +11,11 @@ import { isAscii } from 'node:buffer';
 export class StreamTextDecoder {
   #decoder: InstanceType<typeof TextDecoder> | undefined;
 
+  /** True while every chunk so far was ASCII: each character of the text so far is one byte. */
+  get ascii(): boolean {
+    return this.#decoder === undefined;
+  }
+
   decode(chunk: Buffer): string {
     if (this.#decoder === undefined) {
       if (isAscii(chunk)) return chunk.toString('latin1');

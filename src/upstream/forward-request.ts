@@ -70,6 +70,12 @@ export interface ForwardResult extends CapturedBody {
  */
 const FINISH_AFTER_CLIENT_MS = 10_000;
 
+/**
+ * How long a recorded stream's final event may wait for the answer's end (to go out in one write
+ * with it) when the upstream has not ended its body; then it is sent on its own.
+ */
+const HOLD_FINAL_EVENT_MS = 100;
+
 /** Response headers that describe the upstream connection, not the answer. */
 const HOP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);
 
@@ -122,9 +128,10 @@ class Exchange implements Dispatcher.DispatchHandler {
   #ttfbMs = 0;
   #capture: ResponseCapture | undefined;
   #truncateAt: number | undefined;
-  /** A content-length body under holdEnd: its last chunk waits for release(). */
+  /** A content-length body under holdEnd: its last chunk waits for release() (a stream's: its final event). */
   #holdLast = false;
   #held: Buffer | undefined;
+  #heldTimer: NodeJS.Timeout | undefined;
   #headWritten = false;
   #bodyWritten = false;
   #sent = 0;
@@ -233,6 +240,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.#sent += piece.length;
     let out: Buffer | undefined = piece;
     if (this.#holdLast) [out, this.#held] = [this.#held, piece];
+    else if (this.#input.holdEnd === true && this.#capture && !cut) out = this.#holdFinalEvent(this.#capture, piece);
     if (out) {
       this.#writeHead();
       this.#bodyWritten = true;
@@ -266,6 +274,30 @@ class Exchange implements Dispatcher.DispatchHandler {
     }
     this.#finish(false);
   }
+
+  /**
+   * Under holdEnd, a recorded stream's final event (`data: [DONE]`, `message_stop`) waits with the
+   * end for release(), so both go out in one write, not two (issue 20); the client gets no whole
+   * answer before it is stored either way. Bytes held before go out first, in order.
+   */
+  #holdFinalEvent(capture: ResponseCapture, piece: Buffer): Buffer | undefined {
+    const keep = capture.finalEventBytes(piece);
+    const held = this.#held;
+    this.#held = keep > 0 ? piece.subarray(piece.length - keep) : undefined;
+    // An upstream that keeps the body open after its final event: the client gets the event
+    // anyway (an SDK that stops reading there then hangs up, and the answer is recorded as before).
+    if (keep > 0) this.#heldTimer ??= setTimeout(this.#flushHeld, HOLD_FINAL_EVENT_MS).unref();
+    const rest = keep > 0 ? piece.subarray(0, piece.length - keep) : piece;
+    if (held === undefined) return rest.length > 0 ? rest : undefined;
+    return rest.length > 0 ? Buffer.concat([held, rest]) : held;
+  }
+
+  readonly #flushHeld = (): void => {
+    const { res } = this.#input;
+    const held = this.#held;
+    this.#held = undefined;
+    if (held && !res.writableEnded && !res.destroyed) res.write(held);
+  };
 
   readonly #flushHead = (): void => {
     const { res } = this.#input;
@@ -312,6 +344,7 @@ class Exchange implements Dispatcher.DispatchHandler {
 
   #release(ok: boolean): boolean {
     const { res } = this.#input;
+    clearTimeout(this.#heldTimer);
     if (res.writableEnded || res.destroyed) return true;
     if (ok) {
       this.#writeHead();

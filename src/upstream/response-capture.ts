@@ -87,6 +87,9 @@ export class ResponseCapture {
   /** The events packed for the worker as they come, once the answer is large (`#goesOffThread`). */
   #packer: EventPacker | undefined;
   #decodeFailed = false;
+  /** Characters of the text framed into events so far (of a text stream), and of the last event (before redaction). */
+  #framedChars = 0;
+  #lastEventChars = 0;
   /**
    * The off-thread threshold, asked once per answer: it reads the environment (a test knob), and
    * this is checked on every chunk. Tests that switch the knob do so between calls, not within one.
@@ -165,6 +168,20 @@ export class ResponseCapture {
   sawFinalEvent(): boolean {
     const last = this.#events.at(-1);
     return this.#unrecordable === undefined && this.#format !== undefined && last !== undefined && isTerminalEvent(this.#format, last.raw);
+  }
+
+  /**
+   * How many bytes at the end of `chunk`, the raw chunk just pushed, are the stream's final event
+   * and nothing else (0 when they are not): the caller may hold them back and send them with the
+   * answer's end, in one write. Only for a plain (not encoded) ASCII text stream, where a wire byte
+   * is a character of the events; nothing may follow the final event, in the chunk or unframed.
+   */
+  finalEventBytes(chunk: Buffer): number {
+    const last = this.#events.at(-1);
+    if (last === undefined || this.#decoder || this.#sniffDeflate || this.#opaque !== undefined || !this.#text?.ascii) return 0;
+    const n = this.#lastEventChars;
+    if (this.#framedChars !== this.#decodedBytes || n > chunk.length || !this.sawFinalEvent()) return 0;
+    return n;
   }
 
   /** True once the copy was dropped (over a limit). */
@@ -341,6 +358,8 @@ export class ResponseCapture {
     const redact = this.#redactor.text;
     for (let i = 0; i < raws.length; i++) {
       const raw = raws[i] as string;
+      this.#framedChars += raw.length;
+      this.#lastEventChars = raw.length;
       const bytes = this.#ledger.take(raw, end && i === raws.length - 1);
       if (bytes === undefined) this.#events.push({ ms, raw: redact(raw) });
       // Not valid UTF-8: the exact bytes are kept for replay, redacted as Latin-1 text (one
