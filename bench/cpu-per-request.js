@@ -7,6 +7,10 @@
 // Targets: the bare Node forwarder (bench/servers/node-forward.js, the floor), this build's
 // `cassette serve` in passthrough and live, and with --baseline another built copy's (before/after in
 // one run). Every request is a new prompt (live records each). Prints the median and every round.
+// `--only golden` (opt-in; `--only live,golden` for both): each build's live proxy first records, into
+// a store of its own, every prompt the golden rounds will send (warm-up included), then that build's
+// golden proxy serves them: every request a hit, and the first of its key, as in a CI run (each answer
+// read from the store once). Its floor is the bare static server (bench/servers/bare.js) asked directly.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -74,6 +78,7 @@ try {
     }
   }
   let counter = 0;
+  /** `t.prompts` (golden targets): the next prompt of a fixed sequence per kind, else a new one each time. */
   const drive = async (t, stream, n) => {
     const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
     let sent = 0;
@@ -82,7 +87,12 @@ try {
       new Promise((resolve) => {
         const body = JSON.stringify({
           model: 'gpt-4o',
-          messages: [{ role: 'user', content: `Record me: what is 4200 + 42? [${process.pid}-${++counter}]` }],
+          messages: [
+            {
+              role: 'user',
+              content: t.prompts?.[stream ? 'sse' : 'json']() ?? `Record me: what is 4200 + 42? [${process.pid}-${++counter}]`,
+            },
+          ],
           ...(stream ? { stream: true } : {}),
         });
         const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench-not-a-real-key-000000000000' };
@@ -106,8 +116,40 @@ try {
       }),
     );
     agent.destroy();
-    if (failed) throw new Error(`${t.name}: ${failed} of ${n} requests failed`);
+    if (failed)
+      throw new Error(`${t.name}: ${failed} of ${n} requests failed${t.stderr ? `; its stderr: ${t.stderr().slice(-1000)}` : ''}`);
   };
+  if (only.includes('golden')) {
+    targets.push({ ...upstream, name: 'bare server', path: '/v1/chat/completions' });
+    const warmup = Math.min(1000, perRound);
+    const count = { json: warmup + rounds * perRound, sse: warmup + rounds * Math.ceil(perRound / 2) };
+    for (const [suffix, root] of builds) {
+      const name = `golden${suffix}`;
+      const store = join(tmp, `${name.replace(/\W+/g, '-')}.db`);
+      const argv = (mode) => [
+        join(root, 'bin', 'cassette.js'),
+        'serve',
+        '--mode',
+        mode,
+        '--port',
+        '0',
+        '--store',
+        store,
+        '--quiet',
+        '--json',
+      ];
+      const rec = await spawnNode(`${name} recorder`, [...argv('live'), '--upstream', `openai=${base}`]);
+      try {
+        const recorder = { ...rec, path: '/openai/v1/chat/completions', prompts: goldenPrompts() };
+        for (const k of kinds) await drive(recorder, k === 'sse', count[k]);
+      } finally {
+        await rec.stop();
+      }
+      const p = await start(name, argv('golden'));
+      procs.push(p);
+      targets.push({ ...p, path: '/openai/v1/chat/completions', prompts: goldenPrompts() });
+    }
+  }
   // Warm-up: the JIT, the pools and the store reach their steady state.
   for (const t of targets) for (const k of kinds) await drive(t, k === 'sse', Math.min(1000, perRound));
   const results = new Map();
@@ -137,4 +179,13 @@ try {
 } finally {
   await Promise.all(procs.map((p) => p.stop()));
   rmSync(tmp, { recursive: true, force: true });
+}
+
+/** The prompts golden is recorded with and then asked: the same sequence per kind for every copy. */
+function goldenPrompts() {
+  const next = (k) => {
+    let i = 0;
+    return () => `Replay me: what is 4200 + 42? [golden-${k}-${++i}]`;
+  };
+  return { json: next('json'), sse: next('sse') };
 }

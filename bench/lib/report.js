@@ -410,6 +410,7 @@ node bench/scale.js --out /tmp/scale.json      # the scale scenarios alone (afte
 BENCH_ONLY=postgres npm run bench               # the PostgreSQL section alone (1,000,000 interactions; BENCH_QUICK=1: 100,000)
 node bench/lib/profile.js DIR                   # summarize .cpuprofile files
 node bench/cpu-per-request.js --baseline DIR # CPU µs per request: Node floor, passthrough, live (this build and DIR), counted, interleaved
+node bench/cpu-per-request.js --only golden --baseline DIR # the same for golden replay (each request a first hit) against the bare static server
 \`\`\`
 
 Other knobs: \`BENCH_WARMUP\` (s, default 1), \`BENCH_CONNECTIONS\` (default 10), \`BENCH_TTFE_N\` (streamed

@@ -10,9 +10,9 @@ export interface Answer {
 
 /** Bytes an answer keeps alive, roughly: its buffers, its header strings, and some overhead per object. */
 function sizeOf(p: PreparedResponse): number {
-  let bytes = 256 + (p.body?.length ?? 0) + (p.joined?.length ?? 0);
+  let bytes = 256 + (p.body?.length ?? 0);
   for (const h of p.headers) bytes += 16 + h.length;
-  for (const e of p.events ?? []) bytes += 64 + e.bytes.length;
+  if (p.events) bytes += 192 + p.events.bytes.length + 12 * p.events.ends.length;
   return bytes;
 }
 

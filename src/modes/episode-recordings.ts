@@ -148,9 +148,9 @@ export class EpisodeRecordings {
     return { position: this.position(slot), ...this.#table.get(this.#endpoints[slot] as number) };
   }
 
-  /** The earliest recording whose position is not in `served`, or -1. */
-  firstNotIn(served: ReadonlySet<number>): number {
-    for (let s = 0; s < this.#size; s++) if (!served.has(this.#positions[s] as number)) return s;
+  /** The earliest recording from slot `from` on whose position is not in `served`, or -1. */
+  firstNotIn(served: ReadonlySet<number>, from = 0): number {
+    for (let s = from; s < this.#size; s++) if (!served.has(this.#positions[s] as number)) return s;
     return -1;
   }
 

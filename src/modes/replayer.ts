@@ -29,6 +29,13 @@ interface EpisodeState {
   /** Calls made so far (for "step N" in divergence reports). */
   calls: number;
   divergence: string | undefined;
+  /**
+   * Every slot below `unservedFrom` of the index numbered `unservedOf` is served: where the search
+   * for the earliest unserved recording starts, so a run in recorded order checks each call's order
+   * in constant time instead of rescanning the served ones (quadratic in the episode's length).
+   */
+  unservedOf?: number;
+  unservedFrom?: number;
   /** The episode's take and unused recordings when its index was dropped (see `unused`). */
   evicted?: { take: number | undefined; recordings: Recording[] };
 }
@@ -238,6 +245,7 @@ export class Replayer {
     return answer.then(hit, (err: unknown) => {
       data.hits--;
       e.served.delete(position);
+      e.unservedFrom = 0;
       e.used.set(key, Math.max(0, (e.used.get(key) ?? 1) - 1));
       throw err;
     });
@@ -386,7 +394,7 @@ export class Replayer {
     const data = await this.load(episode);
     const e = this.#state(episode, data);
     if (e.divergence !== undefined) return;
-    const expected = data.firstNotIn(e.served);
+    const expected = firstUnserved(data, e);
     const got = `${provider} ${request.method} ${request.path} ${summarizeRequest(request)}`.trim();
     const step = e.calls;
     e.divergence = `step ${step}: every recording was already served; got ${got}`;
@@ -521,7 +529,7 @@ export class Replayer {
   /** A call is in order when it is the earliest recording not yet served. */
   #noteOrder(data: EpisodeRecordings, e: EpisodeState, served: number): void {
     if (e.divergence !== undefined || e.served.has(data.position(served))) return;
-    const expected = data.firstNotIn(e.served);
+    const expected = firstUnserved(data, e);
     if (expected < 0 || expected === served) return;
     const step = e.calls;
     const words = (a: string, b: string): string => `step ${step}: expected a call to ${a}; got ${b}`;
@@ -545,6 +553,14 @@ function addHits(sums: Map<string, Map<number, number>>, episode: string, data: 
   let takes = sums.get(episode);
   if (!takes) sums.set(episode, (takes = new Map()));
   takes.set(data.take, (takes.get(data.take) ?? 0) + data.hits);
+}
+
+/** The earliest recording of `data` not served yet (-1: none), found from where the last search ended. */
+function firstUnserved(data: EpisodeRecordings, e: EpisodeState): number {
+  const slot = data.firstNotIn(e.served, e.unservedOf === data.serial ? (e.unservedFrom ?? 0) : 0);
+  e.unservedOf = data.serial;
+  e.unservedFrom = slot < 0 ? data.size : slot;
+  return slot;
 }
 
 function unusedOf(data: EpisodeRecordings, e: EpisodeState): Recording[] {

@@ -2,8 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Timing } from '../config/load-config.js';
 import { decodeBody } from '../match/body-codec.js';
-import type { RecordedResponse } from '../types.js';
-import { streamEventBytes } from '../stream/event-bytes.js';
+import type { RecordedResponse, StoredStream } from '../types.js';
+import { isBinaryStreamFormat } from '../stream/event-bytes.js';
 import { isTransportHeader } from '../upstream/normalize-headers.js';
 
 /** A stored answer made ready for the wire once, then served many times. */
@@ -13,10 +13,22 @@ export interface PreparedResponse {
   headers: string[];
   /** Whole body, for non-streamed answers. */
   body?: Buffer;
-  /** Event bytes and offsets, for streams. */
-  events?: { ms: number; bytes: Buffer }[];
-  /** All events in one buffer, for instant replay: the same bytes in one write instead of one per event. */
-  joined?: Buffer;
+  /** Streams: every event's bytes, one after the other. */
+  events?: PreparedEvents;
+}
+
+/**
+ * A stream's events as the wire takes them: all their bytes in one buffer (instant replay writes it
+ * at once) and, per event, where it ends and when it came. A handful of objects per answer, not
+ * two per event: golden keeps thousands of answers ready, and every object kept is one more for
+ * each garbage collection to walk.
+ */
+export interface PreparedEvents {
+  bytes: Buffer;
+  /** Offset in `bytes` just past each event. */
+  ends: Uint32Array;
+  /** Milliseconds since the request started, per event. */
+  ms: Float64Array;
 }
 
 /**
@@ -37,13 +49,50 @@ export function prepareResponse(response: RecordedResponse, extraHeaders: Record
   for (const [k, v] of Object.entries(extraHeaders)) headers.push(k, v);
   if (response.stream) {
     if (!('cache-control' in response.headers)) headers.push('cache-control', 'no-cache');
-    const { format } = response.stream;
-    const events = response.stream.events.map((e) => ({ ms: e.ms, bytes: streamEventBytes(format, e) }));
-    return { status: response.status, headers, events, joined: Buffer.concat(events.map((e) => e.bytes)) };
+    return { status: response.status, headers, events: prepareEvents(response.stream) };
   }
-  const body = response.body ? decodeBody(response.body) : Buffer.alloc(0);
+  const body = response.body ? ownBuffer(decodeBody(response.body)) : Buffer.alloc(0);
   headers.push('content-length', String(body.length));
   return { status: response.status, headers, body };
+}
+
+/**
+ * Bytes in an allocation of their own. Buffer.from() puts small buffers in shared 8 KiB pool
+ * slabs: a kept answer would keep its whole slab alive, with whatever else was cut from it.
+ */
+function ownBuffer(b: Buffer): Buffer {
+  if (b.length === 0 || b.byteLength === b.buffer.byteLength) return b;
+  const own = Buffer.allocUnsafeSlow(b.length);
+  b.copy(own);
+  return own;
+}
+
+/** Each recorded event's exact bytes (its base64 when it was not UTF-8; base64 `raw` for a binary format), in one buffer. */
+function prepareEvents(stream: StoredStream): PreparedEvents {
+  const binary = isBinaryStreamFormat(stream.format);
+  const n = stream.events.length;
+  const texts: string[] = new Array<string>(n);
+  const encodings: BufferEncoding[] = new Array<BufferEncoding>(n);
+  const ms = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const e = stream.events[i] as StoredStream['events'][number];
+    const [text, encoding]: [string, BufferEncoding] = e.base64 !== undefined ? [e.base64, 'base64'] : [e.raw, binary ? 'base64' : 'utf8'];
+    texts[i] = text;
+    encodings[i] = encoding;
+    ms[i] = e.ms;
+    total += Buffer.byteLength(text, encoding);
+  }
+  const bytes = Buffer.allocUnsafeSlow(total);
+  const ends = new Uint32Array(n);
+  let at = 0;
+  for (let i = 0; i < n; i++) ends[i] = at += bytes.write(texts[i] as string, at, encodings[i]);
+  return { bytes: at === total ? bytes : bytes.subarray(0, at), ends, ms };
+}
+
+/** The bytes of event `i`. */
+export function eventBytes(events: PreparedEvents, i: number): Buffer {
+  return events.bytes.subarray(i === 0 ? 0 : events.ends[i - 1], events.ends[i]);
 }
 
 /**
@@ -52,15 +101,21 @@ export function prepareResponse(response: RecordedResponse, extraHeaders: Record
  */
 export function rewritePrepared(p: PreparedResponse, rewrite: (text: string, part: 'body' | 'event') => string): PreparedResponse {
   if (p.events) {
+    const { ends, ms } = p.events;
     let changed = false;
-    const events = p.events.map((e) => {
-      const text = e.bytes.toString('utf8');
+    const parts = Array.from(ends, (_, i) => {
+      const bytes = eventBytes(p.events as PreparedEvents, i);
+      const text = bytes.toString('utf8');
       const out = rewrite(text, 'event');
-      if (out === text) return e;
+      if (out === text) return bytes;
       changed = true;
-      return { ms: e.ms, bytes: Buffer.from(out, 'utf8') };
+      return Buffer.from(out, 'utf8');
     });
-    return changed ? { ...p, events, joined: Buffer.concat(events.map((e) => e.bytes)) } : p;
+    if (!changed) return p;
+    const rewritten = new Uint32Array(ends.length);
+    let at = 0;
+    parts.forEach((b, i) => (rewritten[i] = at += b.length));
+    return { ...p, events: { bytes: Buffer.concat(parts), ends: rewritten, ms } };
   }
   if (!p.body || p.body.length === 0) return p;
   const text = p.body.toString('utf8');
@@ -102,29 +157,27 @@ export function sendPrepared(res: ServerResponse, p: PreparedResponse, options: 
     res.flushHeaders();
     return writeEvents(res, p.events, options).then(() => untilClosed(res));
   }
-  if (options.timing === 'instant' && options.truncateAfterEvents === undefined && p.joined) {
-    res.end(p.joined);
+  if (options.timing === 'instant' && options.truncateAfterEvents === undefined) {
+    res.end(p.events.bytes);
     return;
   }
   return writeEvents(res, p.events, options);
 }
 
-async function writeEvents(res: ServerResponse, events: NonNullable<PreparedResponse['events']>, options: SendOptions): Promise<void> {
+async function writeEvents(res: ServerResponse, events: PreparedEvents, options: SendOptions): Promise<void> {
   const factor = options.timing === 'instant' ? 0 : options.timing === 'recorded' ? 1 : options.timing;
   const started = performance.now();
-  let n = 0;
-  for (const e of events) {
+  for (let n = 0; n < events.ends.length; n++) {
     if (res.destroyed) return;
     if (options.truncateAfterEvents !== undefined && n >= options.truncateAfterEvents) {
       res.destroy();
       return;
     }
     if (factor > 0) {
-      const wait = e.ms * factor - (performance.now() - started);
+      const wait = (events.ms[n] as number) * factor - (performance.now() - started);
       if (wait > 1) await sleep(wait);
     }
-    res.write(e.bytes);
-    n++;
+    res.write(eventBytes(events, n));
   }
   if (!options.holdOpen) res.end();
 }
