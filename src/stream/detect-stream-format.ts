@@ -31,8 +31,10 @@ export function detectStreamFormat(contentType: string | undefined, path: string
   if (type === 'application/vnd.amazon.eventstream') return 'aws-eventstream';
   // Gemini streams without `alt=sse` as one JSON array sent piece by piece under an ordinary
   // JSON content type: only the route tells it apart from a whole JSON answer.
-  const isJson = type === 'application/json' || type.endsWith('+json');
-  const route = path.split('?')[0] ?? path;
-  if (isJson && route.endsWith(':streamGenerateContent') && !asksForSse(query)) return 'json-array';
+  if (type !== 'application/json' && !type.endsWith('+json')) return undefined;
+  // indexOf, not split: this runs on every forwarded answer, and almost every one is plain JSON.
+  const q = path.indexOf('?');
+  const route = q === -1 ? path : path.slice(0, q);
+  if (route.endsWith(':streamGenerateContent') && !asksForSse(query)) return 'json-array';
   return undefined;
 }

@@ -19,6 +19,11 @@ describe('detectStreamFormat', () => {
     expect(detectStreamFormat('application/json', path, '?key=REDACTED')).toBe('json-array');
     expect(detectStreamFormat('application/json', path, 'alt=sse')).toBeUndefined();
     expect(detectStreamFormat('text/event-stream', path, 'alt=sse')).toBe('sse');
+    // The route is the path before any query it carries; a JSON-suffixed type counts as JSON, other types do not.
+    expect(detectStreamFormat('application/json', `${path}?key=REDACTED`, '')).toBe('json-array');
+    expect(detectStreamFormat('application/json', `${path}x?q=:streamGenerateContent`, '')).toBeUndefined();
+    expect(detectStreamFormat('application/vnd.google+json', path, '')).toBe('json-array');
+    expect(detectStreamFormat('text/plain', path, '')).toBeUndefined();
   });
 
   it('reads whole answers, and a missing content type, as no stream', () => {
