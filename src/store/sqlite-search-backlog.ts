@@ -21,7 +21,7 @@ import { whenNotBusy } from './sqlite-busy.js';
 export const BACKLOG_SCHEMA = 6;
 
 /** Rows indexed per transaction when the proxy is idle: a few milliseconds of event-loop time each. */
-export const IDLE_BATCH = 100;
+export const IDLE_BATCH = 50;
 /** How long the store must have committed nothing before the idle indexer starts. */
 export const IDLE_MS = 1000;
 /** Rows per transaction when a search or `close()` catches up the whole backlog. */
