@@ -21,7 +21,7 @@ export type GroupRowResult = { error: string; code?: string } | { position: numb
 
 /**
  * What the row thread is asked: write one row (and its take's summary), a group of rows in one
- * transaction, or close a store's connection.
+ * transaction, index a batch of the search backlog, or close a store's connection.
  */
 export type RowQuestion =
   | {
@@ -40,12 +40,13 @@ export type RowQuestion =
       /** The store's checkpointer thread runs (sqlite-checkpointer.ts): no automatic checkpoint in this COMMIT. */
       checkpointer: boolean;
     }
+  | { op: 'index'; path: string; limit: number }
   | { op: 'close'; path: string };
 
 /** Stores the row thread has a connection to: it is kept while it holds one. */
 const open = new Set<string>();
 
-const worker = new LazyWorker<RowQuestion, { id: number; inserted?: boolean; results?: GroupRowResult[] }>(
+const worker = new LazyWorker<RowQuestion, { id: number; inserted?: boolean; results?: GroupRowResult[]; indexed?: number }>(
   workerScript(import.meta.url, 'sqlite-row-worker'),
   10_000,
   () => open.size > 0,
@@ -116,6 +117,24 @@ let groupsWritten = 0;
 /** Group commits the writer thread has made in this process (tests). */
 export function groupsWrittenOffThread(): number {
   return groupsWritten;
+}
+
+/**
+ * Indexes up to `limit` rows of the search backlog of the store at `path` in one transaction of the
+ * row thread's connection (sqlite-search-backlog.ts); resolves with how many it indexed.
+ */
+export async function indexBacklogOffThread(path: string, limit: number): Promise<number> {
+  open.add(path);
+  const answer = await worker.ask({ op: 'index', path, limit });
+  backlogBatches++;
+  return answer.indexed ?? 0;
+}
+
+let backlogBatches = 0;
+
+/** Batches of the search backlog the row thread has indexed in this process (tests). */
+export function backlogBatchesOffThread(): number {
+  return backlogBatches;
 }
 
 /** Closes the row thread's connection to `path` (before the store's own connection closes). */

@@ -1,13 +1,15 @@
 // The SQLite writer thread (src/store/sqlite-row-thread.ts), with a connection of its own per
-// store. It writes every recorded row of a file store: the group commits of the recorder (rows,
-// take summaries, the COMMIT; search words are indexed later, sqlite-search-backlog.ts), so the event loop only hands over prepared rows and
-// goes on serving; and large rows alone, since a 20 MiB row takes SQLite a second or more to write.
+// store. It writes the recorded rows of a file store: the group commits of the recorder when asked
+// for (rows, take summaries, the COMMIT), so the event loop only hands over prepared rows and goes
+// on serving; large rows alone, since a 20 MiB row takes SQLite a second or more to write; and the
+// search words of rows already committed (sqlite-search-backlog.ts), a batch at a time.
 import Database from 'better-sqlite3';
 import { parentPort } from 'node:worker_threads';
 import { emptyDigest, mergeDigestCounts, type TakeDigest } from './episode-summary.js';
 import { prepareDigestUpsert, SEARCH_SCHEMA, type DigestUpsert } from './sqlite-episode-summaries.js';
 import { SQLITE_BUSY_WAIT_MS } from './sqlite-busy.js';
 import { prepareInsert } from './sqlite-store.js';
+import { prepareSearchBacklog, type SearchBacklog } from './sqlite-search-backlog.js';
 import type { GroupRow, GroupRowResult, RowQuestion } from './sqlite-row-thread.js';
 import { joinPreparedJson } from '../util/prepared-json.js';
 
@@ -21,6 +23,8 @@ interface Connection {
   upsert: DigestUpsert | undefined;
   /** SQLite's automatic checkpoint is on (it is off while the store's checkpointer thread runs). */
   autoCheckpoint: boolean;
+  /** Prepared on the first batch of the search backlog this thread indexes. */
+  backlog?: SearchBacklog;
 }
 
 const connections = new Map<string, Connection>();
@@ -89,13 +93,14 @@ function writeGroup(c: Connection, rows: GroupRow[]): GroupRowResult[] {
     .immediate();
 }
 
-function answer(q: RowQuestion): { inserted?: boolean; results?: GroupRowResult[] } {
+function answer(q: RowQuestion): { inserted?: boolean; results?: GroupRowResult[]; indexed?: number } {
   if (q.op === 'close') {
     connections.get(q.path)?.db.close();
     connections.delete(q.path);
     return {};
   }
   const c = connectionOf(q.path);
+  if (q.op === 'index') return { indexed: (c.backlog ??= prepareSearchBacklog(c.db)).indexSome(q.limit) };
   if (q.op === 'group') {
     // As the event loop's connection does (SqliteStore #committed): with the checkpointer thread
     // running, a COMMIT never copies the WAL into the file itself; without it, SQLite's own

@@ -106,7 +106,12 @@ export interface SearchBacklog {
   catchUp(): Promise<number>;
 }
 
-export function prepareSearchBacklog(db: Database.Database): SearchBacklog {
+/**
+ * `offThread`: indexes up to `limit` rows with another connection (the row thread's,
+ * sqlite-row-thread.ts `indexBacklogOffThread`), so a search's catch-up does not hold the event
+ * loop; should it fail, the catch-up goes on here.
+ */
+export function prepareSearchBacklog(db: Database.Database, offThread?: (limit: number) => Promise<number>): SearchBacklog {
   const upto = db.prepare(`SELECT indexed_upto FROM search_backlog WHERE id = 1`).pluck();
   const rows = db.prepare(`SELECT ${ROW_TEXTS} FROM interactions WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`);
   const one = db.prepare(`SELECT ${ROW_TEXTS} FROM interactions WHERE id = ?`);
@@ -120,12 +125,14 @@ export function prepareSearchBacklog(db: Database.Database): SearchBacklog {
     return list.length;
   });
   const indexSome = (limit: number): number => batch.immediate(limit);
+  const some = async (limit: number): Promise<number> =>
+    offThread ? offThread(limit).catch(() => whenNotBusy(() => indexSome(limit))) : whenNotBusy(() => indexSome(limit));
   return {
     indexSome,
     async catchUp() {
       let total = 0;
       for (;;) {
-        const n = await whenNotBusy(() => indexSome(CATCH_UP_BATCH));
+        const n = await some(CATCH_UP_BATCH);
         total += n;
         if (n < CATCH_UP_BATCH) return total;
       }
@@ -176,23 +183,27 @@ export function readBacklog(db: Database.Database): boolean {
 /**
  * Indexes the backlog of a recording store while it is idle: each COMMIT only notes the time
  * (`touch`); a timer (one per store, unref'd) fires when nothing was committed for IDLE_MS and
- * indexes IDLE_BATCH rows per event-loop turn until the backlog is empty or recording resumes.
- * So a long recording leaves little for the first search, and no recorded call pays for words.
+ * indexes IDLE_BATCH rows at a time until the backlog is empty or recording resumes. So a long
+ * recording leaves little for the first search, and no recorded call pays for words. A file
+ * store's batches run on the row thread (`indexSome` returns a promise): a row holding a huge
+ * answer takes SQLite a few hundred milliseconds to read, which the event loop must not spend
+ * while other streams flow (issue 13 item 14).
  */
 export class IdleSearchIndexer {
   #last = 0;
   #timer: NodeJS.Timeout | undefined;
+  #running = false;
   #stopped = false;
 
   constructor(
-    private readonly indexSome: (limit: number) => number,
+    private readonly indexSome: (limit: number) => number | Promise<number>,
     private readonly idleMs = IDLE_MS,
   ) {}
 
   /** After a COMMIT of recorded rows. */
   touch(): void {
     this.#last = Date.now();
-    if (!this.#timer && !this.#stopped) this.#arm(this.idleMs);
+    if (!this.#timer && !this.#running && !this.#stopped) this.#arm(this.idleMs);
   }
 
   stop(): void {
@@ -211,13 +222,32 @@ export class IdleSearchIndexer {
     if (this.#stopped) return;
     const quiet = Date.now() - this.#last;
     if (quiet < this.idleMs) return this.#arm(this.idleMs - quiet);
-    let n: number;
+    const started = this.#last;
+    // Another process holds the write lock (or the store is closing): try again after the next pause.
+    const retry = (): void => this.#arm(this.idleMs);
+    let n: number | Promise<number>;
     try {
       n = this.indexSome(IDLE_BATCH);
     } catch {
-      // Another process holds the write lock (or the store is closing): try again after the next pause.
-      return this.#arm(this.idleMs);
+      return retry();
     }
-    if (n === IDLE_BATCH) this.#arm(0);
+    // A full batch: more to do. A short one: done, unless rows were committed meanwhile.
+    const next = (k: number): void => {
+      if (this.#stopped) return;
+      if (k === IDLE_BATCH) this.#arm(0);
+      else if (this.#last !== started) this.#arm(this.idleMs);
+    };
+    if (typeof n === 'number') return next(n);
+    this.#running = true;
+    n.then(
+      (k) => {
+        this.#running = false;
+        next(k);
+      },
+      () => {
+        this.#running = false;
+        if (!this.#stopped) retry();
+      },
+    );
   }
 }

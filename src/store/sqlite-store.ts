@@ -21,7 +21,14 @@ import { addCountsToDigest, emptyDigest, type EpisodeSummaryPage, type EpisodeSu
 import { insertRun, selectRuns } from './sqlite-run-ledger.js';
 import { createSqliteTakeIndexer, keyRulesColumn } from './sqlite-take-index.js';
 import { insertParams, SqliteTakeWriter, type WriteContext } from './sqlite-take-writer.js';
-import { canInsertOffThread, closeOffThread, groupCommitsOffThread, writeGroupOffThread, type GroupRow } from './sqlite-row-thread.js';
+import {
+  canInsertOffThread,
+  closeOffThread,
+  groupCommitsOffThread,
+  indexBacklogOffThread,
+  writeGroupOffThread,
+  type GroupRow,
+} from './sqlite-row-thread.js';
 import { hasPreparedJson } from '../util/prepared-json.js';
 import type { EpisodeIndex, GroupAppend, InteractionFilter, Store, TakeIndex, TakeWriter } from './store.js';
 
@@ -137,9 +144,12 @@ class SqliteStore implements Store {
     };
     this.#indexTake = createSqliteTakeIndexer(db, location);
     if (!db.readonly && (db.pragma('user_version', { simple: true }) as number) >= BACKLOG_SCHEMA) {
-      const backlog = prepareSearchBacklog(db);
+      // A file store's backlog is indexed by the row thread: reading a row with a huge answer back
+      // holds SQLite for hundreds of milliseconds, which the event loop must not spend.
+      const offThread = canInsertOffThread() && !db.memory ? (limit: number) => indexBacklogOffThread(db.name, limit) : undefined;
+      const backlog = prepareSearchBacklog(db, offThread);
       this.#backlog = backlog;
-      this.#idleIndexer = new IdleSearchIndexer((limit) => backlog.indexSome(limit));
+      this.#idleIndexer = new IdleSearchIndexer(offThread ?? ((limit) => backlog.indexSome(limit)));
     }
   }
 

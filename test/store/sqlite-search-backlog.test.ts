@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
-import { IDLE_MS } from '../../src/store/sqlite-search-backlog.js';
+import { IDLE_BATCH, IDLE_MS, prepareSearchBacklog } from '../../src/store/sqlite-search-backlog.js';
+import { backlogBatchesOffThread } from '../../src/store/sqlite-row-thread.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-migrations.js';
 import type { Store } from '../../src/store/store.js';
 import type { Interaction } from '../../src/types.js';
@@ -133,6 +134,51 @@ describe('SQLite search words indexed after the commit', () => {
     const deadline = Date.now() + IDLE_MS + 10_000;
     while (fileState(path).indexedUpto < 250 && Date.now() < deadline) await sleep(100);
     expect(fileState(path)).toEqual({ wordRows: 250, indexedUpto: 250, newest: 250 });
+  });
+
+  it('an idle file store indexes a row holding a huge answer on the row thread, not on the event loop', async () => {
+    assertFreshBuild(); // the row thread runs dist/
+    const answer = 'zebra crossing '.repeat(600_000); // 9 MB: SQLite reads it back for hundreds of milliseconds
+    const recordHuge = async (store: Store): Promise<void> => {
+      const writer = await store.beginTake('huge', 'live');
+      const i = asked('huge', writer.nextPosition(), 'tell me about zebras');
+      const huge = {
+        ...i,
+        response: { ...i.response, body: { kind: 'text' as const, text: answer } },
+        assembled: { text: answer, toolCalls: [] },
+      };
+      expect(await store.appendGroup([{ writer, interaction: huge }])).toEqual([undefined]);
+    };
+    // What indexing that row costs the thread that does it, measured here, on the event loop.
+    const control = tempStore();
+    await recordHuge(await opened(control));
+    const db = new Database(control);
+    const started = performance.now();
+    expect(prepareSearchBacklog(db).indexSome(IDLE_BATCH)).toBe(1);
+    const onLoopMs = performance.now() - started;
+    db.close();
+
+    const path = tempStore();
+    const store = await opened(path);
+    const batches = backlogBatchesOffThread();
+    await recordHuge(store);
+    let longest = 0;
+    let last = performance.now();
+    const tick = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 2);
+    try {
+      while (fileState(path).indexedUpto < 1) await sleep(20);
+    } finally {
+      clearInterval(tick);
+    }
+    expect(backlogBatchesOffThread()).toBeGreaterThan(batches);
+    expect(longest, `the event loop paused ${Math.round(longest)} ms; indexing on it takes ${Math.round(onLoopMs)} ms`).toBeLessThan(
+      onLoopMs / 2,
+    );
+    expect(await found(store, 'zebra')).toEqual(['huge']);
   });
 
   it('a store of the schema before (words written with each row) migrates with nothing indexed twice', async () => {
