@@ -871,6 +871,12 @@ async function main() {
   };
   if (!canPin())
     results.notes.push('taskset is not available (or there is one core): processes were not pinned and competed for every core.');
+  if (env.BENCH_BASELINE_ROOT) {
+    const commit = spawnSync('git', ['-C', env.BENCH_BASELINE_ROOT, 'log', '-1', '--format=%h (%cs)'], { encoding: 'utf8' }).stdout?.trim();
+    results.notes.push(
+      `The "(baseline)" rows are another build (BENCH_BASELINE_ROOT${commit ? `, commit ${commit}` : ''}), taking turns with this one in the same run.`,
+    );
+  }
   log(`config ${JSON.stringify(cfg)}; pinning ${JSON.stringify(results.meta.pinning)}; load average ${results.meta.loadavgStart}`);
 
   const upstream = await startBare(LOAD_CORE, 0, 'fake upstream');

@@ -417,7 +417,9 @@ Other knobs: \`BENCH_WARMUP\` (s, default 1), \`BENCH_CONNECTIONS\` (default 10)
 requests per time-to-first-event scenario, default 30), \`BENCH_PEERS=talkback,yakbak,aimock\` (empty for none),
 \`BENCH_KEEP_TMP=1\` (keep stores, tapes and profiles under \`bench/results/tmp/\`), \`BENCH_ROUNDS\` (turns per target,
 default 5), \`BENCH_NICE\` (niceness of every benchmark process), \`BENCH_SCALE_FULL=FILE\` (add a full scale run made
-apart with \`BENCH_SCALE_N=1000000 node bench/scale.js --out FILE\`), \`BENCH_CASSETTE_ROOT=DIR\` (benchmark another build).
+apart with \`BENCH_SCALE_N=1000000 node bench/scale.js --out FILE\`), \`BENCH_CASSETTE_ROOT=DIR\` (benchmark another build),
+\`BENCH_BASELINE_ROOT=DIR\` (a second built copy, for example main before a change, takes turns beside this one in
+the forward scenarios and golden replay, as rows marked \`(baseline)\`: before and after in one run).
 The peers live in a package of their own, \`bench/peers/package.json\` (exact versions, lock file beside it);
 \`bench/run.js\` runs \`npm install --prefix bench/peers\` when they are missing, so a fresh clone works.
 
