@@ -137,6 +137,11 @@ export function backlogBatchesOffThread(): number {
   return backlogBatches;
 }
 
+/** How many stores the row thread holds a connection to (tests). */
+export function storesOnRowThread(): number {
+  return open.size;
+}
+
 /** Closes the row thread's connection to `path` (before the store's own connection closes). */
 export async function closeOffThread(path: string): Promise<void> {
   if (!open.delete(path)) return;

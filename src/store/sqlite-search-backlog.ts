@@ -198,6 +198,8 @@ export class IdleSearchIndexer {
   constructor(
     private readonly indexSome: (limit: number) => number | Promise<number>,
     private readonly idleMs = IDLE_MS,
+    /** The backlog is empty and nothing was committed meanwhile (the row thread's connection may go). */
+    private readonly drained?: () => void,
   ) {}
 
   /** After a COMMIT of recorded rows. */
@@ -236,6 +238,7 @@ export class IdleSearchIndexer {
       if (this.#stopped) return;
       if (k === IDLE_BATCH) this.#arm(0);
       else if (this.#last !== started) this.#arm(this.idleMs);
+      else this.drained?.();
     };
     if (typeof n === 'number') return next(n);
     this.#running = true;

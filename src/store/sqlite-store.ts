@@ -149,7 +149,12 @@ class SqliteStore implements Store {
       const offThread = canInsertOffThread() && !db.memory ? (limit: number) => indexBacklogOffThread(db.name, limit) : undefined;
       const backlog = prepareSearchBacklog(db, offThread);
       this.#backlog = backlog;
-      this.#idleIndexer = new IdleSearchIndexer(offThread ?? ((limit) => backlog.indexSome(limit)));
+      // Once the backlog is indexed, the row thread's connection is closed unless group commits use
+      // it, so the thread stops when idle rather than holding its memory for the proxy's lifetime.
+      const release = (): void => void (groupCommitsOffThread() ? undefined : closeOffThread(db.name));
+      this.#idleIndexer = offThread
+        ? new IdleSearchIndexer(offThread, undefined, release)
+        : new IdleSearchIndexer((limit) => backlog.indexSome(limit));
     }
   }
 

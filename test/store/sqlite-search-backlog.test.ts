@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { IDLE_BATCH, IDLE_MS, prepareSearchBacklog } from '../../src/store/sqlite-search-backlog.js';
-import { backlogBatchesOffThread } from '../../src/store/sqlite-row-thread.js';
+import { backlogBatchesOffThread, storesOnRowThread } from '../../src/store/sqlite-row-thread.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite-migrations.js';
 import type { Store } from '../../src/store/store.js';
 import type { Interaction } from '../../src/types.js';
@@ -178,6 +178,9 @@ describe('SQLite search words indexed after the commit', () => {
     expect(longest, `the event loop paused ${Math.round(longest)} ms; indexing on it takes ${Math.round(onLoopMs)} ms`).toBeLessThan(
       onLoopMs / 2,
     );
+    // Done, the row thread lets go of the store (and stops when idle) instead of holding it open.
+    for (let waited = 0; storesOnRowThread() > 0 && waited < 5_000; waited += 50) await sleep(50);
+    expect(storesOnRowThread()).toBe(0);
     expect(await found(store, 'zebra')).toEqual(['huge']);
   });
 
