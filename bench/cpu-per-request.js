@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_DIR, ROOT, spawnNode } from './lib/procs.js';
+import { BENCH_DIR, ROOT, serveArgs, spawnNode } from './lib/procs.js';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -71,8 +71,7 @@ try {
     for (const [suffix, root] of builds) {
       const name = `${mode}${suffix}`;
       const store = join(tmp, `${name.replace(/\W+/g, '-')}.db`);
-      const argv = [join(root, 'bin', 'cassette.js'), 'serve', '--mode', mode, '--port', '0', '--store', store, '--quiet', '--json'];
-      const p = await start(name, [...argv, '--upstream', `openai=${base}`]);
+      const p = await start(name, [...serveArgs(root, mode, store), '--upstream', `openai=${base}`]);
       procs.push(p);
       targets.push({ ...p, path: '/openai/v1/chat/completions' });
     }
@@ -126,18 +125,7 @@ try {
     for (const [suffix, root] of builds) {
       const name = `golden${suffix}`;
       const store = join(tmp, `${name.replace(/\W+/g, '-')}.db`);
-      const argv = (mode) => [
-        join(root, 'bin', 'cassette.js'),
-        'serve',
-        '--mode',
-        mode,
-        '--port',
-        '0',
-        '--store',
-        store,
-        '--quiet',
-        '--json',
-      ];
+      const argv = (mode) => serveArgs(root, mode, store);
       const rec = await spawnNode(`${name} recorder`, [...argv('live'), '--upstream', `openai=${base}`]);
       try {
         const recorder = { ...rec, path: '/openai/v1/chat/completions', prompts: goldenPrompts() };

@@ -39,6 +39,7 @@ import {
   loadavg,
   pinSelf,
   runLoad,
+  serveArgs,
   stopLoadWorkers,
   sleep,
   spawnNode,
@@ -153,18 +154,7 @@ const TOOLS = {
     async start(mode, dir, upstream, _port, profileDir, root = CASSETTE_ROOT) {
       const store = join(dir, 'cassettes.db');
       const cassetteMode = { record: 'live', replay: 'golden', passthrough: 'passthrough' }[mode];
-      const args = [
-        join(root, 'bin', 'cassette.js'),
-        'serve',
-        '--mode',
-        cassetteMode,
-        '--port',
-        '0',
-        '--store',
-        store,
-        '--quiet',
-        '--json',
-      ];
+      const args = serveArgs(root, cassetteMode, store);
       if (mode !== 'replay') args.push('--upstream', `openai=${upstream}`);
       const nodeFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
       const p = await spawnNode(`cassette ${mode}`, args, {

@@ -58,6 +58,11 @@ export function pinSelf(core) {
 }
 
 /** A port nobody listens on right now. */
+/** The arguments of `node` for `cassette serve` of the build in `root`: one mode, one store, a port of its own, `--json` line. */
+export function serveArgs(root, mode, store) {
+  return [join(root, 'bin', 'cassette.js'), 'serve', '--mode', mode, '--port', '0', '--store', store, '--quiet', '--json'];
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();

@@ -151,7 +151,9 @@ class SqliteStore implements Store {
       this.#backlog = backlog;
       // Once the backlog is indexed, the row thread's connection is closed unless group commits use
       // it, so the thread stops when idle rather than holding its memory for the proxy's lifetime.
-      const release = (): void => void (groupCommitsOffThread() ? undefined : closeOffThread(db.name));
+      const release = (): void => {
+        if (!groupCommitsOffThread()) void closeOffThread(db.name);
+      };
       this.#idleIndexer = offThread
         ? new IdleSearchIndexer(offThread, undefined, release)
         : new IdleSearchIndexer((limit) => backlog.indexSome(limit));
